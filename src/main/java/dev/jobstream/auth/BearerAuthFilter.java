@@ -1,0 +1,68 @@
+package dev.jobstream.auth;
+
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import dev.jobstream.error.Problem;
+
+/** Every {@code /v1} request needs {@code Authorization: Bearer <token>}; 401 problem otherwise. */
+public class BearerAuthFilter {
+
+    private static final String PREFIX = "Bearer ";
+
+    private final Tokens tokens;
+
+    BearerAuthFilter(Tokens tokens) {
+        this.tokens = tokens;
+    }
+
+    @ServerRequestFilter(preMatching = true, priority = Priorities.AUTHENTICATION)
+    public Response authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/v1")) {
+            return null;
+        }
+        String header = request.getHeaderString("Authorization");
+        String token = header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
+                ? header.substring(PREFIX.length()).trim()
+                : null;
+        Optional<Caller> caller = tokens.authenticate(token);
+        if (caller.isEmpty()) {
+            String detail = header == null ? "Missing bearer token" : "Invalid bearer token";
+            return Problem.response(401, "Unauthorized", detail, request.getUriInfo().getRequestUri().getRawPath(),
+                    Map.of());
+        }
+        request.setSecurityContext(new CallerContext(caller.get(), request.getSecurityContext().isSecure()));
+        return null;
+    }
+
+    private record CallerContext(Caller caller, boolean secure) implements SecurityContext {
+
+        @Override
+        public java.security.Principal getUserPrincipal() {
+            return caller;
+        }
+
+        @Override
+        public boolean isUserInRole(String role) {
+            return caller.roles().contains(role);
+        }
+
+        @Override
+        public boolean isSecure() {
+            return secure;
+        }
+
+        @Override
+        public String getAuthenticationScheme() {
+            return "Bearer";
+        }
+    }
+}

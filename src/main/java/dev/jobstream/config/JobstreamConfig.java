@@ -1,0 +1,54 @@
+package dev.jobstream.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every setting of jobstream; the README lists them with their environment form. */
+@ConfigMapping(prefix = "jobstream")
+public interface JobstreamConfig {
+
+    /** An admin bearer token. Unset: a random one is generated and logged once at startup. */
+    Optional<String> adminToken();
+
+    /** Owner name of this replica's engines; defaults to the host name. */
+    Optional<String> instanceId();
+
+    /** Heartbeat age that makes an executing run stale. */
+    @WithDefault("30s")
+    Duration staleAfter();
+
+    /** How often engines refresh the heartbeat of their runs (one UPDATE per replica). */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    Engines engines();
+
+    Events events();
+
+    Dispatch dispatch();
+
+    interface Engines {
+        /** Engines (concurrently executing runs) per replica. */
+        @WithDefault("16")
+        int max();
+    }
+
+    interface Events {
+        /** Longest wait before buffered events are written; a flush also starts as soon as the previous one ends. */
+        @WithDefault("5ms")
+        Duration flushLinger();
+    }
+
+    interface Dispatch {
+        /** How often a replica looks for queued runs when no notification arrives. */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /** Most queued runs claimed in one statement. */
+        @WithDefault("500")
+        int claimBatch();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.jobstream.engine;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunRepository;
+import dev.jobstream.run.RunWaiters;
+import dev.jobstream.stream.Notifications;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Claims queued runs for the free engine slots of this replica ({@code FOR UPDATE SKIP LOCKED}, many per statement)
+ * and starts an engine for each. It claims when woken by a NOTIFY on the queued channel, when a slot frees while
+ * more runs may be waiting, and on a slow poll as a safety net.
+ */
+@Singleton
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    /** How long a run whose exclusive key is still locked elsewhere waits before it may be claimed again. */
+    private static final long LOCKED_RETRY_MILLIS = 1000;
+
+    private final ExecutionRepository repository;
+    private final EngineRegistry registry;
+    private final JobRegistry jobs;
+    private final AdvisoryLocks locks;
+    private final RunWriter writer;
+    private final RunWaiters waiters;
+    private final Notifications notifications;
+    private final Instance instance;
+    private final Pool pool;
+    private final Vertx vertx;
+    private final JobstreamConfig config;
+
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private volatile boolean backlog = true;
+    private volatile boolean stopped;
+    private long pollTimer = -1;
+
+    Dispatcher(ExecutionRepository repository, EngineRegistry registry, JobRegistry jobs, AdvisoryLocks locks,
+            RunWriter writer, RunWaiters waiters, Notifications notifications, Instance instance, Pool pool,
+            Vertx vertx, JobstreamConfig config) {
+        this.repository = repository;
+        this.registry = registry;
+        this.jobs = jobs;
+        this.locks = locks;
+        this.writer = writer;
+        this.waiters = waiters;
+        this.notifications = notifications;
+        this.instance = instance;
+        this.pool = pool;
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        locks.onLoss(registry::fenceLocked);
+        notifications.listen(RunRepository.QUEUED_CHANNEL, this::wake);
+        pollTimer = vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wake());
+        LOG.infof("Dispatcher of %s started: %d engines", instance.id(), config.engines().max());
+        wake();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+        vertx.cancelTimer(pollTimer);
+    }
+
+    /** Queued runs may be waiting: claim as many as there are free slots. */
+    public void wake() {
+        backlog = true;
+        claim();
+    }
+
+    private void claim() {
+        if (stopped || !backlog || !claiming.compareAndSet(false, true)) {
+            return;
+        }
+        int free = config.engines().max() - registry.executing();
+        if (free <= 0) {
+            claiming.set(false);
+            return;
+        }
+        int limit = Math.min(free, config.dispatch().claimBatch());
+        backlog = false;
+        registry.reserve(limit);
+        repository.claim(instance.id(), limit).subscribe().with(runs -> {
+            registry.release(limit - runs.size());
+            if (runs.size() == limit) {
+                backlog = true;
+            }
+            claiming.set(false);
+            runs.forEach(this::start);
+            claim();
+        }, failure -> {
+            registry.release(limit);
+            backlog = true;
+            claiming.set(false);
+            LOG.warnf("Claiming queued runs failed (retrying on the next poll): %s", failure.getMessage());
+        });
+    }
+
+    private void start(Run run) {
+        JobHandler handler = jobs.find(run.job()).orElseGet(() -> unknownJob(run.job()));
+        if (!run.exclusive()) {
+            launch(run, handler, null);
+            return;
+        }
+        long key = AdvisoryLocks.key(run.job(), run.workspaceId());
+        locks.tryLock(key).subscribe().with(locked -> {
+            if (locked) {
+                launch(run, handler, key);
+            } else {
+                giveBack(run);
+            }
+        }, failure -> {
+            LOG.warnf("Locking %s failed: %s", run.id(), failure.getMessage());
+            giveBack(run);
+        });
+    }
+
+    private void launch(Run run, JobHandler handler, Long key) {
+        Engine engine = new Engine(run, handler, pool, writer, key);
+        registry.add(engine);
+        engine.execute(() -> {
+            registry.release(1);
+            claim();
+        }).subscribe().with(written -> ended(engine), failure -> {
+            LOG.errorf(failure, "Engine of %s failed", run.id());
+            ended(engine);
+        });
+    }
+
+    private void ended(Engine engine) {
+        Long key = engine.lockKey();
+        Uni<Void> unlock = key == null ? Uni.createFrom().voidItem() : locks.unlock(key);
+        unlock.subscribe().with(v -> {
+            registry.remove(engine);
+            waiters.ended(engine.run().id());
+        });
+    }
+
+    /** The run's exclusive key is held by an engine elsewhere (a run being rescued): queue it again for later. */
+    private void giveBack(Run run) {
+        registry.release(1);
+        repository.releaseClaims(List.of(run.id()), instance.id(), LOCKED_RETRY_MILLIS).subscribe().with(n -> {
+        }, failure -> LOG.warnf("Giving back %s failed: %s", run.id(), failure.getMessage()));
+    }
+
+    private static JobHandler unknownJob(String name) {
+        return new JobHandler() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Uni<Map<String, Object>> run(JobContext context) {
+                return Uni.createFrom()
+                        .failure(new IllegalStateException("Unknown job '" + name + "' on this replica"));
+            }
+        };
+    }
+}

@@ -1,0 +1,176 @@
+package dev.jobstream.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Singleton;
+
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunStatus;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The engine's SQL on {@code job_runs} (claim, release, heartbeat) and its one write path: the flush that stores a
+ * batch of events together with the run changes they report, guarded by owner and attempt (fencing).
+ */
+@Singleton
+public class ExecutionRepository {
+
+    /** Channel that tells every replica new events are stored. */
+    public static final String EVENTS_CHANNEL = "jobstream_events";
+
+    static final String CLAIM_QUEUED = """
+            UPDATE job_runs r
+               SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(), updated_at = now(),
+                   version = r.version + 1
+              FROM (SELECT id FROM job_runs
+                     WHERE status = 'queued' AND run_after <= now()
+                     ORDER BY run_after, created_at
+                     LIMIT $2
+                       FOR UPDATE SKIP LOCKED) claimed
+             WHERE r.id = claimed.id
+            RETURNING r.*
+            """;
+
+    /** Gives a claimed run back to the queue (its exclusive key is still locked elsewhere). */
+    static final String RELEASE_CLAIM = """
+            UPDATE job_runs
+               SET status = 'queued', owner = NULL, started_at = NULL, heartbeat_at = NULL,
+                   run_after = now() + $3 * interval '1 millisecond', updated_at = now(), version = version + 1
+             WHERE id = ANY($1) AND owner = $2 AND status = 'running'
+            """;
+
+    static final String HEARTBEAT = """
+            UPDATE job_runs SET heartbeat_at = now()
+             WHERE id = ANY($1) AND owner = $2 AND status = ANY($3)
+            """;
+
+    /**
+     * One flush: per run, its new last_seq, progress, error log and (when it ended) terminal state; the events of
+     * those runs; a JOB_FAILED error event for each run that failed; one NOTIFY. Rows this replica no longer owns
+     * are left alone and their events dropped; the returned ids are the runs that were written.
+     */
+    static final String FLUSH = """
+            WITH changes AS (
+                SELECT * FROM unnest($2::uuid[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[],
+                                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+                       AS c(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
+                            duration_ms)
+            ), written AS (
+                UPDATE job_runs r
+                   SET last_seq = c.last_seq,
+                       processed = coalesce(c.processed, r.processed),
+                       total = coalesce(c.total, r.total),
+                       error_log = coalesce(c.error_log::jsonb, r.error_log),
+                       status = coalesce(c.status, r.status),
+                       metrics = coalesce(c.metrics::jsonb, r.metrics),
+                       error = coalesce(c.error, r.error),
+                       error_code = coalesce(c.error_code, r.error_code),
+                       duration_ms = coalesce(c.duration_ms, r.duration_ms),
+                       finished_at = CASE WHEN c.status IS NULL THEN r.finished_at ELSE now() END,
+                       control_requested = CASE WHEN c.status IS NULL THEN r.control_requested END,
+                       updated_at = now(),
+                       version = r.version + 1
+                  FROM changes c
+                 WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.status IN ('running', 'paused')
+                RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
+                          r.attempt
+            ), events AS (
+                INSERT INTO job_run_events (run_id, seq, event, data)
+                SELECT e.run_id, e.seq, e.event, e.data::jsonb
+                  FROM unnest($13::uuid[], $14::integer[], $15::text[], $16::text[]) AS e(run_id, seq, event, data)
+                 WHERE e.run_id IN (SELECT id FROM written)
+            ), failures AS (
+                INSERT INTO error_events (severity, kind, message, job_name, workspace_id, run_id, correlation_id,
+                                          details)
+                SELECT 'error', 'JOB_FAILED', left('Run of ' || w.job_name || ' failed: ' || coalesce(w.error, ''), 2000),
+                       w.job_name, w.workspace_id, w.id, w.correlation_id,
+                       jsonb_build_object('error_code', w.error_code, 'attempt', w.attempt)
+                  FROM written w
+                 WHERE w.status = 'failed'
+            )
+            SELECT w.id, pg_notify('jobstream_events', '') FROM written w
+            """;
+
+    private final Pool pool;
+
+    ExecutionRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<List<Run>> claim(String owner, int limit) {
+        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit)).map(rows -> {
+            List<Run> runs = new ArrayList<>(rows.size());
+            rows.forEach(row -> runs.add(Run.from(row, Instant.EPOCH)));
+            return runs;
+        });
+    }
+
+    public Uni<Integer> releaseClaims(List<UUID> ids, String owner, long delayMillis) {
+        return pool.preparedQuery(RELEASE_CLAIM).execute(Tuple.of(ids.toArray(UUID[]::new), owner, delayMillis))
+                .map(rows -> rows.rowCount());
+    }
+
+    public Uni<Integer> heartbeat(List<UUID> ids, String owner) {
+        return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(ids.toArray(UUID[]::new), owner, RunStatus.EXECUTING))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Writes the batch in one statement; the result holds the ids of the runs this replica still owned. */
+    public Uni<Set<UUID>> flush(String owner, List<Engine.Pending> batch) {
+        int runs = batch.size();
+        UUID[] ids = new UUID[runs];
+        Integer[] attempts = new Integer[runs];
+        Integer[] lastSeqs = new Integer[runs];
+        Long[] processed = new Long[runs];
+        Long[] totals = new Long[runs];
+        String[] errorLogs = new String[runs];
+        String[] statuses = new String[runs];
+        String[] metrics = new String[runs];
+        String[] errors = new String[runs];
+        String[] errorCodes = new String[runs];
+        Long[] durations = new Long[runs];
+        int eventCount = batch.stream().mapToInt(p -> p.events().size()).sum();
+        UUID[] eventRuns = new UUID[eventCount];
+        Integer[] seqs = new Integer[eventCount];
+        String[] names = new String[eventCount];
+        String[] data = new String[eventCount];
+        int e = 0;
+        for (int i = 0; i < runs; i++) {
+            Engine.Pending p = batch.get(i);
+            ids[i] = p.runId();
+            attempts[i] = p.attempt();
+            lastSeqs[i] = p.lastSeq();
+            processed[i] = p.processed();
+            totals[i] = p.total();
+            errorLogs[i] = p.errorLog();
+            if (p.end() != null) {
+                statuses[i] = p.end().status().value();
+                metrics[i] = p.end().metrics();
+                errors[i] = p.end().error();
+                errorCodes[i] = p.end().errorCode();
+                durations[i] = p.end().durationMs();
+            }
+            for (Engine.EventRow event : p.events()) {
+                eventRuns[e] = p.runId();
+                seqs[e] = event.seq();
+                names[e] = event.event();
+                data[e] = event.data();
+                e++;
+            }
+        }
+        Tuple args = Tuple.tuple(List.of(owner, ids, attempts, lastSeqs, processed, totals, errorLogs, statuses,
+                metrics, errors, errorCodes, durations, eventRuns, seqs, names, data));
+        return pool.preparedQuery(FLUSH).execute(args).map(rows -> {
+            Set<UUID> written = new HashSet<>();
+            rows.forEach(row -> written.add(row.getUUID("id")));
+            return written;
+        });
+    }
+}

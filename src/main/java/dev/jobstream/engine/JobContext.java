@@ -1,0 +1,49 @@
+package dev.jobstream.engine;
+
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/** What a {@link JobHandler} gets to do its work: the run's inputs and the means to report and be controlled. */
+public interface JobContext {
+
+    UUID runId();
+
+    UUID workspaceId();
+
+    /** The trigger's params merged over the job's defaults. */
+    JsonObject params();
+
+    /** A dry run reports what it would do and changes nothing. */
+    boolean dryRun();
+
+    String correlationId();
+
+    int attempt();
+
+    /** A {@code log} event at level info. */
+    default void log(String message) {
+        log("info", message);
+    }
+
+    /** A {@code log} event; level is debug, info, warn or error. */
+    void log(String level, String message);
+
+    /** A {@code progress_json} event, and the run's processed/total. */
+    void progress(long processed, Long total);
+
+    /** An entry of the run's {@code error_log} (the first 100 are kept). */
+    void recordError(String item, String message);
+
+    /** Where the job may be paused or stopped; the returned Uni fails if the run must stop. */
+    Uni<Void> checkpoint();
+
+    /** The service's database. */
+    Pool db();
+
+    /** Runs blocking code on a worker thread. */
+    <T> Uni<T> blocking(Callable<T> work);
+}

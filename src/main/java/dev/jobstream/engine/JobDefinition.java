@@ -1,0 +1,44 @@
+package dev.jobstream.engine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A job as {@code GET /v1/jobs} shows it; {@code params_schema} is a JSON Schema of the accepted params. */
+public record JobDefinition(String name, String description, boolean exclusive, String schedule, int maxAttempts,
+        Map<String, Object> paramsSchema, Map<String, Object> paramsDefaults) {
+
+    static JobDefinition of(JobHandler handler) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        for (JobParam param : handler.params()) {
+            Map<String, Object> property = new LinkedHashMap<>();
+            switch (param.type()) {
+                case "integer" -> property.put("type", "integer");
+                case "date" -> {
+                    property.put("type", "string");
+                    property.put("format", "date");
+                }
+                case "duration" -> {
+                    property.put("type", "string");
+                    property.put("format", "duration");
+                }
+                default -> property.put("type", "string");
+            }
+            if (param.minimum() != null) {
+                property.put("minimum", param.minimum());
+            }
+            if (param.defaultValue() != null) {
+                property.put("default", param.defaultValue());
+                defaults.put(param.name(), param.defaultValue());
+            }
+            property.put("description", param.description());
+            properties.put(param.name(), property);
+        }
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        schema.put("properties", properties);
+        schema.put("additionalProperties", false);
+        return new JobDefinition(handler.name(), handler.description(), handler.exclusive(),
+                handler.schedule().orElse(null), handler.maxAttempts(), schema, defaults);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.jobstream.engine;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
+
+import dev.jobstream.error.ApiException;
+import io.vertx.core.json.JsonObject;
+
+/** The jobs of this service, by name, and the validation of their params. */
+@Singleton
+public class JobRegistry {
+
+    /** Largest params object a trigger may carry (DESIGN §10). */
+    public static final int MAX_PARAMS_BYTES = 16 * 1024;
+
+    private final Map<String, JobHandler> handlers = new TreeMap<>();
+
+    JobRegistry(Instance<JobHandler> all) {
+        for (JobHandler handler : all) {
+            if (handlers.putIfAbsent(handler.name(), handler) != null) {
+                throw new IllegalStateException("Two jobs are named " + handler.name());
+            }
+        }
+    }
+
+    public Collection<JobHandler> all() {
+        return handlers.values();
+    }
+
+    public Optional<JobHandler> find(String name) {
+        return Optional.ofNullable(handlers.get(name));
+    }
+
+    public JobHandler require(String name) {
+        return find(name).orElseThrow(() -> ApiException.notFound("Unknown job '" + name + "'"));
+    }
+
+    /** The trigger's params checked against the job's declaration and merged over its defaults. */
+    public JsonObject resolveParams(JobHandler job, Map<String, Object> given) {
+        JsonObject resolved = new JsonObject();
+        for (JobParam param : job.params()) {
+            if (param.defaultValue() != null) {
+                resolved.put(param.name(), param.defaultValue());
+            }
+        }
+        if (given == null) {
+            return resolved;
+        }
+        if (new JsonObject(given).encode().length() > MAX_PARAMS_BYTES) {
+            throw ApiException.badRequest("'params' is larger than " + MAX_PARAMS_BYTES + " bytes");
+        }
+        for (Map.Entry<String, Object> entry : given.entrySet()) {
+            JobParam param = job.params().stream().filter(p -> p.name().equals(entry.getKey())).findFirst()
+                    .orElseThrow(() -> ApiException.badRequest(
+                            "Unknown param '" + entry.getKey() + "' for job '" + job.name() + "'; known: "
+                                    + job.params().stream().map(JobParam::name).toList()));
+            if (entry.getValue() != null) {
+                resolved.put(param.name(), checked(job, param, entry.getValue()));
+            }
+        }
+        return resolved;
+    }
+
+    private static Object checked(JobHandler job, JobParam param, Object value) {
+        String where = "Param '" + param.name() + "' of job '" + job.name() + "'";
+        switch (param.type()) {
+            case "integer" -> {
+                if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger)) {
+                    throw ApiException.badRequest(where + " must be an integer");
+                }
+                BigInteger number = new BigInteger(value.toString());
+                if (number.bitLength() > 31) {
+                    throw ApiException.badRequest(where + " is out of range");
+                }
+                if (param.minimum() != null && number.longValue() < param.minimum()) {
+                    throw ApiException.badRequest(where + " must be at least " + param.minimum());
+                }
+                return number.intValue();
+            }
+            case "date" -> {
+                try {
+                    return LocalDate.parse(stringValue(where, value)).toString();
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw ApiException.badRequest(where + " must be a date (yyyy-MM-dd)");
+                }
+            }
+            case "duration" -> {
+                String text = stringValue(where, value);
+                parseDuration(where, text);
+                return text;
+            }
+            default -> {
+                return stringValue(where, value);
+            }
+        }
+    }
+
+    private static String stringValue(String where, Object value) {
+        if (value instanceof String text && text.length() <= 200) {
+            return text;
+        }
+        throw ApiException.badRequest(where + " must be a string of at most 200 characters");
+    }
+
+    /** Durations as {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601 ({@code PT30M}); not negative. */
+    public static Duration parseDuration(String where, String text) {
+        try {
+            Duration duration;
+            if (text.matches("\\d{1,9}[dhms]")) {
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                duration = switch (text.charAt(text.length() - 1)) {
+                    case 'd' -> Duration.ofDays(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    default -> Duration.ofSeconds(amount);
+                };
+            } else {
+                duration = Duration.parse(text);
+            }
+            if (!duration.isNegative()) {
+                return duration;
+            }
+        } catch (RuntimeException ignored) {
+            // reported below
+        }
+        throw ApiException.badRequest(where + " must be a duration such as 90d, 12h or PT30M");
+    }
+
+    /** The definitions shown by {@code GET /v1/jobs}. */
+    public List<JobDefinition> definitions() {
+        List<JobDefinition> definitions = new ArrayList<>();
+        handlers.values().forEach(h -> definitions.add(JobDefinition.of(h)));
+        return definitions;
+    }
+}

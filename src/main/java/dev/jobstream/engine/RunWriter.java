@@ -1,0 +1,112 @@
+package dev.jobstream.engine;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.jobstream.config.JobstreamConfig;
+import io.vertx.core.Vertx;
+
+/**
+ * Stores what engines report, for all engines of this replica at once: one statement (and one NOTIFY) per flush.
+ * A flush starts at most {@code jobstream.events.flush-linger} after the first change, or as soon as the previous
+ * flush ends; changes made during a flush go into the next one. A failed flush is retried with the same events.
+ */
+@Singleton
+public class RunWriter {
+
+    private static final Logger LOG = Logger.getLogger(RunWriter.class);
+    private static final Duration RETRY_DELAY = Duration.ofMillis(500);
+
+    private final ExecutionRepository repository;
+    private final Vertx vertx;
+    private final Instance instance;
+    private final long lingerMillis;
+
+    // guarded by this
+    private final Set<Engine> changed = new LinkedHashSet<>();
+    private boolean flushing;
+    private boolean scheduled;
+
+    RunWriter(ExecutionRepository repository, Vertx vertx, Instance instance, JobstreamConfig config) {
+        this.repository = repository;
+        this.vertx = vertx;
+        this.instance = instance;
+        this.lingerMillis = Math.max(0, config.events().flushLinger().toMillis());
+    }
+
+    /** The engine has something new to store. */
+    void changed(Engine engine) {
+        boolean schedule;
+        synchronized (this) {
+            changed.add(engine);
+            schedule = !flushing && !scheduled;
+            scheduled |= schedule;
+        }
+        if (schedule) {
+            later(lingerMillis);
+        }
+    }
+
+    private void later(long millis) {
+        if (millis <= 0) {
+            vertx.runOnContext(v -> flush());
+        } else {
+            vertx.setTimer(millis, id -> flush());
+        }
+    }
+
+    private void flush() {
+        List<Engine> engines;
+        synchronized (this) {
+            scheduled = false;
+            if (changed.isEmpty() || flushing) {
+                return;
+            }
+            flushing = true;
+            engines = new ArrayList<>(changed);
+            changed.clear();
+        }
+        List<Engine.Pending> batch = new ArrayList<>(engines.size());
+        engines.forEach(engine -> batch.add(engine.drain()));
+        repository.flush(instance.id(), batch).subscribe().with(written -> {
+            for (int i = 0; i < engines.size(); i++) {
+                engines.get(i).flushed(batch.get(i), written.contains(batch.get(i).runId()));
+            }
+            done(0);
+        }, failure -> {
+            LOG.warnf("Storing events of %d runs failed, retrying: %s", engines.size(), failure.getMessage());
+            for (int i = 0; i < engines.size(); i++) {
+                engines.get(i).restore(batch.get(i));
+            }
+            synchronized (this) {
+                changed.addAll(engines);
+            }
+            done(RETRY_DELAY.toMillis());
+        });
+    }
+
+    private void done(long retryMillis) {
+        boolean again;
+        synchronized (this) {
+            flushing = false;
+            again = !changed.isEmpty() && !scheduled;
+            scheduled |= again;
+        }
+        if (again) {
+            later(retryMillis);
+        }
+    }
+
+    /** Ids of runs with changes waiting to be stored (for tests and diagnostics). */
+    synchronized List<UUID> waiting() {
+        return changed.stream().map(e -> e.run().id()).toList();
+    }
+}

@@ -1,0 +1,19 @@
+package dev.jobstream.run;
+
+import java.util.UUID;
+
+import io.vertx.core.json.JsonObject;
+
+/** A run about to be inserted as {@code queued}: validated, with its id chosen. */
+public record NewRun(
+        UUID id,
+        String job,
+        UUID workspaceId,
+        boolean exclusive,
+        boolean dryRun,
+        JsonObject params,
+        int maxAttempts,
+        String triggeredBy,
+        String correlationId,
+        String idempotencyKey) {
+}

@@ -1,0 +1,8 @@
+package dev.jobstream.run;
+
+import java.util.UUID;
+
+/** Filters and paging of {@code GET /v1/runs}; {@code stale} selects executing runs with an old heartbeat. */
+public record RunQuery(String job, UUID workspaceId, RunStatus status, boolean stale, Boolean dryRun, int limit,
+        RunCursor cursor) {
+}

@@ -1,0 +1,107 @@
+package dev.jobstream.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Singleton;
+
+import dev.jobstream.engine.JobHandler;
+import dev.jobstream.engine.JobRegistry;
+import dev.jobstream.error.ApiException;
+import dev.jobstream.support.MicroBatcher;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+
+/** Triggering, reading and deleting runs. */
+@Singleton
+public class RunService {
+
+    /** The workspace of runs triggered without one. */
+    public static final UUID GLOBAL_WORKSPACE = new UUID(0, 0);
+    /** Most runs in one batch trigger, and in one micro-batched INSERT. */
+    public static final int MAX_BATCH = 1000;
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final JobRegistry jobs;
+    private final RunRepository repository;
+    private final RunWaiters waiters;
+    private final MicroBatcher<NewRun, TriggerOutcome> triggers;
+
+    RunService(JobRegistry jobs, RunRepository repository, RunWaiters waiters) {
+        this.jobs = jobs;
+        this.repository = repository;
+        this.waiters = waiters;
+        this.triggers = new MicroBatcher<>(MAX_BATCH, repository::insertAll);
+    }
+
+    /** Validates a trigger of {@code jobName} and gives the run to insert; 404 unknown job, 400 bad input. */
+    public NewRun prepare(String jobName, TriggerRequest request, String caller, String correlationId) {
+        JobHandler job = jobs.require(jobName);
+        JsonObject params = jobs.resolveParams(job, request.params());
+        String key = request.idempotencyKey();
+        if (key != null && (key.isEmpty() || key.length() > 200)) {
+            throw ApiException.badRequest("'idempotency_key' must have 1 to 200 characters");
+        }
+        UUID workspace = request.workspaceId() == null ? GLOBAL_WORKSPACE : request.workspaceId();
+        return new NewRun(UUID.randomUUID(), job.name(), workspace, job.exclusive(),
+                Boolean.TRUE.equals(request.dryRun()), params, job.maxAttempts(), caller, correlationId, key);
+    }
+
+    /**
+     * Inserts one run; concurrent triggers share one statement and one commit. A conflict whose active run ended
+     * before it could be named is tried once more.
+     */
+    public Uni<TriggerOutcome> trigger(NewRun run) {
+        return triggers.submit(run).flatMap(outcome -> {
+            if (outcome instanceof TriggerOutcome.AlreadyRunning conflict && conflict.activeRunId() == null) {
+                return triggers.submit(run);
+            }
+            return Uni.createFrom().item(outcome);
+        });
+    }
+
+    /** Inserts the runs in one statement; outcomes in input order. */
+    public Uni<List<TriggerOutcome>> triggerAll(List<NewRun> runs) {
+        return repository.insertAll(runs);
+    }
+
+    public Uni<Run> get(UUID id) {
+        return repository.findById(id)
+                .map(run -> run.orElseThrow(() -> ApiException.notFound("Run " + id + " not found")));
+    }
+
+    public Uni<RunPage> list(RunQuery query) {
+        return repository.list(query).map(runs -> RunPage.of(runs, query.limit()));
+    }
+
+    /** The run once it has ended, or as it is when {@code timeout} has passed. */
+    public Uni<Run> awaitEnd(UUID id, Duration timeout) {
+        return awaitEnd(id, Instant.now().plus(timeout));
+    }
+
+    private Uni<Run> awaitEnd(UUID id, Instant deadline) {
+        return get(id).flatMap(run -> {
+            Duration left = Duration.between(Instant.now(), deadline);
+            if (run.status().isTerminal() || left.isNegative() || left.isZero()) {
+                return Uni.createFrom().item(run);
+            }
+            Duration wait = left.compareTo(POLL) < 0 ? left : POLL;
+            return waiters.signalOrTimeout(id, wait).flatMap(v -> awaitEnd(id, deadline));
+        });
+    }
+
+    /** Deletes a terminal run and its events; 409 while active, 404 if absent. */
+    public Uni<Void> delete(UUID id) {
+        return repository.deleteTerminal(id).flatMap(deleted -> {
+            if (deleted) {
+                return Uni.createFrom().voidItem();
+            }
+            return get(id).map(run -> {
+                throw ApiException.conflict("Cannot delete active run " + id + " (status " + run.status().value()
+                        + "); cancel it first");
+            });
+        });
+    }
+}

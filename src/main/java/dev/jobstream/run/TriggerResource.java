@@ -1,0 +1,160 @@
+package dev.jobstream.run;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jobstream.engine.JobDefinition;
+import dev.jobstream.engine.JobRegistry;
+import dev.jobstream.error.ApiException;
+import dev.jobstream.support.Params;
+import io.smallrye.mutiny.Uni;
+
+/** The jobs, and triggering their runs: one, one and wait, or a batch. */
+@Path("/v1/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+public class TriggerResource {
+
+    private static final int MAX_WAIT_SECONDS = 300;
+
+    private final RunService runs;
+    private final JobRegistry jobs;
+    private final ObjectMapper json;
+
+    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json) {
+        this.runs = runs;
+        this.jobs = jobs;
+        this.json = json;
+    }
+
+    @GET
+    public List<JobDefinition> list() {
+        return jobs.definitions();
+    }
+
+    @POST
+    @Path("{job}/runs")
+    public Uni<Response> trigger(@PathParam("job") String job, @QueryParam("workspace_id") String workspace,
+            @QueryParam("dry_run") String dryRun, @QueryParam("wait") String wait,
+            @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        TriggerRequest request = merge(parse(body, TriggerRequest.class, TriggerRequest.EMPTY),
+                Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
+        int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);
+        NewRun run = runs.prepare(job, request, caller(security), correlationId(correlation));
+        return runs.trigger(run).flatMap(outcome -> {
+            if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
+                return Uni.createFrom().failure(new AlreadyRunning(conflict));
+            }
+            if (outcome instanceof TriggerOutcome.Existing existing) {
+                return Uni.createFrom().item(Response.ok(existing.run()).header("Idempotent-Replayed", "true").build());
+            }
+            Run created = ((TriggerOutcome.Created) outcome).run();
+            if (waitSeconds == 0) {
+                return Uni.createFrom().item(accepted(created));
+            }
+            return runs.awaitEnd(created.id(), Duration.ofSeconds(waitSeconds))
+                    .map(ended -> ended.status().isTerminal() ? Response.ok(ended).build() : accepted(ended));
+        });
+    }
+
+    @POST
+    @Path("{job}/runs/batch")
+    public Uni<Map<String, Object>> batch(@PathParam("job") String job,
+            @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        BatchRequest request = parse(body, BatchRequest.class, null);
+        if (request == null || request.runs() == null || request.runs().isEmpty()
+                || request.runs().size() > RunService.MAX_BATCH) {
+            throw ApiException.badRequest("'runs' must hold 1 to " + RunService.MAX_BATCH + " runs");
+        }
+        String caller = caller(security);
+        String correlationId = correlationId(correlation);
+        List<NewRun> prepared = new ArrayList<>(request.runs().size());
+        for (int i = 0; i < request.runs().size(); i++) {
+            TriggerRequest item = request.runs().get(i);
+            try {
+                prepared.add(runs.prepare(job, item == null ? TriggerRequest.EMPTY : item, caller, correlationId));
+            } catch (ApiException e) {
+                if (e.status() != 400) {
+                    throw e;
+                }
+                throw ApiException.badRequest("runs[" + i + "]: " + e.getMessage());
+            }
+        }
+        return runs.triggerAll(prepared).map(outcomes -> Map.of("results", outcomes.stream()
+                .map(TriggerResource::result).toList()));
+    }
+
+    private static Map<String, Object> result(TriggerOutcome outcome) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (outcome instanceof TriggerOutcome.Created created) {
+            result.put("status", 202);
+            result.put("run", created.run());
+        } else if (outcome instanceof TriggerOutcome.Existing existing) {
+            result.put("status", 200);
+            result.put("run", existing.run());
+        } else {
+            TriggerOutcome.AlreadyRunning conflict = (TriggerOutcome.AlreadyRunning) outcome;
+            result.put("status", 409);
+            result.put("detail", new AlreadyRunning(conflict).getMessage());
+            result.putAll(AlreadyRunning.body(conflict));
+        }
+        return result;
+    }
+
+    private static Response accepted(Run run) {
+        return Response.accepted(run).location(URI.create("/v1/runs/" + run.id())).build();
+    }
+
+    private <T> T parse(String body, Class<T> type, T empty) throws JsonProcessingException {
+        if (body == null || body.isBlank()) {
+            return empty;
+        }
+        T parsed = json.readValue(body, type);
+        return parsed == null ? empty : parsed;
+    }
+
+    /** Query parameters fill what the body leaves out; both giving different values is a 400. */
+    private static TriggerRequest merge(TriggerRequest body, UUID workspace, Boolean dryRun) {
+        if (workspace != null && body.workspaceId() != null && !workspace.equals(body.workspaceId())) {
+            throw ApiException.badRequest("'workspace_id' differs between query and body");
+        }
+        if (dryRun != null && body.dryRun() != null && !dryRun.equals(body.dryRun())) {
+            throw ApiException.badRequest("'dry_run' differs between query and body");
+        }
+        return new TriggerRequest(workspace != null ? workspace : body.workspaceId(),
+                dryRun != null ? dryRun : body.dryRun(), body.params(), body.idempotencyKey());
+    }
+
+    static String caller(SecurityContext security) {
+        return security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
+    }
+
+    private static String correlationId(String header) {
+        if (header != null && !header.isBlank() && header.length() <= 200 && header.chars().allMatch(c -> c > 32
+                && c < 127)) {
+            return header;
+        }
+        return UUID.randomUUID().toString();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.jobstream.stream;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.jobstream.run.RunService;
+import dev.jobstream.support.Params;
+import io.smallrye.mutiny.Uni;
+
+/** The stored events of a run. */
+@Path("/v1/runs/{id}/events")
+public class RunEventsResource {
+
+    private final RunEventStore events;
+    private final RunService runs;
+
+    RunEventsResource(RunEventStore events, RunService runs) {
+        this.events = events;
+        this.runs = runs;
+    }
+
+    /** The stored events as a JSON array of {@code {id, event, data, created_at}}. */
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<List<RunEvent>> stored(@PathParam("id") String id, @QueryParam("after") String after,
+            @QueryParam("limit") String limit) {
+        UUID runId = Params.uuid("id", id);
+        int from = Params.intInRange("after", after, 0, Integer.MAX_VALUE, 0);
+        int max = Params.intInRange("limit", limit, 1, 10_000, 1000);
+        return runs.get(runId).flatMap(run -> events.after(runId, from, max));
+    }
+}
