@@ -10,11 +10,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
 import dev.jobstream.support.MicroBatcher;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -43,6 +45,7 @@ public class AdvisoryLocks {
     private final MicroBatcher<Long, Boolean> acquire = new MicroBatcher<>(1000, keys -> run(TRY_LOCK, keys));
     private final MicroBatcher<Long, Boolean> release = new MicroBatcher<>(1000, keys -> run(UNLOCK, keys));
     private volatile Uni<SqlConnection> connection;
+    private volatile boolean stopped;
     private volatile Runnable onLoss = () -> {
     };
 
@@ -105,7 +108,14 @@ public class AdvisoryLocks {
         return current.onFailure().invoke(() -> connection = null);
     }
 
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+    }
+
     private void lost() {
+        if (stopped) {
+            return;
+        }
         LOG.warn("Advisory lock connection lost: engines holding locks stop at their next checkpoint");
         connection = null;
         held.clear();

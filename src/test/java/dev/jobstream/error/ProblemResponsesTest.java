@@ -1,0 +1,177 @@
+package dev.jobstream.error;
+
+import static dev.jobstream.support.Api.admin;
+import static dev.jobstream.support.Api.trigger;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.jobstream.support.Api;
+import dev.jobstream.support.Database;
+import dev.jobstream.support.EmbeddedPostgresResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.response.ValidatableResponse;
+
+/** Every 400/404/409/413 path of the API answers a problem+json without internals. */
+@QuarkusTest
+@WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
+class ProblemResponsesTest {
+
+    private static final String ABSENT = UUID.randomUUID().toString();
+
+    @Inject
+    Database db;
+
+    @BeforeEach
+    void clean() {
+        db.truncate();
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                Arguments.of("GET", "/v1/runs/not-a-uuid", null, 400),
+                Arguments.of("GET", "/v1/runs/not-a-uuid/progress", null, 400),
+                Arguments.of("GET", "/v1/runs/not-a-uuid/result", null, 400),
+                Arguments.of("GET", "/v1/runs/not-a-uuid/events", null, 400),
+                Arguments.of("DELETE", "/v1/runs/not-a-uuid", null, 400),
+                Arguments.of("GET", "/v1/runs/" + ABSENT, null, 404),
+                Arguments.of("GET", "/v1/runs/" + ABSENT + "/progress", null, 404),
+                Arguments.of("GET", "/v1/runs/" + ABSENT + "/result", null, 404),
+                Arguments.of("GET", "/v1/runs/" + ABSENT + "/events", null, 404),
+                Arguments.of("DELETE", "/v1/runs/" + ABSENT, null, 404),
+                Arguments.of("GET", "/v1/runs?status=bogus", null, 400),
+                Arguments.of("GET", "/v1/runs?limit=0", null, 400),
+                Arguments.of("GET", "/v1/runs?limit=501", null, 400),
+                Arguments.of("GET", "/v1/runs?limit=-5", null, 400),
+                Arguments.of("GET", "/v1/runs?limit=99999999999999999999", null, 400),
+                Arguments.of("GET", "/v1/runs?cursor=forged", null, 400),
+                Arguments.of("GET", "/v1/runs?cursor=cjE6MTox", null, 400),
+                Arguments.of("GET", "/v1/runs?workspace_id=nope", null, 400),
+                Arguments.of("GET", "/v1/runs?dry_run=maybe", null, 400),
+                Arguments.of("GET", "/v1/runs/" + ABSENT + "/events?after=-1", null, 400),
+                Arguments.of("POST", "/v1/jobs/no.such.job/runs", "{}", 404),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{bad json", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "[1,2]", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"surprise\":1}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"workspace_id\":5}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"workspace_id\":\"x'; DROP TABLE job_runs;--\"}",
+                        400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"dry_run\":\"yes\"}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":[]}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"items\":-1}}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"items\":\"five\"}}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"items\":1.5}}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"items\":99999999999}}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"nope\":1}}", 400),
+                Arguments.of("POST", "/v1/jobs/errors.rollup/runs", "{\"params\":{\"date\":\"yesterday\"}}", 400),
+                Arguments.of("POST", "/v1/jobs/errors.cleanup/runs", "{\"params\":{\"older_than\":\"-3d\"}}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"idempotency_key\":\"\"}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs?wait=301", "{}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs?wait=soon", "{}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs?workspace_id=zzz", "{}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs?workspace_id=" + ABSENT,
+                        "{\"workspace_id\":\"" + UUID.randomUUID() + "\"}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs/batch", "{}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs/batch", "{\"runs\":{}}", 400),
+                Arguments.of("GET", "/v1/errors?severity=fatal", null, 400),
+                Arguments.of("GET", "/v1/errors?kind=lower_case", null, 400),
+                Arguments.of("GET", "/v1/errors?limit=0", null, 400),
+                Arguments.of("GET", "/v1/errors?cursor=e0", null, 400),
+                Arguments.of("GET", "/v1/errors?run_id=1", null, 400),
+                Arguments.of("GET", "/v1/errors?unresolved=perhaps", null, 400),
+                Arguments.of("POST", "/v1/errors/abc/resolve", null, 400),
+                Arguments.of("POST", "/v1/errors/123456789/resolve", null, 404),
+                Arguments.of("GET", "/v1/no-such-thing", null, 404),
+                Arguments.of("PUT", "/v1/runs", "{}", 405));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {3}")
+    @MethodSource("badRequests")
+    void badRequestsAnswerAProblem(String method, String path, String body, int status) {
+        var request = admin();
+        if (body != null) {
+            request = request.contentType("application/json").body(body);
+        }
+        Response response = request.request(method, path);
+        assertProblem(response.then(), status, path.contains("?") ? path.substring(0, path.indexOf('?')) : path);
+    }
+
+    @Test
+    void paramsLargerThan16KiBAreRejected() {
+        String big = "x".repeat(17 * 1024);
+        ValidatableResponse response = admin().contentType("application/json")
+                .body(Map.of("params", Map.of("items", 1, "padding", big))).post("/v1/jobs/demo.sleep/runs").then();
+        assertProblem(response, 400, "/v1/jobs/demo.sleep/runs").body("detail", containsString("16384"));
+    }
+
+    @Test
+    void bodiesLargerThan64KiBAreRejected() {
+        String huge = "{\"params\":{\"padding\":\"" + "x".repeat(70 * 1024) + "\"}}";
+        admin().contentType("application/json").body(huge).post("/v1/jobs/demo.sleep/runs").then().statusCode(413);
+    }
+
+    @Test
+    void requestsWithoutAValidTokenAre401() {
+        assertProblem(given().get("/v1/runs").then(), 401, "/v1/runs").header("WWW-Authenticate", startsWithBearer());
+        assertProblem(given().header("Authorization", "Bearer wrong").get("/v1/runs").then(), 401, "/v1/runs");
+        assertProblem(given().header("Authorization", "Basic " + Api.ADMIN_TOKEN).get("/v1/jobs").then(), 401,
+                "/v1/jobs");
+    }
+
+    @Test
+    void activeRunsRefuseResultAndDelete() {
+        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 20, "delay_ms", 50)));
+        assertProblem(admin().get("/v1/runs/{id}/result", id).then(), 409, "/v1/runs/" + id + "/result")
+                .body("detail", containsString("still"));
+        assertProblem(admin().delete("/v1/runs/{id}", id).then(), 409, "/v1/runs/" + id)
+                .body("detail", containsString("Cannot delete active run"));
+        admin().get("/v1/runs/{id}/progress", id).then().statusCode(200)
+                .body("percent", org.hamcrest.Matchers.lessThanOrEqualTo(99));
+    }
+
+    @Test
+    void terminalRunsAreDeletedWithTheirEvents() {
+        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 1, "delay_ms", 1)));
+        Api.awaitStatus(id, "completed");
+        admin().delete("/v1/runs/{id}", id).then().statusCode(204);
+        admin().get("/v1/runs/{id}", id).then().statusCode(404);
+        admin().delete("/v1/runs/{id}", id).then().statusCode(404);
+        org.junit.jupiter.api.Assertions.assertEquals(0,
+                db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1", UUID.fromString(id)));
+    }
+
+    private static org.hamcrest.Matcher<String> startsWithBearer() {
+        return org.hamcrest.Matchers.startsWith("Bearer");
+    }
+
+    private static ValidatableResponse assertProblem(ValidatableResponse response, int status, String instance) {
+        return response.statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("title", notNullValue())
+                .body("detail", notNullValue())
+                .body("type", notNullValue())
+                .body("timestamp", notNullValue())
+                .body("instance", equalTo(instance))
+                .body(not(containsString("Exception")))
+                .body(not(containsString("\tat ")))
+                .body(not(containsString("SELECT")));
+    }
+}

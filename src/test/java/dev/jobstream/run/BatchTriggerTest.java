@@ -1,0 +1,79 @@
+package dev.jobstream.run;
+
+import static dev.jobstream.support.Api.json;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.jobstream.support.Database;
+import dev.jobstream.support.EmbeddedPostgresResource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
+class BatchTriggerTest {
+
+    @Inject
+    Database db;
+
+    @BeforeEach
+    void clean() {
+        db.truncate();
+    }
+
+    @Test
+    void batchAnswersPerRunInInputOrderWithConflicts() {
+        String busy = UUID.randomUUID().toString();
+        String free = UUID.randomUUID().toString();
+        Map<String, Object> slow = Map.of("items", 20, "delay_ms", 50);
+        var results = json(Map.of("runs", List.of(
+                Map.of("workspace_id", busy, "params", slow),
+                Map.of("workspace_id", free, "params", slow),
+                Map.of("workspace_id", busy, "params", slow))))
+                .post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(200)
+                .body("results.status", contains(202, 202, 409))
+                .body("results[2].reason", equalTo("already_running"))
+                .body("results[2].lock_acquired", equalTo(false))
+                .extract().jsonPath();
+        org.junit.jupiter.api.Assertions.assertEquals(results.getString("results[0].run.id"),
+                results.getString("results[2].active_run_id"));
+        org.junit.jupiter.api.Assertions.assertEquals(2, db.count("SELECT count(*) FROM job_runs"));
+    }
+
+    @Test
+    void batchRejectsEmptyOversizedAndInvalidInputWhole() {
+        json(Map.of("runs", List.of())).post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(400);
+        List<Map<String, Object>> tooMany = new ArrayList<>();
+        for (int i = 0; i < 1001; i++) {
+            tooMany.add(Map.of());
+        }
+        json(Map.of("runs", tooMany)).post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(400);
+        json(Map.of("runs", List.of(Map.of(), Map.of("params", Map.of("items", -1)))))
+                .post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(400)
+                .body("detail", startsWith("runs[1]: Param 'items'"));
+        json(Map.of("runs", List.of(Map.of()))).post("/v1/jobs/no.such.job/runs/batch").then().statusCode(404);
+        org.junit.jupiter.api.Assertions.assertEquals(0, db.count("SELECT count(*) FROM job_runs"));
+    }
+
+    @Test
+    void aRepeatedIdempotencyKeyAnswersTheFirstRun() {
+        Map<String, Object> body = Map.of("idempotency_key", "nightly-2026-11-23", "params", Map.of("items", 0));
+        String first = json(body).post("/v1/jobs/demo.sleep/runs").then().statusCode(202).extract().path("id");
+        org.awaitility.Awaitility.await().until(() -> db.count(
+                "SELECT count(*) FROM job_runs WHERE status = 'completed'") == 1);
+        json(body).post("/v1/jobs/demo.sleep/runs").then().statusCode(200).body("id", equalTo(first));
+        org.junit.jupiter.api.Assertions.assertEquals(1, db.count("SELECT count(*) FROM job_runs"));
+    }
+}
