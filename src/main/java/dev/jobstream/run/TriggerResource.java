@@ -35,6 +35,8 @@ import io.smallrye.mutiny.Uni;
 public class TriggerResource {
 
     private static final int MAX_WAIT_SECONDS = 300;
+    /** Largest body of a single trigger (DESIGN §10); a batch may carry up to 1 MiB. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final RunService runs;
     private final JobRegistry jobs;
@@ -57,6 +59,11 @@ public class TriggerResource {
             @QueryParam("dry_run") String dryRun, @QueryParam("wait") String wait,
             @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
             throws JsonProcessingException {
+        if (body != null && body.length() > MAX_BODY_BYTES / 4
+                && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
+                    + " bytes");
+        }
         TriggerRequest request = merge(parse(body, TriggerRequest.class, TriggerRequest.EMPTY),
                 Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
         int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);

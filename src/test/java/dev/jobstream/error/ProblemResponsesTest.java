@@ -124,7 +124,11 @@ class ProblemResponsesTest {
     @Test
     void bodiesLargerThan64KiBAreRejected() {
         String huge = "{\"params\":{\"padding\":\"" + "x".repeat(70 * 1024) + "\"}}";
-        admin().contentType("application/json").body(huge).post("/v1/jobs/demo.sleep/runs").then().statusCode(413);
+        assertProblem(admin().contentType("application/json").body(huge).post("/v1/jobs/demo.sleep/runs").then(), 413,
+                "/v1/jobs/demo.sleep/runs");
+        String hugeBatch = "{\"runs\":[{\"params\":{\"padding\":\"" + "x".repeat(1100 * 1024) + "\"}}]}";
+        admin().contentType("application/json").body(hugeBatch).post("/v1/jobs/demo.sleep/runs/batch").then()
+                .statusCode(413);
     }
 
     @Test

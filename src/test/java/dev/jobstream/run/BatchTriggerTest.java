@@ -53,6 +53,20 @@ class BatchTriggerTest {
     }
 
     @Test
+    void aBatchOfAThousandRunsIsOneCall() {
+        List<Map<String, Object>> thousand = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            thousand.add(Map.of("workspace_id", UUID.randomUUID().toString(), "params", Map.of("items", 0)));
+        }
+        json(Map.of("runs", thousand)).post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(200)
+                .body("results.status", org.hamcrest.Matchers.everyItem(equalTo(202)))
+                .body("results", org.hamcrest.Matchers.hasSize(1000));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> db.count(
+                "SELECT count(*) FROM job_runs WHERE status = 'completed'") == 1000);
+        org.junit.jupiter.api.Assertions.assertEquals(2000, db.count("SELECT count(*) FROM job_run_events"));
+    }
+
+    @Test
     void batchRejectsEmptyOversizedAndInvalidInputWhole() {
         json(Map.of("runs", List.of())).post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(400);
         List<Map<String, Object>> tooMany = new ArrayList<>();
