@@ -134,10 +134,7 @@ public class Dispatcher {
     private void launch(Run run, JobHandler handler, Long key) {
         Engine engine = new Engine(run, handler, pool, writer, key);
         registry.add(engine);
-        engine.execute(() -> {
-            registry.release(1);
-            claim();
-        }).subscribe().with(written -> ended(engine), failure -> {
+        engine.execute().subscribe().with(written -> ended(engine), failure -> {
             LOG.errorf(failure, "Engine of %s failed", run.id());
             ended(engine);
         });
@@ -148,7 +145,9 @@ public class Dispatcher {
         Uni<Void> unlock = key == null ? Uni.createFrom().voidItem() : locks.unlock(key);
         unlock.subscribe().with(v -> {
             registry.remove(engine);
+            registry.release(1);
             waiters.ended(engine.run().id());
+            claim();
         });
     }
 

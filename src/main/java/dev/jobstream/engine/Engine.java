@@ -85,10 +85,11 @@ public final class Engine implements JobContext {
     }
 
     /**
-     * Executes the job: a start event, the job, an end event. {@code onReturned} runs when the job has returned (the
-     * engine slot is free); the Uni completes when the end is stored, with false if the run was lost meanwhile.
+     * Executes the job: a start event, the job, an end event. The Uni completes when the end is stored, with false
+     * if the run was lost meanwhile. The engine's slot (and its lock) stay taken until then, which bounds the runs a
+     * replica holds, and the advisory locks it holds, by {@code jobstream.engines.max}.
      */
-    Uni<Boolean> execute(Runnable onReturned) {
+    Uni<Boolean> execute() {
         emit("start_json", new JsonObject()
                 .put("run_id", run.id().toString())
                 .put("job", run.job())
@@ -104,7 +105,6 @@ public final class Engine implements JobContext {
         }
         return work.onItemOrFailure().transformToUni((metrics, failure) -> {
             state = State.STOPPING;
-            onReturned.run();
             end(metrics, failure);
             return Uni.createFrom().completionStage(endWritten);
         });

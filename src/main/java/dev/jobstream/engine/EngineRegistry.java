@@ -24,7 +24,7 @@ public class EngineRegistry {
         executing.addAndGet(slots);
     }
 
-    /** A job returned (or a reserved slot went unused): its slot is free again. */
+    /** An engine stopped (or a reserved slot went unused): its slot is free again. */
     void release(int slots) {
         executing.addAndGet(-slots);
     }
@@ -33,7 +33,7 @@ public class EngineRegistry {
         engines.remove(engine.run().id(), engine);
     }
 
-    /** Engines currently executing a job (or reserved for a claim in flight). */
+    /** Engines executing a job or storing its end, and slots reserved for a claim in flight. */
     public int executing() {
         return executing.get();
     }

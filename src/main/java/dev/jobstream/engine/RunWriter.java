@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import jakarta.inject.Singleton;
 
@@ -103,10 +102,5 @@ public class RunWriter {
         if (again) {
             later(retryMillis);
         }
-    }
-
-    /** Ids of runs with changes waiting to be stored (for tests and diagnostics). */
-    synchronized List<UUID> waiting() {
-        return changed.stream().map(e -> e.run().id()).toList();
     }
 }
