@@ -12,37 +12,22 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jobstream.support.Api;
-import dev.jobstream.support.Database;
-import dev.jobstream.support.EmbeddedPostgresResource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
+import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 
 /** Every 400/404/409/413 path of the API answers a problem+json without internals. */
 @QuarkusTest
-@WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
-class ProblemResponsesTest {
+class ProblemResponsesTest extends DatabaseTest {
 
     private static final String ABSENT = UUID.randomUUID().toString();
-
-    @Inject
-    Database db;
-
-    @BeforeEach
-    void clean() {
-        db.truncate();
-    }
 
     static Stream<Arguments> badRequests() {
         return Stream.of(

@@ -9,33 +9,23 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jobstream.support.Database;
-import dev.jobstream.support.EmbeddedPostgresResource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
+import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** errors.rollup and errors.cleanup: a dry run counts and changes nothing; a real run writes what it counted. */
 @QuarkusTest
-@WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
-class MaintenanceJobsTest {
+class MaintenanceJobsTest extends DatabaseTest {
 
     private static final String INSERT_ERROR = """
             INSERT INTO error_events (occurred_at, severity, kind, message, resolved_at, resolved_by)
             VALUES (now() - $1 * interval '1 hour', $2, $3, 'seeded', $4, $5)
             """;
 
-    @Inject
-    Database db;
-
     @BeforeEach
     void seed() {
-        db.truncate();
         LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         for (String[] row : new String[][]{{"warning", "STALE_RUN"}, {"warning", "STALE_RUN"},
                 {"error", "JOB_FAILED"}}) {

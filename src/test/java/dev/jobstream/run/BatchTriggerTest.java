@@ -10,28 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.jobstream.support.Database;
-import dev.jobstream.support.EmbeddedPostgresResource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
+import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
-class BatchTriggerTest {
-
-    @Inject
-    Database db;
-
-    @BeforeEach
-    void clean() {
-        db.truncate();
-    }
+class BatchTriggerTest extends DatabaseTest {
 
     @Test
     void batchAnswersPerRunInInputOrderWithConflicts() {

@@ -18,24 +18,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jobstream.engine.AdvisoryLocks;
 import dev.jobstream.support.Api;
-import dev.jobstream.support.Database;
-import dev.jobstream.support.EmbeddedPostgresResource;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
+import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 @QuarkusTest
-@WithTestResource(value = EmbeddedPostgresResource.class, scope = TestResourceScope.GLOBAL)
-class ExclusiveRunsTest {
+class ExclusiveRunsTest extends DatabaseTest {
 
     private static final String ADVISORY_LOCKS_HELD = """
             SELECT count(*) FROM pg_locks
@@ -43,16 +36,8 @@ class ExclusiveRunsTest {
                AND ((classid::bigint << 32) | objid::bigint) = $1
             """;
 
-    @Inject
-    Database db;
-
     @TestHTTPResource("/")
     URL base;
-
-    @BeforeEach
-    void clean() {
-        db.truncate();
-    }
 
     @Test
     void fiftySimultaneousTriggersGiveOneRunAndFortyNineConflicts() throws Exception {
