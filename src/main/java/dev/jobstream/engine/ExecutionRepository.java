@@ -22,9 +22,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 public class ExecutionRepository {
 
-    /** Channel that tells every replica new events are stored. */
-    public static final String EVENTS_CHANNEL = "jobstream_events";
-
     static final String CLAIM_QUEUED = """
             UPDATE job_runs r
                SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(), updated_at = now(),
@@ -53,7 +50,7 @@ public class ExecutionRepository {
 
     /**
      * One flush: per run, its new last_seq, progress, error log and (when it ended) terminal state; the events of
-     * those runs; a JOB_FAILED error event for each run that failed; one NOTIFY. Rows this replica no longer owns
+     * those runs; a JOB_FAILED error event for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub). Rows this replica no longer owns
      * are left alone and their events dropped; the returned ids are the runs that were written.
      */
     static final String FLUSH = """

@@ -44,7 +44,7 @@ class RunLifecycleTest extends DatabaseTest {
                 .body("triggered_by", equalTo("admin"))
                 .body("attempt", equalTo(1));
 
-        admin().get("/v1/runs/{id}/events", id).then().statusCode(200)
+        admin().accept("application/json").get("/v1/runs/{id}/events", id).then().statusCode(200)
                 .body("id", contains(1, 2, 3, 4, 5, 6, 7, 8))
                 .body("event", contains("start_json", "log", "progress_json", "log", "progress_json", "log",
                         "progress_json", "end_json"))
@@ -82,7 +82,8 @@ class RunLifecycleTest extends DatabaseTest {
         admin().post("/v1/errors/{id}/resolve", errorId).then().statusCode(200)
                 .body("resolved_by", equalTo("admin")).body("resolved_at", notNullValue());
         admin().get("/v1/errors?unresolved=true&run_id={id}", id).then().statusCode(200).body("errors", hasSize(0));
-        List<String> events = admin().get("/v1/runs/{id}/events", id).then().extract().path("event");
+        List<String> events = admin().accept("application/json").get("/v1/runs/{id}/events", id).then().extract()
+                .path("event");
         org.junit.jupiter.api.Assertions.assertEquals("end_json", events.get(events.size() - 1));
     }
 

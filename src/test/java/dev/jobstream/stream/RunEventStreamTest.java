@@ -1,0 +1,103 @@
+package dev.jobstream.stream;
+
+import static dev.jobstream.support.Api.admin;
+import static dev.jobstream.support.Api.awaitStatus;
+import static dev.jobstream.support.Api.trigger;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URL;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jobstream.support.DatabaseTest;
+import dev.jobstream.support.SseClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+@QuarkusTest
+class RunEventStreamTest extends DatabaseTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private String events(String id) {
+        return base + "v1/runs/" + id + "/events";
+    }
+
+    @Test
+    void liveStreamDeliversEveryEventInOrderAndClosesAfterTheEnd() throws Exception {
+        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 5, "delay_ms", 60)));
+
+        SseClient.Read read = SseClient.read(events(id), null, 1000);
+
+        assertEquals(200, read.status());
+        assertTrue(read.closed(), "the server closes the stream after end_json");
+        assertEquals(List.of("3000"), read.retries());
+        List<SseClient.Event> got = read.events();
+        assertEquals(12, got.size(), "start, 5 × (log, progress), end");
+        assertEquals(IntStream.rangeClosed(1, 12).mapToObj(Integer::toString).toList(),
+                got.stream().map(SseClient.Event::id).toList(), "ids are the gap-free sequence");
+        assertEquals("start_json", got.get(0).event());
+        assertEquals("log", got.get(1).event());
+        assertEquals("progress_json", got.get(2).event());
+        assertEquals("end_json", got.get(11).event());
+        JsonPath start = JsonPath.from(got.get(0).data());
+        assertEquals(id, start.getString("run_id"));
+        assertEquals("running", start.getString("state"));
+        assertEquals("[ 1 / 5 ] Processing item 1...", JsonPath.from(got.get(1).data()).getString("message"));
+        assertEquals(20, JsonPath.from(got.get(2).data()).getInt("percent"));
+        JsonPath end = JsonPath.from(got.get(11).data());
+        assertTrue(end.getBoolean("ok"));
+        assertEquals("completed", end.getString("state"));
+        assertFalse(end.getBoolean("cancelled"));
+    }
+
+    @Test
+    void resumingWithLastEventIdMidRunGivesEveryLaterEventExactlyOnce() throws Exception {
+        String id = trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(),
+                "params", Map.of("items", 8, "delay_ms", 80)));
+
+        SseClient.Read first = SseClient.read(events(id), null, 4);
+        assertFalse(first.closed());
+        String lastSeen = first.events().get(3).id();
+        SseClient.Read rest = SseClient.read(events(id), lastSeen, 1000);
+
+        List<String> all = new ArrayList<>();
+        first.events().forEach(e -> all.add(e.id()));
+        rest.events().forEach(e -> all.add(e.id()));
+        assertTrue(rest.closed());
+        assertEquals(IntStream.rangeClosed(1, 18).mapToObj(Integer::toString).toList(), all);
+        assertEquals("end_json", rest.events().get(rest.events().size() - 1).event());
+    }
+
+    @Test
+    void aFinishedRunReplaysAndCloses() throws Exception {
+        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 2, "delay_ms", 1)));
+        awaitStatus(id, "completed");
+
+        SseClient.Read all = SseClient.read(events(id), null, 1000);
+        SseClient.Read after = SseClient.read(events(id) + "?after=3", null, 1000);
+
+        assertTrue(all.closed());
+        assertEquals(6, all.events().size());
+        assertEquals(List.of("4", "5", "6"), after.events().stream().map(SseClient.Event::id).toList());
+        admin().accept("application/json").get("/v1/runs/{id}/events?after=4", id).then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.contains(5, 6)).body("[1].event", equalTo("end_json"));
+    }
+
+    @Test
+    void streamsOfUnknownOrMalformedRunsAreProblems() throws Exception {
+        assertEquals(404, SseClient.read(events(UUID.randomUUID().toString()), null, 1).status());
+        assertEquals(400, SseClient.read(events("nope"), null, 1).status());
+        assertEquals(400, SseClient.read(events(UUID.randomUUID().toString()), "x", 1).status());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.jobstream.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Reads a text/event-stream over the JDK HTTP client and parses it by the SSE rules (id, event, data, retry). */
+public final class SseClient {
+
+    /** One dispatched event; {@code id} is the last event id seen. */
+    public record Event(String id, String event, String data) {
+    }
+
+    /** What a read gave: the events, the retry hints, the comments, and whether the server closed the stream. */
+    public record Read(int status, List<Event> events, List<String> retries, List<String> comments, boolean closed) {
+    }
+
+    private SseClient() {
+    }
+
+    /** Reads until the server closes the stream or {@code max} events arrived (then disconnects). */
+    public static Read read(String url, String lastEventId, int max) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + Api.ADMIN_TOKEN);
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                HttpResponse<Stream<String>> response = client.send(request.build(),
+                        HttpResponse.BodyHandlers.ofLines());
+                List<Event> events = new ArrayList<>();
+                List<String> retries = new ArrayList<>();
+                List<String> comments = new ArrayList<>();
+                String id = lastEventId;
+                String name = null;
+                StringBuilder data = null;
+                boolean closed = true;
+                try (Stream<String> lines = response.body()) {
+                    Iterator<String> it = lines.iterator();
+                    while (it.hasNext()) {
+                        String line = it.next();
+                        if (line.isEmpty()) {
+                            if (data != null) {
+                                events.add(new Event(id, name == null ? "message" : name, data.toString()));
+                                if (events.size() == max) {
+                                    closed = false;
+                                    break;
+                                }
+                            }
+                            name = null;
+                            data = null;
+                        } else if (line.startsWith(":")) {
+                            comments.add(line.substring(1).trim());
+                        } else {
+                            int colon = line.indexOf(':');
+                            String field = colon < 0 ? line : line.substring(0, colon);
+                            String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
+                            switch (field) {
+                                case "id" -> id = value;
+                                case "event" -> name = value;
+                                case "retry" -> retries.add(value);
+                                case "data" -> data = data == null
+                                        ? new StringBuilder(value)
+                                        : data.append('\n').append(value);
+                                default -> {
+                                }
+                            }
+                        }
+                    }
+                }
+                return new Read(response.statusCode(), events, retries, comments, closed);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(30, TimeUnit.SECONDS);
+    }
+}
