@@ -1,0 +1,76 @@
+package dev.jobstream.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** The packaged service ({@code target/quarkus-app/quarkus-run.jar}) started as a process of its own. */
+public final class Replica implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+
+    private Replica(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** Starts a replica with the prod profile against the given database and waits until it is ready. */
+    public static Replica start(String name, int pgPort, String database, Map<String, String> env) throws Exception {
+        int port = freePort();
+        File log = new File("target/replica-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar")
+                .redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(Map.of("PGHOST", "localhost", "PGPORT", Integer.toString(pgPort),
+                "PGDATABASE", database, "PGUSER", "postgres", "PGPASSWORD", "postgres",
+                "QUARKUS_HTTP_PORT", Integer.toString(port), "JOBSTREAM_ADMIN_TOKEN", Api.ADMIN_TOKEN,
+                "JOBSTREAM_INSTANCE_ID", name));
+        builder.environment().putAll(env);
+        Replica replica = new Replica(builder.start(), port);
+        HttpClient client = HttpClient.newHttpClient();
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            if (!replica.process.isAlive()) {
+                throw new IllegalStateException("replica " + name + " exited; see " + log);
+            }
+            try {
+                HttpResponse<Void> ready = client
+                        .send(HttpRequest.newBuilder(URI.create(replica.url("/q/health/ready")))
+                                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (ready.statusCode() == 200) {
+                    return replica;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        replica.close();
+        throw new IllegalStateException("replica " + name + " did not become ready; see " + log);
+    }
+
+    public String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
