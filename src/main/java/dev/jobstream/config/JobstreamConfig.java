@@ -37,6 +37,10 @@ public interface JobstreamConfig {
     }
 
     interface Events {
+        /** Events stored per run; the last is a truncation notice, and the end event is always stored after it. */
+        @WithDefault("10000")
+        int maxPerRun();
+
         /** Longest wait before buffered events are written; a flush also starts as soon as the previous one ends. */
         @WithDefault("5ms")
         Duration flushLinger();

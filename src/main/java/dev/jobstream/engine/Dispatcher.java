@@ -132,7 +132,7 @@ public class Dispatcher {
     }
 
     private void launch(Run run, JobHandler handler, Long key) {
-        Engine engine = new Engine(run, handler, pool, writer, key);
+        Engine engine = new Engine(run, handler, pool, writer, key, config.events().maxPerRun());
         registry.add(engine);
         engine.execute().subscribe().with(written -> ended(engine), failure -> {
             LOG.errorf(failure, "Engine of %s failed", run.id());

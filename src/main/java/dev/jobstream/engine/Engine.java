@@ -60,6 +60,7 @@ public final class Engine implements JobContext {
     private final Instant startedAt = Instant.now();
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Boolean> endWritten = new CompletableFuture<>();
+    private final int maxEvents;
 
     // guarded by this
     private int seq;
@@ -69,13 +70,16 @@ public final class Engine implements JobContext {
     private final JsonArray errorLog = new JsonArray();
     private boolean errorLogChanged;
     private End end;
+    private boolean truncated;
 
     private volatile State state = State.RUNNING;
     private volatile boolean lost;
     private volatile Instant stoppedAt;
 
-    Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, Long lockKey) {
+    Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, Long lockKey, int maxEvents) {
         this.run = run;
+        this.maxEvents = maxEvents;
+        this.truncated = run.lastSeq() >= maxEvents;
         this.handler = handler;
         this.params = new JsonObject(run.params());
         this.pool = pool;
@@ -142,7 +146,20 @@ public final class Engine implements JobContext {
         writer.changed(this);
     }
 
+    /**
+     * Adds an event with the next sequence number. A run stores at most {@code maxEvents} events: the last of them
+     * is a notice that later ones are dropped, and the end event is always stored after it.
+     */
     private void append(String event, JsonObject data) {
+        if (!"end_json".equals(event) && seq >= maxEvents - 1) {
+            if (truncated) {
+                return;
+            }
+            truncated = true;
+            event = "log";
+            data = new JsonObject().put("level", "warn").put("truncated", true).put("message",
+                    "Event limit of " + maxEvents + " reached: further events of this run are not stored");
+        }
         data.put("ts", Instant.now().toString());
         events.add(new EventRow(++seq, event, data.encode()));
     }
