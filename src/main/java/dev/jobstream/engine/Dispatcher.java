@@ -67,7 +67,7 @@ public class Dispatcher {
 
     void start(@Observes StartupEvent event) {
         locks.onLoss(registry::fenceLocked);
-        notifications.listen(RunRepository.QUEUED_CHANNEL, this::wake);
+        notifications.listen(RunRepository.QUEUED_CHANNEL, payload -> wake());
         pollTimer = vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wake());
         LOG.infof("Dispatcher of %s started: %d engines", instance.id(), config.engines().max());
         wake();

@@ -39,9 +39,12 @@ public final class Engine implements JobContext {
     public record End(RunStatus status, String metrics, String error, String errorCode, long durationMs) {
     }
 
-    /** What a flush takes from this engine: the events since the last flush and the latest run values. */
-    public record Pending(UUID runId, int attempt, int lastSeq, Long processed, Long total, String errorLog, End end,
-            List<EventRow> events) {
+    /**
+     * What a flush takes from this engine: the events since the last flush, the latest run values, a state change
+     * to paused or running (with the control request it carried out), and the end if the run ended.
+     */
+    public record Pending(UUID runId, int attempt, int lastSeq, Long processed, Long total, String errorLog,
+            RunStatus state, String acknowledged, End end, List<EventRow> events) {
     }
 
     /** Thrown at a checkpoint when the run must stop (its lock or row now belongs elsewhere). */
@@ -49,6 +52,18 @@ public final class Engine implements JobContext {
         RunStopped(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /** Thrown at a checkpoint when the run was asked to cancel; the run ends {@code cancelled}. */
+    static final class RunCancelled extends RuntimeException {
+        RunCancelled() {
+            super("cancelled", null, false, false);
+        }
+    }
+
+    private static final Object KILLED = new Object();
+
+    private record Failed(Throwable failure) {
     }
 
     private final Run run;
@@ -71,8 +86,14 @@ public final class Engine implements JobContext {
     private boolean errorLogChanged;
     private End end;
     private boolean truncated;
+    private RunStatus state = RunStatus.RUNNING;
+    private RunStatus stateToWrite;
+    private String acknowledged;
+    private String requested;
+    private CompletableFuture<String> wake;
 
-    private volatile State state = State.RUNNING;
+    private volatile State lifecycle = State.RUNNING;
+    private final CompletableFuture<Void> killed = new CompletableFuture<>();
     private volatile boolean lost;
     private volatile Instant stoppedAt;
 
@@ -107,9 +128,22 @@ public final class Engine implements JobContext {
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);
         }
-        return work.onItemOrFailure().transformToUni((metrics, failure) -> {
-            state = State.STOPPING;
-            end(metrics, failure);
+        // a kill (force-cancel, lost run) wins the race and cancels the job's subscription
+        // (any() waits for an item, so the job's failure travels as an item too)
+        Uni<Object> raced = Uni.combine().any().of(
+                work.map(metrics -> (Object) metrics).onFailure().recoverWithItem(Failed::new),
+                Uni.createFrom().completionStage(killed).map(v -> KILLED));
+        return raced.flatMap(item -> {
+            lifecycle = State.STOPPING;
+            if (item == KILLED || killed.isDone()) {
+                stopped(false);
+            } else if (item instanceof Failed failed) {
+                end(null, failed.failure());
+            } else {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> metrics = (Map<String, Object>) item;
+                end(metrics, null);
+            }
             return Uni.createFrom().completionStage(endWritten);
         });
     }
@@ -117,13 +151,16 @@ public final class Engine implements JobContext {
     private void end(Map<String, Object> metrics, Throwable failure) {
         long duration = (System.nanoTime() - startNanos) / 1_000_000;
         JsonObject metricsJson = metrics == null ? new JsonObject() : new JsonObject(metrics);
-        RunStatus status = failure == null ? RunStatus.COMPLETED : RunStatus.FAILED;
-        String error = failure == null ? null : errorText(failure);
-        String errorCode = failure == null ? null : "job_failed";
+        boolean cancelled = failure instanceof RunCancelled;
+        RunStatus status = failure == null
+                ? RunStatus.COMPLETED
+                : cancelled ? RunStatus.CANCELLED : RunStatus.FAILED;
+        String error = failure == null || cancelled ? null : errorText(failure);
+        String errorCode = failure == null || cancelled ? null : "job_failed";
         JsonObject data = new JsonObject()
                 .put("ok", failure == null)
                 .put("state", status.value())
-                .put("cancelled", false)
+                .put("cancelled", cancelled)
                 .put("error", error)
                 .put("metrics", metricsJson)
                 .put("duration_ms", duration);
@@ -167,9 +204,11 @@ public final class Engine implements JobContext {
     /** Takes what changed since the last flush. */
     synchronized Pending drain() {
         Pending pending = new Pending(run.id(), run.attempt(), seq, processed, total,
-                errorLogChanged ? errorLog.encode() : null, end, events);
+                errorLogChanged ? errorLog.encode() : null, stateToWrite, acknowledged, end, events);
         events = new ArrayList<>();
         errorLogChanged = false;
+        stateToWrite = null;
+        acknowledged = null;
         return pending;
     }
 
@@ -181,6 +220,10 @@ public final class Engine implements JobContext {
         if (pending.errorLog() != null) {
             errorLogChanged = true;
         }
+        if (stateToWrite == null && pending.state() != null) {
+            stateToWrite = pending.state();
+            acknowledged = pending.acknowledged();
+        }
     }
 
     /** The outcome of a flush that held this engine's pending changes. */
@@ -188,11 +231,18 @@ public final class Engine implements JobContext {
         if (!written) {
             lost = true;
         }
-        if (pending.end() != null) {
-            state = State.STOPPED;
-            stoppedAt = Instant.now();
-            endWritten.complete(written);
+        if (!written) {
+            kill();
         }
+        if (pending.end() != null) {
+            stopped(written);
+        }
+    }
+
+    private void stopped(boolean written) {
+        lifecycle = State.STOPPED;
+        stoppedAt = Instant.now();
+        endWritten.complete(written);
     }
 
     // ---- JobContext ----
@@ -262,7 +312,70 @@ public final class Engine implements JobContext {
         if (lost) {
             return Uni.createFrom().failure(new RunStopped("Run " + run.id() + " is no longer owned by this replica"));
         }
+        CompletableFuture<String> waiting;
+        synchronized (this) {
+            if ("cancel".equals(requested)) {
+                return Uni.createFrom().failure(new RunCancelled());
+            }
+            if (!"pause".equals(requested)) {
+                return Uni.createFrom().voidItem();
+            }
+            requested = null;
+            changeState(RunStatus.PAUSED, "pause");
+            waiting = new CompletableFuture<>();
+            wake = waiting;
+        }
+        writer.changed(this);
+        return Uni.createFrom().completionStage(waiting).flatMap(this::afterPause);
+    }
+
+    /** Leaves the pause: resumed, cancelled, or stopped because the run was lost. */
+    private Uni<Void> afterPause(String signal) {
+        if ("cancel".equals(signal)) {
+            return Uni.createFrom().failure(new RunCancelled());
+        }
+        if (lost) {
+            return Uni.createFrom().failure(new RunStopped("Run " + run.id() + " is no longer owned by this replica"));
+        }
+        synchronized (this) {
+            changeState(RunStatus.RUNNING, "resume");
+        }
+        writer.changed(this);
         return Uni.createFrom().voidItem();
+    }
+
+    private void changeState(RunStatus next, String request) {
+        append("state_json", new JsonObject().put("state", next.value()).put("previous", state.value()));
+        state = next;
+        stateToWrite = next;
+        acknowledged = request;
+    }
+
+    /**
+     * The control request stored on the run now (null for none). A pause is taken at the next checkpoint; a paused
+     * engine wakes for resume or cancel.
+     */
+    void controlRequested(String request) {
+        CompletableFuture<String> toWake = null;
+        synchronized (this) {
+            if (state == RunStatus.PAUSED) {
+                if ("resume".equals(request) || "cancel".equals(request)) {
+                    toWake = wake;
+                    wake = null;
+                }
+            } else if (!"resume".equals(request)) {
+                requested = request;
+            }
+        }
+        if (toWake != null) {
+            toWake.complete(request);
+        }
+    }
+
+    /** The run was ended elsewhere (force-cancel) or lost: stop now, write nothing more, free the slot. */
+    void kill() {
+        fence();
+        killed.complete(null);
     }
 
     @Override
@@ -290,6 +403,11 @@ public final class Engine implements JobContext {
     }
 
     public State state() {
+        return lifecycle;
+    }
+
+    /** running or paused, as this engine last set it. */
+    public synchronized RunStatus runState() {
         return state;
     }
 
@@ -308,5 +426,13 @@ public final class Engine implements JobContext {
     /** The engine's lock is gone: the job stops at its next checkpoint and nothing more is written for it. */
     void fence() {
         lost = true;
+        CompletableFuture<String> toWake;
+        synchronized (this) {
+            toWake = wake;
+            wake = null;
+        }
+        if (toWake != null) {
+            toWake.complete("stop");
+        }
     }
 }

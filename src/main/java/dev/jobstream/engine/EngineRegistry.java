@@ -1,7 +1,6 @@
 package dev.jobstream.engine;
 
 import java.util.Collection;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,13 +37,12 @@ public class EngineRegistry {
         return executing.get();
     }
 
-    public Collection<Engine> all() {
-        return engines.values();
+    public Engine find(UUID runId) {
+        return engines.get(runId);
     }
 
-    public List<UUID> executingRunIds() {
-        return engines.values().stream().filter(e -> e.state() != Engine.State.STOPPED).map(e -> e.run().id())
-                .toList();
+    public Collection<Engine> all() {
+        return engines.values();
     }
 
     /** Every engine holding an advisory lock is fenced: the lock connection is gone. */

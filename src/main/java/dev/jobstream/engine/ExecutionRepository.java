@@ -2,8 +2,10 @@ package dev.jobstream.engine;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -43,22 +45,32 @@ public class ExecutionRepository {
              WHERE id = ANY($1) AND owner = $2 AND status = 'running'
             """;
 
+    /** Refreshes the heartbeats; the rows returned are the runs still owned, with their control requests. */
     static final String HEARTBEAT = """
             UPDATE job_runs SET heartbeat_at = now()
+             WHERE id = ANY($1) AND owner = $2 AND status = ANY($3)
+            RETURNING id, control_requested
+            """;
+
+    /** The control requests of runs this replica still owns; a run not returned was ended or taken elsewhere. */
+    static final String CONTROL_OF = """
+            SELECT id, control_requested FROM job_runs
              WHERE id = ANY($1) AND owner = $2 AND status = ANY($3)
             """;
 
     /**
-     * One flush: per run, its new last_seq, progress, error log and (when it ended) terminal state; the events of
+     * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
+     * it carried out) and (when it ended) terminal state; the events of
      * those runs; a JOB_FAILED error event for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub). Rows this replica no longer owns
      * are left alone and their events dropped; the returned ids are the runs that were written.
      */
     static final String FLUSH = """
             WITH changes AS (
                 SELECT * FROM unnest($2::uuid[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[],
-                                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[])
+                                     $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[],
+                                     $17::text[])
                        AS c(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
-                            duration_ms)
+                            duration_ms, acknowledged)
             ), written AS (
                 UPDATE job_runs r
                    SET last_seq = c.last_seq,
@@ -70,8 +82,11 @@ public class ExecutionRepository {
                        error = coalesce(c.error, r.error),
                        error_code = coalesce(c.error_code, r.error_code),
                        duration_ms = coalesce(c.duration_ms, r.duration_ms),
-                       finished_at = CASE WHEN c.status IS NULL THEN r.finished_at ELSE now() END,
-                       control_requested = CASE WHEN c.status IS NULL THEN r.control_requested END,
+                       finished_at = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN now()
+                                          ELSE r.finished_at END,
+                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN NULL
+                                                WHEN r.control_requested = c.acknowledged THEN NULL
+                                                ELSE r.control_requested END,
                        updated_at = now(),
                        version = r.version + 1
                   FROM changes c
@@ -114,9 +129,23 @@ public class ExecutionRepository {
                 .map(rows -> rows.rowCount());
     }
 
-    public Uni<Integer> heartbeat(List<UUID> ids, String owner) {
-        return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(ids.toArray(UUID[]::new), owner, RunStatus.EXECUTING))
-                .map(rows -> rows.rowCount());
+    /** Heartbeats the runs; the item maps each run still owned to its control request (null for none). */
+    public Uni<Map<UUID, String>> heartbeat(List<UUID> ids, String owner) {
+        return controls(HEARTBEAT, ids, owner);
+    }
+
+    /** The control requests of the runs still owned (null for none); runs not in the map were lost. */
+    public Uni<Map<UUID, String>> controlsOf(List<UUID> ids, String owner) {
+        return controls(CONTROL_OF, ids, owner);
+    }
+
+    private Uni<Map<UUID, String>> controls(String sql, List<UUID> ids, String owner) {
+        return pool.preparedQuery(sql).execute(Tuple.of(ids.toArray(UUID[]::new), owner, RunStatus.EXECUTING))
+                .map(rows -> {
+                    Map<UUID, String> controls = new HashMap<>();
+                    rows.forEach(row -> controls.put(row.getUUID("id"), row.getString("control_requested")));
+                    return controls;
+                });
     }
 
     /** Writes the batch in one statement; the result holds the ids of the runs this replica still owned. */
@@ -129,6 +158,7 @@ public class ExecutionRepository {
         Long[] totals = new Long[runs];
         String[] errorLogs = new String[runs];
         String[] statuses = new String[runs];
+        String[] acknowledged = new String[runs];
         String[] metrics = new String[runs];
         String[] errors = new String[runs];
         String[] errorCodes = new String[runs];
@@ -147,6 +177,10 @@ public class ExecutionRepository {
             processed[i] = p.processed();
             totals[i] = p.total();
             errorLogs[i] = p.errorLog();
+            acknowledged[i] = p.acknowledged();
+            if (p.state() != null) {
+                statuses[i] = p.state().value();
+            }
             if (p.end() != null) {
                 statuses[i] = p.end().status().value();
                 metrics[i] = p.end().metrics();
@@ -163,7 +197,7 @@ public class ExecutionRepository {
             }
         }
         Tuple args = Tuple.tuple(List.of(owner, ids, attempts, lastSeqs, processed, totals, errorLogs, statuses,
-                metrics, errors, errorCodes, durations, eventRuns, seqs, names, data));
+                metrics, errors, errorCodes, durations, eventRuns, seqs, names, data, acknowledged));
         return pool.preparedQuery(FLUSH).execute(args).map(rows -> {
             Set<UUID> written = new HashSet<>();
             rows.forEach(row -> written.add(row.getUUID("id")));

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.event.Observes;
@@ -33,7 +34,7 @@ public class Notifications {
 
     private final Pool pool;
     private final Vertx vertx;
-    private final Map<String, List<Runnable>> listeners = new ConcurrentHashMap<>();
+    private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private final Set<String> listening = ConcurrentHashMap.newKeySet();
     private volatile PgConnection connection;
     private volatile boolean stopped;
@@ -55,8 +56,11 @@ public class Notifications {
         }
     }
 
-    /** Calls {@code listener} on each notification of {@code channel} and after each reconnect. */
-    public void listen(String channel, Runnable listener) {
+    /**
+     * Calls {@code listener} with the payload of each notification of {@code channel}, and with {@code null} after
+     * each reconnect (anything may have changed meanwhile).
+     */
+    public void listen(String channel, Consumer<String> listener) {
         listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
         PgConnection current = connection;
         if (current != null) {
@@ -81,7 +85,7 @@ public class Notifications {
     }
 
     private void connected(PgConnection pg) {
-        pg.notificationHandler(n -> notifyListeners(n.getChannel()));
+        pg.notificationHandler(n -> notifyListeners(n.getChannel(), n.getPayload()));
         pg.closeHandler(() -> {
             connection = null;
             listening.clear();
@@ -91,7 +95,7 @@ public class Notifications {
             }
         });
         connection = pg;
-        listenAll(pg).subscribe().with(v -> listeners.keySet().forEach(this::notifyListeners), failure -> {
+        listenAll(pg).subscribe().with(v -> listeners.keySet().forEach(c -> notifyListeners(c, null)), failure -> {
             LOG.warnf("LISTEN failed: %s", failure.getMessage());
             pg.closeAndForget();
         });
@@ -107,10 +111,10 @@ public class Notifications {
         return pg.query(statements).execute().replaceWithVoid();
     }
 
-    private void notifyListeners(String channel) {
-        for (Runnable listener : listeners.getOrDefault(channel, List.of())) {
+    private void notifyListeners(String channel, String payload) {
+        for (Consumer<String> listener : listeners.getOrDefault(channel, List.of())) {
             try {
-                listener.run();
+                listener.accept(payload);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Listener of %s failed", channel);
             }

@@ -40,7 +40,7 @@ public class RunEventHub {
     }
 
     void start(@Observes StartupEvent event) {
-        notifications.listen(EVENTS_CHANNEL, this::storedEventsChanged);
+        notifications.listen(EVENTS_CHANNEL, payload -> storedEventsChanged());
     }
 
     private void storedEventsChanged() {

@@ -1,0 +1,89 @@
+package dev.jobstream.engine;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.jobstream.run.Control;
+import dev.jobstream.stream.Notifications;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Brings control requests to this replica's engines: on each notification of {@link Control#CHANNEL} naming a run
+ * executing here (all runs after a reconnect), and with every heartbeat, it reads what is stored on the runs. An
+ * engine whose run is no longer owned here (force-cancelled, deleted, taken over) is killed.
+ */
+@Singleton
+public class EngineControl {
+
+    private static final Logger LOG = Logger.getLogger(EngineControl.class);
+
+    private final EngineRegistry registry;
+    private final ExecutionRepository repository;
+    private final Notifications notifications;
+    private final Instance instance;
+
+    EngineControl(EngineRegistry registry, ExecutionRepository repository, Notifications notifications,
+            Instance instance) {
+        this.registry = registry;
+        this.repository = repository;
+        this.notifications = notifications;
+        this.instance = instance;
+    }
+
+    void start(@Observes StartupEvent event) {
+        notifications.listen(Control.CHANNEL, this::notified);
+    }
+
+    private void notified(String payload) {
+        if (payload == null) {
+            refresh(registry.all());
+            return;
+        }
+        try {
+            Engine engine = registry.find(UUID.fromString(payload));
+            if (engine != null) {
+                refresh(List.of(engine));
+            }
+        } catch (IllegalArgumentException ignored) {
+            // not a run id: nothing of ours
+        }
+    }
+
+    private void refresh(Collection<Engine> engines) {
+        if (engines.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = engines.stream().map(e -> e.run().id()).toList();
+        repository.controlsOf(ids, instance.id()).subscribe().with(controls -> apply(engines, controls),
+                failure -> LOG.warnf("Reading control requests failed: %s", failure.getMessage()));
+    }
+
+    /** Heartbeats every engine's run and applies the control requests that come back. */
+    Uni<Void> heartbeat() {
+        Collection<Engine> engines = registry.all().stream().filter(e -> e.state() != Engine.State.STOPPED).toList();
+        if (engines.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<UUID> ids = engines.stream().map(e -> e.run().id()).toList();
+        return repository.heartbeat(ids, instance.id()).invoke(controls -> apply(engines, controls)).replaceWithVoid();
+    }
+
+    private static void apply(Collection<Engine> engines, Map<UUID, String> controls) {
+        for (Engine engine : engines) {
+            UUID id = engine.run().id();
+            if (controls.containsKey(id)) {
+                engine.controlRequested(controls.get(id));
+            } else if (engine.state() == Engine.State.RUNNING) {
+                engine.kill();
+            }
+        }
+    }
+}

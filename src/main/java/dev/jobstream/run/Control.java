@@ -1,0 +1,50 @@
+package dev.jobstream.run;
+
+import java.util.Locale;
+
+import dev.jobstream.error.ApiException;
+
+/** The control requests of DESIGN §2 and the states each is allowed from. */
+public enum Control {
+    PAUSE(RunStatus.RUNNING), RESUME(RunStatus.PAUSED), CANCEL(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.PAUSED);
+
+    /** Channel on which control requests and forced ends are announced, with the run id as payload. */
+    public static final String CHANNEL = "jobstream_control";
+
+    private final RunStatus[] allowedFrom;
+
+    Control(RunStatus... allowedFrom) {
+        this.allowedFrom = allowedFrom;
+    }
+
+    /** The value stored in {@code job_runs.control_requested}. */
+    public String value() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String[] allowedFrom() {
+        String[] values = new String[allowedFrom.length];
+        for (int i = 0; i < allowedFrom.length; i++) {
+            values[i] = allowedFrom[i].value();
+        }
+        return values;
+    }
+
+    /** The 409 for a request that the run's status does not allow. */
+    public ApiException refusal(RunStatus status) {
+        String verb = switch (this) {
+            case PAUSE -> "pause";
+            case RESUME -> "resume";
+            case CANCEL -> "cancel";
+        };
+        String detail;
+        if (status.isTerminal()) {
+            detail = "Cannot " + verb + ": run is already " + status.value();
+        } else if (this == PAUSE && status == RunStatus.PAUSED) {
+            detail = "Cannot pause: run is already paused";
+        } else {
+            detail = "Cannot " + verb + ": run is " + status.value();
+        }
+        return ApiException.conflict(detail);
+    }
+}

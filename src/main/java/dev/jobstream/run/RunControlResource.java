@@ -1,0 +1,47 @@
+package dev.jobstream.run;
+
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.jobstream.support.Params;
+import io.smallrye.mutiny.Uni;
+
+/** {@code POST /v1/runs/{id}/pause|resume|cancel}: 202 and the run; 409 when its state does not allow it. */
+@Path("/v1/runs/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunControlResource {
+
+    private final RunControlService control;
+
+    RunControlResource(RunControlService control) {
+        this.control = control;
+    }
+
+    @POST
+    @Path("pause")
+    public Uni<Response> pause(@PathParam("id") String id) {
+        return control.pause(Params.uuid("id", id)).map(RunControlResource::accepted);
+    }
+
+    @POST
+    @Path("resume")
+    public Uni<Response> resume(@PathParam("id") String id) {
+        return control.resume(Params.uuid("id", id)).map(RunControlResource::accepted);
+    }
+
+    @POST
+    @Path("cancel")
+    public Uni<Response> cancel(@PathParam("id") String id, @QueryParam("force") String force) {
+        boolean forced = Boolean.TRUE.equals(Params.optionalBoolean("force", force));
+        return control.cancel(Params.uuid("id", id), forced).map(RunControlResource::accepted);
+    }
+
+    private static Response accepted(Run run) {
+        return Response.accepted(run).build();
+    }
+}
