@@ -47,6 +47,29 @@ class CrossReplicaStreamIT {
             given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).get(b.url("/v1/runs/" + id)).then()
                     .statusCode(200).body("owner", org.hamcrest.Matchers.equalTo("replica-b"))
                     .body("status", org.hamcrest.Matchers.equalTo("completed"));
+
+            // control crosses replicas too: pause sent to A reaches the engine on B, resume sent to B
+            String slow = given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN)
+                    .contentType("application/json").body(Map.of("params", Map.of("items", 40, "delay_ms", 50)))
+                    .post(a.url("/v1/jobs/demo.sleep/runs")).then().statusCode(202).extract().path("id");
+            awaitStatus(a, slow, "running");
+            given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).post(a.url("/v1/runs/" + slow + "/pause"))
+                    .then().statusCode(202);
+            awaitStatus(a, slow, "paused");
+            given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).post(b.url("/v1/runs/" + slow + "/resume"))
+                    .then().statusCode(202);
+            awaitStatus(a, slow, "completed");
+            List<String> states = given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN)
+                    .accept("application/json")
+                    .get(a.url("/v1/runs/" + slow + "/events")).then().statusCode(200).extract()
+                    .path("findAll { it.event == 'state_json' }.data.state");
+            assertEquals(List.of("paused", "running"), states);
         }
+    }
+
+    private static void awaitStatus(Replica replica, String id, String status) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> status.equals(
+                given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN).get(replica.url("/v1/runs/" + id))
+                        .then().extract().path("status")));
     }
 }
