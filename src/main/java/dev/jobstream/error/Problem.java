@@ -21,6 +21,21 @@ public final class Problem {
 
     public static Response response(int status, String title, String detail, String instance,
             Map<String, Object> extensions) {
+        Response.ResponseBuilder builder = Response.status(status).type(MEDIA_TYPE)
+                .entity(encode(body(status, title, detail, instance, extensions)));
+        if (status == 401) {
+            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"jobstream\"");
+        }
+        return builder.build();
+    }
+
+    /** The problem body of {@code e} as JSON text. */
+    public static String json(ApiException e, String instance) {
+        return encode(body(e.status(), e.title(), e.getMessage(), instance, e.extensions()));
+    }
+
+    private static Map<String, Object> body(int status, String title, String detail, String instance,
+            Map<String, Object> extensions) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);
@@ -29,11 +44,7 @@ public final class Problem {
         body.put("instance", instance);
         body.put("timestamp", Instant.now().toString());
         body.putAll(extensions);
-        Response.ResponseBuilder builder = Response.status(status).type(MEDIA_TYPE).entity(encode(body));
-        if (status == 401) {
-            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"jobstream\"");
-        }
-        return builder.build();
+        return body;
     }
 
     private static String encode(Map<String, Object> body) {

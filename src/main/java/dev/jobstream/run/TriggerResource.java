@@ -15,10 +15,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +29,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobstream.engine.JobDefinition;
 import dev.jobstream.engine.JobRegistry;
 import dev.jobstream.error.ApiException;
+import dev.jobstream.stream.RunStreams;
 import dev.jobstream.support.Params;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** The jobs, and triggering their runs: one, one and wait, or a batch. */
@@ -41,11 +46,13 @@ public class TriggerResource {
     private final RunService runs;
     private final JobRegistry jobs;
     private final ObjectMapper json;
+    private final RunStreams streams;
 
-    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json) {
+    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json, RunStreams streams) {
         this.runs = runs;
         this.jobs = jobs;
         this.json = json;
+        this.streams = streams;
     }
 
     @GET
@@ -59,15 +66,8 @@ public class TriggerResource {
             @QueryParam("dry_run") String dryRun, @QueryParam("wait") String wait,
             @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
             throws JsonProcessingException {
-        if (body != null && body.length() > MAX_BODY_BYTES / 4
-                && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
-                    + " bytes");
-        }
-        TriggerRequest request = merge(parse(body, TriggerRequest.class, TriggerRequest.EMPTY),
-                Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
         int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);
-        NewRun run = runs.prepare(job, request, caller(security), correlationId(correlation));
+        NewRun run = prepare(job, body, workspace, dryRun, correlation, caller(security));
         return runs.trigger(run).flatMap(outcome -> {
             if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
                 return Uni.createFrom().failure(new AlreadyRunning(conflict));
@@ -82,6 +82,28 @@ public class TriggerResource {
             return runs.awaitEnd(created.id(), Duration.ofSeconds(waitSeconds))
                     .map(ended -> ended.status().isTerminal() ? Response.ok(ended).build() : accepted(ended));
         });
+    }
+
+    /**
+     * Trigger and stream: the new run's events as SSE until it ends. {@link TriggerStreamFilter} has already
+     * triggered the run (so that 400, 404 and 409 are answered as problems before the stream begins); the body
+     * parameter only makes the body be read before that filter runs.
+     */
+    @POST
+    @Path("{job}/runs")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> triggerAndStream(@Context ContainerRequestContext request, @Context Sse sse,
+            String body) {
+        Run run = (Run) request.getProperty(TriggerStreamFilter.TRIGGERED);
+        return streams.stream(run.id(), 0, sse);
+    }
+
+    /** Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. */
+    NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, String caller)
+            throws JsonProcessingException {
+        TriggerRequest request = merge(parse(checkedSize(body), TriggerRequest.class, TriggerRequest.EMPTY),
+                Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
+        return runs.prepare(job, request, caller, correlationId(correlation));
     }
 
     @POST
@@ -127,6 +149,15 @@ public class TriggerResource {
             result.putAll(AlreadyRunning.body(conflict));
         }
         return result;
+    }
+
+    private static String checkedSize(String body) {
+        if (body != null && body.length() > MAX_BODY_BYTES / 4
+                && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
+                    + " bytes");
+        }
+        return body;
     }
 
     private static Response accepted(Run run) {

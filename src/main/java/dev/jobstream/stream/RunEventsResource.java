@@ -1,8 +1,6 @@
 package dev.jobstream.stream;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.ws.rs.GET;
@@ -16,9 +14,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.jobstream.run.RunService;
 import dev.jobstream.support.Params;
 import io.smallrye.mutiny.Multi;
@@ -28,20 +23,14 @@ import io.smallrye.mutiny.Uni;
 @Path("/v1/runs/{id}/events")
 public class RunEventsResource {
 
-    /** Comment sent on idle streams so that proxies and ingresses keep them open. */
-    static final Duration KEEPALIVE = Duration.ofSeconds(15);
-    static final long RETRY_MILLIS = 3000;
-
     private final RunEventStore events;
-    private final RunEventHub hub;
+    private final RunStreams streams;
     private final RunService runs;
-    private final ObjectMapper json;
 
-    RunEventsResource(RunEventStore events, RunEventHub hub, RunService runs, ObjectMapper json) {
+    RunEventsResource(RunEventStore events, RunStreams streams, RunService runs) {
         this.events = events;
-        this.hub = hub;
+        this.streams = streams;
         this.runs = runs;
-        this.json = json;
     }
 
     /** The stored events as a JSON array of {@code {id, event, data, created_at}}. */
@@ -67,29 +56,6 @@ public class RunEventsResource {
         int from = lastEventId != null && !lastEventId.isEmpty()
                 ? Params.intInRange("Last-Event-ID", lastEventId, 0, Integer.MAX_VALUE, 0)
                 : Params.intInRange("after", after, 0, Integer.MAX_VALUE, 0);
-        // live events end with an empty marker, which also ends the keepalive ticks merged beside them
-        Multi<Optional<OutboundSseEvent>> live = hub.events(runId, from)
-                .map(event -> Optional.of(sse.newEventBuilder()
-                        .id(Integer.toString(event.id()))
-                        .name(event.event())
-                        .data(encode(event))
-                        .build()))
-                .onCompletion().continueWith(Optional.empty());
-        Multi<Optional<OutboundSseEvent>> keepalive = Multi.createFrom().ticks().every(KEEPALIVE)
-                .map(tick -> Optional.of(sse.newEventBuilder().comment("keepalive").build()));
-        OutboundSseEvent hello = sse.newEventBuilder().comment("run " + runId).reconnectDelay(RETRY_MILLIS).build();
-        return runs.get(runId).onItem().transformToMulti(run -> Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(hello),
-                Multi.createBy().merging().streams(live, keepalive)
-                        .select().first(Optional::isPresent)
-                        .map(Optional::get)));
-    }
-
-    private String encode(RunEvent event) {
-        try {
-            return json.writeValueAsString(event.data());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event data is not serialisable", e);
-        }
+        return runs.get(runId).onItem().transformToMulti(run -> streams.stream(runId, from, sse));
     }
 }

@@ -95,6 +95,29 @@ class RunEventStreamTest extends DatabaseTest {
     }
 
     @Test
+    void triggerAndStreamAnswersWithTheNewRunsEvents() throws Exception {
+        String workspace = UUID.randomUUID().toString();
+        String body = "{\"workspace_id\":\"" + workspace + "\",\"params\":{\"items\":3,\"delay_ms\":20}}";
+
+        SseClient.Read read = SseClient.post(base + "v1/jobs/demo.sleep/runs", body, 1000);
+
+        assertEquals(200, read.status());
+        assertTrue(read.closed());
+        assertEquals(8, read.events().size());
+        assertEquals(workspace, JsonPath.from(read.events().get(0).data()).getString("workspace_id"));
+        assertEquals("end_json", read.events().get(7).event());
+
+        String busy = trigger("demo.sleep", Map.of("workspace_id", workspace, "params", Map.of("items", 30,
+                "delay_ms", 50)));
+        admin().accept("text/event-stream").contentType("application/json").body(body)
+                .post("/v1/jobs/demo.sleep/runs").then().statusCode(409).contentType("application/problem+json")
+                .body("active_run_id", equalTo(busy)).body("reason", equalTo("already_running"));
+        assertEquals(404, SseClient.post(base + "v1/jobs/no.such/runs", "{}", 1).status());
+        assertEquals(400, SseClient.post(base + "v1/jobs/demo.sleep/runs", "{oops", 1).status());
+        admin().post("/v1/runs/{id}/cancel?force=true", busy).then().statusCode(202);
+    }
+
+    @Test
     void streamsOfUnknownOrMalformedRunsAreProblems() throws Exception {
         assertEquals(404, SseClient.read(events(UUID.randomUUID().toString()), null, 1).status());
         assertEquals(400, SseClient.read(events("nope"), null, 1).status());

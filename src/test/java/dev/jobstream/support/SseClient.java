@@ -28,9 +28,17 @@ public final class SseClient {
 
     /** Reads until the server closes the stream or {@code max} events arrived (then disconnects). */
     public static Read read(String url, String lastEventId, int max) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .header("Accept", "text/event-stream")
-                .header("Authorization", "Bearer " + Api.ADMIN_TOKEN);
+        return read(HttpRequest.newBuilder(URI.create(url)).GET(), lastEventId, max);
+    }
+
+    /** POSTs {@code json} and reads the answer as a stream (trigger and stream). */
+    public static Read post(String url, String json, int max) throws Exception {
+        return read(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), null, max);
+    }
+
+    private static Read read(HttpRequest.Builder request, String lastEventId, int max) throws Exception {
+        request.header("Accept", "text/event-stream").header("Authorization", "Bearer " + Api.ADMIN_TOKEN);
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }

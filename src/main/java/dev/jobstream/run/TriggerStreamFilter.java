@@ -1,0 +1,76 @@
+package dev.jobstream.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.jobstream.error.ApiException;
+import dev.jobstream.error.Problem;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Trigger-and-stream ({@code POST /v1/jobs/{job}/runs} with {@code Accept: text/event-stream}) triggers here,
+ * before the resource method: once an SSE response has begun its status is 200, so a bad request, an unknown job
+ * or an exclusive conflict must be answered first. The new run is handed to the resource as a request property.
+ */
+public class TriggerStreamFilter {
+
+    static final String TRIGGERED = "jobstream.triggered-run";
+    private static final Pattern TRIGGER_PATH = Pattern.compile("^/v1/jobs/([^/]+)/runs/?$");
+
+    private final TriggerResource resource;
+    private final RunService runs;
+
+    TriggerStreamFilter(TriggerResource resource, RunService runs) {
+        this.resource = resource;
+        this.runs = runs;
+    }
+
+    @ServerRequestFilter(readBody = true)
+    public Uni<Response> trigger(ContainerRequestContext request) {
+        Matcher path = TRIGGER_PATH.matcher(request.getUriInfo().getPath());
+        String accept = request.getHeaderString(HttpHeaders.ACCEPT);
+        if (!"POST".equals(request.getMethod()) || !path.matches() || accept == null
+                || !accept.contains("text/event-stream")) {
+            return Uni.createFrom().nullItem();
+        }
+        String instance = request.getUriInfo().getRequestUri().getRawPath();
+        try {
+            String body = new String(request.getEntityStream().readAllBytes(), StandardCharsets.UTF_8);
+            var query = request.getUriInfo().getQueryParameters();
+            String caller = request.getSecurityContext().getUserPrincipal() == null
+                    ? null
+                    : request.getSecurityContext().getUserPrincipal().getName();
+            NewRun run = resource.prepare(path.group(1), body, query.getFirst("workspace_id"),
+                    query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"), caller);
+            return runs.trigger(run).map(outcome -> {
+                if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
+                    return problem(new AlreadyRunning(conflict), instance);
+                }
+                request.setProperty(TRIGGERED, outcome instanceof TriggerOutcome.Created created
+                        ? created.run()
+                        : ((TriggerOutcome.Existing) outcome).run());
+                return null;
+            });
+        } catch (ApiException e) {
+            return Uni.createFrom().item(problem(e, instance));
+        } catch (JsonProcessingException e) {
+            return Uni.createFrom().item(problem(ApiException.badRequest("Request body is not valid JSON"), instance));
+        } catch (IOException e) {
+            return Uni.createFrom().item(problem(ApiException.badRequest("Request body could not be read"), instance));
+        }
+    }
+
+    private static Response problem(ApiException e, String instance) {
+        return Problem.response(e.status(), e.title(), e.getMessage(), instance, e.extensions());
+    }
+}

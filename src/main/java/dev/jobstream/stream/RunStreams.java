@@ -1,0 +1,59 @@
+package dev.jobstream.stream;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.smallrye.mutiny.Multi;
+
+/** A run's events in the SSE wire format of DESIGN §4: a retry hint, the events, keepalive comments, the end. */
+@Singleton
+public class RunStreams {
+
+    /** Comment sent on idle streams so that proxies and ingresses keep them open. */
+    static final Duration KEEPALIVE = Duration.ofSeconds(15);
+    static final long RETRY_MILLIS = 3000;
+
+    private final RunEventHub hub;
+    private final ObjectMapper json;
+
+    RunStreams(RunEventHub hub, ObjectMapper json) {
+        this.hub = hub;
+        this.json = json;
+    }
+
+    /** The events after sequence number {@code after}, live until end_json; the run must exist. */
+    public Multi<OutboundSseEvent> stream(UUID runId, int after, Sse sse) {
+        // live events end with an empty marker, which also ends the keepalive ticks merged beside them
+        Multi<Optional<OutboundSseEvent>> live = hub.events(runId, after)
+                .map(event -> Optional.of(sse.newEventBuilder()
+                        .id(Integer.toString(event.id()))
+                        .name(event.event())
+                        .data(encode(event))
+                        .build()))
+                .onCompletion().continueWith(Optional.empty());
+        Multi<Optional<OutboundSseEvent>> keepalive = Multi.createFrom().ticks().every(KEEPALIVE)
+                .map(tick -> Optional.of(sse.newEventBuilder().comment("keepalive").build()));
+        OutboundSseEvent hello = sse.newEventBuilder().comment("run " + runId).reconnectDelay(RETRY_MILLIS).build();
+        return Multi.createBy().concatenating().streams(
+                Multi.createFrom().item(hello),
+                Multi.createBy().merging().streams(live, keepalive)
+                        .select().first(Optional::isPresent)
+                        .map(Optional::get));
+    }
+
+    private String encode(RunEvent event) {
+        try {
+            return json.writeValueAsString(event.data());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event data is not serialisable", e);
+        }
+    }
+}
