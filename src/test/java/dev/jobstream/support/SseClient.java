@@ -26,6 +26,73 @@ public final class SseClient {
     private SseClient() {
     }
 
+    /** An open stream read on a thread of its own; events queue up until taken. */
+    public static final class Subscription implements AutoCloseable {
+
+        private final java.util.concurrent.BlockingQueue<Event> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+        private final Thread reader;
+        private volatile Stream<String> lines;
+
+        Subscription(String url) {
+            reader = new Thread(() -> {
+                try {
+                    HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(
+                            HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
+                                    .header("Authorization", "Bearer " + Api.ADMIN_TOKEN).build(),
+                            HttpResponse.BodyHandlers.ofLines());
+                    lines = response.body();
+                    String name = null;
+                    String data = null;
+                    for (Iterator<String> it = lines.iterator(); it.hasNext();) {
+                        String line = it.next();
+                        if (line.startsWith(":")) {
+                            opened.countDown();
+                        } else if (line.startsWith("event:")) {
+                            name = line.substring(6).trim();
+                        } else if (line.startsWith("data:")) {
+                            data = line.substring(5).trim();
+                        } else if (line.isEmpty() && data != null) {
+                            events.add(new Event(null, name, data));
+                            name = null;
+                            data = null;
+                        }
+                    }
+                } catch (Exception closed) {
+                    // closed by the test
+                }
+            }, "sse-subscription");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** Waits until the server's first comment arrived: the stream is open. */
+        public Subscription awaitOpen() throws InterruptedException {
+            if (!opened.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("stream did not open");
+            }
+            return this;
+        }
+
+        /** The next event, or null after {@code timeout}. */
+        public Event next(Duration timeout) throws InterruptedException {
+            return events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            Stream<String> open = lines;
+            if (open != null) {
+                open.close();
+            }
+            reader.interrupt();
+        }
+    }
+
+    public static Subscription subscribe(String url) {
+        return new Subscription(url);
+    }
+
     /** Reads until the server closes the stream or {@code max} events arrived (then disconnects). */
     public static Read read(String url, String lastEventId, int max) throws Exception {
         return read(HttpRequest.newBuilder(URI.create(url)).GET(), lastEventId, max);

@@ -1,0 +1,194 @@
+package dev.jobstream.stream;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jobstream.run.Control;
+import dev.jobstream.run.RunRepository;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The live feed of run changes for dashboards: created, state changed, progress. When any replica announces a
+ * change, this replica reads the runs changed since its last read — at most {@link #MAX_READS_PER_SECOND} times a
+ * second, which coalesces a run's progress — and sends each change, encoded once, to the matching subscribers.
+ */
+@Singleton
+public class RunFeed {
+
+    static final int MAX_READS_PER_SECOND = 4;
+    private static final Logger LOG = Logger.getLogger(RunFeed.class);
+    /** Reads look this far behind the last change seen, for transactions that committed late; versions dedupe. */
+    private static final Duration OVERLAP = Duration.ofSeconds(2);
+    private static final int PAGE = 1000;
+    private static final int MAX_REMEMBERED = 100_000;
+
+    static final String CHANGED_SINCE = """
+            SELECT id, job_name, workspace_id, status, dry_run, processed, total, error, created_at, updated_at,
+                   finished_at, version
+              FROM job_runs
+             WHERE updated_at > $1
+             ORDER BY updated_at
+             LIMIT $2
+            """;
+
+    /** One change, encoded once for every subscriber. */
+    public record Change(String type, String job, UUID workspaceId, String json) {
+    }
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private final Notifications notifications;
+    private final ObjectMapper json;
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    /** The last version and status sent of recently changed runs, oldest first. */
+    private final Map<UUID, long[]> seen = new LinkedHashMap<>(16, 0.75f, false);
+
+    // guarded by this
+    private OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC);
+    private boolean reading;
+    private boolean again;
+    private long lastRead;
+
+    RunFeed(Pool pool, Vertx vertx, Notifications notifications, ObjectMapper json) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.notifications = notifications;
+        this.json = json;
+    }
+
+    void start(@Observes StartupEvent event) {
+        for (String channel : List.of(RunRepository.QUEUED_CHANNEL, RunEventHub.EVENTS_CHANNEL, Control.CHANNEL)) {
+            notifications.listen(channel, payload -> changed());
+        }
+    }
+
+    /** Changes of runs of {@code job} and {@code workspace} (null: any), from now on. */
+    public Multi<Change> changes(String job, UUID workspace) {
+        return Multi.createFrom().<Change>emitter(emitter -> {
+            Subscriber subscriber = new Subscriber(job, workspace, emitter);
+            subscribers.add(subscriber);
+            emitter.onTermination(() -> subscribers.remove(subscriber));
+        }).onOverflow().buffer(RunEventHub.MAX_BACKLOG);
+    }
+
+    private void changed() {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        long wait;
+        synchronized (this) {
+            if (reading) {
+                again = true;
+                return;
+            }
+            reading = true;
+            wait = Math.max(0, lastRead + 1000 / MAX_READS_PER_SECOND - System.currentTimeMillis());
+        }
+        if (wait == 0) {
+            read();
+        } else {
+            vertx.setTimer(wait, id -> read());
+        }
+    }
+
+    private void read() {
+        OffsetDateTime from;
+        synchronized (this) {
+            lastRead = System.currentTimeMillis();
+            again = false;
+            from = since.minus(OVERLAP);
+        }
+        pool.preparedQuery(CHANGED_SINCE).execute(Tuple.of(from, PAGE)).subscribe().with(rows -> {
+            List<Change> changes = new ArrayList<>();
+            OffsetDateTime newest = null;
+            for (Row row : rows) {
+                Change change = change(row, from);
+                if (change != null) {
+                    changes.add(change);
+                }
+                newest = row.getOffsetDateTime("updated_at");
+            }
+            for (Change change : changes) {
+                subscribers.forEach(s -> s.offer(change));
+            }
+            finished(newest, rows.size() == PAGE);
+        }, failure -> {
+            LOG.debugf("Reading run changes failed: %s", failure.getMessage());
+            finished(null, false);
+        });
+    }
+
+    private void finished(OffsetDateTime newest, boolean full) {
+        boolean more;
+        synchronized (this) {
+            if (newest != null && newest.isAfter(since)) {
+                since = newest;
+            }
+            reading = false;
+            more = again || full;
+        }
+        if (more) {
+            changed();
+        }
+    }
+
+    /** The change a row stands for, or null if it was sent already. */
+    private Change change(Row row, OffsetDateTime readFrom) {
+        UUID id = row.getUUID("id");
+        long version = row.getLong("version");
+        String status = row.getString("status");
+        String type;
+        synchronized (seen) {
+            long[] last = seen.get(id);
+            if (last != null && last[0] >= version) {
+                return null;
+            }
+            type = last == null
+                    ? (version == 0 ? "created" : "state")
+                    : (status.hashCode() != last[1] ? "state" : "progress");
+            seen.remove(id);
+            seen.put(id, new long[]{version, status.hashCode()});
+            if (seen.size() > MAX_REMEMBERED) {
+                seen.remove(seen.keySet().iterator().next());
+            }
+        }
+        RunChange change = RunChange.from(row, type);
+        try {
+            return new Change(type, change.job(), change.workspaceId(), json.writeValueAsString(change));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Subscriber(String job, UUID workspace, MultiEmitter<? super Change> emitter) {
+
+        void offer(Change change) {
+            if ((job == null || job.equals(change.job()))
+                    && (workspace == null || workspace.equals(change.workspaceId()))) {
+                emitter.emit(change);
+            }
+        }
+    }
+}

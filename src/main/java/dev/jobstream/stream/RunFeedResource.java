@@ -1,0 +1,43 @@
+package dev.jobstream.stream;
+
+import java.time.Duration;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import dev.jobstream.support.Params;
+import io.smallrye.mutiny.Multi;
+
+/**
+ * {@code GET /v1/stream}: SSE of run changes ({@code event: created | state | progress}, data: the run's summary),
+ * filtered by {@code job} and {@code workspace_id}; progress of a run at most 4 times a second.
+ */
+@Path("/v1/stream")
+public class RunFeedResource {
+
+    private final RunFeed feed;
+
+    RunFeedResource(RunFeed feed) {
+        this.feed = feed;
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> changes(@QueryParam("job") String job,
+            @QueryParam("workspace_id") String workspace, @Context Sse sse) {
+        Multi<OutboundSseEvent> changes = feed
+                .changes(Params.optionalText("job", job, 200), Params.optionalUuid("workspace_id", workspace))
+                .map(change -> sse.newEventBuilder().name(change.type()).data(change.json()).build());
+        Multi<OutboundSseEvent> keepalive = Multi.createFrom().ticks().every(Duration.ofSeconds(15))
+                .map(tick -> sse.newEventBuilder().comment("keepalive").build());
+        OutboundSseEvent hello = sse.newEventBuilder().comment("run changes").reconnectDelay(3000).build();
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(hello),
+                Multi.createBy().merging().streams(changes, keepalive));
+    }
+}
