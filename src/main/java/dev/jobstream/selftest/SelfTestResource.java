@@ -1,0 +1,56 @@
+package dev.jobstream.selftest;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import io.quarkus.runtime.LaunchMode;
+import io.smallrye.mutiny.Multi;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * {@code GET /v1/selftest}: the end-to-end self-test against this instance, as SSE: a {@code log} event per check,
+ * then {@code end_json} {@code {"ok", "data": {"passed", "failed", "passed_tests", "failed_tests"}}}.
+ */
+@Path("/v1/selftest")
+public class SelfTestResource {
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> run(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context Sse sse) {
+        SelfTest test = new SelfTest(new SelfTestClient(port(), authorization));
+        AtomicInteger seq = new AtomicInteger();
+        return test.run().map(report -> {
+            String ts = Instant.now().toString();
+            if (report.summary() != null) {
+                return sse.newEventBuilder().id(Integer.toString(seq.incrementAndGet())).name("end_json")
+                        .data(new JsonObject().put("ok", report.passed()).put("data", report.summary())
+                                .put("ts", ts).encode())
+                        .build();
+            }
+            return sse.newEventBuilder().id(Integer.toString(seq.incrementAndGet())).name("log")
+                    .data(new JsonObject().put("level", report.passed() ? "info" : "error")
+                            .put("message", report.message()).put("check", report.check())
+                            .put("passed", report.passed()).put("ts", ts).encode())
+                    .build();
+        });
+    }
+
+    /** The port this instance listens on (the test port is chosen at startup). */
+    private static int port() {
+        String key = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
+        return ConfigProvider.getConfig().getOptionalValue(key, Integer.class).orElse(8080);
+    }
+}
