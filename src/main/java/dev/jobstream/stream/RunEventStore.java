@@ -15,7 +15,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class RunEventStore {
 
     static final String EVENTS_AFTER = """
-            SELECT run_id, seq, event, data, created_at FROM job_run_events
+            SELECT run_id, seq, event, data::text AS data, created_at FROM job_run_events
              WHERE run_id = $1 AND seq > $2
              ORDER BY seq
              LIMIT $3

@@ -8,9 +8,6 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.smallrye.mutiny.Multi;
 
 /** A run's events in the SSE wire format of DESIGN §4: a retry hint, the events, keepalive comments, the end. */
@@ -22,11 +19,9 @@ public class RunStreams {
     static final long RETRY_MILLIS = 3000;
 
     private final RunEventHub hub;
-    private final ObjectMapper json;
 
-    RunStreams(RunEventHub hub, ObjectMapper json) {
+    RunStreams(RunEventHub hub) {
         this.hub = hub;
-        this.json = json;
     }
 
     /** The events after sequence number {@code after}, live until end_json; the run must exist. */
@@ -36,7 +31,7 @@ public class RunStreams {
                 .map(event -> Optional.of(sse.newEventBuilder()
                         .id(Integer.toString(event.id()))
                         .name(event.event())
-                        .data(encode(event))
+                        .data(event.data())
                         .build()))
                 .onCompletion().continueWith(Optional.empty());
         Multi<Optional<OutboundSseEvent>> keepalive = Multi.createFrom().ticks().every(KEEPALIVE)
@@ -47,13 +42,5 @@ public class RunStreams {
                 Multi.createBy().merging().streams(live, keepalive)
                         .select().first(Optional::isPresent)
                         .map(Optional::get));
-    }
-
-    private String encode(RunEvent event) {
-        try {
-            return json.writeValueAsString(event.data());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("event data is not serialisable", e);
-        }
     }
 }
