@@ -15,8 +15,6 @@ import dev.jobstream.error.Problem;
 /** Every {@code /v1} request needs {@code Authorization: Bearer <token>}; 401 problem otherwise. */
 public class BearerAuthFilter {
 
-    private static final String PREFIX = "Bearer ";
-
     private final Tokens tokens;
 
     BearerAuthFilter(Tokens tokens) {
@@ -30,10 +28,7 @@ public class BearerAuthFilter {
             return null;
         }
         String header = request.getHeaderString("Authorization");
-        String token = header != null && header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())
-                ? header.substring(PREFIX.length()).trim()
-                : null;
-        Optional<Caller> caller = tokens.authenticate(token);
+        Optional<Caller> caller = tokens.authenticateHeader(header);
         if (caller.isEmpty()) {
             String detail = header == null ? "Missing bearer token" : "Invalid bearer token";
             return Problem.response(401, "Unauthorized", detail, request.getUriInfo().getRequestUri().getRawPath(),

@@ -48,6 +48,15 @@ public class Tokens {
         }
     }
 
+    /** The caller an {@code Authorization: Bearer <token>} header stands for, if any. */
+    public Optional<Caller> authenticateHeader(String header) {
+        String prefix = "Bearer ";
+        if (header == null || !header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return Optional.empty();
+        }
+        return authenticate(header.substring(prefix.length()).trim());
+    }
+
     /** The caller a bearer token stands for, if any. */
     public Optional<Caller> authenticate(String token) {
         if (token == null || token.isEmpty() || token.length() > 4096) {

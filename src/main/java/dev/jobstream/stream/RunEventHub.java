@@ -1,5 +1,6 @@
 package dev.jobstream.stream;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +14,6 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 
 /**
  * Live events of runs for this replica's subscribers, wherever the runs execute. Engines store events and send one
@@ -48,18 +48,55 @@ public class RunEventHub {
         notifications.listen(EVENTS_CHANNEL, payload -> groups.values().forEach(Group::pull));
     }
 
+    /** Where a subscription's events go, in order; the same event objects go to every sink. */
+    public interface Sink {
+
+        /** New events, in order, none seen before. */
+        void deliver(List<RunEvent> events);
+
+        /** The run's stream is over (end_json was delivered). */
+        void complete();
+
+        /** Reading the events failed. */
+        void fail(Throwable failure);
+    }
+
+    /** Delivers the run's events after sequence number {@code after} to {@code sink}; the Runnable unsubscribes. */
+    public Runnable subscribe(UUID runId, int after, Sink sink) {
+        Subscriber subscriber = new Subscriber(after, sink);
+        Group group = groups.compute(runId, (id, existing) -> {
+            Group joined = existing == null ? new Group(id) : existing;
+            joined.subscribers.add(subscriber);
+            return joined;
+        });
+        subscriber.group = group;
+        subscriber.catchUp();
+        return () -> {
+            subscriber.closed = true;
+            group.leave(subscriber);
+        };
+    }
+
     /** The run's events after sequence number {@code after}: stored ones first, then live ones, until end_json. */
     public Multi<RunEvent> events(UUID runId, int after) {
         return Multi.createFrom().<RunEvent>emitter(emitter -> {
-            Subscriber subscriber = new Subscriber(after, emitter);
-            Group group = groups.compute(runId, (id, existing) -> {
-                Group joined = existing == null ? new Group(id) : existing;
-                joined.subscribers.add(subscriber);
-                return joined;
+            Runnable unsubscribe = subscribe(runId, after, new Sink() {
+                @Override
+                public void deliver(List<RunEvent> events) {
+                    events.forEach(emitter::emit);
+                }
+
+                @Override
+                public void complete() {
+                    emitter.complete();
+                }
+
+                @Override
+                public void fail(Throwable failure) {
+                    emitter.fail(failure);
+                }
             });
-            subscriber.group = group;
-            emitter.onTermination(() -> group.leave(subscriber));
-            subscriber.catchUp();
+            emitter.onTermination(unsubscribe);
         }).onOverflow().buffer(MAX_BACKLOG);
     }
 
@@ -135,36 +172,48 @@ public class RunEventHub {
     /** One stream: its position, and whether it is catching up from the table or taking the shared events. */
     private final class Subscriber {
 
-        private final MultiEmitter<? super RunEvent> emitter;
+        private final Sink sink;
         private Group group;
+        private volatile boolean closed;
         // guarded by this
         private int last;
         private boolean catchingUp;
-        private boolean missed;
+        private List<RunEvent> kept = new ArrayList<>();
 
-        Subscriber(int after, MultiEmitter<? super RunEvent> emitter) {
+        Subscriber(int after, Sink sink) {
             this.last = after;
-            this.emitter = emitter;
+            this.sink = sink;
         }
 
-        /** Reads stored events after its position until there are none left, then goes live. */
+        /**
+         * Reads stored events after its position until there are none left, then goes live. Shared events that
+         * arrive meanwhile are kept (up to {@link #MAX_BACKLOG}) and delivered when they follow on, so a subscriber
+         * normally reads the table once; only a real gap sends it back to the table.
+         */
         void catchUp() {
             int after;
             synchronized (this) {
                 catchingUp = true;
-                missed = false;
                 after = last;
             }
             store.after(group.runId, after, PAGE).subscribe().with(events -> {
-                boolean done = emit(events);
-                if (done) {
+                if (emit(events)) {
                     return;
                 }
                 boolean again;
                 int position;
                 synchronized (this) {
-                    again = missed || events.size() == PAGE;
-                    catchingUp = again;
+                    again = events.size() == PAGE || !followsOn(kept);
+                    if (!again) {
+                        List<RunEvent> buffered = kept;
+                        kept = new ArrayList<>();
+                        catchingUp = false;
+                        if (emit(buffered)) {
+                            return;
+                        }
+                    } else {
+                        kept = new ArrayList<>();
+                    }
                     position = last;
                 }
                 if (again) {
@@ -173,47 +222,67 @@ public class RunEventHub {
                     group.liveFrom(position);
                     group.pull();
                 }
-            }, failure -> emitter.fail(failure));
+            }, sink::fail);
         }
 
-        /** Shared events: taken when they follow on; a gap means this subscriber catches up from the table. */
+        /** Shared events: taken when they follow on; a gap sends this subscriber back to the table. */
         void live(List<RunEvent> events) {
-            boolean gap = false;
             synchronized (this) {
                 if (catchingUp) {
-                    missed |= !events.isEmpty();
+                    if (kept.size() + events.size() <= MAX_BACKLOG) {
+                        kept.addAll(events);
+                    } else {
+                        kept.clear();
+                        kept.add(null); // overflow marker: does not follow on
+                    }
                     return;
                 }
-                if (!events.isEmpty() && events.get(0).id() > last + 1 && events.get(events.size() - 1).id() > last) {
-                    gap = true;
+                if (followsOn(events)) {
+                    emit(events);
+                    return;
                 }
             }
-            if (gap) {
-                catchUp();
-            } else {
-                emit(events);
-            }
+            catchUp();
         }
 
-        /** Emits the events after its position; true once end_json went out (the stream is complete). */
+        /** True if the events continue this subscriber's sequence (or are all old news). */
+        private boolean followsOn(List<RunEvent> events) {
+            if (events.isEmpty()) {
+                return true;
+            }
+            if (events.get(0) == null) {
+                return false;
+            }
+            return events.get(0).id() <= last + 1 || events.get(events.size() - 1).id() <= last;
+        }
+
+        /** Delivers the events after its position; true once end_json went out (the stream is complete). */
         private boolean emit(List<RunEvent> events) {
-            for (RunEvent event : events) {
-                synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            List<RunEvent> fresh = new ArrayList<>(events.size());
+            boolean ended = false;
+            synchronized (this) {
+                for (RunEvent event : events) {
                     if (event.id() <= last) {
                         continue;
                     }
                     last = event.id();
-                }
-                if (emitter.isCancelled()) {
-                    return true;
-                }
-                emitter.emit(event);
-                if (event.isEnd()) {
-                    emitter.complete();
-                    return true;
+                    fresh.add(event);
+                    if (event.isEnd()) {
+                        ended = true;
+                        break;
+                    }
                 }
             }
-            return false;
+            if (!fresh.isEmpty()) {
+                sink.deliver(fresh);
+            }
+            if (ended) {
+                sink.complete();
+            }
+            return ended;
         }
     }
 }

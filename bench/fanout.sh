@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SSE fan-out: SUBSCRIBERS (10,000) streams of one run that emits 10 events/s, on one replica; event delay
+# percentiles and the replica's heap. Writes its figures into bench/RESULTS.md between the "bench:fanout" markers.
+#
+#   eval "$(../shared/tools/pg-local.sh)"; bench/fanout.sh
+#
+# Needs a JDK (jcmd), Node 20, psql. Knobs: SUBSCRIBERS (10000), DURATION (20 s of measurement after all are connected), PORT (8097), XMX (512m).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${PGHOST:?set PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD}"
+SUBSCRIBERS=${SUBSCRIBERS:-10000}
+DURATION=${DURATION:-20}
+PORT=${PORT:-8097}
+XMX=${XMX:-512m}
+OUT=bench/out
+mkdir -p "$OUT"
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
+
+JOBSTREAM_ADMIN_TOKEN=bench QUARKUS_HTTP_PORT=$PORT java -Xmx"$XMX" -jar target/quarkus-app/quarkus-run.jar \
+  >"$OUT/service-fanout.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+
+heap_mib() { jcmd "$PID" GC.heap_info 2>/dev/null | awk '/heap/ && /used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); printf "%d", v / 1024; exit } }'; }
+
+RUN=$(curl -fs -H "Authorization: Bearer bench" -H "Content-Type: application/json" \
+  -d "{\"workspace_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"params\":{\"items\":$(((DURATION + 60) * 5)),\"delay_ms\":200}}" \
+  "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+echo "run $RUN emits 10 events/s (a log line and a progress event every 200 ms)"
+
+MAX_HEAP=0
+( while kill -0 "$PID" 2>/dev/null; do h=$(heap_mib); echo "${h:-0}"; sleep 2; done ) >"$OUT/heap.txt" &
+SAMPLER=$!
+RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench \
+  SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION WORKERS=${WORKERS:-2} node sse-fanout.mjs)
+kill $SAMPLER 2>/dev/null || true
+MAX_HEAP=$(sort -n "$OUT/heap.txt" | tail -1)
+RSS=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/$PID/status)
+curl -fs -o /dev/null -X POST -H "Authorization: Bearer bench" "http://127.0.0.1:$PORT/v1/runs/$RUN/cancel?force=true" || true
+echo "fan-out: $RESULT; heap used at most ${MAX_HEAP} MiB (sampled every 2 s, -Xmx$XMX); peak RSS ${RSS} MiB"
+
+REPORT="$OUT/fanout.md"
+cat >"$REPORT" <<MD
+<!-- bench:fanout:begin -->
+### SSE fan-out, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores
+
+Command: \`bench/fanout.sh\` (SUBSCRIBERS=$SUBSCRIBERS DURATION=$DURATION, replica with -Xmx$XMX; the Node client,
+2 processes, runs on the same 2 cores)
+
+| figure | value |
+|---|---|
+| subscribers of one run (10 events/s) | $(echo "$RESULT" | sed -E 's/.*"subscribers":([0-9]+).*/\1/') |
+| event delay, engine → subscriber, p50 / p99 / max | $(echo "$RESULT" | sed -E 's/.*"p50_ms":([0-9]+).*"p99_ms":([0-9]+).*"max_ms":([0-9]+).*/\1 ms \/ **\2 ms** \/ \3 ms/') |
+| events received (measured after warm-up) / gaps / errors | $(echo "$RESULT" | sed -E 's/.*"events":([0-9]+),"measured":([0-9]+),"gaps":([0-9]+),"errors":([0-9]+).*/\1 (\2) \/ \3 \/ \4/') |
+| heap used, most seen / peak RSS | **$MAX_HEAP MiB** / $RSS MiB |
+<!-- bench:fanout:end -->
+MD
+if grep -q 'bench:fanout:begin' bench/RESULTS.md; then
+  awk -v report="$REPORT" '
+    /bench:fanout:begin/ { while ((getline line < report) > 0) print line; skip = 1; next }
+    /bench:fanout:end/ { skip = 0; next }
+    !skip { print }' bench/RESULTS.md >"$OUT/RESULTS.md" && mv "$OUT/RESULTS.md" bench/RESULTS.md
+else
+  printf '\n' >>bench/RESULTS.md; cat "$REPORT" >>bench/RESULTS.md
+fi
+cat "$REPORT"

@@ -1,0 +1,164 @@
+package dev.jobstream.stream;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import dev.jobstream.auth.Tokens;
+import dev.jobstream.error.ApiException;
+import dev.jobstream.error.Problem;
+import dev.jobstream.run.RunService;
+import dev.jobstream.support.Params;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /v1/runs/{id}/events} with {@code Accept: text/event-stream}: a run's events as SSE, replayed from
+ * {@code Last-Event-ID} (or {@code ?after=}), then live, closed after {@code end_json}.
+ * <p>
+ * This one endpoint is a Vert.x route rather than a REST resource because it is the fan-out hot path: each event
+ * is encoded once ({@link RunEvent#frame()}) and the same bytes are written to every subscriber, with no per
+ * subscriber serialisation. A subscriber that does not keep up has its connection closed (it resumes with
+ * Last-Event-ID); a subscriber that goes away is normal and logs nothing. Other media types fall through to
+ * {@link RunEventsResource}.
+ */
+@Singleton
+public class RunEventsRoute {
+
+    static final Duration KEEPALIVE = Duration.ofSeconds(15);
+    private static final Buffer KEEPALIVE_FRAME = Buffer.buffer(": keepalive\n\n");
+
+    private final Tokens tokens;
+    private final RunService runs;
+    private final RunEventHub hub;
+    private final Vertx vertx;
+    private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
+
+    RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx) {
+        this.tokens = tokens;
+        this.runs = runs;
+        this.hub = hub;
+        this.vertx = vertx;
+    }
+
+    void install(@Observes Router router) {
+        router.get("/v1/runs/:id/events").order(-100).handler(this::handle);
+        vertx.setPeriodic(KEEPALIVE.toMillis(), id -> open.forEach(response -> {
+            if (!response.writeQueueFull()) {
+                response.write(KEEPALIVE_FRAME);
+            }
+        }));
+    }
+
+    /** Streams currently open on this replica. */
+    public int open() {
+        return open.size();
+    }
+
+    private void handle(RoutingContext context) {
+        String accept = context.request().getHeader("Accept");
+        if (accept == null || !accept.contains("text/event-stream")) {
+            context.next();
+            return;
+        }
+        if (tokens.authenticateHeader(context.request().getHeader("Authorization")).isEmpty()) {
+            problem(context, new ApiException(401, "Unauthorized", context.request().getHeader("Authorization") == null
+                    ? "Missing bearer token"
+                    : "Invalid bearer token"));
+            return;
+        }
+        UUID runId;
+        int after;
+        try {
+            runId = Params.uuid("id", context.pathParam("id"));
+            String lastEventId = context.request().getHeader("Last-Event-ID");
+            after = lastEventId != null && !lastEventId.isEmpty()
+                    ? Params.intInRange("Last-Event-ID", lastEventId, 0, Integer.MAX_VALUE, 0)
+                    : Params.intInRange("after", context.request().getParam("after"), 0, Integer.MAX_VALUE, 0);
+        } catch (ApiException e) {
+            problem(context, e);
+            return;
+        }
+        runs.get(runId).subscribe().with(run -> stream(context, runId, after), failure -> problem(context,
+                failure instanceof ApiException e
+                        ? e
+                        : new ApiException(503, "Service Unavailable", "The run could not be read; retry")));
+    }
+
+    private void stream(RoutingContext context, UUID runId, int after) {
+        HttpServerResponse response = context.response();
+        response.setChunked(true)
+                .putHeader("Content-Type", "text/event-stream")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("X-Accel-Buffering", "no")
+                .putHeader("X-Content-Type-Options", "nosniff");
+        response.write("retry: 3000\n: run " + runId + "\n\n");
+        AtomicReference<Runnable> unsubscribe = new AtomicReference<>(() -> {
+        });
+        response.exceptionHandler(e -> {
+            // the client went away: normal for a stream
+        });
+        response.closeHandler(v -> {
+            open.remove(response);
+            unsubscribe.get().run();
+        });
+        open.add(response);
+        unsubscribe.set(hub.subscribe(runId, after, new RunEventHub.Sink() {
+            @Override
+            public void deliver(List<RunEvent> events) {
+                Buffer frames;
+                if (events.size() == 1) {
+                    frames = events.get(0).frame();
+                } else {
+                    frames = Buffer.buffer();
+                    events.forEach(e -> frames.appendBuffer(e.frame()));
+                }
+                if (response.ended() || response.closed()) {
+                    return;
+                }
+                if (response.writeQueueFull()) {
+                    // too slow: close, and let the client resume from its Last-Event-ID
+                    context.request().connection().close();
+                    return;
+                }
+                response.write(frames);
+            }
+
+            @Override
+            public void complete() {
+                open.remove(response);
+                if (!response.ended() && !response.closed()) {
+                    response.end();
+                }
+            }
+
+            @Override
+            public void fail(Throwable failure) {
+                complete();
+            }
+        }));
+    }
+
+    private static void problem(RoutingContext context, ApiException e) {
+        jakarta.ws.rs.core.Response problem = Problem.response(e.status(), e.title(), e.getMessage(),
+                context.request().path(), Map.of());
+        HttpServerResponse response = context.response().setStatusCode(e.status())
+                .putHeader("Content-Type", Problem.MEDIA_TYPE);
+        problem.getHeaders().forEach((name, values) -> {
+            if (!"Content-Type".equalsIgnoreCase(name)) {
+                values.forEach(value -> response.putHeader(name, String.valueOf(value)));
+            }
+        });
+        response.end((String) problem.getEntity());
+    }
+}
