@@ -16,7 +16,7 @@ OUT=bench/out
 mkdir -p "$OUT"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 
-JOBSTREAM_ADMIN_TOKEN=bench QUARKUS_HTTP_PORT=$PORT java -Xmx"$XMX" -jar target/quarkus-app/quarkus-run.jar \
+JOBSTREAM_ADMIN_TOKEN=bench QUARKUS_HTTP_PORT=$PORT java -Xmx"$XMX" ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar \
   >"$OUT/service-fanout.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
@@ -33,7 +33,7 @@ MAX_HEAP=0
 ( while kill -0 "$PID" 2>/dev/null; do h=$(heap_mib); echo "${h:-0}"; sleep 2; done ) >"$OUT/heap.txt" &
 SAMPLER=$!
 RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench \
-  SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION WORKERS=${WORKERS:-2} node sse-fanout.mjs)
+  SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION WORKERS=${WORKERS:-4} node sse-fanout.mjs)
 kill $SAMPLER 2>/dev/null || true
 MAX_HEAP=$(sort -n "$OUT/heap.txt" | tail -1)
 RSS=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/$PID/status)
@@ -46,7 +46,7 @@ cat >"$REPORT" <<MD
 ### SSE fan-out, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores
 
 Command: \`bench/fanout.sh\` (SUBSCRIBERS=$SUBSCRIBERS DURATION=$DURATION, replica with -Xmx$XMX; the Node client,
-2 processes, runs on the same 2 cores)
+${WORKERS:-4} processes, runs on the same 2 cores)
 
 | figure | value |
 |---|---|
