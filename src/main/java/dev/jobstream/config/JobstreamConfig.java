@@ -30,6 +30,14 @@ public interface JobstreamConfig {
 
     Dispatch dispatch();
 
+    Streams streams();
+
+    interface Streams {
+        /** Interval of the {@code : keepalive} comment on SSE streams, so that proxies keep idle streams open. */
+        @WithDefault("15s")
+        Duration keepalive();
+    }
+
     interface Engines {
         /** Engines (concurrently executing runs) per replica. */
         @WithDefault("16")

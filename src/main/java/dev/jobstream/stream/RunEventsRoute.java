@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.auth.Tokens;
+import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.error.ApiException;
 import dev.jobstream.error.Problem;
 import dev.jobstream.run.RunService;
@@ -35,25 +36,26 @@ import io.vertx.ext.web.RoutingContext;
 @Singleton
 public class RunEventsRoute {
 
-    static final Duration KEEPALIVE = Duration.ofSeconds(15);
     private static final Buffer KEEPALIVE_FRAME = Buffer.buffer(": keepalive\n\n");
 
     private final Tokens tokens;
     private final RunService runs;
     private final RunEventHub hub;
     private final Vertx vertx;
+    private final Duration keepalive;
     private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
 
-    RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx) {
+    RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx, JobstreamConfig config) {
         this.tokens = tokens;
         this.runs = runs;
         this.hub = hub;
         this.vertx = vertx;
+        this.keepalive = config.streams().keepalive();
     }
 
     void install(@Observes Router router) {
         router.get("/v1/runs/:id/events").order(-100).handler(this::handle);
-        vertx.setPeriodic(KEEPALIVE.toMillis(), id -> open.forEach(response -> {
+        vertx.setPeriodic(keepalive.toMillis(), id -> open.forEach(response -> {
             if (!response.writeQueueFull()) {
                 response.write(KEEPALIVE_FRAME);
             }

@@ -1,7 +1,5 @@
 package dev.jobstream.stream;
 
-import java.time.Duration;
-
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,9 +20,11 @@ import io.smallrye.mutiny.Multi;
 public class RunFeedResource {
 
     private final RunFeed feed;
+    private final RunStreams streams;
 
-    RunFeedResource(RunFeed feed) {
+    RunFeedResource(RunFeed feed, RunStreams streams) {
         this.feed = feed;
+        this.streams = streams;
     }
 
     @GET
@@ -34,8 +34,7 @@ public class RunFeedResource {
         Multi<OutboundSseEvent> changes = feed
                 .changes(Params.optionalText("job", job, 200), Params.optionalUuid("workspace_id", workspace))
                 .map(change -> sse.newEventBuilder().name(change.type()).data(change.json()).build());
-        Multi<OutboundSseEvent> keepalive = Multi.createFrom().ticks().every(Duration.ofSeconds(15))
-                .map(tick -> sse.newEventBuilder().comment("keepalive").build());
+        Multi<OutboundSseEvent> keepalive = streams.keepalive(sse);
         OutboundSseEvent hello = sse.newEventBuilder().comment("run changes").reconnectDelay(3000).build();
         return Multi.createBy().concatenating().streams(Multi.createFrom().item(hello),
                 Multi.createBy().merging().streams(changes, keepalive));

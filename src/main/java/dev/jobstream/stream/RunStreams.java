@@ -8,20 +8,27 @@ import jakarta.inject.Singleton;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import dev.jobstream.config.JobstreamConfig;
 import io.smallrye.mutiny.Multi;
 
 /** A run's events in the SSE wire format of DESIGN §4: a retry hint, the events, keepalive comments, the end. */
 @Singleton
 public class RunStreams {
 
-    /** Comment sent on idle streams so that proxies and ingresses keep them open. */
-    static final Duration KEEPALIVE = Duration.ofSeconds(15);
     static final long RETRY_MILLIS = 3000;
 
     private final RunEventHub hub;
+    private final Duration keepalive;
 
-    RunStreams(RunEventHub hub) {
+    RunStreams(RunEventHub hub, JobstreamConfig config) {
         this.hub = hub;
+        this.keepalive = config.streams().keepalive();
+    }
+
+    /** Keepalive comments for an SSE stream, at {@code jobstream.streams.keepalive}. */
+    public Multi<OutboundSseEvent> keepalive(Sse sse) {
+        return Multi.createFrom().ticks().every(keepalive)
+                .map(tick -> sse.newEventBuilder().comment("keepalive").build());
     }
 
     /** The events after sequence number {@code after}, live until end_json; the run must exist. */
@@ -34,12 +41,11 @@ public class RunStreams {
                         .data(event.data())
                         .build()))
                 .onCompletion().continueWith(Optional.empty());
-        Multi<Optional<OutboundSseEvent>> keepalive = Multi.createFrom().ticks().every(KEEPALIVE)
-                .map(tick -> Optional.of(sse.newEventBuilder().comment("keepalive").build()));
+        Multi<Optional<OutboundSseEvent>> comments = keepalive(sse).map(Optional::of);
         OutboundSseEvent hello = sse.newEventBuilder().comment("run " + runId).reconnectDelay(RETRY_MILLIS).build();
         return Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(hello),
-                Multi.createBy().merging().streams(live, keepalive)
+                Multi.createBy().merging().streams(live, comments)
                         .select().first(Optional::isPresent)
                         .map(Optional::get));
     }
