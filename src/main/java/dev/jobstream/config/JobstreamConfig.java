@@ -36,6 +36,10 @@ public interface JobstreamConfig {
         /** Interval of the {@code : keepalive} comment on SSE streams, so that proxies keep idle streams open. */
         @WithDefault("15s")
         Duration keepalive();
+
+        /** Bytes an SSE subscriber may have waiting to be sent; beyond, it is disconnected (and resumes later). */
+        @WithDefault("65536")
+        int writeQueueBytes();
     }
 
     interface Engines {

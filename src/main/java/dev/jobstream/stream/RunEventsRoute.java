@@ -43,6 +43,7 @@ public class RunEventsRoute {
     private final RunEventHub hub;
     private final Vertx vertx;
     private final Duration keepalive;
+    private final int writeQueueBytes;
     private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
 
     RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx, JobstreamConfig config) {
@@ -51,6 +52,7 @@ public class RunEventsRoute {
         this.hub = hub;
         this.vertx = vertx;
         this.keepalive = config.streams().keepalive();
+        this.writeQueueBytes = config.streams().writeQueueBytes();
     }
 
     void install(@Observes Router router) {
@@ -99,6 +101,7 @@ public class RunEventsRoute {
 
     private void stream(RoutingContext context, UUID runId, int after) {
         HttpServerResponse response = context.response();
+        response.setWriteQueueMaxSize(writeQueueBytes);
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-cache")

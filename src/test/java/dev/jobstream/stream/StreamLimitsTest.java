@@ -5,14 +5,21 @@ import static dev.jobstream.support.Api.awaitStatus;
 import static dev.jobstream.support.Api.trigger;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.support.Api;
 import dev.jobstream.support.DatabaseTest;
 import dev.jobstream.support.SseClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -31,12 +38,32 @@ class StreamLimitsTest extends DatabaseTest {
     public static class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("jobstream.events.max-per-run", "10", "jobstream.streams.keepalive", "200ms");
+            return Map.of("jobstream.events.max-per-run", "3000", "jobstream.streams.keepalive", "200ms",
+                    "jobstream.streams.write-queue-bytes", "4096");
         }
     }
 
     @TestHTTPResource("/")
     URL base;
+
+    @Inject
+    RunEventsRoute streams;
+
+    @Test
+    void aSubscriberThatDoesNotReadIsDisconnectedInsteadOfBuffered() throws Exception {
+        try (Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(1024);
+            slow.connect(new InetSocketAddress(base.getHost(), base.getPort()));
+            String id = trigger("demo.sleep", Map.of("params", Map.of("items", 1400, "delay_ms", 0)));
+            slow.getOutputStream().write(("GET /v1/runs/" + id + "/events HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Accept: text/event-stream\r\nAuthorization: Bearer " + Api.ADMIN_TOKEN + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            awaitStatus(id, "completed");
+            // ~2,800 events (~400 KB) for a client that reads nothing: the server drops it rather than buffer them
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> streams.open() == 0);
+            assertTrue(slow.isConnected());
+        }
+    }
 
     @Test
     void idleStreamsCarryKeepaliveComments() throws Exception {
@@ -51,16 +78,18 @@ class StreamLimitsTest extends DatabaseTest {
 
     @Test
     void eventsPastTheCapAreDroppedAfterOneNoticeAndTheEndIsKept() {
-        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 20, "delay_ms", 1)));
+        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 2000, "delay_ms", 0)));
 
-        awaitStatus(id, "completed").body("processed", equalTo(20)).body("total", equalTo(20));
-        admin().accept("application/json").get("/v1/runs/{id}/events", id).then().statusCode(200)
-                .body("$", hasSize(11))
-                .body("id", contains(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
-                .body("[9].event", equalTo("log"))
-                .body("[9].data.truncated", equalTo(true))
-                .body("[9].data.level", equalTo("warn"))
-                .body("[10].event", equalTo("end_json"))
-                .body("[10].data.metrics.processed", equalTo(20));
+        awaitStatus(id, "completed").body("processed", equalTo(2000)).body("total", equalTo(2000));
+        admin().accept("application/json").get("/v1/runs/{id}/events?after=2995", id).then().statusCode(200)
+                .body("id", contains(2996, 2997, 2998, 2999, 3000, 3001))
+                .body("[3].event", equalTo("progress_json"))
+                .body("[4].event", equalTo("log"))
+                .body("[4].data.truncated", equalTo(true))
+                .body("[4].data.level", equalTo("warn"))
+                .body("[5].event", equalTo("end_json"))
+                .body("[5].data.metrics.processed", equalTo(2000));
+        org.junit.jupiter.api.Assertions.assertEquals(3001,
+                db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1", java.util.UUID.fromString(id)));
     }
 }
