@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +78,30 @@ class RunEventStreamTest extends DatabaseTest {
         assertTrue(rest.closed());
         assertEquals(IntStream.rangeClosed(1, 18).mapToObj(Integer::toString).toList(), all);
         assertEquals("end_json", rest.events().get(rest.events().size() - 1).event());
+    }
+
+    @Test
+    void losingTheListenConnectionLosesNoEvent() throws Exception {
+        SseClient.read(events(UUID.randomUUID().toString()), null, 1); // warm the client up: the stream must be live
+        String id = trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(),
+                "params", Map.of("items", 4, "delay_ms", 200)));
+        List<String> ids = new ArrayList<>();
+        try (SseClient.Subscription stream = SseClient.subscribe(events(id)).awaitOpen()) {
+            SseClient.Event first = stream.next(Duration.ofSeconds(10));
+            ids.add(first.id());
+            // cut LISTEN while the run goes on: it ends before the connection is back, so only the catch-up after
+            // the reconnect can deliver its last events
+            assertEquals(1, db.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"), "the LISTEN connection is cut");
+            for (SseClient.Event event; (event = stream.next(Duration.ofSeconds(10))) != null;) {
+                ids.add(event.id());
+                if ("end_json".equals(event.event())) {
+                    break;
+                }
+            }
+        }
+        assertEquals(IntStream.rangeClosed(1, 10).mapToObj(Integer::toString).toList(), ids,
+                "every event once, in order");
     }
 
     @Test

@@ -44,16 +44,19 @@ public final class SseClient {
                     lines = response.body();
                     String name = null;
                     String data = null;
+                    String id = null;
                     for (Iterator<String> it = lines.iterator(); it.hasNext();) {
                         String line = it.next();
                         if (line.startsWith(":")) {
                             opened.countDown();
+                        } else if (line.startsWith("id:")) {
+                            id = line.substring(3).trim();
                         } else if (line.startsWith("event:")) {
                             name = line.substring(6).trim();
                         } else if (line.startsWith("data:")) {
                             data = line.substring(5).trim();
                         } else if (line.isEmpty() && data != null) {
-                            events.add(new Event(null, name, data));
+                            events.add(new Event(id, name, data));
                             name = null;
                             data = null;
                         }
