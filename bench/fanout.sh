@@ -4,7 +4,7 @@
 #
 #   eval "$(../shared/tools/pg-local.sh)"; bench/fanout.sh
 #
-# Needs a JDK (jcmd), Node 20, psql. Knobs: SUBSCRIBERS (10000), DURATION (20 s of measurement after all are connected), PORT (8097), XMX (512m).
+# Needs a JDK (jcmd), Node 20, psql. SERVER_CPUS/CLIENT_CPUS pin them with taskset. Knobs: SUBSCRIBERS (10000), DURATION (20 s of measurement after all are connected), PORT (8097), XMX (512m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${PGHOST:?set PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD}"
@@ -16,7 +16,9 @@ OUT=bench/out
 mkdir -p "$OUT"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 
-JOBSTREAM_ADMIN_TOKEN=bench QUARKUS_HTTP_PORT=$PORT java -Xmx"$XMX" ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar \
+pin() { if [ -n "${1:-}" ]; then echo "taskset -c $1"; fi; }  # SERVER_CPUS / CLIENT_CPUS, e.g. 0 and 1
+JOBSTREAM_ADMIN_TOKEN=bench QUARKUS_HTTP_PORT=$PORT $(pin "${SERVER_CPUS:-}") java -Xmx"$XMX" ${JAVA_OPTS:-} \
+  -jar target/quarkus-app/quarkus-run.jar \
   >"$OUT/service-fanout.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
@@ -33,7 +35,7 @@ MAX_HEAP=0
 ( while kill -0 "$PID" 2>/dev/null; do h=$(heap_mib); echo "${h:-0}"; sleep 2; done ) >"$OUT/heap.txt" &
 SAMPLER=$!
 RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench \
-  SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION WORKERS=${WORKERS:-4} node sse-fanout.mjs)
+  SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION WORKERS=${WORKERS:-4} $(pin "${CLIENT_CPUS:-}") node sse-fanout.mjs)
 kill $SAMPLER 2>/dev/null || true
 MAX_HEAP=$(sort -n "$OUT/heap.txt" | tail -1)
 RSS=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/$PID/status)
