@@ -8,6 +8,7 @@
 # Needs a JDK, Node 20. Knobs: ROUNDS (40), PORT (8097; the second replica uses PORT+1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 : "${PGHOST:?set PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD}"
 ROUNDS=${ROUNDS:-40}
 PORT=${PORT:-8097}
@@ -49,12 +50,5 @@ Command: \`bench/control.sh\` (ROUNDS=$ROUNDS; \`demo.sleep\` with \`delay_ms: 1
 | across replicas (request and subscriber on A, run on B) | $(echo "$CROSS" | sed -E 's/.*"p50_ms":([0-9]+),"p99_ms":([0-9]+),"max_ms":([0-9]+).*/\1 ms | **\2 ms** | \3 ms/') |
 <!-- bench:control:end -->
 MD
-if grep -q 'bench:control:begin' bench/RESULTS.md; then
-  awk -v report="$REPORT" '
-    /bench:control:begin/ { while ((getline line < report) > 0) print line; skip = 1; next }
-    /bench:control:end/ { skip = 0; next }
-    !skip { print }' bench/RESULTS.md >"$OUT/RESULTS.md" && mv "$OUT/RESULTS.md" bench/RESULTS.md
-else
-  printf '\n' >>bench/RESULTS.md; cat "$REPORT" >>bench/RESULTS.md
-fi
+write_section control "$REPORT"
 cat "$REPORT"

@@ -7,6 +7,7 @@
 # Needs a JDK (jcmd), Node 20, psql. SERVER_CPUS/CLIENT_CPUS pin them with taskset. Knobs: SUBSCRIBERS (10000), DURATION (20 s of measurement after all are connected), PORT (8097), XMX (512m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 : "${PGHOST:?set PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD}"
 SUBSCRIBERS=${SUBSCRIBERS:-10000}
 DURATION=${DURATION:-20}
@@ -58,12 +59,5 @@ ${WORKERS:-4} processes, runs on the same 2 cores)
 | heap used, most seen / peak RSS | **$MAX_HEAP MiB** / $RSS MiB |
 <!-- bench:fanout:end -->
 MD
-if grep -q 'bench:fanout:begin' bench/RESULTS.md; then
-  awk -v report="$REPORT" '
-    /bench:fanout:begin/ { while ((getline line < report) > 0) print line; skip = 1; next }
-    /bench:fanout:end/ { skip = 0; next }
-    !skip { print }' bench/RESULTS.md >"$OUT/RESULTS.md" && mv "$OUT/RESULTS.md" bench/RESULTS.md
-else
-  printf '\n' >>bench/RESULTS.md; cat "$REPORT" >>bench/RESULTS.md
-fi
+write_section fanout "$REPORT"
 cat "$REPORT"

@@ -9,6 +9,7 @@
 # Knobs: RUNS (20000), DURATION (10 s per load phase), WARMUP (5 s), ENGINES (work-off engines, 1000), PORT (8097).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 : "${PGHOST:?set PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (see the header of this script)}"
 RUNS=${RUNS:-20000}
 DURATION=${DURATION:-10}
@@ -149,12 +150,5 @@ Command: \`bench/run.sh\` (RUNS=$RUNS DURATION=$DURATION ENGINES=$ENGINES)
 | pg-boss work-off, same database, batch 1000 × 4 workers | $PGBOSS |
 <!-- bench:latest:end -->
 MD
-if grep -q 'bench:latest:begin' bench/RESULTS.md 2>/dev/null; then
-  awk -v report="$REPORT" '
-    /bench:latest:begin/ { while ((getline line < report) > 0) print line; skip = 1; next }
-    /bench:latest:end/ { skip = 0; next }
-    !skip { print }' bench/RESULTS.md >"$OUT/RESULTS.md" && mv "$OUT/RESULTS.md" bench/RESULTS.md
-else
-  cat "$REPORT" >>bench/RESULTS.md
-fi
+write_section latest "$REPORT"
 cat "$REPORT"

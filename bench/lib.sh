@@ -1,0 +1,16 @@
+# Shared by the bench scripts (source it).
+
+# write_section NAME FILE: puts FILE (which starts with <!-- bench:NAME:begin --> and ends with
+# <!-- bench:NAME:end -->) in place of that block in bench/RESULTS.md, or appends it.
+write_section() {
+  local name=$1 report=$2
+  if grep -q "bench:$name:begin" bench/RESULTS.md 2>/dev/null; then
+    awk -v report="$report" -v begin="bench:$name:begin" -v end="bench:$name:end" '
+      index($0, begin) { while ((getline line < report) > 0) print line; skip = 1; next }
+      index($0, end) { skip = 0; next }
+      !skip { print }' bench/RESULTS.md >bench/out/RESULTS.md && mv bench/out/RESULTS.md bench/RESULTS.md
+  else
+    printf '\n' >>bench/RESULTS.md
+    cat "$report" >>bench/RESULTS.md
+  fi
+}
