@@ -1,8 +1,6 @@
 package dev.jobstream.engine;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -12,39 +10,20 @@ import dev.jobstream.run.Run;
 import dev.jobstream.run.RunStatus;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * The executor of one run on this replica. It is the job's {@link JobContext}: what the job reports is buffered here
- * as events and handed to the {@link RunWriter}, which stores many engines' buffers in one statement.
+ * The executor of one run on this replica. It is the job's {@link JobContext}: what the job reports goes into its
+ * {@link RunBuffer}, which the {@link RunWriter} stores with many engines' buffers in one statement; control
+ * requests (pause, resume, cancel, kill) take effect here, at the job's checkpoints.
  */
 public final class Engine implements JobContext {
 
     /** Longest error text stored on a run. */
     static final int MAX_ERROR_LENGTH = 1000;
-    /** Entries kept in a run's error_log. */
-    static final int MAX_ERROR_LOG = 100;
-
     public enum State {
         RUNNING, STOPPING, STOPPED
-    }
-
-    /** One event row to insert. */
-    public record EventRow(int seq, String event, String data) {
-    }
-
-    /** How the run ended. */
-    public record End(RunStatus status, String metrics, String error, String errorCode, long durationMs) {
-    }
-
-    /**
-     * What a flush takes from this engine: the events since the last flush, the latest run values, a state change
-     * to paused or running (with the control request it carried out), and the end if the run ended.
-     */
-    public record Pending(UUID runId, int attempt, int lastSeq, Long processed, Long total, String errorLog,
-            RunStatus state, String acknowledged, End end, List<EventRow> events) {
     }
 
     /** Thrown at a checkpoint when the run must stop (its lock or row now belongs elsewhere). */
@@ -75,20 +54,10 @@ public final class Engine implements JobContext {
     private final Instant startedAt = Instant.now();
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Boolean> endWritten = new CompletableFuture<>();
-    private final int maxEvents;
+    private final RunBuffer buffer;
 
     // guarded by this
-    private int seq;
-    private List<EventRow> events = new ArrayList<>();
-    private Long processed;
-    private Long total;
-    private final JsonArray errorLog = new JsonArray();
-    private boolean errorLogChanged;
-    private End end;
-    private boolean truncated;
     private RunStatus state = RunStatus.RUNNING;
-    private RunStatus stateToWrite;
-    private String acknowledged;
     private String requested;
     private CompletableFuture<String> wake;
 
@@ -99,14 +68,12 @@ public final class Engine implements JobContext {
 
     Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, Long lockKey, int maxEvents) {
         this.run = run;
-        this.maxEvents = maxEvents;
-        this.truncated = run.lastSeq() >= maxEvents;
+        this.buffer = new RunBuffer(run, maxEvents);
         this.handler = handler;
         this.params = new JsonObject(run.params());
         this.pool = pool;
         this.writer = writer;
         this.lockKey = lockKey;
-        this.seq = run.lastSeq();
     }
 
     /**
@@ -164,10 +131,7 @@ public final class Engine implements JobContext {
                 .put("error", error)
                 .put("metrics", metricsJson)
                 .put("duration_ms", duration);
-        synchronized (this) {
-            end = new End(status, metricsJson.encode(), error, errorCode, duration);
-            append("end_json", data);
-        }
+        buffer.end(new RunBuffer.End(status, metricsJson.encode(), error, errorCode, duration), data);
         writer.changed(this);
     }
 
@@ -177,60 +141,20 @@ public final class Engine implements JobContext {
     }
 
     private void emit(String event, JsonObject data) {
-        synchronized (this) {
-            append(event, data);
-        }
+        buffer.add(event, data);
         writer.changed(this);
     }
 
-    /**
-     * Adds an event with the next sequence number. A run stores at most {@code maxEvents} events: the last of them
-     * is a notice that later ones are dropped, and the end event is always stored after it.
-     */
-    private void append(String event, JsonObject data) {
-        if (!"end_json".equals(event) && seq >= maxEvents - 1) {
-            if (truncated) {
-                return;
-            }
-            truncated = true;
-            event = "log";
-            data = new JsonObject().put("level", "warn").put("truncated", true).put("message",
-                    "Event limit of " + maxEvents + " reached: further events of this run are not stored");
-        }
-        data.put("ts", Instant.now().toString());
-        events.add(new EventRow(++seq, event, data.encode()));
+    RunBuffer.Pending drain() {
+        return buffer.drain();
     }
 
-    /** Takes what changed since the last flush. */
-    synchronized Pending drain() {
-        Pending pending = new Pending(run.id(), run.attempt(), seq, processed, total,
-                errorLogChanged ? errorLog.encode() : null, stateToWrite, acknowledged, end, events);
-        events = new ArrayList<>();
-        errorLogChanged = false;
-        stateToWrite = null;
-        acknowledged = null;
-        return pending;
+    void restore(RunBuffer.Pending pending) {
+        buffer.restore(pending);
     }
 
-    /** A failed flush gives its events back, ahead of newer ones, to be written by the next flush. */
-    synchronized void restore(Pending pending) {
-        List<EventRow> merged = new ArrayList<>(pending.events());
-        merged.addAll(events);
-        events = merged;
-        if (pending.errorLog() != null) {
-            errorLogChanged = true;
-        }
-        if (stateToWrite == null && pending.state() != null) {
-            stateToWrite = pending.state();
-            acknowledged = pending.acknowledged();
-        }
-    }
-
-    /** The outcome of a flush that held this engine's pending changes. */
-    void flushed(Pending pending, boolean written) {
-        if (!written) {
-            lost = true;
-        }
+    /** The outcome of a flush that held this engine's pending changes; not written means the run was lost. */
+    void flushed(RunBuffer.Pending pending, boolean written) {
         if (!written) {
             kill();
         }
@@ -286,25 +210,16 @@ public final class Engine implements JobContext {
     public void progress(long processed, Long total) {
         JsonObject data = new JsonObject().put("processed", processed).put("total", total)
                 .put("percent", total == null || total == 0 ? null : Math.min(100, processed * 100 / total));
-        synchronized (this) {
-            this.processed = processed;
-            this.total = total;
-            append("progress_json", data);
-        }
+        buffer.progress(processed, total, data);
         writer.changed(this);
     }
 
     @Override
     public void recordError(String item, String message) {
-        synchronized (this) {
-            if (errorLog.size() >= MAX_ERROR_LOG) {
-                return;
-            }
-            errorLog.add(
-                    new JsonObject().put("item", item).put("message", message).put("ts", Instant.now().toString()));
-            errorLogChanged = true;
+        if (buffer.recordError(new JsonObject().put("item", item).put("message", message)
+                .put("ts", Instant.now().toString()))) {
+            writer.changed(this);
         }
-        writer.changed(this);
     }
 
     @Override
@@ -345,10 +260,8 @@ public final class Engine implements JobContext {
     }
 
     private void changeState(RunStatus next, String request) {
-        append("state_json", new JsonObject().put("state", next.value()).put("previous", state.value()));
+        buffer.state(next, state, request);
         state = next;
-        stateToWrite = next;
-        acknowledged = request;
     }
 
     /**
@@ -404,11 +317,6 @@ public final class Engine implements JobContext {
 
     public State state() {
         return lifecycle;
-    }
-
-    /** running or paused, as this engine last set it. */
-    public synchronized RunStatus runState() {
-        return state;
     }
 
     public Instant startedAt() {

@@ -149,7 +149,7 @@ public class ExecutionRepository {
     }
 
     /** Writes the batch in one statement; the result holds the ids of the runs this replica still owned. */
-    public Uni<Set<UUID>> flush(String owner, List<Engine.Pending> batch) {
+    public Uni<Set<UUID>> flush(String owner, List<RunBuffer.Pending> batch) {
         int runs = batch.size();
         UUID[] ids = new UUID[runs];
         Integer[] attempts = new Integer[runs];
@@ -170,7 +170,7 @@ public class ExecutionRepository {
         String[] data = new String[eventCount];
         int e = 0;
         for (int i = 0; i < runs; i++) {
-            Engine.Pending p = batch.get(i);
+            RunBuffer.Pending p = batch.get(i);
             ids[i] = p.runId();
             attempts[i] = p.attempt();
             lastSeqs[i] = p.lastSeq();
@@ -188,7 +188,7 @@ public class ExecutionRepository {
                 errorCodes[i] = p.end().errorCode();
                 durations[i] = p.end().durationMs();
             }
-            for (Engine.EventRow event : p.events()) {
+            for (RunBuffer.EventRow event : p.events()) {
                 eventRuns[e] = p.runId();
                 seqs[e] = event.seq();
                 names[e] = event.event();

@@ -73,7 +73,7 @@ public class RunWriter {
             engines = new ArrayList<>(changed);
             changed.clear();
         }
-        List<Engine.Pending> batch = new ArrayList<>(engines.size());
+        List<RunBuffer.Pending> batch = new ArrayList<>(engines.size());
         engines.forEach(engine -> batch.add(engine.drain()));
         repository.flush(instance.id(), batch).subscribe().with(written -> {
             for (int i = 0; i < engines.size(); i++) {

@@ -69,11 +69,6 @@ public class Notifications {
         }
     }
 
-    /** True while the LISTEN connection is up. */
-    public boolean connected() {
-        return connection != null;
-    }
-
     private void connect() {
         if (stopped) {
             return;

@@ -100,11 +100,6 @@ public class RunEventHub {
         }).onOverflow().buffer(MAX_BACKLOG);
     }
 
-    /** Number of open subscriptions on this replica. */
-    public int subscribers() {
-        return groups.values().stream().mapToInt(g -> g.subscribers.size()).sum();
-    }
-
     /** The subscribers of one run, and the one read of new events they share. */
     private final class Group {
 

@@ -1,0 +1,131 @@
+package dev.jobstream.engine;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What an engine has to store and has not stored yet: events with their sequence numbers, the latest progress,
+ * the error log, a state change and the end. The {@link RunWriter} drains it at each flush and gives it back if the
+ * flush failed.
+ */
+final class RunBuffer {
+
+    /** Entries kept in a run's error_log. */
+    static final int MAX_ERROR_LOG = 100;
+
+    /** One event row to insert. */
+    record EventRow(int seq, String event, String data) {
+    }
+
+    /** How the run ended. */
+    record End(RunStatus status, String metrics, String error, String errorCode, long durationMs) {
+    }
+
+    /**
+     * What a flush takes: the events since the last flush, the latest run values, a state change to paused or
+     * running (with the control request it carried out), and the end if the run ended.
+     */
+    record Pending(UUID runId, int attempt, int lastSeq, Long processed, Long total, String errorLog,
+            RunStatus state, String acknowledged, End end, List<EventRow> events) {
+    }
+
+    private final Run run;
+    private final int maxEvents;
+
+    // guarded by this
+    private int seq;
+    private List<EventRow> events = new ArrayList<>();
+    private Long processed;
+    private Long total;
+    private final JsonArray errorLog = new JsonArray();
+    private boolean errorLogChanged;
+    private RunStatus stateToWrite;
+    private String acknowledged;
+    private End end;
+    private boolean truncated;
+
+    RunBuffer(Run run, int maxEvents) {
+        this.run = run;
+        this.maxEvents = maxEvents;
+        this.seq = run.lastSeq();
+        this.truncated = run.lastSeq() >= maxEvents;
+    }
+
+    /**
+     * Adds an event with the next sequence number. A run stores at most {@code maxEvents} events: the last of them
+     * is a notice that later ones are dropped, and the end event is always stored after it.
+     */
+    synchronized void add(String event, JsonObject data) {
+        if (!"end_json".equals(event) && seq >= maxEvents - 1) {
+            if (truncated) {
+                return;
+            }
+            truncated = true;
+            event = "log";
+            data = new JsonObject().put("level", "warn").put("truncated", true).put("message",
+                    "Event limit of " + maxEvents + " reached: further events of this run are not stored");
+        }
+        data.put("ts", Instant.now().toString());
+        events.add(new EventRow(++seq, event, data.encode()));
+    }
+
+    synchronized void progress(long processed, Long total, JsonObject data) {
+        this.processed = processed;
+        this.total = total;
+        add("progress_json", data);
+    }
+
+    /** Adds an error_log entry; false once the log holds {@link #MAX_ERROR_LOG} entries. */
+    synchronized boolean recordError(JsonObject entry) {
+        if (errorLog.size() >= MAX_ERROR_LOG) {
+            return false;
+        }
+        errorLog.add(entry);
+        errorLogChanged = true;
+        return true;
+    }
+
+    /** A state change (paused, running) that carries out the control request {@code request}. */
+    synchronized void state(RunStatus next, RunStatus previous, String request) {
+        add("state_json", new JsonObject().put("state", next.value()).put("previous", previous.value()));
+        stateToWrite = next;
+        acknowledged = request;
+    }
+
+    synchronized void end(End end, JsonObject data) {
+        this.end = end;
+        add("end_json", data);
+    }
+
+    /** Takes what changed since the last flush. */
+    synchronized Pending drain() {
+        Pending pending = new Pending(run.id(), run.attempt(), seq, processed, total,
+                errorLogChanged ? errorLog.encode() : null, stateToWrite, acknowledged, end, events);
+        events = new ArrayList<>();
+        errorLogChanged = false;
+        stateToWrite = null;
+        acknowledged = null;
+        return pending;
+    }
+
+    /** A failed flush gives its changes back, ahead of newer ones, to be written by the next flush. */
+    synchronized void restore(Pending pending) {
+        List<EventRow> merged = new ArrayList<>(pending.events());
+        merged.addAll(events);
+        events = merged;
+        if (pending.errorLog() != null) {
+            errorLogChanged = true;
+        }
+        if (stateToWrite == null && pending.state() != null) {
+            stateToWrite = pending.state();
+            acknowledged = pending.acknowledged();
+        }
+    }
+}
