@@ -47,9 +47,7 @@ public class TriggerStreamFilter {
         try {
             String body = new String(request.getEntityStream().readAllBytes(), StandardCharsets.UTF_8);
             var query = request.getUriInfo().getQueryParameters();
-            String caller = request.getSecurityContext().getUserPrincipal() == null
-                    ? null
-                    : request.getSecurityContext().getUserPrincipal().getName();
+            String caller = TriggerResource.caller(request.getSecurityContext());
             NewRun run = resource.prepare(path.group(1), body, query.getFirst("workspace_id"),
                     query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"), caller);
             return runs.trigger(run).map(outcome -> {

@@ -63,7 +63,10 @@ public class RunFeed {
     private final ObjectMapper json;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     /** The last version and status sent of recently changed runs, oldest first. */
-    private final Map<UUID, long[]> seen = new LinkedHashMap<>(16, 0.75f, false);
+    private final Map<UUID, Sent> seen = new LinkedHashMap<>(16, 0.75f, false);
+
+    private record Sent(long version, String status) {
+    }
 
     // guarded by this
     private OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC);
@@ -161,15 +164,15 @@ public class RunFeed {
         String status = row.getString("status");
         String type;
         synchronized (seen) {
-            long[] last = seen.get(id);
-            if (last != null && last[0] >= version) {
+            Sent last = seen.get(id);
+            if (last != null && last.version() >= version) {
                 return null;
             }
             type = last == null
                     ? (version == 0 ? "created" : "state")
-                    : (status.hashCode() != last[1] ? "state" : "progress");
+                    : (!status.equals(last.status()) ? "state" : "progress");
             seen.remove(id);
-            seen.put(id, new long[]{version, status.hashCode()});
+            seen.put(id, new Sent(version, status));
             if (seen.size() > MAX_REMEMBERED) {
                 seen.remove(seen.keySet().iterator().next());
             }
