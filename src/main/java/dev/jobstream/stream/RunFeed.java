@@ -157,7 +157,10 @@ public class RunFeed {
         }
     }
 
-    /** The change a row stands for, or null if it was sent already. */
+    /**
+     * The change a row stands for, or null if it was sent already. A run first seen that was created since the last
+     * read is announced as created, even if an engine took it before the read.
+     */
     private Change change(Row row, OffsetDateTime readFrom) {
         UUID id = row.getUUID("id");
         long version = row.getLong("version");
@@ -169,7 +172,7 @@ public class RunFeed {
                 return null;
             }
             type = last == null
-                    ? (version == 0 ? "created" : "state")
+                    ? (version == 0 || !row.getOffsetDateTime("created_at").isBefore(readFrom) ? "created" : "state")
                     : (!status.equals(last.status()) ? "state" : "progress");
             seen.remove(id);
             seen.put(id, new Sent(version, status));
