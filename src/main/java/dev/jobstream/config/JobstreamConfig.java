@@ -28,6 +28,12 @@ public interface JobstreamConfig {
 
     Events events();
 
+    Sweeper sweeper();
+
+    Retention retention();
+
+    Shutdown shutdown();
+
     Dispatch dispatch();
 
     Streams streams();
@@ -46,6 +52,34 @@ public interface JobstreamConfig {
         /** Engines (concurrently executing runs) per replica. */
         @WithDefault("16")
         int max();
+
+        /** How long stopped engines stay in the registry ({@code GET /v1/engines}). */
+        @WithDefault("5m")
+        Duration retention();
+    }
+
+    interface Sweeper {
+        /** How often the sweeper looks for stale runs, stopped engines and expired rows. */
+        @WithDefault("10s")
+        Duration interval();
+    }
+
+    interface Retention {
+        /** Age (since they ended) after which terminal runs and their events are deleted. */
+        @WithDefault("30d")
+        Duration runs();
+
+        /** Age after which error events are deleted. */
+        @WithDefault("90d")
+        Duration errors();
+    }
+
+    interface Shutdown {
+        /**
+         * On SIGTERM, how long engines have to reach a checkpoint; runs still executing after it are requeued.
+         */
+        @WithDefault("20s")
+        Duration grace();
     }
 
     interface Events {

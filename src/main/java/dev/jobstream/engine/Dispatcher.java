@@ -1,7 +1,12 @@
 package dev.jobstream.engine;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.event.Observes;
@@ -73,9 +78,46 @@ public class Dispatcher {
         wake();
     }
 
+    /**
+     * Graceful shutdown (SIGTERM): claim nothing more, let every engine stop at its job's next checkpoint — its run
+     * goes back to the queue as the next attempt, for another replica — and after {@code jobstream.shutdown.grace}
+     * requeue in one statement the runs of engines that did not get there. Nothing stays {@code running}.
+     */
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
         vertx.cancelTimer(pollTimer);
+        List<Engine> live = List.copyOf(registry.all());
+        if (live.isEmpty()) {
+            return;
+        }
+        Duration grace = config.shutdown().grace();
+        LOG.infof("Shutting down: %d engines stop at their next checkpoint (grace %s)", live.size(), grace);
+        registry.stopAll();
+        CompletableFuture<?>[] ends = live.stream().map(e -> e.ended().toCompletableFuture())
+                .toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(ends).get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // some engines did not reach a checkpoint: requeued below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Engine> stuck = live.stream().filter(e -> e.state() != Engine.State.STOPPED).toList();
+        if (stuck.isEmpty()) {
+            LOG.infof("Shutdown: all %d engines stopped", live.size());
+            return;
+        }
+        try {
+            int requeued = repository.requeue(instance.id(), stuck.stream().map(e -> e.run().id()).toList(),
+                    stuck.stream().map(e -> e.run().attempt()).toList(), Engine.SHUTDOWN)
+                    .await().atMost(Duration.ofSeconds(5));
+            LOG.warnf("Shutdown: %d engines did not reach a checkpoint within %s; %d runs requeued", stuck.size(),
+                    grace, requeued);
+        } catch (RuntimeException e) {
+            LOG.errorf("Shutdown: requeueing %d runs failed (the sweeper of another replica will): %s",
+                    stuck.size(), e.getMessage());
+        }
+        stuck.forEach(Engine::kill);
     }
 
     /** Queued runs may be waiting: claim as many as there are free slots. */
@@ -146,7 +188,9 @@ public class Dispatcher {
         unlock.subscribe().with(v -> {
             registry.remove(engine);
             registry.release(1);
-            waiters.ended(engine.run().id());
+            if (engine.outcome() != null && engine.outcome().isTerminal()) {
+                waiters.ended(engine.run().id());
+            }
             claim();
         });
     }

@@ -26,12 +26,22 @@ public final class Engine implements JobContext {
         RUNNING, STOPPING, STOPPED
     }
 
-    /** Thrown at a checkpoint when the run must stop (its lock or row now belongs elsewhere). */
+    /**
+     * Thrown at a checkpoint when the engine must stop before the job ends: the replica shuts down, or the lock
+     * connection was lost (fencing). The run goes back to the queue, if it is still this engine's.
+     */
     static final class RunStopped extends RuntimeException {
-        RunStopped(String message) {
-            super(message, null, false, false);
+        final String reason;
+
+        RunStopped(String reason) {
+            super("Run stopped: " + reason, null, false, false);
+            this.reason = reason;
         }
     }
+
+    /** Why an engine stops before its job ends. */
+    static final String SHUTDOWN = "shutdown";
+    static final String LOCK_LOST = "lock_lost";
 
     /** Thrown at a checkpoint when the run was asked to cancel; the run ends {@code cancelled}. */
     static final class RunCancelled extends RuntimeException {
@@ -63,7 +73,9 @@ public final class Engine implements JobContext {
 
     private volatile State lifecycle = State.RUNNING;
     private final CompletableFuture<Void> killed = new CompletableFuture<>();
-    private volatile boolean lost;
+    /** Set when the engine must stop at its next checkpoint: {@link #SHUTDOWN} or {@link #LOCK_LOST}. */
+    private volatile String stopReason;
+    private volatile RunStatus outcome;
     private volatile Instant stoppedAt;
 
     Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, Long lockKey, int maxEvents) {
@@ -104,6 +116,13 @@ public final class Engine implements JobContext {
             lifecycle = State.STOPPING;
             if (item == KILLED || killed.isDone()) {
                 stopped(false);
+            } else if (item instanceof Failed failed && failed.failure() instanceof RunStopped stop) {
+                RunStatus previous;
+                synchronized (this) {
+                    previous = state;
+                }
+                buffer.requeue(previous, stop.reason, (System.nanoTime() - startNanos) / 1_000_000);
+                writer.changed(this);
             } else if (item instanceof Failed failed) {
                 end(null, failed.failure());
             } else {
@@ -159,11 +178,17 @@ public final class Engine implements JobContext {
             kill();
         }
         if (pending.end() != null) {
+            if (written) {
+                outcome = pending.end().status();
+            }
             stopped(written);
         }
     }
 
     private void stopped(boolean written) {
+        if (lifecycle == State.STOPPED) {
+            return;
+        }
         lifecycle = State.STOPPED;
         stoppedAt = Instant.now();
         endWritten.complete(written);
@@ -224,8 +249,9 @@ public final class Engine implements JobContext {
 
     @Override
     public Uni<Void> checkpoint() {
-        if (lost) {
-            return Uni.createFrom().failure(new RunStopped("Run " + run.id() + " is no longer owned by this replica"));
+        String stop = stopReason;
+        if (stop != null) {
+            return Uni.createFrom().failure(new RunStopped(stop));
         }
         CompletableFuture<String> waiting;
         synchronized (this) {
@@ -249,8 +275,9 @@ public final class Engine implements JobContext {
         if ("cancel".equals(signal)) {
             return Uni.createFrom().failure(new RunCancelled());
         }
-        if (lost) {
-            return Uni.createFrom().failure(new RunStopped("Run " + run.id() + " is no longer owned by this replica"));
+        String stop = stopReason;
+        if (stop != null) {
+            return Uni.createFrom().failure(new RunStopped(stop));
         }
         synchronized (this) {
             changeState(RunStatus.RUNNING, "resume");
@@ -285,9 +312,9 @@ public final class Engine implements JobContext {
         }
     }
 
-    /** The run was ended elsewhere (force-cancel) or lost: stop now, write nothing more, free the slot. */
+    /** The run was ended or taken elsewhere (force-cancel, sweeper): stop now, write nothing more, free the slot. */
     void kill() {
-        fence();
+        stop(LOCK_LOST);
         killed.complete(null);
     }
 
@@ -327,13 +354,34 @@ public final class Engine implements JobContext {
         return stoppedAt;
     }
 
+    /** Completes when the engine stopped: true if its end (or requeue) was stored, false if the run was lost. */
+    java.util.concurrent.CompletionStage<Boolean> ended() {
+        return endWritten;
+    }
+
+    /** The state the engine left its run in (completed, failed, cancelled, queued); null while it executes. */
+    public RunStatus outcome() {
+        return outcome;
+    }
+
+    /** The run's state as this engine last set it: running or paused. */
+    public synchronized RunStatus runState() {
+        return state;
+    }
+
     Long lockKey() {
         return lockKey;
     }
 
-    /** The engine's lock is gone: the job stops at its next checkpoint and nothing more is written for it. */
-    void fence() {
-        lost = true;
+    /**
+     * The engine must stop at the job's next checkpoint (a paused job wakes at once): {@link #LOCK_LOST} when its
+     * lock connection is gone (fencing), {@link #SHUTDOWN} when the replica stops. The run then goes back to the
+     * queue, written only if this replica still owns it at that attempt.
+     */
+    void stop(String reason) {
+        if (stopReason == null) {
+            stopReason = reason;
+        }
         CompletableFuture<String> toWake;
         synchronized (this) {
             toWake = wake;

@@ -1,17 +1,45 @@
 package dev.jobstream.engine;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
 
-/** The engines of this replica: those executing a job, and those whose end is being stored. */
+/**
+ * The engines of this replica: those executing a job or storing its end, and a record of those that stopped, kept
+ * until the sweeper removes them ({@code jobstream.engines.retention}) and at most {@link #MAX_STOPPED} of them.
+ */
 @Singleton
 public class EngineRegistry {
 
+    /** Stopped engines remembered at most, whatever their age: a busy replica stops thousands a second. */
+    static final int MAX_STOPPED = 1000;
+
+    /** What the registry keeps of an engine: the run it executed, its state, when it started and stopped. */
+    public record EngineInfo(UUID runId, String job, UUID workspaceId, int attempt, String state, String runStatus,
+            Instant startedAt, Instant stoppedAt) {
+
+        static EngineInfo of(Engine engine) {
+            String state = engine.state().name().toLowerCase(java.util.Locale.ROOT);
+            String status = engine.outcome() != null
+                    ? engine.outcome().value()
+                    : engine.state() == Engine.State.STOPPED ? "lost" : engine.runState().value();
+            return new EngineInfo(engine.run().id(), engine.run().job(), engine.run().workspaceId(),
+                    engine.run().attempt(), state, status, engine.startedAt(), engine.stoppedAt());
+        }
+    }
+
     private final ConcurrentHashMap<UUID, Engine> engines = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<EngineInfo> stopped = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger stoppedCount = new AtomicInteger();
     private final AtomicInteger executing = new AtomicInteger();
 
     void add(Engine engine) {
@@ -28,8 +56,28 @@ public class EngineRegistry {
         executing.addAndGet(-slots);
     }
 
+    /** The engine stopped: it leaves the live engines and is remembered as stopped. */
     void remove(Engine engine) {
-        engines.remove(engine.run().id(), engine);
+        if (engines.remove(engine.run().id(), engine)) {
+            stopped.addLast(EngineInfo.of(engine));
+            if (stoppedCount.incrementAndGet() > MAX_STOPPED && stopped.pollFirst() != null) {
+                stoppedCount.decrementAndGet();
+            }
+        }
+    }
+
+    /** Forgets the stopped engines that stopped before {@code before}; returns how many. */
+    public int forgetStopped(Instant before) {
+        int forgotten = 0;
+        for (Iterator<EngineInfo> it = stopped.iterator(); it.hasNext();) {
+            EngineInfo info = it.next();
+            if (info.stoppedAt() == null || info.stoppedAt().isBefore(before)) {
+                it.remove();
+                stoppedCount.decrementAndGet();
+                forgotten++;
+            }
+        }
+        return forgotten;
     }
 
     /** Engines executing a job or storing its end, and slots reserved for a claim in flight. */
@@ -41,12 +89,32 @@ public class EngineRegistry {
         return engines.get(runId);
     }
 
+    /** The live engines: executing a job or storing its end. */
     public Collection<Engine> all() {
         return engines.values();
     }
 
+    /** Live engines, then stopped ones, newest first in each group. */
+    public List<EngineInfo> list() {
+        List<EngineInfo> live = new ArrayList<>();
+        engines.values().forEach(e -> live.add(EngineInfo.of(e)));
+        live.sort(Comparator.comparing(EngineInfo::startedAt).reversed());
+        List<EngineInfo> all = new ArrayList<>(live);
+        stopped.descendingIterator().forEachRemaining(all::add);
+        return all;
+    }
+
+    public int stoppedCount() {
+        return stoppedCount.get();
+    }
+
     /** Every engine holding an advisory lock is fenced: the lock connection is gone. */
     void fenceLocked() {
-        engines.values().stream().filter(e -> e.lockKey() != null).forEach(Engine::fence);
+        engines.values().stream().filter(e -> e.lockKey() != null).forEach(e -> e.stop(Engine.LOCK_LOST));
+    }
+
+    /** The replica shuts down: every engine stops at its next checkpoint. */
+    void stopAll() {
+        engines.values().forEach(e -> e.stop(Engine.SHUTDOWN));
     }
 }

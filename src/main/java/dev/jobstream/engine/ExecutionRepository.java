@@ -60,9 +60,11 @@ public class ExecutionRepository {
 
     /**
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
-     * it carried out) and (when it ended) terminal state; the events of
-     * those runs; a JOB_FAILED error event for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub). Rows this replica no longer owns
-     * are left alone and their events dropped; the returned ids are the runs that were written.
+     * it carried out) and, when the engine stopped, its terminal state — or {@code queued} for a run interrupted by a
+     * shutdown or a lost lock, which goes back to the queue as its next attempt; the events of those runs; a
+     * JOB_FAILED error event for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub), and
+     * one on the queued channel per requeued run. Rows this replica no longer owns (owner, attempt, executing state:
+     * the fence) are left alone and their events dropped; the returned ids are the runs that were written.
      */
     static final String FLUSH = """
             WITH changes AS (
@@ -84,9 +86,15 @@ public class ExecutionRepository {
                        duration_ms = coalesce(c.duration_ms, r.duration_ms),
                        finished_at = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN now()
                                           ELSE r.finished_at END,
-                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN NULL
+                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled', 'queued')
+                                                THEN NULL
                                                 WHEN r.control_requested = c.acknowledged THEN NULL
                                                 ELSE r.control_requested END,
+                       owner = CASE WHEN c.status = 'queued' THEN NULL ELSE r.owner END,
+                       attempt = CASE WHEN c.status = 'queued' THEN r.attempt + 1 ELSE r.attempt END,
+                       started_at = CASE WHEN c.status = 'queued' THEN NULL ELSE r.started_at END,
+                       heartbeat_at = CASE WHEN c.status = 'queued' THEN NULL ELSE r.heartbeat_at END,
+                       run_after = CASE WHEN c.status = 'queued' THEN now() ELSE r.run_after END,
                        updated_at = now(),
                        version = r.version + 1
                   FROM changes c
@@ -107,7 +115,38 @@ public class ExecutionRepository {
                   FROM written w
                  WHERE w.status = 'failed'
             )
-            SELECT w.id, pg_notify('jobstream_events', '') FROM written w
+            SELECT w.id, pg_notify('jobstream_events', ''),
+                   CASE WHEN w.status = 'queued' THEN pg_notify('jobstream_queued', '') END
+              FROM written w
+            """;
+
+    /**
+     * Puts runs whose engines did not stop in time (shutdown grace) back in the queue as their next attempt, with a
+     * {@code state_json} event; guarded like a flush by owner, attempt and executing state.
+     */
+    static final String REQUEUE = """
+            WITH owned AS (
+                SELECT j.id, j.status AS previous
+                  FROM job_runs j
+                  JOIN unnest($2::uuid[], $3::integer[]) AS s(id, attempt) ON j.id = s.id AND j.attempt = s.attempt
+                 WHERE j.owner = $1 AND j.status IN ('running', 'paused')
+                   FOR UPDATE OF j
+            ), requeued AS (
+                UPDATE job_runs r
+                   SET status = 'queued', owner = NULL, attempt = r.attempt + 1, started_at = NULL,
+                       heartbeat_at = NULL, run_after = now(), control_requested = NULL, last_seq = r.last_seq + 1,
+                       updated_at = now(), version = r.version + 1
+                  FROM owned o
+                 WHERE r.id = o.id
+                RETURNING r.id, r.last_seq, r.attempt, o.previous
+            ), events AS (
+                INSERT INTO job_run_events (run_id, seq, event, data)
+                SELECT id, last_seq, 'state_json',
+                       jsonb_build_object('state', 'queued', 'previous', previous, 'reason', $4::text,
+                                          'attempt', attempt, 'ts', now())
+                  FROM requeued
+            )
+            SELECT id, pg_notify('jobstream_events', ''), pg_notify('jobstream_queued', '') FROM requeued
             """;
 
     private final Pool pool;
@@ -127,6 +166,13 @@ public class ExecutionRepository {
     public Uni<Integer> releaseClaims(List<UUID> ids, String owner, long delayMillis) {
         return pool.preparedQuery(RELEASE_CLAIM).execute(Tuple.of(ids.toArray(UUID[]::new), owner, delayMillis))
                 .map(rows -> rows.rowCount());
+    }
+
+    /** Requeues the runs (ids with their attempts) still owned; returns how many. */
+    public Uni<Integer> requeue(String owner, List<UUID> ids, List<Integer> attempts, String reason) {
+        return pool.preparedQuery(REQUEUE)
+                .execute(Tuple.of(owner, ids.toArray(UUID[]::new), attempts.toArray(Integer[]::new), reason))
+                .map(rows -> rows.size());
     }
 
     /** Heartbeats the runs; the item maps each run still owned to its control request (null for none). */

@@ -60,10 +60,10 @@ final class RunBuffer {
 
     /**
      * Adds an event with the next sequence number. A run stores at most {@code maxEvents} events: the last of them
-     * is a notice that later ones are dropped, and the end event is always stored after it.
+     * is a notice that later ones are dropped, and the event that ends the engine's work is always stored after it.
      */
     synchronized void add(String event, JsonObject data) {
-        if (!"end_json".equals(event) && seq >= maxEvents - 1) {
+        if (end == null && seq >= maxEvents - 1) {
             if (truncated) {
                 return;
             }
@@ -102,6 +102,13 @@ final class RunBuffer {
     synchronized void end(End end, JsonObject data) {
         this.end = end;
         add("end_json", data);
+    }
+
+    /** The engine stopped before the job ended (shutdown, lost lock): the run goes back to the queue. */
+    synchronized void requeue(RunStatus previous, String reason, long durationMs) {
+        this.end = new End(RunStatus.QUEUED, null, null, null, durationMs);
+        add("state_json", new JsonObject().put("state", "queued").put("previous", previous.value())
+                .put("reason", reason).put("attempt", run.attempt() + 1));
     }
 
     /** Takes what changed since the last flush. */

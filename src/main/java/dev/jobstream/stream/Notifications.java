@@ -56,6 +56,11 @@ public class Notifications {
         }
     }
 
+    /** True while the LISTEN connection is up. */
+    public boolean connected() {
+        return connection != null;
+    }
+
     /**
      * Calls {@code listener} with the payload of each notification of {@code channel}, and with {@code null} after
      * each reconnect (anything may have changed meanwhile).

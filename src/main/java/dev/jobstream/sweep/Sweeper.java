@@ -1,0 +1,145 @@
+package dev.jobstream.sweep;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
+
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.engine.EngineRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Cleans up after dead replicas and old data (DESIGN §7): stale runs are requeued or failed, stopped engines leave
+ * the registry, expired runs and error events are deleted in bounded batches. Every replica sweeps; the SQL makes
+ * concurrent sweeps safe.
+ */
+@Singleton
+public class Sweeper {
+
+    private static final Logger LOG = Logger.getLogger(Sweeper.class);
+    /** Rows one statement changes or deletes. */
+    static final int BATCH = 500;
+    /** Batches of one kind per sweep; what is left waits for the next sweep. */
+    static final int MAX_BATCHES = 20;
+
+    /** What one sweep did. */
+    public record Sweep(int staleRequeued, int staleFailed, int enginesForgotten, int runsDeleted,
+            int errorsDeleted) {
+    }
+
+    private final SweepRepository repository;
+    private final EngineRegistry engines;
+    private final JobstreamConfig config;
+    /** The sweep in progress (or the last one, done): sweeps of this replica run one after another. */
+    private final AtomicReference<CompletableFuture<Void>> current = new AtomicReference<>(
+            CompletableFuture.completedFuture(null));
+    private final Instant createdAt = Instant.now();
+    private volatile Instant lastStarted;
+    private volatile Instant lastSwept;
+    private volatile String lastFailure;
+
+    Sweeper(SweepRepository repository, EngineRegistry engines, JobstreamConfig config) {
+        this.repository = repository;
+        this.engines = engines;
+        this.config = config;
+    }
+
+    @Scheduled(every = "${jobstream.sweeper.interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        if (!current.get().isDone()) {
+            return Uni.createFrom().voidItem();
+        }
+        Duration interval = config.sweeper().interval();
+        return runOnce().ifNoItem().after(interval.multipliedBy(2)).fail().replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    /** One sweep now, by the database clock. */
+    public Uni<Sweep> runOnce() {
+        return runOnce(null);
+    }
+
+    /**
+     * One sweep as if the time were {@code at} (null: now, by the database clock for heartbeats), after the sweep in
+     * progress on this replica, if any. Returns what it did.
+     */
+    public Uni<Sweep> runOnce(Instant at) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> before = current.getAndSet(mine);
+        return Uni.createFrom().completionStage(before).flatMap(v -> sweep(at))
+                .onTermination().invoke(() -> mine.complete(null));
+    }
+
+    private Uni<Sweep> sweep(Instant at) {
+        lastStarted = Instant.now();
+        Instant now = at == null ? Instant.now() : at;
+        return stale(at, 0, 0, 0)
+                .flatMap(stale -> {
+                    int forgotten = engines.forgetStopped(now.minus(config.engines().retention()));
+                    return batches(repository::deleteRuns, now.minus(config.retention().runs()), 0, 0)
+                            .flatMap(runs -> batches(repository::deleteErrors,
+                                    now.minus(config.retention().errors()), 0, 0)
+                                    .map(errors -> new Sweep(stale.requeued(), stale.failed(), forgotten, runs,
+                                            errors)));
+                })
+                .invoke(sweep -> {
+                    lastSwept = Instant.now();
+                    lastFailure = null;
+                    if (sweep.staleRequeued() + sweep.staleFailed() > 0) {
+                        LOG.warnf("Swept stale runs: %d requeued, %d failed", sweep.staleRequeued(),
+                                sweep.staleFailed());
+                    }
+                    if (sweep.runsDeleted() + sweep.errorsDeleted() > 0) {
+                        LOG.infof("Retention deleted %d runs and %d error events", sweep.runsDeleted(),
+                                sweep.errorsDeleted());
+                    }
+                })
+                .onFailure().invoke(failure -> {
+                    lastFailure = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+                    LOG.warnf("Sweep failed (next one in %s): %s", config.sweeper().interval(), lastFailure);
+                });
+    }
+
+    private Uni<SweepRepository.Stale> stale(Instant at, int requeued, int failed, int batch) {
+        return repository.sweepStale(at, config.staleAfter(), BATCH).flatMap(done -> {
+            int r = requeued + done.requeued();
+            int f = failed + done.failed();
+            if (done.requeued() + done.failed() == BATCH && batch + 1 < MAX_BATCHES) {
+                return stale(at, r, f, batch + 1);
+            }
+            return Uni.createFrom().item(new SweepRepository.Stale(r, f));
+        });
+    }
+
+    private Uni<Integer> batches(BiFunction<Instant, Integer, Uni<Integer>> delete, Instant before, int total,
+            int batch) {
+        return delete.apply(before, BATCH).flatMap(deleted -> {
+            if (deleted == BATCH && batch + 1 < MAX_BATCHES) {
+                return batches(delete, before, total + deleted, batch + 1);
+            }
+            return Uni.createFrom().item(total + deleted);
+        });
+    }
+
+    /** When the last sweep started (or this replica started, before its first sweep). */
+    public Instant lastStarted() {
+        return lastStarted == null ? createdAt : lastStarted;
+    }
+
+    /** When the last successful sweep ended; null before the first. */
+    public Instant lastSwept() {
+        return lastSwept;
+    }
+
+    /** Why the last sweep failed; null if it succeeded. */
+    public String lastFailure() {
+        return lastFailure;
+    }
+}
