@@ -22,6 +22,17 @@ public final class Replica implements AutoCloseable {
         this.port = port;
     }
 
+    /** Creates an empty database on the embedded PostgreSQL for the replicas of one test; answers its name. */
+    public static String newDatabase(int pgPort) throws java.sql.SQLException {
+        String database = "replicas_" + System.nanoTime();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + pgPort + "/postgres", "postgres", "postgres");
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        return database;
+    }
+
     /** Starts a replica with the prod profile against the given database and waits until it is ready. */
     public static Replica start(String name, int pgPort, String database, Map<String, String> env) throws Exception {
         int port = freePort();
@@ -58,6 +69,21 @@ public final class Replica implements AutoCloseable {
 
     public String url(String path) {
         return "http://localhost:" + port + path;
+    }
+
+    /** {@code kill -9}: the process dies at once, with its engines, heartbeats and connections. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, then waits for the process to exit; answers its exit code. */
+    public int terminate(Duration max) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("replica did not stop within " + max);
+        }
+        return process.exitValue();
     }
 
     @Override

@@ -1,0 +1,174 @@
+package dev.jobstream.engine;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.jobstream.config.EmbeddedDatabase;
+import dev.jobstream.support.Api;
+import dev.jobstream.support.Replica;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Packaged replicas killed and stopped under load, with short intervals: a run of a replica killed with
+ * {@code kill -9} is ended stale by another replica's sweeper and its exclusive key is free again; SIGTERM requeues
+ * a run that another replica finishes; a paused run survives sweeps because its engine keeps heartbeating.
+ */
+class CrashIT {
+
+    static final Duration STALE_AFTER = Duration.ofSeconds(2);
+    static final Duration SWEEPER_INTERVAL = Duration.ofMillis(500);
+    static final Map<String, String> FAST = Map.of(
+            "JOBSTREAM_HEARTBEAT_INTERVAL", "300ms",
+            "JOBSTREAM_STALE_AFTER", STALE_AFTER.toMillis() + "ms",
+            "JOBSTREAM_SWEEPER_INTERVAL", SWEEPER_INTERVAL.toMillis() + "ms",
+            "JOBSTREAM_SHUTDOWN_GRACE", "5s");
+
+    static int pgPort;
+
+    @BeforeAll
+    static void database() {
+        pgPort = EmbeddedDatabase.start().port();
+    }
+
+    @Test
+    void aRunOfAKilledReplicaIsEndedStaleByAnotherAndItsExclusiveKeyIsFreeAgain() throws Exception {
+        String database = Replica.newDatabase(pgPort);
+        String workspace = UUID.randomUUID().toString();
+        try (Replica a = Replica.start("crash-a", pgPort, database, FAST);
+                Replica b = Replica.start("crash-b", pgPort, database, with(FAST, "JOBSTREAM_ENGINES_MAX", "0"))) {
+            String id = trigger(a, workspace, 600, 50);
+            awaitStatus(b, id, "running");
+
+            Instant killed = Instant.now();
+            a.kill();
+            awaitStatus(b, id, "failed");
+            Duration detection = Duration.between(killed, Instant.now());
+
+            JsonPath run = get(b, "/v1/runs/" + id);
+            assertEquals("stale", run.getString("error_code"));
+            assertEquals("crash-a", run.getString("owner"));
+            Duration bound = STALE_AFTER.plus(SWEEPER_INTERVAL).plusSeconds(2);
+            assertTrue(detection.compareTo(bound) < 0, "ended stale after " + detection + ", bound " + bound);
+            List<Map<String, Object>> events = events(b, id);
+            assertGapFree(events);
+            assertEquals(1, count(events, "start_json"));
+            assertEquals("end_json", events.get(events.size() - 1).get("event"));
+            assertEquals(1, get(b, "/v1/errors?kind=STALE_RUN&run_id=" + id).getList("errors").size());
+
+            String next = trigger(b, workspace, 1, 0);
+            assertTrue(!next.equals(id));
+            System.out.printf("reliability: kill -9 → run ended stale after %d ms (stale-after %d ms, sweeper %d ms)%n",
+                    detection.toMillis(), STALE_AFTER.toMillis(), SWEEPER_INTERVAL.toMillis());
+        }
+    }
+
+    @Test
+    void sigtermRequeuesTheRunAndAnotherReplicaFinishesItWithoutDuplicates() throws Exception {
+        String database = Replica.newDatabase(pgPort);
+        Replica a = Replica.start("term-a", pgPort, database, FAST);
+        try (Replica b = Replica.start("term-b", pgPort, database, with(FAST, "JOBSTREAM_ENGINES_MAX", "0"))) {
+            String id = trigger(a, UUID.randomUUID().toString(), 60, 50);
+            awaitStatus(b, id, "running");
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> get(b, "/v1/runs/" + id).getInt("processed") >= 5);
+
+            Instant stopping = Instant.now();
+            a.terminate(Duration.ofSeconds(20));
+            Duration stop = Duration.between(stopping, Instant.now());
+
+            JsonPath afterStop = get(b, "/v1/runs/" + id);
+            assertEquals("queued", afterStop.getString("status"), "requeued by the replica that stopped");
+            assertEquals(2, afterStop.getInt("attempt"));
+            assertTrue(Files.readString(Path.of("target/replica-term-a.log")).contains("all 1 engines stopped"));
+
+            try (Replica c = Replica.start("term-c", pgPort, database, FAST)) {
+                awaitStatus(b, id, "completed");
+                JsonPath run = get(b, "/v1/runs/" + id);
+                assertEquals("term-c", run.getString("owner"));
+                assertEquals(2, run.getInt("attempt"));
+                List<Map<String, Object>> events = events(b, id);
+                assertGapFree(events);
+                assertEquals(2, count(events, "start_json"), "one start per attempt");
+                assertEquals(1, count(events, "end_json"));
+                assertEquals(List.of("shutdown"), events.stream()
+                        .filter(e -> "state_json".equals(e.get("event")))
+                        .map(e -> ((Map<?, ?>) e.get("data")).get("reason")).toList());
+            }
+            System.out.printf("reliability: SIGTERM → replica stopped in %d ms, its run requeued%n", stop.toMillis());
+        }
+    }
+
+    @Test
+    void aPausedRunSurvivesSweepsBecauseItsEngineHeartbeats() throws Exception {
+        String database = Replica.newDatabase(pgPort);
+        try (Replica a = Replica.start("pause-a", pgPort, database, FAST)) {
+            String id = trigger(a, UUID.randomUUID().toString(), 20, 50);
+            awaitStatus(a, id, "running");
+            admin().post(a.url("/v1/runs/" + id + "/pause")).then().statusCode(202);
+            awaitStatus(a, id, "paused");
+
+            Thread.sleep(STALE_AFTER.multipliedBy(3).toMillis());
+
+            assertEquals("paused", get(a, "/v1/runs/" + id).getString("status"));
+            assertEquals(0, get(a, "/v1/errors?kind=STALE_RUN").getList("errors").size());
+            admin().post(a.url("/v1/runs/" + id + "/resume")).then().statusCode(202);
+            awaitStatus(a, id, "completed");
+            assertEquals(1, get(a, "/v1/runs/" + id).getInt("attempt"));
+        }
+    }
+
+    static Map<String, String> with(Map<String, String> env, String key, String value) {
+        Map<String, String> copy = new HashMap<>(env);
+        copy.put(key, value);
+        return copy;
+    }
+
+    static RequestSpecification admin() {
+        return given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN);
+    }
+
+    static String trigger(Replica replica, String workspace, int items, int delayMs) {
+        return admin().contentType("application/json")
+                .body(Map.of("workspace_id", workspace, "params", Map.of("items", items, "delay_ms", delayMs)))
+                .post(replica.url("/v1/jobs/demo.sleep/runs")).then().statusCode(202).extract().path("id");
+    }
+
+    static JsonPath get(Replica replica, String path) {
+        return admin().get(replica.url(path)).then().statusCode(200).extract().jsonPath();
+    }
+
+    static List<Map<String, Object>> events(Replica replica, String id) {
+        return admin().accept("application/json").get(replica.url("/v1/runs/" + id + "/events")).then()
+                .statusCode(200).extract().jsonPath().getList("$");
+    }
+
+    static void assertGapFree(List<Map<String, Object>> events) {
+        assertEquals(IntStream.rangeClosed(1, events.size()).boxed().toList(),
+                events.stream().map(e -> ((Number) e.get("id")).intValue()).toList(), "sequence without gaps");
+    }
+
+    static long count(List<Map<String, Object>> events, String name) {
+        return events.stream().filter(e -> name.equals(e.get("event"))).count();
+    }
+
+    static void awaitStatus(Replica replica, String id, String status) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> status.equals(get(replica, "/v1/runs/" + id).getString("status")));
+    }
+}
