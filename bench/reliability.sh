@@ -38,7 +38,7 @@ heartbeat 300 ms, stale-after 2 s, sweeper 500 ms; every assertion of the tests 
 | PostgreSQL stopped under 4 running runs → readiness DOWN | $down ms |
 | PostgreSQL back → readiness UP | $up ms |
 | runs requeued by the restart (their lock connection was lost) | $requeued |
-| runs lost / stuck / executed twice at once / events lost | 0 / 0 / 0 / 0 |
+| runs lost / left running / duplicate executions (more starts than attempts) / stored events lost | 0 / 0 / 0 / 0 (asserted by the tests) |
 <!-- bench:reliability:end -->
 MD
 write_section reliability "$report"
