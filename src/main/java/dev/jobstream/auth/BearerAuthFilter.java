@@ -1,7 +1,6 @@
 package dev.jobstream.auth;
 
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -12,7 +11,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.jobstream.error.Problem;
 
-/** Every {@code /v1} request needs {@code Authorization: Bearer <token>}; 401 problem otherwise. */
+/**
+ * Every {@code /v1} request needs {@code Authorization: Bearer <token>}: 401 problem (with
+ * {@code WWW-Authenticate: Bearer}) otherwise, before the path is even matched, so that an unauthenticated client
+ * learns nothing about which paths exist. Which role a path needs is {@link AccessFilter}'s business.
+ */
 public class BearerAuthFilter {
 
     private final Tokens tokens;
@@ -27,14 +30,13 @@ public class BearerAuthFilter {
         if (!path.startsWith("/v1")) {
             return null;
         }
-        String header = request.getHeaderString("Authorization");
-        Optional<Caller> caller = tokens.authenticateHeader(header);
-        if (caller.isEmpty()) {
-            String detail = header == null ? "Missing bearer token" : "Invalid bearer token";
-            return Problem.response(401, "Unauthorized", detail, request.getUriInfo().getRequestUri().getRawPath(),
-                    Map.of());
+        Tokens.Authentication authentication = tokens.authenticateHeader(request.getHeaderString("Authorization"));
+        if (!authentication.ok()) {
+            return Problem.response(401, "Unauthorized", authentication.failure(),
+                    request.getUriInfo().getRequestUri().getRawPath(), Map.of());
         }
-        request.setSecurityContext(new CallerContext(caller.get(), request.getSecurityContext().isSecure()));
+        request.setSecurityContext(new CallerContext(authentication.caller(),
+                request.getSecurityContext().isSecure()));
         return null;
     }
 

@@ -2,12 +2,46 @@ package dev.jobstream.auth;
 
 import java.security.Principal;
 import java.util.Set;
+import java.util.UUID;
 
-/** Who made a request: the token's name and its roles. */
-public record Caller(String name, Set<String> roles) implements Principal {
+import jakarta.ws.rs.core.SecurityContext;
+
+/**
+ * Who made a request: the token's name (or the JWT's subject), its role ({@code null} for a JWT that names none),
+ * and the workspaces it is limited to ({@code null}: all of them).
+ */
+public record Caller(String name, Role role, Set<UUID> workspaces) implements Principal {
 
     @Override
     public String getName() {
         return name;
+    }
+
+    /** The names of the caller's role and the roles it includes. */
+    public Set<String> roles() {
+        return role == null ? Set.of() : role.names();
+    }
+
+    /** True if the caller's role includes {@code required}; a JWT without a known role has none. */
+    public boolean has(Role required) {
+        return role != null && role.includes(required);
+    }
+
+    /** True if the caller may see runs, events and errors of {@code workspace}. */
+    public boolean sees(UUID workspace) {
+        return workspaces == null || workspaces.contains(workspace);
+    }
+
+    /** True if the caller is limited to some workspaces. */
+    public boolean scoped() {
+        return workspaces != null;
+    }
+
+    /** The caller of a request that passed {@link BearerAuthFilter}. */
+    public static Caller of(SecurityContext security) {
+        if (security != null && security.getUserPrincipal() instanceof Caller caller) {
+            return caller;
+        }
+        throw new IllegalStateException("request without an authenticated caller");
     }
 }

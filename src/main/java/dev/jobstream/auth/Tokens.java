@@ -1,35 +1,88 @@
 package dev.jobstream.auth;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.config.JobstreamConfig;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
 
 /**
- * The bearer tokens this service accepts, kept as SHA-256 hashes and compared in constant time. The admin token
- * comes from {@code JOBSTREAM_ADMIN_TOKEN}; without it a random one is generated and logged once at startup.
+ * The bearer tokens this service accepts (DESIGN §10): the admin token ({@code JOBSTREAM_ADMIN_TOKEN}, or a random
+ * one generated and logged once at startup), the tokens of {@code JOBSTREAM_TOKENS_FILE} — kept as SHA-256 hashes
+ * and compared in constant time; the file is validated at startup (an invalid file stops the service with the
+ * reason) and re-read when it changes (an invalid change is logged and ignored) — and JWTs signed with the key of
+ * {@code mp.jwt.verify.publickey.location} (roles from {@code groups}, workspaces from the {@code workspaces}
+ * claim).
  */
 @Singleton
 public class Tokens {
 
     private static final Logger LOG = Logger.getLogger(Tokens.class);
-    public static final Set<String> ALL_ROLES = Set.of("viewer", "operator", "admin");
+    /** How often the tokens file's modification time is looked at. */
+    private static final long RELOAD_CHECK_MILLIS = 1000;
+    static final String WORKSPACES_CLAIM = "workspaces";
+
+    /** The result of authenticating a request: a caller, or why there is none. */
+    public record Authentication(Caller caller, String failure) {
+
+        static Authentication of(Caller caller) {
+            return new Authentication(caller, null);
+        }
+
+        static Authentication failed(String failure) {
+            return new Authentication(null, failure);
+        }
+
+        public boolean ok() {
+            return caller != null;
+        }
+    }
+
+    /** One token of the file. */
+    private record Entry(String name, byte[] hash, Role role, Set<UUID> workspaces, Instant expiresAt) {
+    }
 
     private final byte[] adminHash;
     private final String generated;
+    private final Optional<Path> file;
+    private final ObjectMapper json;
+    private final JWTParser jwt;
+    private final boolean jwtEnabled;
 
-    Tokens(JobstreamConfig config) {
+    private volatile List<Entry> entries = List.of();
+    private volatile FileTime loaded;
+    private volatile long checkedAt;
+
+    Tokens(JobstreamConfig config, ObjectMapper json, JWTParser jwt) {
         String admin = config.adminToken().filter(t -> !t.isBlank()).orElse(null);
         if (admin == null) {
             byte[] random = new byte[24];
@@ -40,32 +93,224 @@ public class Tokens {
             generated = null;
         }
         this.adminHash = sha256(admin);
+        this.file = config.tokensFile().filter(f -> !f.isBlank()).map(Path::of);
+        this.json = json;
+        this.jwt = jwt;
+        this.jwtEnabled = ConfigProvider.getConfig().getOptionalValue("mp.jwt.verify.publickey.location", String.class)
+                .or(() -> ConfigProvider.getConfig().getOptionalValue("mp.jwt.verify.publickey", String.class))
+                .filter(v -> !v.isBlank()).isPresent();
     }
 
-    void announce(@Observes StartupEvent event) {
+    void start(@Observes StartupEvent event) {
+        if (file.isPresent()) {
+            try {
+                load(file.get());
+            } catch (InvalidTokensFile e) {
+                throw new IllegalStateException("JOBSTREAM_TOKENS_FILE " + file.get() + ": " + e.getMessage());
+            }
+            LOG.infof("Loaded %d tokens from %s", entries.size(), file.get());
+        }
+        if (jwtEnabled) {
+            LOG.info("JWT bearer tokens are accepted (mp.jwt.verify.publickey.location)");
+        }
         if (generated != null) {
             LOG.infof("No JOBSTREAM_ADMIN_TOKEN set; generated admin token for this process: %s", generated);
         }
     }
 
-    /** The caller an {@code Authorization: Bearer <token>} header stands for, if any. */
-    public Optional<Caller> authenticateHeader(String header) {
+    /** The caller an {@code Authorization: Bearer <token>} header stands for, or why none. */
+    public Authentication authenticateHeader(String header) {
         String prefix = "Bearer ";
-        if (header == null || !header.regionMatches(true, 0, prefix, 0, prefix.length())) {
-            return Optional.empty();
+        if (header == null || header.isBlank()) {
+            return Authentication.failed("Missing bearer token");
+        }
+        if (!header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+            return Authentication.failed("Authorization must be 'Bearer <token>'");
         }
         return authenticate(header.substring(prefix.length()).trim());
     }
 
-    /** The caller a bearer token stands for, if any. */
-    public Optional<Caller> authenticate(String token) {
-        if (token == null || token.isEmpty() || token.length() > 4096) {
-            return Optional.empty();
+    /** The caller a bearer token stands for, or why none. */
+    public Authentication authenticate(String token) {
+        if (token == null || token.isEmpty() || token.length() > 8192) {
+            return Authentication.failed("Invalid bearer token");
         }
-        if (MessageDigest.isEqual(adminHash, sha256(token))) {
-            return Optional.of(new Caller("admin", ALL_ROLES));
+        byte[] hash = sha256(token);
+        if (MessageDigest.isEqual(adminHash, hash)) {
+            return Authentication.of(new Caller("admin", Role.ADMIN, null));
         }
-        return Optional.empty();
+        reloadIfChanged();
+        Entry found = null;
+        for (Entry entry : entries) {
+            // every entry is compared, so the time taken does not tell which one matched
+            if (MessageDigest.isEqual(entry.hash(), hash) && found == null) {
+                found = entry;
+            }
+        }
+        if (found != null) {
+            if (found.expiresAt() != null && !Instant.now().isBefore(found.expiresAt())) {
+                return Authentication.failed("Expired bearer token");
+            }
+            return Authentication.of(new Caller(found.name(), found.role(), found.workspaces()));
+        }
+        if (jwtEnabled && token.chars().filter(c -> c == '.').count() == 2) {
+            return fromJwt(token);
+        }
+        return Authentication.failed("Invalid bearer token");
+    }
+
+    private Authentication fromJwt(String token) {
+        JsonWebToken parsed;
+        try {
+            parsed = jwt.parse(token);
+        } catch (ParseException e) {
+            String reason = String.valueOf(e.getMessage()) + " " + (e.getCause() == null ? "" : e.getCause());
+            return Authentication.failed(reason.toLowerCase(java.util.Locale.ROOT).contains("expired")
+                    ? "Expired bearer token"
+                    : "Invalid bearer token");
+        }
+        String name = parsed.getSubject() != null ? parsed.getSubject() : parsed.getName();
+        if (name == null || name.isBlank()) {
+            return Authentication.failed("Invalid bearer token: no subject");
+        }
+        Role role = Role.highest(parsed.getGroups() == null ? Set.of() : parsed.getGroups()).orElse(null);
+        Set<UUID> workspaces;
+        try {
+            workspaces = workspaces(parsed.getClaim(WORKSPACES_CLAIM));
+        } catch (IllegalArgumentException e) {
+            return Authentication.failed("Invalid bearer token: 'workspaces' must be a list of workspace ids");
+        }
+        return Authentication.of(new Caller(name, role, workspaces));
+    }
+
+    /** The workspaces of a JWT claim: absent means all; a list of UUID strings limits the token to them. */
+    private static Set<UUID> workspaces(Object claim) {
+        if (claim == null) {
+            return null;
+        }
+        Set<UUID> workspaces = new HashSet<>();
+        if (claim instanceof jakarta.json.JsonArray array) {
+            for (int i = 0; i < array.size(); i++) {
+                workspaces.add(UUID.fromString(array.getString(i)));
+            }
+        } else if (claim instanceof Collection<?> values) {
+            for (Object value : values) {
+                workspaces.add(UUID.fromString(String.valueOf(value).replace("\"", "")));
+            }
+        } else {
+            throw new IllegalArgumentException("not a list");
+        }
+        return Set.copyOf(workspaces);
+    }
+
+    private void reloadIfChanged() {
+        if (file.isEmpty() || System.currentTimeMillis() - checkedAt < RELOAD_CHECK_MILLIS) {
+            return;
+        }
+        checkedAt = System.currentTimeMillis();
+        try {
+            FileTime modified = Files.getLastModifiedTime(file.get());
+            if (!modified.equals(loaded)) {
+                load(file.get());
+                LOG.infof("Reloaded %d tokens from %s", entries.size(), file.get());
+            }
+        } catch (IOException | InvalidTokensFile e) {
+            LOG.errorf("JOBSTREAM_TOKENS_FILE %s not reloaded, keeping the %d tokens loaded before: %s", file.get(),
+                    entries.size(), e.getMessage());
+        }
+    }
+
+    private synchronized void load(Path path) {
+        FileTime modified;
+        JsonNode root;
+        try {
+            modified = Files.getLastModifiedTime(path);
+            root = json.readTree(Files.readString(path, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new InvalidTokensFile("cannot read it as JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isArray()) {
+            throw new InvalidTokensFile("must be a JSON array of {\"name\", \"sha256\", \"roles\", \"workspaces\"}");
+        }
+        List<Entry> read = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < root.size(); i++) {
+            Entry entry = entry(root.get(i), "entry " + (i + 1));
+            if (!names.add(entry.name())) {
+                throw new InvalidTokensFile("entry " + (i + 1) + ": name '" + entry.name() + "' is used twice");
+            }
+            read.add(entry);
+        }
+        entries = List.copyOf(read);
+        loaded = modified;
+    }
+
+    private static Entry entry(JsonNode node, String where) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidTokensFile(where + ": must be an object");
+        }
+        Set<String> known = Set.of("name", "sha256", "roles", "workspaces", "expires_at");
+        node.fieldNames().forEachRemaining(field -> {
+            if (!known.contains(field)) {
+                throw new InvalidTokensFile(where + ": unknown field '" + field + "' (known: " + known + ")");
+            }
+        });
+        String name = node.path("name").asText("");
+        if (!name.matches("[A-Za-z0-9._@:-]{1,100}")) {
+            throw new InvalidTokensFile(where + ": 'name' must be 1-100 letters, digits or ._@:-");
+        }
+        String sha = node.path("sha256").asText("");
+        if (!sha.matches("[0-9a-fA-F]{64}")) {
+            throw new InvalidTokensFile(where + " (" + name + "): 'sha256' must be 64 hex digits, the SHA-256 of the"
+                    + " token (e.g. printf %s \"$TOKEN\" | sha256sum)");
+        }
+        JsonNode roles = node.path("roles");
+        if (!roles.isArray() || roles.isEmpty()) {
+            throw new InvalidTokensFile(where + " (" + name + "): 'roles' must list viewer, operator or admin");
+        }
+        List<String> roleNames = new ArrayList<>();
+        for (JsonNode role : roles) {
+            if (Role.parse(role.asText()).isEmpty()) {
+                throw new InvalidTokensFile(where + " (" + name + "): unknown role '" + role.asText()
+                        + "' (viewer, operator, admin)");
+            }
+            roleNames.add(role.asText());
+        }
+        Set<UUID> workspaces = null;
+        JsonNode scope = node.path("workspaces");
+        if (!scope.isMissingNode() && !scope.isNull()) {
+            if (!scope.isArray() || scope.isEmpty()) {
+                throw new InvalidTokensFile(where + " (" + name + "): 'workspaces' must be a non-empty list of"
+                        + " workspace ids, or absent for all workspaces");
+            }
+            Set<UUID> ids = new LinkedHashSet<>();
+            for (JsonNode id : scope) {
+                try {
+                    ids.add(UUID.fromString(id.asText()));
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidTokensFile(where + " (" + name + "): '" + id.asText() + "' is not a workspace id");
+                }
+            }
+            workspaces = Set.copyOf(ids);
+        }
+        Instant expires = null;
+        JsonNode expiresAt = node.path("expires_at");
+        if (!expiresAt.isMissingNode() && !expiresAt.isNull()) {
+            try {
+                expires = Instant.parse(expiresAt.asText());
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new InvalidTokensFile(where + " (" + name + "): 'expires_at' must be an ISO-8601 instant");
+            }
+        }
+        return new Entry(name, HexFormat.of().parseHex(sha.toLowerCase(java.util.Locale.ROOT)),
+                Role.highest(roleNames).orElseThrow(), workspaces, expires);
+    }
+
+    /** The tokens file is not what it should be; the message says where and why. */
+    static final class InvalidTokensFile extends RuntimeException {
+        InvalidTokensFile(String message) {
+            super(message, null, false, false);
+        }
     }
 
     static byte[] sha256(String value) {

@@ -13,6 +13,12 @@ public interface JobstreamConfig {
     /** An admin bearer token. Unset: a random one is generated and logged once at startup. */
     Optional<String> adminToken();
 
+    /**
+     * A JSON file of further tokens: {@code [{"name", "sha256", "roles": [...], "workspaces": [...],
+     * "expires_at"}]}; re-read when it changes.
+     */
+    Optional<String> tokensFile();
+
     /** Owner name of this replica's engines; defaults to the host name. */
     Optional<String> instanceId();
 

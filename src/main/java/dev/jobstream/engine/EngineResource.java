@@ -5,8 +5,13 @@ import java.util.List;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
+import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
 import dev.jobstream.config.JobstreamConfig;
 
 /** This replica's engines: those executing now, then those that stopped within the retention. */
@@ -30,8 +35,11 @@ public class EngineResource {
     }
 
     @GET
-    public Engines list() {
-        List<EngineRegistry.EngineInfo> engines = registry.list();
+    @Allow(Role.VIEWER)
+    public Engines list(@Context SecurityContext security) {
+        Caller caller = Caller.of(security);
+        List<EngineRegistry.EngineInfo> engines = registry.list().stream()
+                .filter(e -> caller.sees(e.workspaceId())).toList();
         long running = engines.stream().filter(e -> !"stopped".equals(e.state())).count();
         return new Engines(instance.id(), config.engines().max(), running, engines.size() - (int) running,
                 engines);

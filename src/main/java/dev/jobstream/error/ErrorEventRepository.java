@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 
 import jakarta.inject.Singleton;
@@ -29,11 +31,13 @@ public class ErrorEventRepository {
 
     static final String RESOLVE = """
             UPDATE error_events SET resolved_at = now(), resolved_by = $2
-             WHERE id = $1 AND resolved_at IS NULL
+             WHERE id = $1 AND resolved_at IS NULL AND ($3::uuid[] IS NULL OR workspace_id = ANY($3::uuid[]))
             RETURNING *
             """;
 
-    static final String FIND_BY_ID = "SELECT * FROM error_events WHERE id = $1";
+    static final String FIND_BY_ID = """
+            SELECT * FROM error_events WHERE id = $1 AND ($2::uuid[] IS NULL OR workspace_id = ANY($2::uuid[]))
+            """;
 
     /** The day's error events per (kind, severity), written over any earlier rollup of that day. */
     static final String ROLL_UP_DAY = """
@@ -103,6 +107,9 @@ public class ErrorEventRepository {
         if (query.workspaceId() != null) {
             conditions.add("workspace_id = " + arg.apply(query.workspaceId()));
         }
+        if (query.scope() != null) {
+            conditions.add("workspace_id = ANY(" + arg.apply(query.scope().toArray(UUID[]::new)) + ")");
+        }
         if (query.runId() != null) {
             conditions.add("run_id = " + arg.apply(query.runId()));
         }
@@ -118,13 +125,17 @@ public class ErrorEventRepository {
         return pool.preparedQuery(sql).execute(Tuple.tuple(args)).map(ErrorEventRepository::events);
     }
 
-    /** Marks the event resolved; an event resolved before stays as it was. Empty if there is no such event. */
-    public Uni<Optional<ErrorEvent>> resolve(long id, String by) {
-        return pool.preparedQuery(RESOLVE).execute(Tuple.of(id, by)).flatMap(rows -> {
+    /**
+     * Marks the event resolved; an event resolved before stays as it was. Empty if there is no such event in
+     * {@code scope} (null: any workspace).
+     */
+    public Uni<Optional<ErrorEvent>> resolve(long id, String by, Set<UUID> scope) {
+        UUID[] workspaces = scope == null ? null : scope.toArray(UUID[]::new);
+        return pool.preparedQuery(RESOLVE).execute(Tuple.of(id, by, workspaces)).flatMap(rows -> {
             if (rows.size() == 1) {
                 return Uni.createFrom().item(Optional.of(ErrorEvent.from(rows.iterator().next())));
             }
-            return pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(id))
+            return pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(id, workspaces))
                     .map(found -> events(found).stream().findFirst());
         });
     }

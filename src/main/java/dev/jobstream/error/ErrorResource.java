@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
+import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
 import dev.jobstream.support.Params;
 import io.smallrye.mutiny.Uni;
 
@@ -31,10 +34,12 @@ public class ErrorResource {
     }
 
     @GET
+    @Allow(Role.VIEWER)
     public Uni<ErrorPage> list(@QueryParam("severity") String severity, @QueryParam("kind") String kind,
             @QueryParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("run_id") String run, @QueryParam("unresolved") String unresolved,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @Context SecurityContext security) {
         if (severity != null && !severity.isEmpty() && !ErrorEvent.SEVERITIES.contains(severity)) {
             throw ApiException.badRequest("'severity' must be one of " + String.join(", ", ErrorEvent.SEVERITIES));
         }
@@ -45,7 +50,8 @@ public class ErrorResource {
         ErrorQuery query = new ErrorQuery(severity == null || severity.isEmpty() ? null : severity,
                 kind == null || kind.isEmpty() ? null : kind, Params.optionalText("job", job, 200),
                 Params.optionalUuid("workspace_id", workspace), Params.optionalUuid("run_id", run),
-                Params.optionalBoolean("unresolved", unresolved), max, decodeCursor(cursor));
+                Params.optionalBoolean("unresolved", unresolved), max, decodeCursor(cursor),
+                Caller.of(security).workspaces());
         return errors.list(query).map(found -> {
             if (found.size() <= max) {
                 return new ErrorPage(found, null);
@@ -57,10 +63,11 @@ public class ErrorResource {
 
     @POST
     @Path("{id}/resolve")
+    @Allow(Role.OPERATOR)
     public Uni<ErrorEvent> resolve(@PathParam("id") String id, @Context SecurityContext security) {
         long eventId = parseId(id);
-        String by = security.getUserPrincipal() == null ? "anonymous" : security.getUserPrincipal().getName();
-        return errors.resolve(eventId, by)
+        Caller caller = Caller.of(security);
+        return errors.resolve(eventId, caller.name(), caller.workspaces())
                 .map(found -> found.orElseThrow(() -> ApiException.notFound("Error event " + eventId + " not found")));
     }
 

@@ -39,6 +39,7 @@ public record Run(
         Instant heartbeatAt,
         Long durationMs,
         String controlRequested,
+        String controlledBy,
         @JsonIgnore boolean exclusive,
         @JsonIgnore int lastSeq,
         @JsonIgnore String idempotencyKey) {
@@ -77,6 +78,7 @@ public record Run(
                 heartbeat,
                 row.getLong("duration_ms"),
                 row.getString("control_requested"),
+                row.getColumnIndex("controlled_by") >= 0 ? row.getString("controlled_by") : null,
                 row.getBoolean("exclusive"),
                 row.getInteger("last_seq"),
                 row.getString("idempotency_key"));

@@ -18,7 +18,8 @@ public class RunControlRepository {
     /** Stores a request for the run's engine and tells every replica. */
     static final String REQUEST = """
             WITH requested AS (
-                UPDATE job_runs SET control_requested = $2, updated_at = now(), version = version + 1
+                UPDATE job_runs SET control_requested = $2, controlled_by = $4, updated_at = now(),
+                                    version = version + 1
                  WHERE id = $1 AND status = ANY($3)
                 RETURNING *
             )
@@ -33,7 +34,7 @@ public class RunControlRepository {
             WITH cancelled AS (
                 UPDATE job_runs
                    SET status = 'cancelled', finished_at = now(), updated_at = now(), control_requested = NULL,
-                       error_code = $3, last_seq = last_seq + 1, version = version + 1,
+                       controlled_by = $5, error_code = $3, last_seq = last_seq + 1, version = version + 1,
                        duration_ms = CASE WHEN started_at IS NULL THEN NULL
                                           ELSE (extract(epoch FROM now() - started_at) * 1000)::bigint END
                  WHERE id = $1 AND status = ANY($2)
@@ -43,7 +44,7 @@ public class RunControlRepository {
                 SELECT id, last_seq, 'end_json',
                        jsonb_build_object('ok', false, 'state', 'cancelled', 'cancelled', true, 'error', NULL,
                                           'metrics', coalesce(metrics, '{}'::jsonb), 'duration_ms', duration_ms,
-                                          'forced', $4::boolean,
+                                          'forced', $4::boolean, 'by', $5::text,
                                           'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                   FROM cancelled
             )
@@ -60,15 +61,15 @@ public class RunControlRepository {
         this.runs = runs;
     }
 
-    /** Stores {@code control} if the run is in one of {@code from}; empty otherwise. */
-    public Uni<Optional<Run>> request(UUID id, Control control, String[] from) {
-        return pool.preparedQuery(REQUEST).execute(Tuple.of(id, control.value(), from)).map(this::first);
+    /** Stores {@code control}, requested by {@code by}, if the run is in one of {@code from}; empty otherwise. */
+    public Uni<Optional<Run>> request(UUID id, Control control, String[] from, String by) {
+        return pool.preparedQuery(REQUEST).execute(Tuple.of(id, control.value(), from, by)).map(this::first);
     }
 
-    /** Cancels the run now if it is in one of {@code from}; empty otherwise. */
-    public Uni<Optional<Run>> cancelNow(UUID id, String[] from, boolean forced) {
+    /** Cancels the run now, for {@code by}, if it is in one of {@code from}; empty otherwise. */
+    public Uni<Optional<Run>> cancelNow(UUID id, String[] from, boolean forced, String by) {
         return pool.preparedQuery(CANCEL_NOW)
-                .execute(Tuple.of(id, from, forced ? "force_cancelled" : null, forced)).map(this::first);
+                .execute(Tuple.of(id, from, forced ? "force_cancelled" : null, forced, by)).map(this::first);
     }
 
     private Optional<Run> first(RowSet<Row> rows) {

@@ -5,9 +5,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
+import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
 import dev.jobstream.support.Params;
 import io.smallrye.mutiny.Uni;
 
@@ -24,21 +29,26 @@ public class RunControlResource {
 
     @POST
     @Path("pause")
-    public Uni<Response> pause(@PathParam("id") String id) {
-        return control.pause(Params.uuid("id", id)).map(RunControlResource::accepted);
+    @Allow(Role.OPERATOR)
+    public Uni<Response> pause(@PathParam("id") String id, @Context SecurityContext security) {
+        return control.pause(Params.uuid("id", id), Caller.of(security)).map(RunControlResource::accepted);
     }
 
     @POST
     @Path("resume")
-    public Uni<Response> resume(@PathParam("id") String id) {
-        return control.resume(Params.uuid("id", id)).map(RunControlResource::accepted);
+    @Allow(Role.OPERATOR)
+    public Uni<Response> resume(@PathParam("id") String id, @Context SecurityContext security) {
+        return control.resume(Params.uuid("id", id), Caller.of(security)).map(RunControlResource::accepted);
     }
 
     @POST
     @Path("cancel")
-    public Uni<Response> cancel(@PathParam("id") String id, @QueryParam("force") String force) {
+    @Allow(Role.OPERATOR)
+    public Uni<Response> cancel(@PathParam("id") String id, @QueryParam("force") String force,
+            @Context SecurityContext security) {
         boolean forced = Boolean.TRUE.equals(Params.optionalBoolean("force", force));
-        return control.cancel(Params.uuid("id", id), forced).map(RunControlResource::accepted);
+        return control.cancel(Params.uuid("id", id), forced, Caller.of(security))
+                .map(RunControlResource::accepted);
     }
 
     private static Response accepted(Run run) {

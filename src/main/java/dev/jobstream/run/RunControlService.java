@@ -5,6 +5,9 @@ import java.util.UUID;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
+import dev.jobstream.auth.Caller;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -15,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 @Singleton
 public class RunControlService {
 
+    private static final Logger AUDIT = Logger.getLogger("run.control");
     private static final String[] QUEUED = {RunStatus.QUEUED.value()};
     private static final String[] EXECUTING = RunStatus.EXECUTING;
 
@@ -26,26 +30,39 @@ public class RunControlService {
         this.runs = runs;
     }
 
-    public Uni<Run> pause(UUID id) {
-        return control.request(id, Control.PAUSE, Control.PAUSE.allowedFrom()).flatMap(r -> orRefusal(r, id,
-                Control.PAUSE));
+    public Uni<Run> pause(UUID id, Caller caller) {
+        return runs.checkVisible(id, caller)
+                .flatMap(v -> control.request(id, Control.PAUSE, Control.PAUSE.allowedFrom(), caller.name()))
+                .flatMap(r -> orRefusal(r, id, Control.PAUSE)).invoke(run -> audit(caller, "pause", run));
     }
 
-    public Uni<Run> resume(UUID id) {
-        return control.request(id, Control.RESUME, Control.RESUME.allowedFrom()).flatMap(r -> orRefusal(r, id,
-                Control.RESUME));
+    public Uni<Run> resume(UUID id, Caller caller) {
+        return runs.checkVisible(id, caller)
+                .flatMap(v -> control.request(id, Control.RESUME, Control.RESUME.allowedFrom(), caller.name()))
+                .flatMap(r -> orRefusal(r, id, Control.RESUME)).invoke(run -> audit(caller, "resume", run));
     }
 
-    public Uni<Run> cancel(UUID id, boolean force) {
+    public Uni<Run> cancel(UUID id, boolean force, Caller caller) {
+        return runs.checkVisible(id, caller).flatMap(v -> cancel(id, force, caller.name()))
+                .invoke(run -> audit(caller, force ? "force-cancel" : "cancel", run));
+    }
+
+    private Uni<Run> cancel(UUID id, boolean force, String by) {
         if (force) {
-            return control.cancelNow(id, RunStatus.ACTIVE, true).flatMap(r -> orRefusal(r, id, Control.CANCEL));
+            return control.cancelNow(id, RunStatus.ACTIVE, true, by).flatMap(r -> orRefusal(r, id, Control.CANCEL));
         }
-        return control.cancelNow(id, QUEUED, false).flatMap(cancelled -> {
+        return control.cancelNow(id, QUEUED, false, by).flatMap(cancelled -> {
             if (cancelled.isPresent()) {
                 return Uni.createFrom().item(cancelled.get());
             }
-            return control.request(id, Control.CANCEL, EXECUTING).flatMap(r -> orRefusal(r, id, Control.CANCEL));
+            return control.request(id, Control.CANCEL, EXECUTING, by).flatMap(r -> orRefusal(r, id, Control.CANCEL));
         });
+    }
+
+    /** One {@code run.control} log event per accepted request: who asked what of which run. */
+    private static void audit(Caller caller, String request, Run run) {
+        AUDIT.infof("%s requested %s of run %s (job %s, workspace %s, now %s)", caller.name(), request, run.id(),
+                run.job(), run.workspaceId(), run.status().value());
     }
 
     /** The changed run, or the 404/409 that explains why nothing changed. */

@@ -160,6 +160,9 @@ public class RunRepository {
         if (query.workspaceId() != null) {
             conditions.add("workspace_id = " + arg.apply(query.workspaceId()));
         }
+        if (query.scope() != null) {
+            conditions.add("workspace_id = ANY(" + arg.apply(query.scope().toArray(UUID[]::new)) + ")");
+        }
         if (query.stale()) {
             conditions.add("status IN ('running', 'paused') AND heartbeat_at < " + arg.apply(utc(staleBefore())));
         } else if (query.status() != null) {

@@ -10,9 +10,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 
+import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
 import dev.jobstream.error.ApiException;
 import dev.jobstream.support.Params;
 import io.smallrye.mutiny.Uni;
@@ -29,9 +34,11 @@ public class RunResource {
     }
 
     @GET
+    @Allow(Role.VIEWER)
     public Uni<RunPage> list(@QueryParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("status") String status, @QueryParam("dry_run") String dryRun,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
+            @Context SecurityContext security) {
         boolean stale = "stale".equals(status);
         RunStatus state = status == null || status.isEmpty() || stale
                 ? null
@@ -40,26 +47,29 @@ public class RunResource {
         RunQuery query = new RunQuery(Params.optionalText("job", job, 200),
                 Params.optionalUuid("workspace_id", workspace),
                 state, stale, Params.optionalBoolean("dry_run", dryRun), Params.intInRange("limit", limit, 1, 500, 50),
-                cursor == null || cursor.isEmpty() ? null : RunCursor.decode(cursor));
+                cursor == null || cursor.isEmpty() ? null : RunCursor.decode(cursor), Caller.of(security).workspaces());
         return runs.list(query);
     }
 
     @GET
     @Path("{id}")
-    public Uni<Run> get(@PathParam("id") String id) {
-        return runs.get(Params.uuid("id", id));
+    @Allow(Role.VIEWER)
+    public Uni<Run> get(@PathParam("id") String id, @Context SecurityContext security) {
+        return runs.get(Params.uuid("id", id), Caller.of(security));
     }
 
     @GET
     @Path("{id}/progress")
-    public Uni<Progress> progress(@PathParam("id") String id) {
-        return runs.get(Params.uuid("id", id)).map(Progress::of);
+    @Allow(Role.VIEWER)
+    public Uni<Progress> progress(@PathParam("id") String id, @Context SecurityContext security) {
+        return runs.get(Params.uuid("id", id), Caller.of(security)).map(Progress::of);
     }
 
     @GET
     @Path("{id}/result")
-    public Uni<Result> result(@PathParam("id") String id) {
-        return runs.get(Params.uuid("id", id)).map(run -> {
+    @Allow(Role.VIEWER)
+    public Uni<Result> result(@PathParam("id") String id, @Context SecurityContext security) {
+        return runs.get(Params.uuid("id", id), Caller.of(security)).map(run -> {
             if (run.status().isActive()) {
                 throw ApiException.conflict("Run " + run.id() + " is still " + run.status().value()
                         + "; its result is not available yet");
@@ -70,9 +80,11 @@ public class RunResource {
 
     @DELETE
     @Path("{id}")
-    public Uni<Response> delete(@PathParam("id") String id) {
+    @Allow(Role.ADMIN)
+    public Uni<Response> delete(@PathParam("id") String id, @Context SecurityContext security) {
         UUID runId = Params.uuid("id", id);
-        return runs.delete(runId).replaceWith(() -> Response.noContent().build());
+        return runs.checkVisible(runId, Caller.of(security)).flatMap(v -> runs.delete(runId))
+                .replaceWith(() -> Response.noContent().build());
     }
 
     /** {@code GET /v1/runs/{id}/progress}; percent stays at or below 99 until the run is terminal. */

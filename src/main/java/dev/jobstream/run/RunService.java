@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import jakarta.inject.Singleton;
 
+import dev.jobstream.auth.Caller;
 import dev.jobstream.engine.JobHandler;
 import dev.jobstream.engine.JobRegistry;
 import dev.jobstream.error.ApiException;
@@ -36,8 +37,11 @@ public class RunService {
         this.triggers = new MicroBatcher<>(MAX_BATCH, repository::insertAll);
     }
 
-    /** Validates a trigger of {@code jobName} and gives the run to insert; 404 unknown job, 400 bad input. */
-    public NewRun prepare(String jobName, TriggerRequest request, String caller, String correlationId) {
+    /**
+     * Validates a trigger of {@code jobName} by {@code caller} and gives the run to insert; 404 unknown job, 400 bad
+     * input, 403 for a workspace outside the caller's.
+     */
+    public NewRun prepare(String jobName, TriggerRequest request, Caller caller, String correlationId) {
         JobHandler job = jobs.require(jobName);
         JsonObject params = jobs.resolveParams(job, request.params());
         String key = request.idempotencyKey();
@@ -45,8 +49,12 @@ public class RunService {
             throw ApiException.badRequest("'idempotency_key' must have 1 to 200 characters");
         }
         UUID workspace = request.workspaceId() == null ? GLOBAL_WORKSPACE : request.workspaceId();
+        if (!caller.sees(workspace)) {
+            throw new ApiException(403, "Forbidden", "Token '" + caller.name() + "' may not trigger runs in workspace "
+                    + workspace);
+        }
         return new NewRun(UUID.randomUUID(), job.name(), workspace, job.exclusive(),
-                Boolean.TRUE.equals(request.dryRun()), params, job.maxAttempts(), caller, correlationId, key);
+                Boolean.TRUE.equals(request.dryRun()), params, job.maxAttempts(), caller.name(), correlationId, key);
     }
 
     /**
@@ -70,6 +78,21 @@ public class RunService {
     public Uni<Run> get(UUID id) {
         return repository.findById(id)
                 .map(run -> run.orElseThrow(() -> ApiException.notFound("Run " + id + " not found")));
+    }
+
+    /** The run if {@code caller} may see its workspace; otherwise 404, as if it did not exist. */
+    public Uni<Run> get(UUID id, Caller caller) {
+        return get(id).map(run -> {
+            if (!caller.sees(run.workspaceId())) {
+                throw ApiException.notFound("Run " + id + " not found");
+            }
+            return run;
+        });
+    }
+
+    /** Checks first, for a scoped caller, that the run is in one of its workspaces (404 otherwise). */
+    public Uni<Void> checkVisible(UUID id, Caller caller) {
+        return caller.scoped() ? get(id, caller).replaceWithVoid() : Uni.createFrom().voidItem();
     }
 
     public Uni<RunPage> list(RunQuery query) {

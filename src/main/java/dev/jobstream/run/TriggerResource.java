@@ -26,6 +26,9 @@ import jakarta.ws.rs.sse.Sse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
 import dev.jobstream.engine.JobDefinition;
 import dev.jobstream.engine.JobRegistry;
 import dev.jobstream.error.ApiException;
@@ -56,18 +59,20 @@ public class TriggerResource {
     }
 
     @GET
+    @Allow(Role.VIEWER)
     public List<JobDefinition> list() {
         return jobs.definitions();
     }
 
     @POST
     @Path("{job}/runs")
+    @Allow(Role.OPERATOR)
     public Uni<Response> trigger(@PathParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("dry_run") String dryRun, @QueryParam("wait") String wait,
             @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
             throws JsonProcessingException {
         int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);
-        NewRun run = prepare(job, body, workspace, dryRun, correlation, caller(security));
+        NewRun run = prepare(job, body, workspace, dryRun, correlation, Caller.of(security));
         return runs.trigger(run).flatMap(outcome -> {
             if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
                 return Uni.createFrom().failure(new AlreadyRunning(conflict));
@@ -92,6 +97,7 @@ public class TriggerResource {
     @POST
     @Path("{job}/runs")
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Allow(Role.OPERATOR)
     public Multi<OutboundSseEvent> triggerAndStream(@Context ContainerRequestContext request, @Context Sse sse,
             String body) {
         Run run = (Run) request.getProperty(TriggerStreamFilter.TRIGGERED);
@@ -99,7 +105,7 @@ public class TriggerResource {
     }
 
     /** Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. */
-    NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, String caller)
+    NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, Caller caller)
             throws JsonProcessingException {
         TriggerRequest request = merge(parse(checkedSize(body), TriggerRequest.class, TriggerRequest.EMPTY),
                 Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
@@ -108,6 +114,7 @@ public class TriggerResource {
 
     @POST
     @Path("{job}/runs/batch")
+    @Allow(Role.OPERATOR)
     public Uni<Map<String, Object>> batch(@PathParam("job") String job,
             @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
             throws JsonProcessingException {
@@ -116,7 +123,7 @@ public class TriggerResource {
                 || request.runs().size() > RunService.MAX_BATCH) {
             throw ApiException.badRequest("'runs' must hold 1 to " + RunService.MAX_BATCH + " runs");
         }
-        String caller = caller(security);
+        Caller caller = Caller.of(security);
         String correlationId = correlationId(correlation);
         List<NewRun> prepared = new ArrayList<>(request.runs().size());
         for (int i = 0; i < request.runs().size(); i++) {
@@ -125,7 +132,9 @@ public class TriggerResource {
                 prepared.add(runs.prepare(job, item == null ? TriggerRequest.EMPTY : item, caller, correlationId));
             } catch (ApiException e) {
                 if (e.status() != 400) {
-                    throw e;
+                    throw e.status() == 403
+                            ? new ApiException(403, "Forbidden", "runs[" + i + "]: " + e.getMessage())
+                            : e;
                 }
                 throw ApiException.badRequest("runs[" + i + "]: " + e.getMessage());
             }
@@ -182,10 +191,6 @@ public class TriggerResource {
         }
         return new TriggerRequest(workspace != null ? workspace : body.workspaceId(),
                 dryRun != null ? dryRun : body.dryRun(), body.params(), body.idempotencyKey());
-    }
-
-    static String caller(SecurityContext security) {
-        return security.getUserPrincipal() == null ? null : security.getUserPrincipal().getName();
     }
 
     private static String correlationId(String header) {

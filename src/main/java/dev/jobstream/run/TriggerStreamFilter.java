@@ -13,6 +13,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import dev.jobstream.auth.Caller;
 import dev.jobstream.error.ApiException;
 import dev.jobstream.error.Problem;
 import io.smallrye.mutiny.Uni;
@@ -47,7 +48,7 @@ public class TriggerStreamFilter {
         try {
             String body = new String(request.getEntityStream().readAllBytes(), StandardCharsets.UTF_8);
             var query = request.getUriInfo().getQueryParameters();
-            String caller = TriggerResource.caller(request.getSecurityContext());
+            Caller caller = Caller.of(request.getSecurityContext());
             NewRun run = resource.prepare(path.group(1), body, query.getFirst("workspace_id"),
                     query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"), caller);
             return runs.trigger(run).map(outcome -> {

@@ -8,8 +8,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 
+import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
 import dev.jobstream.run.RunService;
 import dev.jobstream.support.Params;
 import io.smallrye.mutiny.Uni;
@@ -29,11 +34,12 @@ public class RunEventsResource {
     /** The stored events as a JSON array of {@code {id, event, data, created_at}}. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Allow(Role.VIEWER)
     public Uni<List<RunEvent>> stored(@PathParam("id") String id, @QueryParam("after") String after,
-            @QueryParam("limit") String limit) {
+            @QueryParam("limit") String limit, @Context SecurityContext security) {
         UUID runId = Params.uuid("id", id);
         int from = Params.intInRange("after", after, 0, Integer.MAX_VALUE, 0);
         int max = Params.intInRange("limit", limit, 1, 10_000, 1000);
-        return runs.get(runId).flatMap(run -> events.after(runId, from, max));
+        return runs.get(runId, Caller.of(security)).flatMap(run -> events.after(runId, from, max));
     }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
 import dev.jobstream.auth.Tokens;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.error.ApiException;
@@ -46,6 +48,10 @@ public class RunEventsRoute {
     private final int writeQueueBytes;
     private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
 
+    /** The route's path (Vert.x syntax) and the role it needs: the SSE variant of the run's events. */
+    public static final String PATH = "/v1/runs/:id/events";
+    public static final Role ROLE = Role.VIEWER;
+
     RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx, JobstreamConfig config) {
         this.tokens = tokens;
         this.runs = runs;
@@ -56,7 +62,7 @@ public class RunEventsRoute {
     }
 
     void install(@Observes Router router) {
-        router.get("/v1/runs/:id/events").order(-100).handler(this::handle);
+        router.get(PATH).order(-100).handler(this::handle);
         vertx.setPeriodic(keepalive.toMillis(), id -> open.forEach(response -> {
             if (!response.writeQueueFull()) {
                 response.write(KEEPALIVE_FRAME);
@@ -75,10 +81,15 @@ public class RunEventsRoute {
             context.next();
             return;
         }
-        if (tokens.authenticateHeader(context.request().getHeader("Authorization")).isEmpty()) {
-            problem(context, new ApiException(401, "Unauthorized", context.request().getHeader("Authorization") == null
-                    ? "Missing bearer token"
-                    : "Invalid bearer token"));
+        Tokens.Authentication authentication = tokens.authenticateHeader(context.request().getHeader("Authorization"));
+        if (!authentication.ok()) {
+            problem(context, new ApiException(401, "Unauthorized", authentication.failure()));
+            return;
+        }
+        Caller caller = authentication.caller();
+        if (!caller.has(ROLE)) {
+            problem(context, new ApiException(403, "Forbidden", "This needs the " + ROLE.value() + " role; token '"
+                    + caller.name() + "' has no role"));
             return;
         }
         UUID runId;
@@ -93,7 +104,7 @@ public class RunEventsRoute {
             problem(context, e);
             return;
         }
-        runs.get(runId).subscribe().with(run -> stream(context, runId, after), failure -> problem(context,
+        runs.get(runId, caller).subscribe().with(run -> stream(context, runId, after), failure -> problem(context,
                 failure instanceof ApiException e
                         ? e
                         : new ApiException(503, "Service Unavailable", "The run could not be read; retry")));

@@ -87,10 +87,13 @@ public class RunFeed {
         }
     }
 
-    /** Changes of runs of {@code job} and {@code workspace} (null: any), from now on. */
-    public Multi<Change> changes(String job, UUID workspace) {
+    /**
+     * Changes of runs of {@code job} and {@code workspace} (null: any) within {@code scope} (null: all workspaces),
+     * from now on.
+     */
+    public Multi<Change> changes(String job, UUID workspace, Set<UUID> scope) {
         return Multi.createFrom().<Change>emitter(emitter -> {
-            Subscriber subscriber = new Subscriber(job, workspace, emitter);
+            Subscriber subscriber = new Subscriber(job, workspace, scope, emitter);
             subscribers.add(subscriber);
             emitter.onTermination(() -> subscribers.remove(subscriber));
         }).onOverflow().buffer(RunEventHub.MAX_BACKLOG);
@@ -188,11 +191,12 @@ public class RunFeed {
         }
     }
 
-    private record Subscriber(String job, UUID workspace, MultiEmitter<? super Change> emitter) {
+    private record Subscriber(String job, UUID workspace, Set<UUID> scope, MultiEmitter<? super Change> emitter) {
 
         void offer(Change change) {
             if ((job == null || job.equals(change.job()))
-                    && (workspace == null || workspace.equals(change.workspaceId()))) {
+                    && (workspace == null || workspace.equals(change.workspaceId()))
+                    && (scope == null || scope.contains(change.workspaceId()))) {
                 emitter.emit(change);
             }
         }

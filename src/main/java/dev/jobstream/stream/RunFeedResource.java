@@ -6,9 +6,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
 import dev.jobstream.support.Params;
 import io.smallrye.mutiny.Multi;
 
@@ -29,10 +33,12 @@ public class RunFeedResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Allow(Role.VIEWER)
     public Multi<OutboundSseEvent> changes(@QueryParam("job") String job,
-            @QueryParam("workspace_id") String workspace, @Context Sse sse) {
+            @QueryParam("workspace_id") String workspace, @Context Sse sse, @Context SecurityContext security) {
         Multi<OutboundSseEvent> changes = feed
-                .changes(Params.optionalText("job", job, 200), Params.optionalUuid("workspace_id", workspace))
+                .changes(Params.optionalText("job", job, 200), Params.optionalUuid("workspace_id", workspace),
+                        Caller.of(security).workspaces())
                 .map(change -> sse.newEventBuilder().name(change.type()).data(change.json()).build());
         Multi<OutboundSseEvent> keepalive = streams.keepalive(sse);
         OutboundSseEvent hello = sse.newEventBuilder().comment("run changes").reconnectDelay(3000).build();

@@ -34,12 +34,12 @@ public final class SseClient {
         private final Thread reader;
         private volatile Stream<String> lines;
 
-        Subscription(String url) {
+        Subscription(String url, String token) {
             reader = new Thread(() -> {
                 try {
                     HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(
                             HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
-                                    .header("Authorization", "Bearer " + Api.ADMIN_TOKEN).build(),
+                                    .header("Authorization", "Bearer " + token).build(),
                             HttpResponse.BodyHandlers.ofLines());
                     lines = response.body();
                     String name = null;
@@ -93,7 +93,12 @@ public final class SseClient {
     }
 
     public static Subscription subscribe(String url) {
-        return new Subscription(url);
+        return new Subscription(url, Api.ADMIN_TOKEN);
+    }
+
+    /** Subscribes with the given bearer token. */
+    public static Subscription subscribe(String url, String token) {
+        return new Subscription(url, token);
     }
 
     /** Reads until the server closes the stream or {@code max} events arrived (then disconnects). */

@@ -1,0 +1,62 @@
+package dev.jobstream.auth;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A raw HTTP client for the security tests: any method, path and body bytes; for event streams only the status and
+ * the first bytes are read before the connection is closed.
+ */
+final class Http {
+
+    /** What came back: status, the WWW-Authenticate header, and the body (its first 64 KiB). */
+    record Answer(int status, String challenge, String body) {
+    }
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Http() {
+    }
+
+    static Answer send(String base, String method, String path, String token, String accept, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<InputStream> response = CLIENT.send(request.build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            String text;
+            try (InputStream in = response.body()) {
+                boolean stream = response.headers().firstValue("Content-Type").orElse("")
+                        .startsWith("text/event-stream");
+                // a stream is open-ended: its first bytes are enough to tell what it is
+                byte[] bytes = stream ? in.readNBytes(in.available()) : in.readNBytes(64 * 1024);
+                text = new String(bytes, StandardCharsets.UTF_8);
+            }
+            return new Answer(response.statusCode(), response.headers().firstValue("WWW-Authenticate").orElse(null),
+                    text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
