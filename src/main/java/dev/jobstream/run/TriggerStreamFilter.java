@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
 public class TriggerStreamFilter {
 
     static final String TRIGGERED = "jobstream.triggered-run";
-    private static final Pattern TRIGGER_PATH = Pattern.compile("^/v1/jobs/([^/]+)/runs/?$");
+    private static final Pattern TRIGGER_PATH = Pattern.compile("^/v1/jobs/(.+)/runs/?$");
 
     private final TriggerResource resource;
     private final RunService runs;
