@@ -115,6 +115,29 @@ class HostileInputTest extends DatabaseTest {
                 "application/json", null).status(), "over the HTTP server's request line limit (4 KiB)");
     }
 
+    @Test
+    void answersTellBrowsersNotToSniffTheirType() {
+        String root = base.toString().replaceAll("/$", "");
+        for (String path : List.of("/v1/runs", "/v1/nope", "/q/health/live")) {
+            java.net.http.HttpResponse<String> response = raw(root + path);
+            assertEquals(List.of("nosniff"), response.headers().allValues("X-Content-Type-Options"), path);
+        }
+    }
+
+    private static java.net.http.HttpResponse<String> raw(String url) {
+        try {
+            return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                            .header("Authorization", "Bearer " + Api.ADMIN_TOKEN).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String pick(Random random, List<String> values) {
         return values.get(random.nextInt(values.size()));
     }

@@ -67,6 +67,31 @@ public final class Replica implements AutoCloseable {
         throw new IllegalStateException("replica " + name + " did not become ready; see " + log);
     }
 
+    /**
+     * Starts a replica that must refuse to start: waits for it to exit and answers its exit code and output; fails
+     * if it is still running after {@code max}.
+     */
+    public static Exit expectExit(String name, int pgPort, String database, Map<String, String> env,
+            Duration max) throws Exception {
+        File log = new File("target/replica-" + name + ".log");
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar")
+                .redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(Map.of("PGHOST", "localhost", "PGPORT", Integer.toString(pgPort),
+                "PGDATABASE", database, "PGUSER", "postgres", "PGPASSWORD", "postgres",
+                "QUARKUS_HTTP_PORT", Integer.toString(freePort()), "JOBSTREAM_ADMIN_TOKEN", Api.ADMIN_TOKEN));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("replica " + name + " kept running; see " + log);
+        }
+        return new Exit(process.exitValue(), java.nio.file.Files.readString(log.toPath()));
+    }
+
+    /** How a process ended: its exit code and what it printed. */
+    public record Exit(int code, String output) {
+    }
+
     public String url(String path) {
         return "http://localhost:" + port + path;
     }
