@@ -170,8 +170,8 @@ public class Tokens {
                     : "Invalid bearer token");
         }
         String name = parsed.getSubject() != null ? parsed.getSubject() : parsed.getName();
-        if (name == null || name.isBlank()) {
-            return Authentication.failed("Invalid bearer token: no subject");
+        if (name == null || name.isBlank() || name.length() > 200 || !name.chars().allMatch(c -> c >= 32 && c != 127)) {
+            return Authentication.failed("Invalid bearer token: its subject must be 1 to 200 printable characters");
         }
         Role role = Role.highest(parsed.getGroups() == null ? Set.of() : parsed.getGroups()).orElse(null);
         Set<UUID> workspaces;

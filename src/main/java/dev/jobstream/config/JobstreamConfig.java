@@ -40,6 +40,15 @@ public interface JobstreamConfig {
 
     Shutdown shutdown();
 
+    Metrics metrics();
+
+    interface Metrics {
+        /** True: {@code /q/metrics} answers without a token (for a scraper inside the cluster). */
+        @WithDefault("false")
+        @io.smallrye.config.WithName("public")
+        boolean isPublic();
+    }
+
     Dispatch dispatch();
 
     Streams streams();

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -41,6 +42,11 @@ public class EngineRegistry {
     private final ConcurrentLinkedDeque<EngineInfo> stopped = new ConcurrentLinkedDeque<>();
     private final AtomicInteger stoppedCount = new AtomicInteger();
     private final AtomicInteger executing = new AtomicInteger();
+
+    EngineRegistry(io.micrometer.core.instrument.MeterRegistry metrics) {
+        io.micrometer.core.instrument.Gauge.builder("jobstream.engines.busy", engines, Map::size)
+                .description("Engines of this replica executing a run or storing its end").register(metrics);
+    }
 
     void add(Engine engine) {
         engines.put(engine.run().id(), engine);

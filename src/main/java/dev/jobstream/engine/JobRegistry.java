@@ -56,8 +56,12 @@ public class JobRegistry {
         if (given == null) {
             return resolved;
         }
-        if (new JsonObject(given).encode().length() > MAX_PARAMS_BYTES) {
+        String encoded = new JsonObject(given).encode();
+        if (encoded.length() > MAX_PARAMS_BYTES) {
             throw ApiException.badRequest("'params' is larger than " + MAX_PARAMS_BYTES + " bytes");
+        }
+        if (encoded.contains("\\u0000")) {
+            throw ApiException.badRequest("'params' must not contain NUL characters");
         }
         for (Map.Entry<String, Object> entry : given.entrySet()) {
             JobParam param = job.params().stream().filter(p -> p.name().equals(entry.getKey())).findFirst()

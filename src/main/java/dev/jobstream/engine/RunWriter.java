@@ -11,6 +11,10 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.run.RunMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 
 /**
@@ -28,14 +32,23 @@ public class RunWriter {
     private final Vertx vertx;
     private final Instance instance;
     private final long lingerMillis;
+    private final RunMetrics metrics;
+    private final Timer flushTime;
+    private final Counter events;
 
     // guarded by this
     private final Set<Engine> changed = new LinkedHashSet<>();
     private boolean flushing;
     private boolean scheduled;
 
-    RunWriter(ExecutionRepository repository, Vertx vertx, Instance instance, JobstreamConfig config) {
+    RunWriter(ExecutionRepository repository, Vertx vertx, Instance instance, JobstreamConfig config,
+            RunMetrics metrics, MeterRegistry registry) {
         this.repository = repository;
+        this.metrics = metrics;
+        this.flushTime = Timer.builder("jobstream.events.flush").description("Time of one flush of engines' events")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.events = Counter.builder("jobstream.events.stored").description("Run events stored by this replica")
+                .register(registry);
         this.vertx = vertx;
         this.instance = instance;
         this.lingerMillis = Math.max(0, config.events().flushLinger().toMillis());
@@ -75,9 +88,18 @@ public class RunWriter {
         }
         List<RunBuffer.Pending> batch = new ArrayList<>(engines.size());
         engines.forEach(engine -> batch.add(engine.drain()));
+        long started = System.nanoTime();
         repository.flush(instance.id(), batch).subscribe().with(written -> {
+            flushTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             for (int i = 0; i < engines.size(); i++) {
-                engines.get(i).flushed(batch.get(i), written.contains(batch.get(i).runId()));
+                RunBuffer.Pending pending = batch.get(i);
+                boolean stored = written.contains(pending.runId());
+                events.increment(stored ? pending.events().size() : 0);
+                if (stored && pending.end() != null && pending.end().status().isTerminal()) {
+                    metrics.finished(engines.get(i).run().job(), pending.end().status(),
+                            Duration.ofMillis(pending.end().durationMs()));
+                }
+                engines.get(i).flushed(pending, stored);
             }
             done(0);
         }, failure -> {

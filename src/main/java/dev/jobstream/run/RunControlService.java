@@ -24,10 +24,12 @@ public class RunControlService {
 
     private final RunControlRepository control;
     private final RunService runs;
+    private final RunMetrics metrics;
 
-    RunControlService(RunControlRepository control, RunService runs) {
+    RunControlService(RunControlRepository control, RunService runs, RunMetrics metrics) {
         this.control = control;
         this.runs = runs;
+        this.metrics = metrics;
     }
 
     public Uni<Run> pause(UUID id, Caller caller) {
@@ -49,14 +51,21 @@ public class RunControlService {
 
     private Uni<Run> cancel(UUID id, boolean force, String by) {
         if (force) {
-            return control.cancelNow(id, RunStatus.ACTIVE, true, by).flatMap(r -> orRefusal(r, id, Control.CANCEL));
+            return control.cancelNow(id, RunStatus.ACTIVE, true, by).invoke(this::count)
+                    .flatMap(r -> orRefusal(r, id, Control.CANCEL));
         }
-        return control.cancelNow(id, QUEUED, false, by).flatMap(cancelled -> {
+        return control.cancelNow(id, QUEUED, false, by).invoke(this::count).flatMap(cancelled -> {
             if (cancelled.isPresent()) {
                 return Uni.createFrom().item(cancelled.get());
             }
             return control.request(id, Control.CANCEL, EXECUTING, by).flatMap(r -> orRefusal(r, id, Control.CANCEL));
         });
+    }
+
+    /** A run this replica ended in the database (queued, or force-cancelled): counted here. */
+    private void count(Optional<Run> cancelled) {
+        cancelled.ifPresent(run -> metrics.finished(run.job(), RunStatus.CANCELLED,
+                run.durationMs() == null ? null : java.time.Duration.ofMillis(run.durationMs())));
     }
 
     /** One {@code run.control} log event per accepted request: who asked what of which run. */

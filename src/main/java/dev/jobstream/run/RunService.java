@@ -28,12 +28,14 @@ public class RunService {
     private final JobRegistry jobs;
     private final RunRepository repository;
     private final RunWaiters waiters;
+    private final RunMetrics metrics;
     private final MicroBatcher<NewRun, TriggerOutcome> triggers;
 
-    RunService(JobRegistry jobs, RunRepository repository, RunWaiters waiters) {
+    RunService(JobRegistry jobs, RunRepository repository, RunWaiters waiters, RunMetrics metrics) {
         this.jobs = jobs;
         this.repository = repository;
         this.waiters = waiters;
+        this.metrics = metrics;
         this.triggers = new MicroBatcher<>(MAX_BATCH, repository::insertAll);
     }
 
@@ -45,8 +47,8 @@ public class RunService {
         JobHandler job = jobs.require(jobName);
         JsonObject params = jobs.resolveParams(job, request.params());
         String key = request.idempotencyKey();
-        if (key != null && (key.isEmpty() || key.length() > 200)) {
-            throw ApiException.badRequest("'idempotency_key' must have 1 to 200 characters");
+        if (key != null && (key.isEmpty() || key.length() > 200 || key.indexOf('\u0000') >= 0)) {
+            throw ApiException.badRequest("'idempotency_key' must have 1 to 200 characters, none of them NUL");
         }
         UUID workspace = request.workspaceId() == null ? GLOBAL_WORKSPACE : request.workspaceId();
         if (!caller.sees(workspace)) {
@@ -67,12 +69,18 @@ public class RunService {
                 return triggers.submit(run);
             }
             return Uni.createFrom().item(outcome);
-        });
+        }).invoke(this::count);
     }
 
     /** Inserts the runs in one statement; outcomes in input order. */
     public Uni<List<TriggerOutcome>> triggerAll(List<NewRun> runs) {
-        return repository.insertAll(runs);
+        return repository.insertAll(runs).invoke(outcomes -> outcomes.forEach(this::count));
+    }
+
+    private void count(TriggerOutcome outcome) {
+        if (outcome instanceof TriggerOutcome.Created created) {
+            metrics.triggered(created.run().job());
+        }
     }
 
     public Uni<Run> get(UUID id) {

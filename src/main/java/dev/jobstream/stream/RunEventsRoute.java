@@ -52,7 +52,11 @@ public class RunEventsRoute {
     public static final String PATH = "/v1/runs/:id/events";
     public static final Role ROLE = Role.VIEWER;
 
-    RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx, JobstreamConfig config) {
+    RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx, JobstreamConfig config,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
+        io.micrometer.core.instrument.Gauge.builder("jobstream.sse.subscribers", this, RunEventsRoute::open)
+                .description("Open SSE streams of runs' events on this replica").tag("stream", "run")
+                .register(metrics);
         this.tokens = tokens;
         this.runs = runs;
         this.hub = hub;
@@ -63,11 +67,18 @@ public class RunEventsRoute {
 
     void install(@Observes Router router) {
         router.get(PATH).order(-100).handler(this::handle);
-        vertx.setPeriodic(keepalive.toMillis(), id -> open.forEach(response -> {
-            if (!response.writeQueueFull()) {
-                response.write(KEEPALIVE_FRAME);
-            }
-        }));
+        vertx.setPeriodic(keepalive.toMillis(), id -> open.forEach(this::keepalive));
+    }
+
+    /** One keepalive comment, unless the stream is already gone or has a backlog (then it is not idle). */
+    private void keepalive(HttpServerResponse response) {
+        if (response.ended() || response.closed()) {
+            open.remove(response);
+            return;
+        }
+        if (!response.writeQueueFull()) {
+            response.write(KEEPALIVE_FRAME);
+        }
     }
 
     /** Streams currently open on this replica. */

@@ -74,7 +74,11 @@ public class RunFeed {
     private boolean again;
     private long lastRead;
 
-    RunFeed(Pool pool, Vertx vertx, Notifications notifications, ObjectMapper json) {
+    RunFeed(Pool pool, Vertx vertx, Notifications notifications, ObjectMapper json,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
+        io.micrometer.core.instrument.Gauge.builder("jobstream.sse.subscribers", subscribers, Set::size)
+                .description("Open SSE streams of the live feed on this replica").tag("stream", "feed")
+                .register(metrics);
         this.pool = pool;
         this.vertx = vertx;
         this.notifications = notifications;

@@ -92,7 +92,7 @@ public class SweepRepository {
                                           'requeued', status = 'queued', 'attempt', attempt)
                   FROM swept
             )
-            SELECT id, status, pg_notify('jobstream_events', ''),
+            SELECT id, job_name, status, pg_notify('jobstream_events', ''),
                    CASE WHEN status = 'queued' THEN pg_notify('jobstream_queued', '') END
               FROM swept
             """;
@@ -117,8 +117,8 @@ public class SweepRepository {
                              FOR UPDATE SKIP LOCKED)
             """;
 
-    /** What one stale batch did. */
-    record Stale(int requeued, int failed) {
+    /** What one stale batch did; {@code failedJobs} names the job of each run it failed. */
+    record Stale(int requeued, int failed, java.util.List<String> failedJobs) {
     }
 
     private final Pool pool;
@@ -132,15 +132,15 @@ public class SweepRepository {
                 MAX_BACKOFF.toMillis());
         return pool.preparedQuery(SWEEP_STALE).execute(args).map(rows -> {
             int requeued = 0;
-            int failed = 0;
+            java.util.List<String> failed = new java.util.ArrayList<>();
             for (Row row : rows) {
                 if ("queued".equals(row.getString("status"))) {
                     requeued++;
                 } else {
-                    failed++;
+                    failed.add(row.getString("job_name"));
                 }
             }
-            return new Stale(requeued, failed);
+            return new Stale(requeued, failed.size(), failed);
         });
     }
 

@@ -2,6 +2,7 @@ package dev.jobstream.sweep;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -12,6 +13,10 @@ import org.jboss.logging.Logger;
 
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
+import dev.jobstream.run.RunMetrics;
+import dev.jobstream.run.RunStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -37,6 +42,8 @@ public class Sweeper {
     private final SweepRepository repository;
     private final EngineRegistry engines;
     private final JobstreamConfig config;
+    private final RunMetrics runMetrics;
+    private final MeterRegistry meters;
     /** The sweep in progress (or the last one, done): sweeps of this replica run one after another. */
     private final AtomicReference<CompletableFuture<Void>> current = new AtomicReference<>(
             CompletableFuture.completedFuture(null));
@@ -45,8 +52,11 @@ public class Sweeper {
     private volatile Instant lastSwept;
     private volatile String lastFailure;
 
-    Sweeper(SweepRepository repository, EngineRegistry engines, JobstreamConfig config) {
+    Sweeper(SweepRepository repository, EngineRegistry engines, JobstreamConfig config, RunMetrics runMetrics,
+            MeterRegistry meters) {
         this.repository = repository;
+        this.runMetrics = runMetrics;
+        this.meters = meters;
         this.engines = engines;
         this.config = config;
     }
@@ -90,6 +100,11 @@ public class Sweeper {
                                             errors)));
                 })
                 .invoke(sweep -> {
+                    count("stale_requeued", sweep.staleRequeued());
+                    count("stale_failed", sweep.staleFailed());
+                    count("engines_forgotten", sweep.enginesForgotten());
+                    count("runs_deleted", sweep.runsDeleted());
+                    count("errors_deleted", sweep.errorsDeleted());
                     lastSwept = Instant.now();
                     lastFailure = null;
                     if (sweep.staleRequeued() + sweep.staleFailed() > 0) {
@@ -109,12 +124,13 @@ public class Sweeper {
 
     private Uni<SweepRepository.Stale> stale(Instant at, int requeued, int failed, int batch) {
         return repository.sweepStale(at, config.staleAfter(), BATCH).flatMap(done -> {
+            done.failedJobs().forEach(job -> runMetrics.finished(job, RunStatus.FAILED, null));
             int r = requeued + done.requeued();
             int f = failed + done.failed();
             if (done.requeued() + done.failed() == BATCH && batch + 1 < MAX_BATCHES) {
                 return stale(at, r, f, batch + 1);
             }
-            return Uni.createFrom().item(new SweepRepository.Stale(r, f));
+            return Uni.createFrom().item(new SweepRepository.Stale(r, f, List.of()));
         });
     }
 
@@ -126,6 +142,13 @@ public class Sweeper {
             }
             return Uni.createFrom().item(total + deleted);
         });
+    }
+
+    private void count(String action, int n) {
+        if (n > 0) {
+            Counter.builder("jobstream.sweeper.actions").description("What the sweeper of this replica did")
+                    .tag("action", action).register(meters).increment(n);
+        }
     }
 
     /** When the last sweep started (or this replica started, before its first sweep). */

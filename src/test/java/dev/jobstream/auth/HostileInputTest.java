@@ -107,6 +107,18 @@ class HostileInputTest extends DatabaseTest {
     }
 
     @Test
+    void nulCharactersNeverReachTheDatabase() {
+        String root = base.toString().replaceAll("/$", "");
+        for (String body : List.of("{\"idempotency_key\":\"a\\u0000b\"}",
+                "{\"params\":{\"items\":1},\"idempotency_key\":\"\\u0000\"}")) {
+            Http.Answer answer = Http.send(root, "POST", "/v1/jobs/demo.sleep/runs", Api.ADMIN_TOKEN,
+                    "application/json", body.getBytes(StandardCharsets.UTF_8));
+            assertEquals(400, answer.status(), body + " → " + answer.body());
+            assertTrue(answer.body().contains("NUL"), answer.body());
+        }
+    }
+
+    @Test
     void overlongRequestLinesAreClientErrors() {
         String root = base.toString().replaceAll("/$", "");
         assertEquals(400, Http.send(root, "GET", "/v1/runs/" + "a".repeat(3000), Api.ADMIN_TOKEN,

@@ -1,0 +1,58 @@
+package dev.jobstream.auth;
+
+import java.util.Map;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.error.Problem;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The operations endpoints outside {@code /v1} that tell about the service — {@code /q/metrics} and
+ * {@code /q/openapi} — need a bearer token of the viewer role like the API ({@code /q/health} stays open for the
+ * probes). {@code JOBSTREAM_METRICS_PUBLIC=true} opens {@code /q/metrics} for a scraper without a token.
+ */
+@Singleton
+public class OperationsGuard {
+
+    static final Role ROLE = Role.VIEWER;
+
+    private final Tokens tokens;
+    private final boolean metricsPublic;
+
+    OperationsGuard(Tokens tokens, JobstreamConfig config) {
+        this.tokens = tokens;
+        this.metricsPublic = config.metrics().isPublic();
+    }
+
+    void install(@Observes Router router) {
+        if (!metricsPublic) {
+            router.route("/q/metrics*").order(-1000).handler(this::guard);
+        }
+        router.route("/q/openapi*").order(-1000).handler(this::guard);
+    }
+
+    private void guard(RoutingContext context) {
+        Tokens.Authentication authentication = tokens.authenticateHeader(context.request().getHeader("Authorization"));
+        if (!authentication.ok()) {
+            refuse(context, 401, "Unauthorized", authentication.failure());
+        } else if (!authentication.caller().has(ROLE)) {
+            refuse(context, 403, "Forbidden", "This needs the " + ROLE.value() + " role");
+        } else {
+            context.next();
+        }
+    }
+
+    private static void refuse(RoutingContext context, int status, String title, String detail) {
+        jakarta.ws.rs.core.Response problem = Problem.response(status, title, detail, context.request().path(),
+                Map.of());
+        var response = context.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE);
+        if (status == 401) {
+            response.putHeader("WWW-Authenticate", "Bearer realm=\"jobstream\"");
+        }
+        response.end((String) problem.getEntity());
+    }
+}

@@ -1,0 +1,41 @@
+package dev.jobstream.run;
+
+import java.time.Duration;
+
+import jakarta.inject.Singleton;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The run counters and durations this replica exports at {@code /q/metrics}: runs triggered through it, and runs
+ * that ended by its engines, its control requests or its sweeper, per job and final state.
+ */
+@Singleton
+public class RunMetrics {
+
+    private final MeterRegistry registry;
+
+    RunMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** A run of {@code job} was inserted. */
+    public void triggered(String job) {
+        Counter.builder("jobstream.runs.triggered").description("Runs triggered through this replica")
+                .tag("job", job).register(registry).increment();
+    }
+
+    /** A run of {@code job} ended {@code status} after {@code duration} (null if it never started). */
+    public void finished(String job, RunStatus status, Duration duration) {
+        Counter.builder("jobstream.runs.finished").description("Runs ended by this replica, by final state")
+                .tag("job", job).tag("status", status.value()).register(registry).increment();
+        if (duration != null) {
+            Timer.builder("jobstream.run.duration").description("Duration of runs ended by this replica")
+                    .tag("job", job).tag("status", status.value()).publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(6))
+                    .register(registry).record(duration);
+        }
+    }
+}
