@@ -102,13 +102,14 @@ export function createDetailsView({ can, runs, announce }) {
       field('Heartbeat', time(run.heartbeat_at)),
       field('Params', json(run.params)),
       field('Metrics', json(run.metrics)),
-      field('Error', run.error ? el('span', { className: 'error-text' }, run.error,
+      field('Error', run.error || run.error_code ? el('span', { className: 'error-text' }, run.error || '',
         run.error_code ? ` (${run.error_code})` : '') : '—'),
       field('Error log', errorLog));
   }
 
   function show(next) {
     run = next;
+    panel.dataset.runId = run.id;
     title.textContent = `${run.job} · ${shortId(run.id)}`;
     renderStatus();
     renderFields();

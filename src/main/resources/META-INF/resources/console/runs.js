@@ -27,7 +27,8 @@ export function createRunsView({ onOpen, onChange }) {
 
   function progressCell(run) {
     const value = percent(run);
-    return [el('progress', { max: 100, value, 'aria-label': `Progress of run ${shortId(run.id)}` }), ` ${value}%`];
+    return [el('progress', { max: 100, value, 'aria-label': `Progress of run ${shortId(run.id)}` }),
+      el('span', { className: 'percent' }, ` ${value}%`)];
   }
 
   function render(tr, run) {
@@ -36,7 +37,7 @@ export function createRunsView({ onOpen, onChange }) {
     fill(cells[2], el('span', { title: run.workspace_id }, workspaceLabel(run.workspace_id)));
     fill(cells[3], badge(run.display_status || run.status));
     fill(cells[4], progressCell(run));
-    fill(cells[5], time(run.created_at));
+    fill(cells[5], time(run.created_at, 'short'));
     fill(cells[6], duration(run.duration_ms ?? null));
     tr.dataset.status = run.display_status || run.status;
   }

@@ -39,12 +39,15 @@ export function badge(status) {
   return el('span', { className: `badge badge-${known}`, dataset: { status } }, status);
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const FORMATS = {
+  medium: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
+  short: new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' }),
+};
 
 /** A <time> for an ISO timestamp, shown in the browser's time zone ("—" for none). */
-export function time(iso) {
+export function time(iso, style = 'medium') {
   if (!iso) return '—';
-  return el('time', { dateTime: iso, title: iso }, dateTime.format(new Date(iso)));
+  return el('time', { dateTime: iso, title: iso }, FORMATS[style].format(new Date(iso)));
 }
 
 /** 1234 → "1.2 s", 75000 → "1 min 15 s". */
