@@ -1,6 +1,7 @@
 // The console's end-to-end scenarios. Each gets {browser, base, admin, viewer, shot(page, name), env} and answers
 // what the Java side should check on the server (run ids), or throws.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 
 import { newPage } from './browser.mjs';
 import { startProxy } from './proxy.mjs';
@@ -13,9 +14,7 @@ const GREEN = 'rgb(26, 127, 55)';
 const RED = 'rgb(207, 34, 46)';
 const DARK = 'rgb(36, 41, 47)';
 
-function uuid() {
-  return crypto.randomUUID();
-}
+const uuid = () => randomUUID();
 
 export const scenarios = {
   /** Sign in (a wrong token first), trigger demo.sleep, watch progress reach 100 and the badge turn green. */
@@ -184,6 +183,8 @@ export const scenarios = {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await opener.evaluate((button) => button === document.activeElement), true);
+    await eventually('the self-test\'s deleted runs gone from the table', async () =>
+      (await page.locator('#runs tbody tr').count()) === 0);
     return { page, result: {} };
   },
 

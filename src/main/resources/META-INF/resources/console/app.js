@@ -100,7 +100,7 @@ async function start() {
       },
     });
   }
-  if (can('admin')) createSelfTest();
+  if (can('admin')) createSelfTest({ onClose: () => runs.refresh() });
   await runs.start((error) => announce(error.message, 'error'));
   document.body.dataset.ready = 'true';
 }

@@ -120,9 +120,19 @@ export function createRunsView({ onOpen, onChange }) {
     }
   }
 
-  /** Brings the first page up to date without rebuilding the table (after a reconnect, and now and then). */
+  /**
+   * Brings the first page up to date without rebuilding the table (after a reconnect, and now and then): updates
+   * and adds its runs, and drops the rows in its range that it no longer lists (deleted, or out of the filter).
+   */
   async function refresh() {
     const page = await api('GET', `/v1/runs${query({ ...filters, limit: PAGE })}`);
+    const listed = new Set(page.runs.map((run) => run.id));
+    const oldest = page.next_cursor && page.runs.length
+      ? Date.parse(page.runs[page.runs.length - 1].created_at)
+      : -Infinity;
+    [...rows.values()]
+      .filter((entry) => !listed.has(entry.run.id) && Date.parse(entry.run.created_at) >= oldest)
+      .forEach((entry) => remove(entry.run.id));
     page.runs.forEach((run) => upsert(run));
   }
 
@@ -165,6 +175,7 @@ export function createRunsView({ onOpen, onChange }) {
       }, REFRESH_MS);
       return load(false);
     },
+    refresh: () => refresh().catch((error) => onError(error)),
     stop() {
       if (feed) feed.close();
       clearInterval(timer);

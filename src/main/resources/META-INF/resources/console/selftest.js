@@ -2,7 +2,7 @@
 import { stream } from './api.js';
 import { $, el } from './ui.js';
 
-export function createSelfTest() {
+export function createSelfTest({ onClose }) {
   const dialog = $('#selftest');
   const checks = $('#selftest-checks');
   const summary = $('#selftest-summary');
@@ -14,6 +14,7 @@ export function createSelfTest() {
     running = null;
     opener.disabled = false;
     opener.focus();
+    onClose();
   });
 
   opener.addEventListener('click', () => {
