@@ -16,7 +16,8 @@ if (!scenario) {
 const shots = process.env.SHOTS || 'target/console';
 mkdirSync(shots, { recursive: true });
 const pages = [];
-const shot = (page, file) => page.screenshot({ path: join(shots, `${file}.png`), fullPage: true });
+const shot = (page, file) => page.screenshot({ path: shot.path(file), fullPage: true });
+shot.path = (file) => join(shots, `${file}.png`);
 
 const browser = await launch();
 const open = browser.newContext.bind(browser);

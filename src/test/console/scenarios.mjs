@@ -13,6 +13,8 @@ import {
 const GREEN = 'rgb(26, 127, 55)';
 const RED = 'rgb(207, 34, 46)';
 const DARK = 'rgb(36, 41, 47)';
+const BLUE = 'rgb(9, 105, 218)';
+const GREY = 'rgb(110, 119, 129)';
 
 const uuid = () => randomUUID();
 
@@ -75,6 +77,7 @@ export const scenarios = {
     await signIn(page, base, admin);
     const id = await trigger(page, { params: { items: 60, delay_ms: 250 } });
     await waitForStatus(page, id, 'running');
+    assert.equal(await background(rowBadge(page, id)), BLUE);
 
     let release;
     const held = new Promise((resolve) => {
@@ -90,6 +93,7 @@ export const scenarios = {
     }
     release();
     await waitForStatus(page, id, 'paused');
+    assert.equal(await background(rowBadge(page, id)), GREY);
     await waitForLog(page, 'state: paused');
     assert.equal(await action(page, 'Resume').isDisabled(), false);
     assert.equal(await action(page, 'Pause').isDisabled(), true);
@@ -266,6 +270,33 @@ export const scenarios = {
     } finally {
       network.close();
     }
+  },
+
+  /** Runs of every outcome side by side, one of them open and running: the picture in the README. */
+  async overview({ browser, base, admin, shot }) {
+    const start = (params) => call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs?wait=10',
+      { workspace_id: uuid(), params });
+    await start({ items: 3, delay_ms: 20 });
+    await start({ items: 4, delay_ms: 20, fail_at: 3 });
+    const cancelled = await call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs',
+      { workspace_id: uuid(), params: { items: 50, delay_ms: 200 } });
+    await eventually('a running run', async () =>
+      (await call(base, admin, 'GET', `/v1/runs/${cancelled.id}`)).status === 'running');
+    await call(base, admin, 'POST', `/v1/runs/${cancelled.id}/cancel`);
+    await call(base, admin, 'POST', '/v1/jobs/errors.rollup/runs?wait=10', { dry_run: true });
+    const page = await newPage(browser, { width: 1280, height: 760 });
+    await signIn(page, base, admin);
+    const id = await trigger(page, { params: { items: 40, delay_ms: 150 } });
+    await page.locator('#trigger summary').click();
+    await waitForLog(page, '[ 12 / 40 ]');
+    const statuses = await page.locator('#runs tbody .badge').allTextContents();
+    for (const status of ['running', 'cancelled', 'failed', 'completed']) {
+      assert.ok(statuses.includes(status), `${status} in ${statuses}`);
+    }
+    await page.evaluate(() => document.activeElement.blur());
+    await page.screenshot({ path: shot.path('console'), fullPage: false });
+    await call(base, admin, 'POST', `/v1/runs/${id}/cancel?force=true`);
+    return { page, result: {} };
   },
 
   /** On a phone-sized screen: no sideways scrolling; run details as a sheet; Escape closes it. */

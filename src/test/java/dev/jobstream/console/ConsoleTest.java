@@ -111,6 +111,11 @@ class ConsoleTest extends DatabaseTest {
     }
 
     @Test
+    void runsOfEveryOutcomeShowTheirBadges() throws Exception {
+        Browser.scenario("overview", base, ADMIN);
+    }
+
+    @Test
     void onANarrowScreenTheRunDetailsAreASheet() throws Exception {
         Browser.scenario("narrow", base, ADMIN);
     }
