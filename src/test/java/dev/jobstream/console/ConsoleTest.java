@@ -6,35 +6,23 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.jobstream.support.Api;
-import dev.jobstream.support.DatabaseTest;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /** The operator console at {@code /}, used in headless Chromium as an operator would (see {@link Browser}). */
 @QuarkusTest
-class ConsoleTest extends DatabaseTest {
+class ConsoleTest extends BrowserTest {
 
     private static final Map<String, String> ADMIN = Map.of("ADMIN_TOKEN", Api.ADMIN_TOKEN);
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @BeforeAll
-    static void browser() throws Exception {
-        Browser.require();
-    }
 
     @Test
     void theConsoleIsServedWithAStrictContentSecurityPolicy() {

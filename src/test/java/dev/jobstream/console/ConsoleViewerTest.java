@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +14,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.jobstream.support.Api;
-import dev.jobstream.support.DatabaseTest;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -28,7 +24,7 @@ import io.quarkus.test.junit.TestProfile;
 /** A viewer's token (from {@code jobstream.tokens-file}) sees runs, logs and errors in the console, and no action. */
 @QuarkusTest
 @TestProfile(ConsoleViewerTest.ViewerToken.class)
-class ConsoleViewerTest extends DatabaseTest {
+class ConsoleViewerTest extends BrowserTest {
 
     static final String VIEWER_TOKEN = "test-viewer-token";
 
@@ -56,14 +52,6 @@ class ConsoleViewerTest extends DatabaseTest {
                 throw new IllegalStateException(e);
             }
         }
-    }
-
-    @TestHTTPResource("/")
-    URL base;
-
-    @BeforeAll
-    static void browser() throws Exception {
-        Browser.require();
     }
 
     @Test
