@@ -57,7 +57,7 @@ export const scenarios = {
     }, 20000);
     assert.ok([...seen].some((value) => value > 0 && value < 100), `progress went through ${[...seen]}`);
     await waitForStatus(page, id, 'completed');
-    assert.equal(await background(rowBadge(page, id)), GREEN);
+    await eventually('GREEN badge colour', async () => (await background(rowBadge(page, id))) === GREEN);
     assert.equal(await page.locator(`#runs tr[data-id="${id}"] progress`).getAttribute('value'), '100');
     await waitForLog(page, 'ended: completed');
     const lines = await logLines(page);
@@ -77,7 +77,7 @@ export const scenarios = {
     await signIn(page, base, admin);
     const id = await trigger(page, { params: { items: 60, delay_ms: 250 } });
     await waitForStatus(page, id, 'running');
-    assert.equal(await background(rowBadge(page, id)), BLUE);
+    await eventually('BLUE badge colour', async () => (await background(rowBadge(page, id))) === BLUE);
 
     let release;
     const held = new Promise((resolve) => {
@@ -93,7 +93,7 @@ export const scenarios = {
     }
     release();
     await waitForStatus(page, id, 'paused');
-    assert.equal(await background(rowBadge(page, id)), GREY);
+    await eventually('GREY badge colour', async () => (await background(rowBadge(page, id))) === GREY);
     await waitForLog(page, 'state: paused');
     assert.equal(await action(page, 'Resume').isDisabled(), false);
     assert.equal(await action(page, 'Pause').isDisabled(), true);
@@ -110,7 +110,7 @@ export const scenarios = {
     await action(page, 'Cancel').click();
     await confirm(page, /Cancel this run\?/, 'Cancel');
     await waitForStatus(page, id, 'cancelled');
-    assert.equal(await background(rowBadge(page, id)), DARK);
+    await eventually('DARK badge colour', async () => (await background(rowBadge(page, id))) === DARK);
     await waitForLog(page, 'ended: cancelled');
 
     await action(page, 'Delete').click();
@@ -143,7 +143,7 @@ export const scenarios = {
     await signIn(page, base, admin);
     const id = await trigger(page, { params: { items: 3, delay_ms: 50, fail_at: 2 } });
     await waitForStatus(page, id, 'failed');
-    assert.equal(await background(rowBadge(page, id)), RED);
+    await eventually('RED badge colour', async () => (await background(rowBadge(page, id))) === RED);
     await eventually('the error', async () =>
       /Failed at item 2 of 3 \(fail_at\)/.test(await page.locator('#details-fields').textContent()));
     await waitForLog(page, 'ended: failed');

@@ -25,21 +25,27 @@ export function createRunsView({ onOpen, onChange }) {
     return true;
   }
 
-  function progressCell(run) {
-    const value = percent(run);
-    return [el('progress', { max: 100, value, 'aria-label': `Progress of run ${shortId(run.id)}` }),
-      el('span', { className: 'percent' }, ` ${value}%`)];
+  /** Fills a cell anew only when what it shows changed: updates leave untouched what did not change. */
+  function show(cell, key, content) {
+    const text = String(key);
+    if (cell.dataset.shown === text) return;
+    cell.dataset.shown = text;
+    fill(cell, content());
   }
 
   function render(tr, run) {
     const cells = tr.children;
-    fill(cells[1], run.job, run.dry_run ? el('span', { className: 'tag' }, 'dry run') : null);
-    fill(cells[2], el('span', { title: run.workspace_id }, workspaceLabel(run.workspace_id)));
-    fill(cells[3], badge(run.display_status || run.status));
-    fill(cells[4], progressCell(run));
-    fill(cells[5], time(run.created_at, 'short'));
-    fill(cells[6], duration(run.duration_ms ?? null));
-    tr.dataset.status = run.display_status || run.status;
+    const status = run.display_status || run.status;
+    const value = percent(run);
+    show(cells[1], `${run.job} ${run.dry_run}`, () => [run.job,
+      run.dry_run ? el('span', { className: 'tag' }, 'dry run') : null]);
+    show(cells[2], run.workspace_id, () => el('span', { title: run.workspace_id }, workspaceLabel(run.workspace_id)));
+    show(cells[3], status, () => badge(status));
+    show(cells[4], value, () => [el('progress', { max: 100, value, 'aria-label': `Progress of run ${shortId(run.id)}` }),
+      el('span', { className: 'percent' }, ` ${value}%`)]);
+    show(cells[5], run.created_at, () => time(run.created_at, 'short'));
+    show(cells[6], run.duration_ms ?? '', () => duration(run.duration_ms ?? null));
+    tr.dataset.status = status;
   }
 
   function row(run) {
