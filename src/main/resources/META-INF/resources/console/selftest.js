@@ -26,6 +26,7 @@ export function createSelfTest({ onClose }) {
     let ended = false;
     running = stream('/v1/selftest', {
       reconnect: false,
+      idleMs: 300000, // the self-test sends no keepalive; a check may take a while
       onEvent: (event) => {
         const data = JSON.parse(event.data);
         if (event.type === 'log') {
