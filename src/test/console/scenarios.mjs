@@ -318,6 +318,29 @@ export const scenarios = {
     return { page, result: {} };
   },
 
+  /** An operator limited to one workspace: triggers there (prefilled), pauses and cancels; no delete, no self-test. */
+  async operator({ browser, base, env, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, env.OPERATOR_TOKEN);
+    assert.equal(await page.locator('#whoami').textContent(),
+      `operator-1 (operator, viewer; workspaces ${env.WORKSPACE})`);
+    assert.equal(await page.getByRole('button', { name: 'Run self-test' }).isVisible(), false);
+    assert.equal(await page.locator(`#runs tr[data-id="${env.HIDDEN_RUN_ID}"]`).count(), 0, 'a run of another workspace');
+    await page.getByText('Trigger a run').click();
+    assert.equal(await page.locator('#trigger-workspace').inputValue(), env.WORKSPACE);
+    const id = await trigger(page, { params: { items: 60, delay_ms: 250 }, workspace: env.WORKSPACE });
+    await waitForStatus(page, id, 'running');
+    const names = await page.locator('#details-actions button').allTextContents();
+    assert.deepEqual(names, ['Pause', 'Resume', 'Cancel', 'Force cancel']);
+    await action(page, 'Pause').click();
+    await waitForStatus(page, id, 'paused');
+    await action(page, 'Cancel').click();
+    await confirm(page, /Cancel this run\?/, 'Cancel');
+    await waitForStatus(page, id, 'cancelled');
+    await shot(page, 'operator');
+    return { page, result: { run: id } };
+  },
+
   /** A viewer's token: the runs, a run and its log, the errors — and no action button anywhere. */
   async viewer({ browser, base, viewer, env, shot }) {
     const page = await newPage(browser);

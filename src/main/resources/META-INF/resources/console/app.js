@@ -56,7 +56,8 @@ async function start() {
   $('#login').hidden = true;
   $('#console').hidden = false;
   $('#session').hidden = false;
-  fill($('#whoami'), el('span', { className: 'who' }, me.name), ` (${me.roles.join(', ') || 'no roles'})`);
+  const scope = me.workspaces ? `; workspaces ${me.workspaces.join(', ')}` : '';
+  fill($('#whoami'), el('span', { className: 'who' }, me.name), ` (${me.roles.join(', ') || 'no roles'}${scope})`);
   document.querySelectorAll('.operator-only').forEach((node) => {
     node.hidden = !can('operator');
   });
@@ -92,6 +93,7 @@ async function start() {
   if (can('operator')) {
     createTriggerForm({
       jobs,
+      workspaces: me.workspaces,
       announce,
       onOpen: (id) => openRun(id),
       onTriggered: (run) => {

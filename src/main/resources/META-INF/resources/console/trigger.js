@@ -3,7 +3,7 @@ import { api } from './api.js';
 import { $, el, fill, shortId } from './ui.js';
 import { checkParams, isWorkspace } from './params.js';
 
-export function createTriggerForm({ jobs, onTriggered, onOpen, announce }) {
+export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, announce }) {
   const form = $('#trigger-form');
   const job = $('#trigger-job');
   const workspace = $('#trigger-workspace');
@@ -15,6 +15,11 @@ export function createTriggerForm({ jobs, onTriggered, onOpen, announce }) {
   let edited = false;
 
   fill(job, jobs.map((definition) => el('option', { value: definition.name }, definition.name)));
+  if (workspaces && workspaces.length) {
+    // a token limited to workspaces may not trigger in the global one
+    workspace.value = workspaces[0];
+    $('#trigger-workspace-help').textContent = `A workspace UUID; this token may use ${workspaces.join(', ')}.`;
+  }
 
   function describe() {
     const definition = byName.get(job.value);

@@ -4,6 +4,7 @@ import static dev.jobstream.support.Api.admin;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
@@ -39,7 +40,7 @@ class ConsoleTest extends BrowserTest {
     @Test
     void meAnswersTheCallersNameAndRoles() {
         admin().get("/v1/me").then().statusCode(200).body("name", equalTo("admin"))
-                .body("roles", equalTo(List.of("admin", "operator", "viewer")));
+                .body("roles", equalTo(List.of("admin", "operator", "viewer"))).body("workspaces", nullValue());
         given().get("/v1/me").then().statusCode(401);
     }
 
