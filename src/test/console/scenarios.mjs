@@ -337,6 +337,8 @@ export const scenarios = {
     await action(page, 'Cancel').click();
     await confirm(page, /Cancel this run\?/, 'Cancel');
     await waitForStatus(page, id, 'cancelled');
+    await eventually('who cancelled it', async () =>
+      /Controlled by\s*operator-1/.test(await page.locator('#details-fields').textContent()));
     await shot(page, 'operator');
     return { page, result: { run: id } };
   },

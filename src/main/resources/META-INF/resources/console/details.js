@@ -93,6 +93,7 @@ export function createDetailsView({ can, runs, announce }) {
       field('Workspace', el('code', {}, run.workspace_id)),
       field('Attempt', `${run.attempt} of ${run.max_attempts}`),
       field('Triggered by', run.triggered_by || '—'),
+      field('Controlled by', run.controlled_by || '—'),
       field('Correlation id', run.correlation_id ? el('code', {}, run.correlation_id) : '—'),
       field('Owner', run.owner || '—'),
       field('Created', time(run.created_at)),
