@@ -1,0 +1,130 @@
+// The operator console: sign in with a bearer token, then runs (live), run details and errors, with the actions
+// the token's roles allow (GET /v1/me): operator triggers, controls and resolves; admin also deletes and self-tests.
+import { ApiError, api, session } from './api.js';
+import { createDetailsView } from './details.js';
+import { createErrorsView } from './errors.js';
+import { createRunsView } from './runs.js';
+import { createSelfTest } from './selftest.js';
+import { createTriggerForm } from './trigger.js';
+import { $, announce, el, fill } from './ui.js';
+
+const NOTICE_KEY = 'jobstream.notice';
+
+function showLogin(message) {
+  $('#login').hidden = false;
+  $('#console').hidden = true;
+  $('#session').hidden = true;
+  $('#login-error').textContent = message || '';
+  $('#token').focus();
+}
+
+function signOut(message) {
+  session.signOut();
+  if (message) sessionStorage.setItem(NOTICE_KEY, message);
+  location.reload();
+}
+
+function setUpTabs(onShow) {
+  const tabs = [$('#tab-runs'), $('#tab-errors')];
+  function select(tab) {
+    tabs.forEach((other) => {
+      const chosen = other === tab;
+      other.setAttribute('aria-selected', String(chosen));
+      other.tabIndex = chosen ? 0 : -1;
+      $(`#${other.getAttribute('aria-controls')}`).hidden = !chosen;
+    });
+    onShow(tab.id);
+  }
+  tabs.forEach((tab, index) => {
+    tab.addEventListener('click', () => select(tab));
+    tab.addEventListener('keydown', (event) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      const next = tabs[(index + step + tabs.length) % tabs.length];
+      next.focus();
+      select(next);
+    });
+  });
+  return select;
+}
+
+async function start() {
+  const me = await api('GET', '/v1/me');
+  const roles = new Set(me.roles);
+  const can = (role) => roles.has('admin') || roles.has(role);
+
+  $('#login').hidden = true;
+  $('#console').hidden = false;
+  $('#session').hidden = false;
+  const scope = me.workspaces ? `; workspaces ${me.workspaces.join(', ')}` : '';
+  fill($('#whoami'), el('span', { className: 'who' }, me.name), ` (${me.roles.join(', ') || 'no roles'}${scope})`);
+  document.querySelectorAll('.operator-only').forEach((node) => {
+    node.hidden = !can('operator');
+  });
+  document.querySelectorAll('.admin-only').forEach((node) => {
+    node.hidden = !can('admin');
+  });
+
+  const jobs = await api('GET', '/v1/jobs');
+  for (const select of [$('#filter-job'), $('#error-job')]) {
+    select.append(...jobs.map((job) => el('option', { value: job.name }, job.name)));
+  }
+
+  let details = null;
+  const runs = createRunsView({
+    onOpen: (id) => openRun(id),
+    onChange: (change) => details && details.change(change),
+  });
+  details = createDetailsView({ can, runs, announce });
+  const errors = createErrorsView({ can, onOpenRun: (id) => openRun(id), announce });
+  const selectTab = setUpTabs((id) => {
+    if (id === 'tab-errors') errors.load();
+  });
+
+  async function openRun(id) {
+    selectTab($('#tab-runs'));
+    try {
+      await details.open(id);
+    } catch (error) {
+      announce(error instanceof ApiError ? error.message : String(error), 'error');
+    }
+  }
+
+  if (can('operator')) {
+    createTriggerForm({
+      jobs,
+      workspaces: me.workspaces,
+      announce,
+      onOpen: (id) => openRun(id),
+      onTriggered: (run) => {
+        runs.upsert(run);
+        openRun(run.id);
+      },
+    });
+  }
+  if (can('admin')) createSelfTest({ onClose: () => runs.refresh() });
+  await runs.start((error) => announce(error.message, 'error'));
+  document.body.dataset.ready = 'true';
+}
+
+session.whenUnauthorized(() => signOut('The token was rejected (401); sign in again.'));
+$('#sign-out').addEventListener('click', () => signOut());
+$('#login-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = $('#token').value.trim();
+  if (!token) {
+    showLogin('Enter a token.');
+    return;
+  }
+  session.signIn(token);
+  $('#token').value = '';
+  start().catch((error) => signOut(error.message));
+});
+
+const notice = sessionStorage.getItem(NOTICE_KEY);
+sessionStorage.removeItem(NOTICE_KEY);
+if (session.token()) {
+  start().catch((error) => signOut(error.message));
+} else {
+  showLogin(notice);
+}

@@ -1,0 +1,79 @@
+// The trigger form: job, workspace, dry run and params, checked before POST /v1/jobs/{job}/runs.
+import { api } from './api.js';
+import { $, el, fill, shortId } from './ui.js';
+import { checkParams, isWorkspace } from './params.js';
+
+export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, announce }) {
+  const form = $('#trigger-form');
+  const job = $('#trigger-job');
+  const workspace = $('#trigger-workspace');
+  const params = $('#trigger-params');
+  const help = $('#trigger-params-help');
+  const error = $('#trigger-error');
+  const submit = form.querySelector('button[type=submit]');
+  const byName = new Map(jobs.map((definition) => [definition.name, definition]));
+  let edited = false;
+
+  fill(job, jobs.map((definition) => el('option', { value: definition.name }, definition.name)));
+  if (workspaces && workspaces.length) {
+    // a token limited to workspaces may not trigger in the global one
+    workspace.value = workspaces[0];
+    $('#trigger-workspace-help').textContent = `A workspace UUID; this token may use ${workspaces.join(', ')}.`;
+  }
+
+  function describe() {
+    const definition = byName.get(job.value);
+    if (!definition) return;
+    const names = Object.entries(definition.params_schema.properties || {})
+      .map(([name, property]) => `${name} (${property.type}${property.format ? `, ${property.format}` : ''})`);
+    help.textContent = `${definition.description} Params: ${names.length ? names.join(', ') : 'none'}.`;
+    if (!edited) params.value = JSON.stringify(definition.params_defaults || {}, null, 1).replace(/\n\s*/g, ' ');
+  }
+
+  function invalid(input, message) {
+    error.textContent = message;
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  }
+
+  job.addEventListener('change', describe);
+  params.addEventListener('input', () => {
+    edited = params.value.trim() !== '';
+    params.removeAttribute('aria-invalid');
+  });
+  workspace.addEventListener('input', () => workspace.removeAttribute('aria-invalid'));
+  describe();
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    const definition = byName.get(job.value);
+    if (!isWorkspace(workspace.value)) {
+      invalid(workspace, 'Workspace must be a UUID (or empty for the global workspace)');
+      return;
+    }
+    const checked = checkParams(params.value, definition && definition.params_schema);
+    if (checked.error) {
+      invalid(params, checked.error);
+      return;
+    }
+    const body = { params: checked.params, dry_run: $('#trigger-dry-run').checked };
+    if (workspace.value.trim()) body.workspace_id = workspace.value.trim().toLowerCase();
+    submit.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const run = await api('POST', `/v1/jobs/${encodeURIComponent(job.value)}/runs`, body);
+      announce(`Triggered ${run.job}: run ${shortId(run.id)} is ${run.status}`);
+      onTriggered(run);
+    } catch (failure) {
+      const active = failure.problem && failure.problem.active_run_id;
+      fill(error, failure.message, active ? ' ' : null, active
+        ? el('button', { type: 'button', className: 'link', on: { click: () => onOpen(active) } },
+          `Open the active run ${shortId(active)}`)
+        : null);
+    } finally {
+      submit.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  });
+}

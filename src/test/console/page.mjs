@@ -1,0 +1,83 @@
+// What the scenarios do on the console page, as a user would: by roles and labels.
+import assert from 'node:assert/strict';
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` (which throws or returns falsy until it holds) for up to `timeout` ms. */
+export async function eventually(what, check, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== false && value !== undefined && value !== null) return value;
+      last = new Error(`${what}: not yet`);
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${what}: ${last.message}`);
+    await sleep(50);
+  }
+}
+
+export async function signIn(page, base, token) {
+  await page.goto(base);
+  await page.getByLabel('Bearer token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('body[data-ready="true"]').waitFor({ timeout: 15000 });
+}
+
+/** Triggers a run from the form and answers its id, once its details are open. */
+export async function trigger(page, { job = 'demo.sleep', params, workspace = '' }) {
+  const form = page.locator('#trigger');
+  if (!(await form.evaluate((details) => details.open))) await page.getByText('Trigger a run').click();
+  await page.locator('#trigger-job').selectOption(job);
+  await page.locator('#trigger-workspace').fill(workspace);
+  await page.getByLabel('Params (JSON object)').fill(JSON.stringify(params));
+  const before = await page.locator('#details').getAttribute('data-run-id');
+  await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+  return eventually('the new run in the details panel', async () => {
+    const id = await page.locator('#details').getAttribute('data-run-id');
+    return id && id !== before && (await page.locator('#details').isVisible()) ? id : null;
+  });
+}
+
+export const details = (page) => page.locator('#details');
+export const detailsStatus = (page) => page.locator('#details-status .badge');
+export const rowBadge = (page, id) => page.locator(`#runs tr[data-id="${id}"] .badge`);
+export const action = (page, name) => page.locator('#details-actions').getByRole('button', { name, exact: true });
+
+export async function waitForStatus(page, id, status, timeout = 15000) {
+  await eventually(`run ${id} shown as ${status}`, async () => (await detailsStatus(page).textContent()) === status
+    && (await rowBadge(page, id).textContent()) === status, timeout);
+}
+
+export async function logLines(page) {
+  return page.locator('#log li').allTextContents();
+}
+
+export async function waitForLog(page, text, timeout = 15000) {
+  await eventually(`log line "${text}"`, async () => (await logLines(page)).some((line) => line.includes(text)), timeout);
+}
+
+export async function confirm(page, expected, answer) {
+  const dialog = page.locator('#confirm');
+  await dialog.waitFor({ state: 'visible' });
+  assert.match(await dialog.locator('#confirm-text').textContent(), expected);
+  await dialog.getByRole('button', { name: answer, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+export const background = (locator) => locator.evaluate((node) => getComputedStyle(node).backgroundColor);
+
+/** Calls the API as an admin from the test (to set up or to check what the page did). */
+export async function call(base, token, method, path, body) {
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}

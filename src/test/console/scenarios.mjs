@@ -1,0 +1,368 @@
+// The console's end-to-end scenarios. Each gets {browser, base, admin, viewer, shot(page, name), env} and answers
+// what the Java side should check on the server (run ids), or throws.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+
+import { newPage } from './browser.mjs';
+import { startProxy } from './proxy.mjs';
+import {
+  action, background, call, confirm, details, detailsStatus, eventually, logLines, rowBadge, signIn, sleep, trigger,
+  waitForLog, waitForStatus,
+} from './page.mjs';
+
+const GREEN = 'rgb(26, 127, 55)';
+const RED = 'rgb(207, 34, 46)';
+const DARK = 'rgb(36, 41, 47)';
+const BLUE = 'rgb(9, 105, 218)';
+const GREY = 'rgb(110, 119, 129)';
+
+const uuid = () => randomUUID();
+
+export const scenarios = {
+  /** Sign in (a wrong token first), trigger demo.sleep, watch progress reach 100 and the badge turn green. */
+  async trigger({ browser, base, admin, shot }) {
+    const page = await newPage(browser);
+    const response = await page.goto(base);
+    assert.match(response.headers()['content-security-policy'], /default-src 'self'/);
+    await page.getByLabel('Bearer token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await eventually('the rejected token message', async () =>
+      /rejected|Invalid bearer token/.test(await page.locator('#login-error').textContent()));
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('jobstream.token')), null);
+
+    await signIn(page, base, admin);
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('jobstream.token')), admin);
+    assert.match(await page.locator('#whoami').textContent(), /admin/);
+    await eventually('the live feed indicator', async () =>
+      (await page.locator('#feed-connection').getAttribute('data-level')) === 'ok');
+
+    const posts = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.url());
+      assert.ok(!request.url().includes(admin), `token in URL ${request.url()}`);
+    });
+    await page.getByText('Trigger a run').click();
+    await page.getByLabel('Params (JSON object)').fill('{"items": -1}');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    assert.match(await page.locator('#trigger-error').textContent(), /"items" must be at least 0/);
+    assert.equal(await page.getByLabel('Params (JSON object)').getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(posts, [], 'invalid params must not be sent');
+
+    const id = await trigger(page, { params: { items: 4, delay_ms: 400 } });
+    const seen = new Set();
+    await eventually('progress 100', async () => {
+      const value = Number(await page.locator('#details-progress').getAttribute('value'));
+      seen.add(value);
+      return value === 100;
+    }, 20000);
+    assert.ok([...seen].some((value) => value > 0 && value < 100), `progress went through ${[...seen]}`);
+    await waitForStatus(page, id, 'completed');
+    await eventually('GREEN badge colour', async () => (await background(rowBadge(page, id))) === GREEN);
+    assert.equal(await page.locator(`#runs tr[data-id="${id}"] progress`).getAttribute('value'), '100');
+    await waitForLog(page, 'ended: completed');
+    const lines = await logLines(page);
+    for (let item = 1; item <= 4; item++) {
+      assert.equal(lines.filter((line) => line.includes(`[ ${item} / 4 ] Processing item ${item}...`)).length, 1);
+    }
+    assert.match(await page.locator('#details-fields').textContent(), /"processed": 4/);
+    assert.equal(await page.locator('#log-connection').getAttribute('data-level'), 'off');
+    await shot(page, 'run-completed');
+    assert.equal(posts.length, 1);
+    return { page, result: { run: id } };
+  },
+
+  /** Pause, resume, cancel (after declining once), delete; a 409 shown from its detail; force-cancel. */
+  async control({ browser, base, admin, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const id = await trigger(page, { params: { items: 60, delay_ms: 250 } });
+    await waitForStatus(page, id, 'running');
+    await eventually('BLUE badge colour', async () => (await background(rowBadge(page, id))) === BLUE);
+
+    let release;
+    const held = new Promise((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/v1/runs/*/pause', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await action(page, 'Pause').click();
+    for (const name of ['Pause', 'Resume', 'Cancel', 'Force cancel']) {
+      assert.equal(await action(page, name).isDisabled(), true, `${name} disabled while the pause is in flight`);
+    }
+    release();
+    await waitForStatus(page, id, 'paused');
+    await eventually('GREY badge colour', async () => (await background(rowBadge(page, id))) === GREY);
+    await waitForLog(page, 'state: paused');
+    assert.equal(await action(page, 'Resume').isDisabled(), false);
+    assert.equal(await action(page, 'Pause').isDisabled(), true);
+    await shot(page, 'run-paused');
+
+    await action(page, 'Resume').click();
+    await waitForStatus(page, id, 'running');
+    await waitForLog(page, 'state: running');
+
+    await action(page, 'Cancel').click();
+    await confirm(page, /Cancel this run\?/, 'Keep it');
+    await sleep(300);
+    assert.equal(await detailsStatus(page).textContent(), 'running');
+    await action(page, 'Cancel').click();
+    await confirm(page, /Cancel this run\?/, 'Cancel');
+    await waitForStatus(page, id, 'cancelled');
+    await eventually('DARK badge colour', async () => (await background(rowBadge(page, id))) === DARK);
+    await waitForLog(page, 'ended: cancelled');
+
+    await action(page, 'Delete').click();
+    await confirm(page, /Delete this run/, 'Delete');
+    await eventually('the deleted run gone from the table', async () =>
+      (await page.locator(`#runs tr[data-id="${id}"]`).count()) === 0 && !(await details(page).isVisible()));
+    await eventually('the announcement', async () => /deleted/.test(await page.locator('#status').textContent()));
+
+    const workspace = uuid();
+    const second = await trigger(page, { params: { items: 60, delay_ms: 250 }, workspace });
+    await waitForStatus(page, second, 'running');
+    await details(page).getByRole('button', { name: 'Close run details' }).click();
+    await page.locator('#trigger-form').getByRole('button', { name: 'Trigger', exact: true }).click();
+    await eventually('the conflict', async () => /already running|active/i.test(
+      await page.locator('#trigger-error').textContent()));
+    await page.getByRole('button', { name: /Open the active run/ }).click();
+    await eventually('the active run opened', async () =>
+      (await details(page).getAttribute('data-run-id')) === second && (await details(page).isVisible()));
+    await action(page, 'Force cancel').click();
+    await confirm(page, /Force-cancel this run\?/, 'Force cancel');
+    await waitForStatus(page, second, 'cancelled');
+    await eventually('the force-cancel error code', async () =>
+      /force_cancelled/.test(await page.locator('#details-fields').textContent()));
+    return { page, result: { deleted: id, forced: second } };
+  },
+
+  /** A failed run shows its error in red; its JOB_FAILED error event is listed and resolved from the Errors tab. */
+  async failure({ browser, base, admin, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const id = await trigger(page, { params: { items: 3, delay_ms: 50, fail_at: 2 } });
+    await waitForStatus(page, id, 'failed');
+    await eventually('RED badge colour', async () => (await background(rowBadge(page, id))) === RED);
+    await eventually('the error', async () =>
+      /Failed at item 2 of 3 \(fail_at\)/.test(await page.locator('#details-fields').textContent()));
+    await waitForLog(page, 'ended: failed');
+
+    await page.getByRole('tab', { name: 'Runs' }).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getByRole('tab', { name: 'Errors' }).getAttribute('aria-selected'), 'true');
+    const row = page.locator('#errors tbody tr').filter({ hasText: 'JOB_FAILED' });
+    await eventually('the error event', async () => (await row.count()) === 1);
+    assert.match(await row.textContent(), /Failed at item 2 of 3/);
+    await shot(page, 'errors');
+
+    await row.getByRole('button', { name: `Open run ${id}` }).click();
+    await eventually('the failed run opened from its error', async () =>
+      (await page.locator('#panel-runs').isVisible()) && (await details(page).getAttribute('data-run-id')) === id);
+    await page.getByRole('tab', { name: 'Errors' }).click();
+    await eventually('the error event again', async () => (await row.count()) === 1);
+    await row.getByRole('button', { name: /Resolve error event/ }).click();
+    await eventually('resolved by admin', async () => /by admin/.test(await row.locator('.resolved').textContent()));
+    await page.locator('#error-filters').getByRole('button', { name: 'Apply' }).click();
+    await eventually('no unresolved event left', async () =>
+      (await page.locator('#errors tbody tr').count()) === 0 && (await page.locator('#errors-empty').isVisible()));
+    return { page, result: { run: id } };
+  },
+
+  /** The self-test streamed into its modal, ending with the pass/fail count. */
+  async selftest({ browser, base, admin, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const opener = page.getByRole('button', { name: 'Run self-test' });
+    await opener.click();
+    const dialog = page.getByRole('dialog', { name: 'Self-test' });
+    await dialog.waitFor();
+    await eventually('the self-test summary', async () =>
+      /passed, \d+ failed/.test(await dialog.locator('#selftest-summary').textContent()), 90000);
+    const summary = await dialog.locator('#selftest-summary').textContent();
+    const checks = await dialog.locator('#selftest-checks li').allTextContents();
+    assert.equal(summary, 'Passed: 7 passed, 0 failed', `${summary}\n${checks.join('\n')}`);
+    assert.equal(await dialog.locator('#selftest-checks li.pass').count(), 7);
+    await shot(page, 'selftest');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await opener.evaluate((button) => button === document.activeElement), true);
+    await eventually('the self-test\'s deleted runs gone from the table', async () =>
+      (await page.locator('#runs tbody tr').count()) === 0);
+    return { page, result: {} };
+  },
+
+  /** Live rows update in place: no reload, scroll, open run and typed filter text survive; cursor paging. */
+  async live({ browser, base, admin }) {
+    const runs = Array.from({ length: 55 }, () => ({ workspace_id: uuid(), params: { items: 0 } }));
+    await call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs/batch', { runs });
+    const page = await newPage(browser, { width: 1400, height: 600 });
+    await signIn(page, base, admin);
+    assert.equal(await page.locator('#runs tbody tr').count(), 50);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await eventually('the second page', async () => (await page.locator('#runs tbody tr').count()) === 55);
+    assert.equal(await page.getByRole('button', { name: 'Load more' }).isVisible(), false);
+
+    const opened = await page.locator('#runs tbody tr').nth(3).getAttribute('data-id');
+    await page.getByRole('button', { name: `Open run ${opened}` }).click();
+    await eventually('details open', async () => (await details(page).getAttribute('data-run-id')) === opened);
+    await page.locator('#filter-workspace').fill('typed but not applied');
+    await page.evaluate(() => {
+      document.querySelectorAll('#runs tbody tr').forEach((tr) => {
+        tr.survivor = true;
+      });
+      window.scrollTo(0, 300);
+    });
+    const scrolled = await page.evaluate(() => window.scrollY);
+    assert.ok(scrolled > 0, 'the page can scroll');
+    const watchedId = await page.locator('#runs tbody tr').nth(10).getAttribute('data-id');
+    const watched = page.locator(`#runs tr[data-id="${watchedId}"]`);
+    const before = (await watched.boundingBox()).y;
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+
+    const created = await call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs',
+      { workspace_id: uuid(), params: { items: 3, delay_ms: 300 } });
+    await eventually('the new run at the top of the table', async () =>
+      (await page.locator('#runs tbody tr').first().getAttribute('data-id')) === created.id);
+    await eventually('the new run completed', async () => (await rowBadge(page, created.id).textContent()) === 'completed');
+    assert.equal(await page.locator(`#runs tr[data-id="${created.id}"] progress`).getAttribute('value'), '100');
+    assert.equal(await page.locator('#runs tbody tr').count(), 56);
+    assert.equal(await page.evaluate(() => [...document.querySelectorAll('#runs tbody tr')]
+      .filter((tr) => !tr.survivor).length), 1, 'only the new row is new: the others were updated in place');
+    // the row in view stays where it was (the browser's scroll anchoring absorbs the row added above it)
+    assert.ok(Math.abs((await watched.boundingBox()).y - before) <= 2, 'the rows in view did not move');
+    assert.ok(await page.evaluate(() => window.scrollY) >= scrolled, 'the page did not scroll back');
+    assert.equal(await page.locator('#filter-workspace').inputValue(), 'typed but not applied');
+    assert.equal(await details(page).getAttribute('data-run-id'), opened);
+    assert.equal(navigations, 0);
+    return { page, result: { run: created.id } };
+  },
+
+  /** A network drop: both indicators leave green; the log resumes with Last-Event-ID and shows no line twice. */
+  async reconnect({ browser, base, admin, shot }) {
+    const network = await startProxy(base);
+    try {
+      const page = await newPage(browser);
+      await signIn(page, network.url, admin);
+      const id = await trigger(page, { params: { items: 24, delay_ms: 250 } });
+      await waitForLog(page, '[ 3 / 24 ]');
+      network.down();
+      for (const indicator of ['#log-connection', '#feed-connection']) {
+        await eventually(`${indicator} off green`, async () =>
+          ['warn', 'down'].includes(await page.locator(indicator).getAttribute('data-level')), 10000);
+      }
+      assert.match(await page.locator('#log-connection').textContent(), /Reconnecting in \d+ s/);
+      await shot(page, 'reconnecting');
+      await waitForLog(page, '[ 3 / 24 ]');
+      await sleep(2000);
+      network.up();
+      await eventually('the feed indicator green again', async () =>
+        (await page.locator('#feed-connection').getAttribute('data-level')) === 'ok', 20000);
+      await waitForLog(page, 'ended: completed', 30000);
+      const lines = await logLines(page);
+      for (let item = 1; item <= 24; item++) {
+        const count = lines.filter((line) => line.includes(`[ ${item} / 24 ] Processing item ${item}...`)).length;
+        assert.equal(count, 1, `item ${item} logged ${count} times:\n${lines.join('\n')}`);
+      }
+      await waitForStatus(page, id, 'completed');
+      return { page, result: { run: id } };
+    } finally {
+      network.close();
+    }
+  },
+
+  /** Runs of every outcome side by side, one of them open and running: the picture in the README. */
+  async overview({ browser, base, admin, shot }) {
+    const start = (params) => call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs?wait=10',
+      { workspace_id: uuid(), params });
+    await start({ items: 3, delay_ms: 20 });
+    await start({ items: 4, delay_ms: 20, fail_at: 3 });
+    const cancelled = await call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs',
+      { workspace_id: uuid(), params: { items: 50, delay_ms: 200 } });
+    await eventually('a running run', async () =>
+      (await call(base, admin, 'GET', `/v1/runs/${cancelled.id}`)).status === 'running');
+    await call(base, admin, 'POST', `/v1/runs/${cancelled.id}/cancel`);
+    await call(base, admin, 'POST', '/v1/jobs/errors.rollup/runs?wait=10', { dry_run: true });
+    const page = await newPage(browser, { width: 1280, height: 760 });
+    await signIn(page, base, admin);
+    const id = await trigger(page, { params: { items: 40, delay_ms: 150 } });
+    await page.locator('#trigger summary').click();
+    await waitForLog(page, '[ 12 / 40 ]');
+    const statuses = await page.locator('#runs tbody .badge').allTextContents();
+    for (const status of ['running', 'cancelled', 'failed', 'completed']) {
+      assert.ok(statuses.includes(status), `${status} in ${statuses}`);
+    }
+    await page.evaluate(() => document.activeElement.blur());
+    await page.screenshot({ path: shot.path('console'), fullPage: false });
+    await call(base, admin, 'POST', `/v1/runs/${id}/cancel?force=true`);
+    return { page, result: {} };
+  },
+
+  /** On a phone-sized screen: no sideways scrolling; run details as a sheet; Escape closes it. */
+  async narrow({ browser, base, admin, shot }) {
+    const page = await newPage(browser, { width: 390, height: 844 });
+    await signIn(page, base, admin);
+    const id = await trigger(page, { params: { items: 2, delay_ms: 100 } });
+    await waitForStatus(page, id, 'completed');
+    const box = await details(page).boundingBox();
+    assert.ok(box.width >= 380, `details fill the screen: ${JSON.stringify(box)}`);
+    await shot(page, 'narrow-details');
+    await page.keyboard.press('Escape');
+    await details(page).waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate((runId) => document.activeElement.getAttribute('aria-label')
+      === `Open run ${runId}`, id), true, 'focus back on the run');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1),
+      'no sideways scrolling');
+    await shot(page, 'narrow-runs');
+    return { page, result: {} };
+  },
+
+  /** An operator limited to one workspace: triggers there (prefilled), pauses and cancels; no delete, no self-test. */
+  async operator({ browser, base, env, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, env.OPERATOR_TOKEN);
+    assert.equal(await page.locator('#whoami').textContent(),
+      `operator-1 (operator, viewer; workspaces ${env.WORKSPACE})`);
+    assert.equal(await page.getByRole('button', { name: 'Run self-test' }).isVisible(), false);
+    assert.equal(await page.locator(`#runs tr[data-id="${env.HIDDEN_RUN_ID}"]`).count(), 0, 'a run of another workspace');
+    await page.getByText('Trigger a run').click();
+    assert.equal(await page.locator('#trigger-workspace').inputValue(), env.WORKSPACE);
+    const id = await trigger(page, { params: { items: 60, delay_ms: 250 }, workspace: env.WORKSPACE });
+    await waitForStatus(page, id, 'running');
+    const names = await page.locator('#details-actions button').allTextContents();
+    assert.deepEqual(names, ['Pause', 'Resume', 'Cancel', 'Force cancel']);
+    await action(page, 'Pause').click();
+    await waitForStatus(page, id, 'paused');
+    await action(page, 'Cancel').click();
+    await confirm(page, /Cancel this run\?/, 'Cancel');
+    await waitForStatus(page, id, 'cancelled');
+    await eventually('who cancelled it', async () =>
+      /Controlled by\s*operator-1/.test(await page.locator('#details-fields').textContent()));
+    await shot(page, 'operator');
+    return { page, result: { run: id } };
+  },
+
+  /** A viewer's token: the runs, a run and its log, the errors — and no action button anywhere. */
+  async viewer({ browser, base, viewer, env, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, viewer);
+    assert.match(await page.locator('#whoami').textContent(), /viewer/);
+    const run = env.RUN_ID;
+    await eventually('the failed run listed', async () => (await rowBadge(page, run).textContent()) === 'failed');
+    await page.getByRole('button', { name: `Open run ${run}` }).click();
+    await eventually('details open', async () => (await details(page).getAttribute('data-run-id')) === run);
+    await waitForLog(page, 'ended: failed');
+    assert.equal(await page.locator('#details-actions button').count(), 0);
+    assert.equal(await page.locator('#details-actions').isVisible(), false);
+    assert.equal(await page.getByText('Trigger a run').isVisible(), false);
+    assert.equal(await page.getByRole('button', { name: 'Run self-test' }).isVisible(), false);
+    await shot(page, 'viewer');
+    await page.getByRole('tab', { name: 'Errors' }).click();
+    const row = page.locator('#errors tbody tr').filter({ hasText: 'JOB_FAILED' });
+    await eventually('the error event', async () => (await row.count()) === 1);
+    assert.equal(await page.locator('#panel-errors').getByRole('button', { name: /Resolve/ }).count(), 0);
+    assert.equal((await row.locator('.resolved').textContent()).trim(), 'open');
+    return { page, result: {} };
+  },
+};

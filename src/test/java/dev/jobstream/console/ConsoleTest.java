@@ -1,0 +1,111 @@
+package dev.jobstream.console;
+
+import static dev.jobstream.support.Api.admin;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import dev.jobstream.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** The operator console at {@code /}, used in headless Chromium as an operator would (see {@link Browser}). */
+@QuarkusTest
+class ConsoleTest extends BrowserTest {
+
+    private static final Map<String, String> ADMIN = Map.of("ADMIN_TOKEN", Api.ADMIN_TOKEN);
+
+    @Test
+    void theConsoleIsServedWithAStrictContentSecurityPolicy() {
+        for (String path : List.of("/", "/index.html", "/console/app.js", "/console/console.css")) {
+            given().get(path).then().statusCode(200)
+                    .header("Content-Security-Policy", containsString("default-src 'self'"))
+                    .header("X-Content-Type-Options", "nosniff");
+        }
+        given().get("/").then().contentType(containsString("text/html"))
+                .body(containsString("<script type=\"module\" src=\"console/app.js\"></script>"));
+        given().get("/console/app.js").then().contentType(containsString("javascript"));
+    }
+
+    @Test
+    void meAnswersTheCallersNameAndRoles() {
+        admin().get("/v1/me").then().statusCode(200).body("name", equalTo("admin"))
+                .body("roles", equalTo(List.of("admin", "operator", "viewer"))).body("workspaces", nullValue());
+        given().get("/v1/me").then().statusCode(401);
+    }
+
+    @Test
+    void theSseClientAndTheParamsChecksPassTheirUnitTests() throws Exception {
+        Browser.nodeTests("units.test.mjs");
+    }
+
+    @Test
+    void signInTriggerAndWatchTheRunComplete() throws Exception {
+        JsonPath result = Browser.scenario("trigger", base, ADMIN);
+
+        Api.run(result.getString("run")).body("status", equalTo("completed")).body("processed", equalTo(4))
+                .body("triggered_by", equalTo("admin"));
+    }
+
+    @Test
+    void pauseResumeCancelDeleteAndForceCancelFromThePage() throws Exception {
+        JsonPath result = Browser.scenario("control", base, ADMIN);
+
+        admin().get("/v1/runs/{id}", result.getString("deleted")).then().statusCode(404);
+        Api.run(result.getString("forced")).body("status", equalTo("cancelled"))
+                .body("error_code", equalTo("force_cancelled"));
+        assertEquals(0, db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1",
+                UUID.fromString(result.getString("deleted"))));
+    }
+
+    @Test
+    void aFailedRunShowsItsErrorAndItsErrorEventIsResolvedFromThePage() throws Exception {
+        JsonPath result = Browser.scenario("failure", base, ADMIN);
+
+        Api.run(result.getString("run")).body("status", equalTo("failed"));
+        assertEquals(1, db.count("SELECT count(*) FROM error_events WHERE run_id = $1 AND resolved_by = 'admin'",
+                UUID.fromString(result.getString("run"))));
+    }
+
+    @Test
+    void theSelfTestRunsFromThePageAndLeavesNoRun() throws Exception {
+        Browser.scenario("selftest", base, ADMIN);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> db.count("SELECT count(*) FROM job_runs") == 0);
+    }
+
+    @Test
+    void rowsUpdateInPlaceAndLoadPageByPage() throws Exception {
+        JsonPath result = Browser.scenario("live", base, ADMIN);
+
+        Api.run(result.getString("run")).body("status", equalTo("completed"));
+    }
+
+    @Test
+    void theLogResumesAfterANetworkDropWithoutRepeatingALine() throws Exception {
+        JsonPath result = Browser.scenario("reconnect", base, ADMIN);
+
+        Api.run(result.getString("run")).body("status", equalTo("completed")).body("processed", equalTo(24));
+    }
+
+    @Test
+    void runsOfEveryOutcomeShowTheirBadges() throws Exception {
+        Browser.scenario("overview", base, ADMIN);
+    }
+
+    @Test
+    void onANarrowScreenTheRunDetailsAreASheet() throws Exception {
+        Browser.scenario("narrow", base, ADMIN);
+    }
+}
