@@ -92,6 +92,12 @@ class HostileInputTest extends DatabaseTest {
                 answer = Http.send(root, endpoint.method(), path, pick(random, tokens),
                         endpoint.sse() ? "text/event-stream" : "application/json", body);
             } catch (RuntimeException e) {
+                if (Http.overRequestLineLimit(endpoint.method(), path) && body != null) {
+                    // the server closes the connection at once after its 414 (see Http), which can reset it while the
+                    // body is still being sent: no answer, and still no 5xx or leak
+                    sent++;
+                    continue;
+                }
                 failures.add(endpoint + " " + abbreviate(path) + ": no answer: " + e.getMessage());
                 sent++;
                 continue;

@@ -23,7 +23,18 @@ final class Http {
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /**
+     * Over the HTTP server's request line limit (4 KiB) the server answers 414 in HTTP/1.0 and closes the connection,
+     * which the JDK client would put back in its pool anyway; such requests get a connection of their own. When they
+     * carry a body the close can reset the connection before the client reads the 414, so no answer is also right.
+     */
+    static final int REQUEST_LINE_LIMIT = 4096;
+
     private Http() {
+    }
+
+    static boolean overRequestLineLimit(String method, String path) {
+        return method.length() + " ".length() + path.length() + " HTTP/1.1".length() >= REQUEST_LINE_LIMIT;
     }
 
     static Answer send(String base, String method, String path, String token, String accept, byte[] body) {
@@ -41,7 +52,10 @@ final class Http {
             request.header("Content-Type", "application/json");
         }
         try {
-            HttpResponse<InputStream> response = CLIENT.send(request.build(),
+            HttpClient client = overRequestLineLimit(method, path)
+                    ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    : CLIENT;
+            HttpResponse<InputStream> response = client.send(request.build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             String text;
             try (InputStream in = response.body()) {
