@@ -161,7 +161,7 @@ public final class Engine implements JobContext {
     /** The outcome of a flush that held this engine's pending changes; not written means the run was lost. */
     void flushed(RunBuffer.Pending pending, boolean written) {
         if (!written) {
-            RunLog.warn(Engine.class, run, "Run is no longer owned by this replica (force-cancelled or taken over): "
+            RunLog.info(Engine.class, run, "Run is no longer owned by this replica (force-cancelled or taken over): "
                     + "its engine stops");
             kill();
         }
