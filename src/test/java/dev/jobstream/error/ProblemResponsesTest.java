@@ -134,13 +134,14 @@ class ProblemResponsesTest extends DatabaseTest {
 
     @Test
     void activeRunsRefuseResultAndDelete() {
-        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 20, "delay_ms", 50)));
+        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 200, "delay_ms", 50)));
         assertProblem(admin().get("/v1/runs/{id}/result", id).then(), 409, "/v1/runs/" + id + "/result")
                 .body("detail", containsString("still"));
         assertProblem(admin().delete("/v1/runs/{id}", id).then(), 409, "/v1/runs/" + id)
                 .body("detail", containsString("Cannot delete active run"));
         admin().get("/v1/runs/{id}/progress", id).then().statusCode(200)
                 .body("percent", org.hamcrest.Matchers.lessThanOrEqualTo(99));
+        admin().post("/v1/runs/{id}/cancel?force=true", id).then().statusCode(202);
     }
 
     @Test
