@@ -19,11 +19,8 @@ ARG MODE=jvm
 FROM registry.access.redhat.com/ubi9/openjdk-17:1.21 AS build-jvm
 USER root
 WORKDIR /build
-COPY mvnw pom.xml ./
-COPY .mvn .mvn
-COPY .formatter .formatter
-COPY migrations migrations
-COPY src/main src/main
+# the sources only: .dockerignore lets nothing else into the build context
+COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q package -Dmaven.test.skip=true -Dformatter.skip -Dimpsort.skip
 
@@ -31,11 +28,8 @@ RUN --mount=type=cache,target=/root/.m2 \
 FROM quay.io/quarkus/ubi-quarkus-mandrel-builder-image:jdk-21 AS build-native
 USER root
 WORKDIR /build
-COPY mvnw pom.xml ./
-COPY .mvn .mvn
-COPY .formatter .formatter
-COPY migrations migrations
-COPY src/main src/main
+# the sources only: .dockerignore lets nothing else into the build context
+COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q package -Pnative -Dmaven.test.skip=true -Dformatter.skip -Dimpsort.skip
 
