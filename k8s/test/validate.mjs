@@ -2,7 +2,8 @@
 //  - against the Kubernetes API schemas (the npm kubernetes-models validators: types, required fields, enums,
 //    formats) — the CloudNativePG Cluster, whose schema is not there, against the fields this project relies on;
 //  - against the deployment rules of DESIGN §13 (probes, grace period, non-root, read-only root file system,
-//    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, HPA, the overlay's database).
+//    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, HPA, the overlay's database);
+// and the Dockerfile against what the manifests assume of the image (dockerfile.mjs).
 // Before that, it checks itself: broken copies of the rendered objects must be rejected, or it fails.
 // Prints one line per check and ends with "N passed, N failed"; exits 1 if any failed.
 //
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { imageProblems } from './dockerfile.mjs';
 import { deploymentRules, overlayRules } from './rules.mjs';
 
 const require = createRequire(import.meta.url);
@@ -173,6 +175,11 @@ const overlay = render(join(root, 'overlays', 'with-postgres'));
 const withPostgres = { ...deploymentRules, ...overlayRules };
 selfCheck('k8s/', base, deploymentRules, BASE_BREAKAGES);
 selfCheck('with-postgres', overlay, withPostgres, OVERLAY_BREAKAGES);
+const dockerfile = readFileSync(join(k8s, '..', 'Dockerfile'), 'utf8');
+const port = find(base, 'Deployment').spec.template.spec.containers[0].ports[0].containerPort;
+check('self-check Dockerfile: a root user is rejected',
+  imageProblems(dockerfile.replace('USER 185', 'USER root'), port).length > 0 ? [] : ['not detected']);
+check('Dockerfile: jvm and native images as the pods need them', imageProblems(dockerfile, port));
 validateAll('k8s/', base, deploymentRules);
 validateAll('k8s/overlays/with-postgres', overlay, withPostgres);
 console.log(`${passed} passed, ${failed} failed`);
