@@ -50,6 +50,35 @@ public class ApiDocumentFilter implements OASFilter {
         if (events != null && events.getGET() != null) {
             addEventStream(events.getGET());
         }
+        components.addSchema("TriggerRequest", triggerRequestSchema());
+        components.addSchema("BatchRequest", OASFactory.createSchema().addType(SchemaType.OBJECT)
+                .required(List.of("runs")).addProperty("runs", OASFactory.createSchema().addType(SchemaType.ARRAY)
+                        .maxItems(1000).items(ref("TriggerRequest"))));
+        jsonBody(openAPI.getPaths().getPathItem("/v1/jobs/{job}/runs"), "TriggerRequest", false);
+        jsonBody(openAPI.getPaths().getPathItem("/v1/jobs/{job}/runs/batch"), "BatchRequest", true);
+    }
+
+    /** The trigger and batch resources read their body as text (to bound and parse it themselves): it is JSON. */
+    private static void jsonBody(PathItem item, String schema, boolean required) {
+        if (item != null && item.getPOST() != null) {
+            item.getPOST().requestBody(OASFactory.createRequestBody().required(required)
+                    .content(OASFactory.createContent().addMediaType("application/json",
+                            OASFactory.createMediaType().schema(ref(schema)))));
+        }
+    }
+
+    private static Schema triggerRequestSchema() {
+        return OASFactory.createSchema().addType(SchemaType.OBJECT)
+                .description("Every field is optional; workspace_id and dry_run may also be query parameters")
+                .addProperty("workspace_id", OASFactory.createSchema().addType(SchemaType.STRING).format("uuid"))
+                .addProperty("dry_run", OASFactory.createSchema().addType(SchemaType.BOOLEAN))
+                .addProperty("params", OASFactory.createSchema().addType(SchemaType.OBJECT)
+                        .description("the job's params (GET /v1/jobs: params_schema), at most 16 KiB"))
+                .addProperty("idempotency_key", OASFactory.createSchema().addType(SchemaType.STRING));
+    }
+
+    private static Schema ref(String schema) {
+        return OASFactory.createSchema().ref("#/components/schemas/" + schema);
     }
 
     private static void document(Operation operation, Endpoints.Endpoint endpoint, boolean runSchema) {
@@ -68,7 +97,7 @@ public class ApiDocumentFilter implements OASFilter {
             } else if (status != 200 || scanned == null) {
                 responses.addAPIResponse(Integer.toString(status), OASFactory.createAPIResponse()
                         .description(endpoint.summary())
-                        .content(runSchema && endpoint.answersRun() ? json("#/components/schemas/Run") : null));
+                        .content(runSchema && endpoint.answersRun() ? json("Run") : null));
             }
         }
         for (int status : endpoint.problems()) {
@@ -93,14 +122,14 @@ public class ApiDocumentFilter implements OASFilter {
                 .schema(OASFactory.createSchema().addType(SchemaType.INTEGER)));
     }
 
-    private static Content json(String ref) {
+    private static Content json(String schema) {
         return OASFactory.createContent().addMediaType("application/json",
-                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(ref)));
+                OASFactory.createMediaType().schema(ref(schema)));
     }
 
     private static Content problem() {
         return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                OASFactory.createMediaType().schema(OASFactory.createSchema().ref("#/components/schemas/Problem")));
+                OASFactory.createMediaType().schema(ref("Problem")));
     }
 
     private static Schema problemSchema() {

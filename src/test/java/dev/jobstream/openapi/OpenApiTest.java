@@ -97,6 +97,12 @@ class OpenApiTest extends DatabaseTest {
                 .body("paths.'/v1/runs/{id}/pause'.post.responses", hasKey("202"))
                 .body("paths.'/v1/runs/{id}'.get.responses.'404'.content.'application/problem+json'.schema.$ref",
                         equalTo(problem))
+                .body("paths.'/v1/jobs/{job}/runs'.post.requestBody.required", equalTo(false))
+                .body("paths.'/v1/jobs/{job}/runs'.post.requestBody.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/TriggerRequest"))
+                .body("paths.'/v1/jobs/{job}/runs/batch'.post.requestBody.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/BatchRequest"))
+                .body("components.schemas.TriggerRequest.properties", hasKey("idempotency_key"))
                 .body("components.schemas.Run.properties", hasKey("workspace_id"))
                 .body("components.schemas.Run.properties", hasKey("control_requested"));
     }
