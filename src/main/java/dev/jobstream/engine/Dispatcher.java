@@ -177,7 +177,7 @@ public class Dispatcher {
         Engine engine = new Engine(run, handler, pool, writer, key, config.events().maxPerRun());
         registry.add(engine);
         engine.execute().subscribe().with(written -> ended(engine), failure -> {
-            LOG.errorf(failure, "Engine of %s failed", run.id());
+            RunLog.error(Dispatcher.class, run, failure, "Engine of %s failed", run.id());
             ended(engine);
         });
     }

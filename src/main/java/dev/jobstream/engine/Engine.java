@@ -152,6 +152,11 @@ public final class Engine implements JobContext {
                 .put("duration_ms", duration);
         buffer.end(new RunBuffer.End(status, metricsJson.encode(), error, errorCode, duration), data);
         writer.changed(this);
+        if (status == RunStatus.FAILED) {
+            RunLog.warn(Engine.class, run, "Run failed after %d ms (attempt %d): %s", duration, run.attempt(), error);
+        } else {
+            RunLog.debug(Engine.class, run, "Run %s after %d ms", status.value(), duration);
+        }
     }
 
     static String errorText(Throwable failure) {
@@ -175,6 +180,8 @@ public final class Engine implements JobContext {
     /** The outcome of a flush that held this engine's pending changes; not written means the run was lost. */
     void flushed(RunBuffer.Pending pending, boolean written) {
         if (!written) {
+            RunLog.info(Engine.class, run, "Run is no longer owned by this replica (force-cancelled or taken over): "
+                    + "its engine stops");
             kill();
         }
         if (pending.end() != null) {
@@ -229,6 +236,7 @@ public final class Engine implements JobContext {
     @Override
     public void log(String level, String message) {
         emit("log", new JsonObject().put("level", level).put("message", message));
+        RunLog.jobLine(run, level, message);
     }
 
     @Override

@@ -2,20 +2,40 @@ package dev.jobstream.support;
 
 import java.time.Duration;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
+import dev.jobstream.config.EmbeddedDatabase;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
 
-/** Direct SQL for tests: clean tables between tests, count and insert rows. */
-@ApplicationScoped
-public class Database {
+/**
+ * Direct SQL for tests: clean tables between tests, count and insert rows. A pool of its own on the embedded
+ * PostgreSQL, not the service's (injected) one, so that it serves {@code @QuarkusIntegrationTest}s too, where the
+ * service runs in a process of its own.
+ */
+public final class Database {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static Database shared;
 
-    @Inject
-    Pool pool;
+    private final Pool pool;
+
+    private Database(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** The one instance of this test JVM (and class loader). */
+    public static synchronized Database shared() {
+        if (shared == null) {
+            shared = new Database(PgBuilder.pool().with(new PoolOptions().setMaxSize(4))
+                    .connectingTo(new PgConnectOptions().setHost("localhost").setPort(EmbeddedDatabase.start().port())
+                            .setDatabase("postgres").setUser("postgres").setPassword("postgres"))
+                    .using(Vertx.vertx()).build());
+        }
+        return shared;
+    }
 
     public void truncate() {
         pool.query("TRUNCATE job_runs, job_run_events, error_events, error_event_rollups").execute().await()

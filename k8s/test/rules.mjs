@@ -1,0 +1,179 @@
+// The deployment rules of DESIGN §13 (and §11 for configuration), each a function of the rendered objects that
+// answers its problems (none: the rule holds).
+
+const SECRET_KEYS = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'JOBSTREAM_ADMIN_TOKEN'];
+// never a literal value in the manifests
+const CREDENTIALS = ['PGUSER', 'PGPASSWORD', 'JOBSTREAM_ADMIN_TOKEN'];
+// DESIGN §11 (and README "Configuration") minus the Secret's keys
+const CONFIG_KEYS = ['QUARKUS_HTTP_PORT', 'JOBSTREAM_TOKENS_FILE', 'JOBSTREAM_ENGINES_MAX',
+  'JOBSTREAM_HEARTBEAT_INTERVAL', 'JOBSTREAM_STALE_AFTER', 'JOBSTREAM_SWEEPER_INTERVAL',
+  'JOBSTREAM_ENGINES_RETENTION', 'JOBSTREAM_RETENTION_RUNS', 'JOBSTREAM_RETENTION_ERRORS',
+  'JOBSTREAM_EVENTS_MAX_PER_RUN', 'JOBSTREAM_STREAMS_KEEPALIVE', 'JOBSTREAM_STREAMS_WRITE_QUEUE_BYTES',
+  'JOBSTREAM_EVENTS_FLUSH_LINGER', 'JOBSTREAM_DISPATCH_POLL_INTERVAL', 'JOBSTREAM_DISPATCH_CLAIM_BATCH',
+  'JOBSTREAM_SHUTDOWN_GRACE'];
+const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
+const ONE_HOUR = 3600;
+
+const all = (objects, kind) => objects.filter((o) => o.kind === kind);
+const one = (objects, kind) => all(objects, kind)[0];
+const deployment = (objects) => one(objects, 'Deployment');
+const podSpec = (objects) => deployment(objects)?.spec?.template?.spec ?? {};
+const container = (objects) => podSpec(objects).containers?.[0] ?? {};
+const podLabels = (objects) => deployment(objects)?.spec?.template?.metadata?.labels ?? {};
+const selects = (selector, labels) => selector && Object.keys(selector).length > 0
+  && Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** Seconds of a duration as jobstream reads it: 500ms, 20s, 5m, 2h, 1d, or ISO-8601 PT20S. */
+export function seconds(text) {
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(text) || /^PT(\d+)(S|M|H)$/i.exec(text);
+  if (!m) return NaN;
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, S: 1, M: 60, H: 3600 }[m[2]];
+  return Number(m[1]) * unit;
+}
+
+/** Where the container's variable comes from: {literal}, {secret, key}, {configMap}, or null. */
+function source(objects, name) {
+  const c = container(objects);
+  const env = (c.env || []).find((e) => e.name === name);
+  if (env) {
+    if (env.valueFrom?.secretKeyRef) return { secret: env.valueFrom.secretKeyRef.name, key: env.valueFrom.secretKeyRef.key };
+    return { literal: env.value };
+  }
+  for (const from of c.envFrom || []) {
+    if (from.secretRef) {
+      const secret = all(objects, 'Secret').find((s) => s.metadata.name === from.secretRef.name);
+      if (secret && name in { ...secret.data, ...secret.stringData }) return { secret: secret.metadata.name, key: name };
+    }
+    if (from.configMapRef) {
+      const map = all(objects, 'ConfigMap').find((m) => m.metadata.name === from.configMapRef.name);
+      if (map && name in (map.data || {})) return { configMap: map.metadata.name };
+    }
+  }
+  return null;
+}
+
+function probe(objects, kind, path) {
+  const p = container(objects)[kind];
+  const ports = (container(objects).ports || []).flatMap((port) => [port.name, port.containerPort]);
+  if (!p?.httpGet) return [`${kind}: none`];
+  const problems = [];
+  if (p.httpGet.path !== path) problems.push(`${kind}: path ${p.httpGet.path}, expected ${path}`);
+  if (!ports.includes(p.httpGet.port)) problems.push(`${kind}: port ${p.httpGet.port} is not a container port`);
+  return problems;
+}
+
+export const deploymentRules = {
+  'one Deployment with 2 replicas and an image': (o) => {
+    const d = all(o, 'Deployment');
+    if (d.length !== 1) return [`${d.length} Deployments`];
+    const p = [];
+    if (d[0].spec.replicas !== 2) p.push(`replicas ${d[0].spec.replicas}`);
+    if (!container(o).image) p.push('no image');
+    if (!selects(d[0].spec.selector?.matchLabels, podLabels(o))) p.push('its selector does not match its pods');
+    return p;
+  },
+  'probes on /q/health/live, /q/health/ready and /q/health/started': (o) => [
+    ...probe(o, 'livenessProbe', '/q/health/live'),
+    ...probe(o, 'readinessProbe', '/q/health/ready'),
+    ...probe(o, 'startupProbe', '/q/health/started')],
+  'terminationGracePeriodSeconds above JOBSTREAM_SHUTDOWN_GRACE and the preStop pause': (o) => {
+    const map = all(o, 'ConfigMap').find((m) => m.data?.JOBSTREAM_SHUTDOWN_GRACE);
+    const grace = map ? seconds(map.data.JOBSTREAM_SHUTDOWN_GRACE) : DEFAULT_SHUTDOWN_GRACE_SECONDS;
+    const command = container(o).lifecycle?.preStop?.exec?.command || [];
+    const pause = command[0] === 'sleep' ? Number(command[1]) : 0;
+    const period = podSpec(o).terminationGracePeriodSeconds;
+    return period > grace + pause ? [] : [`${period} s ≤ ${grace} s grace + ${pause} s preStop`];
+  },
+  'non-root, no privilege escalation, read-only root file system with /tmp an emptyDir': (o) => {
+    const p = [];
+    const sc = container(o).securityContext || {};
+    if (podSpec(o).securityContext?.runAsNonRoot !== true && sc.runAsNonRoot !== true) p.push('runAsNonRoot unset');
+    if (sc.readOnlyRootFilesystem !== true) p.push('root file system writable');
+    if (sc.allowPrivilegeEscalation !== false) p.push('privilege escalation allowed');
+    if (!(sc.capabilities?.drop || []).includes('ALL')) p.push('capabilities not dropped');
+    const tmp = (container(o).volumeMounts || []).find((m) => m.mountPath === '/tmp');
+    const volume = tmp && (podSpec(o).volumes || []).find((v) => v.name === tmp.name);
+    if (!volume?.emptyDir) p.push('/tmp is not a mounted emptyDir');
+    return p;
+  },
+  'CPU and memory requests, a memory limit at or above its request': (o) => {
+    const r = container(o).resources || {};
+    const mib = (q) => { const m = /^(\d+)(Mi|Gi)$/.exec(q || ''); return m ? Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1) : NaN; };
+    const p = [];
+    if (!r.requests?.cpu || !r.requests?.memory) p.push('requests of cpu and memory needed');
+    if (!r.limits?.memory) p.push('memory limit needed');
+    if (!(mib(r.limits?.memory) >= mib(r.requests?.memory))) p.push('memory limit below its request');
+    return p;
+  },
+  'PG* and JOBSTREAM_ADMIN_TOKEN from a Secret, credentials never literal': (o) => SECRET_KEYS.flatMap((name) => {
+    const from = source(o, name);
+    if (!from) return [`${name} is not set`];
+    if (from.configMap) return [`${name} comes from a ConfigMap`];
+    if (from.literal !== undefined && CREDENTIALS.includes(name)) return [`${name} is a literal value`];
+    return [];
+  }),
+  'a ConfigMap of DESIGN §11 settings, without credentials': (o) => {
+    const maps = all(o, 'ConfigMap');
+    if (maps.length === 0) return ['no ConfigMap'];
+    const keys = maps.flatMap((m) => Object.keys(m.data || {}));
+    return [
+      ...keys.filter((k) => SECRET_KEYS.includes(k)).map((k) => `${k} belongs in the Secret`),
+      ...keys.filter((k) => !SECRET_KEYS.includes(k) && !CONFIG_KEYS.includes(k)).map((k) => `${k} is no setting`),
+      ...(source(o, 'JOBSTREAM_SHUTDOWN_GRACE')?.configMap ? [] : ['JOBSTREAM_SHUTDOWN_GRACE not from the ConfigMap'])];
+  },
+  'a Service selecting the pods on their http port': (o) => {
+    const s = one(o, 'Service');
+    if (!s) return ['no Service'];
+    const names = (container(o).ports || []).flatMap((p) => [p.name, p.containerPort]);
+    return [...(selects(s.spec.selector, podLabels(o)) ? [] : ['selector does not match the pods']),
+      ...s.spec.ports.filter((p) => !names.includes(p.targetPort)).map((p) => `targetPort ${p.targetPort} unknown`)];
+  },
+  'an Ingress safe for SSE (no proxy buffering, read and send timeouts of an hour or more)': (o) => {
+    const i = one(o, 'Ingress');
+    if (!i) return ['no Ingress'];
+    const a = i.metadata.annotations || {};
+    const p = [];
+    if (a['nginx.ingress.kubernetes.io/proxy-buffering'] !== 'off') p.push('proxy-buffering is not off');
+    for (const t of ['proxy-read-timeout', 'proxy-send-timeout']) {
+      if (!(Number(a[`nginx.ingress.kubernetes.io/${t}`]) >= ONE_HOUR)) p.push(`${t} below ${ONE_HOUR} s`);
+    }
+    const service = one(o, 'Service');
+    const backends = (i.spec.rules || []).flatMap((r) => r.http.paths.map((x) => x.backend.service));
+    if (backends.length === 0) p.push('no backend');
+    backends.filter((b) => b.name !== service?.metadata.name
+      || !service.spec.ports.some((x) => x.name === b.port.name || x.port === b.port.number))
+      .forEach((b) => p.push(`backend ${b.name}:${b.port.name ?? b.port.number} is not the Service`));
+    return p;
+  },
+  'a PodDisruptionBudget of the pods that leaves one replica free to go': (o) => {
+    const b = one(o, 'PodDisruptionBudget');
+    if (!b) return ['no PodDisruptionBudget'];
+    return [...(selects(b.spec.selector?.matchLabels, podLabels(o)) ? [] : ['selector does not match the pods']),
+      ...(b.spec.minAvailable < deployment(o).spec.replicas ? [] : ['minAvailable blocks every eviction'])];
+  },
+  'a HorizontalPodAutoscaler of the Deployment from 2 replicas': (o) => {
+    const h = one(o, 'HorizontalPodAutoscaler');
+    if (!h) return ['no HorizontalPodAutoscaler'];
+    const t = h.spec.scaleTargetRef;
+    return [...(t.kind === 'Deployment' && t.name === deployment(o).metadata.name ? [] : ['targets another object']),
+      ...(h.spec.minReplicas >= 2 && h.spec.maxReplicas >= h.spec.minReplicas ? [] : ['replicas out of order'])];
+  },
+};
+
+export const overlayRules = {
+  'a CloudNativePG Cluster whose -rw service is PGHOST and whose app Secret holds the credentials': (o) => {
+    const clusters = o.filter((x) => x.apiVersion === 'postgresql.cnpg.io/v1' && x.kind === 'Cluster');
+    if (clusters.length !== 1) return [`${clusters.length} Clusters`];
+    const name = clusters[0].metadata.name;
+    const p = [];
+    if (source(o, 'PGHOST')?.literal !== `${name}-rw`) p.push(`PGHOST is not ${name}-rw`);
+    for (const [variable, key] of [['PGUSER', 'username'], ['PGPASSWORD', 'password'], ['PGDATABASE', 'dbname']]) {
+      const from = source(o, variable);
+      if (from?.secret !== `${name}-app` || from.key !== key) p.push(`${variable} is not ${name}-app/${key}`);
+    }
+    const secret = all(o, 'Secret').find((s) => s.metadata.name === 'jobstream');
+    Object.keys({ ...secret?.data, ...secret?.stringData }).filter((k) => k.startsWith('PG'))
+      .forEach((k) => p.push(`the jobstream Secret still holds ${k}`));
+    return p;
+  },
+};

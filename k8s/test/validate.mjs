@@ -1,0 +1,186 @@
+// Renders the kustomizations of k8s/ with `kubectl kustomize` and checks every object they produce:
+//  - against the Kubernetes API schemas (the npm kubernetes-models validators: types, required fields, enums,
+//    formats) — the CloudNativePG Cluster, whose schema is not there, against the fields this project relies on;
+//  - against the deployment rules of DESIGN §13 (probes, grace period, non-root, read-only root file system,
+//    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, HPA, the overlay's database);
+// and the Dockerfile against what the manifests assume of the image (dockerfile.mjs).
+// Before that, it checks itself: broken copies of the rendered objects must be rejected, or it fails.
+// Prints one line per check and ends with "N passed, N failed"; exits 1 if any failed.
+//
+//   cd k8s/test && npm ci && node validate.mjs          (KUBECTL=/path/to/kubectl to choose the binary)
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { imageProblems } from './dockerfile.mjs';
+import { deploymentRules, overlayRules } from './rules.mjs';
+
+const require = createRequire(import.meta.url);
+const k8s = join(dirname(fileURLToPath(import.meta.url)), '..');
+const kubectl = process.env.KUBECTL || 'kubectl';
+
+let passed = 0;
+let failed = 0;
+function check(name, problems) {
+  if (problems.length === 0) {
+    passed++;
+    console.log(`ok   ${name}`);
+  } else {
+    failed++;
+    console.log(`FAIL ${name}`);
+    problems.forEach((p) => console.log(`       ${p}`));
+  }
+}
+
+// kubectl before 1.21 (Debian's kubernetes-client is 1.20) embeds kustomize 2, which knows directories only as
+// `bases` and strategic-merge patches only as `patchesStrategicMerge`: it renders a copy so rewritten
+function legacyKustomize() {
+  const version = JSON.parse(execFileSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }));
+  return Number.parseInt(version.clientVersion.minor, 10) < 21;
+}
+
+function legacyCopy() {
+  const copy = join(mkdtempSync(join(tmpdir(), 'k8s-')), 'k8s');
+  cpSync(k8s, copy, { recursive: true, filter: (f) => !f.includes('node_modules') });
+  for (const file of [join(copy, 'kustomization.yaml'), join(copy, 'base', 'kustomization.yaml'),
+    join(copy, 'overlays', 'with-postgres', 'kustomization.yaml')]) {
+    const k = parse(readFileSync(file, 'utf8'));
+    const dirs = (k.resources || []).filter((r) => statSync(join(dirname(file), r)).isDirectory());
+    if (dirs.length > 0) k.bases = dirs;
+    k.resources = (k.resources || []).filter((r) => !dirs.includes(r));
+    if (k.patches) k.patchesStrategicMerge = k.patches.map((patch) => patch.path);
+    delete k.patches;
+    writeFileSync(file, stringify(k));
+  }
+  return copy;
+}
+
+const root = legacyKustomize() ? legacyCopy() : k8s;
+
+function render(dir) {
+  const out = execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return parseAllDocuments(out).map((doc) => doc.toJS()).filter((o) => o);
+}
+
+// apiVersion "apps/v1" → kubernetes-models/apps/v1/<Kind>; core "v1" → kubernetes-models/v1/<Kind>
+function modelOf(object) {
+  try {
+    return require(`kubernetes-models/${object.apiVersion}/${object.kind}`)[object.kind];
+  } catch (e) {
+    return null;
+  }
+}
+
+/** The fields of a CloudNativePG Cluster (postgresql.cnpg.io/v1) that this project relies on. */
+function cnpgCluster(o) {
+  const p = [];
+  const s = o.spec || {};
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.metadata?.name || '')) p.push('metadata.name must be a DNS label');
+  if (!Number.isInteger(s.instances) || s.instances < 1) p.push('spec.instances must be an integer ≥ 1');
+  if (typeof s.storage?.size !== 'string' || !/^\d+(Mi|Gi|Ti)$/.test(s.storage.size)) {
+    p.push('spec.storage.size must be a quantity such as 10Gi');
+  }
+  const initdb = s.bootstrap?.initdb;
+  if (typeof initdb?.database !== 'string' || typeof initdb?.owner !== 'string') {
+    p.push('spec.bootstrap.initdb needs database and owner (they name the generated <name>-app Secret\'s user)');
+  }
+  for (const [key, value] of Object.entries(s.postgresql?.parameters || {})) {
+    if (typeof value !== 'string') p.push(`spec.postgresql.parameters.${key} must be a string`);
+  }
+  const known = ['instances', 'imageName', 'bootstrap', 'postgresql', 'storage', 'resources', 'affinity',
+    'monitoring', 'backup', 'primaryUpdateStrategy', 'enableSuperuserAccess', 'description'];
+  Object.keys(s).filter((k) => !known.includes(k)).forEach((k) => p.push(`spec.${k} is not a field used here`));
+  return p;
+}
+
+/** Problems of one object against its API schema. */
+export function schemaProblems(object) {
+  if (typeof object?.apiVersion !== 'string' || typeof object?.kind !== 'string') return ['no apiVersion/kind'];
+  if (!object.metadata?.name) return [`${object.kind} has no metadata.name`];
+  if (object.apiVersion === 'postgresql.cnpg.io/v1' && object.kind === 'Cluster') return cnpgCluster(object);
+  const Model = modelOf(object);
+  if (!Model) return [`no schema for ${object.apiVersion} ${object.kind}`];
+  try {
+    new Model(object).validate();
+    return [];
+  } catch (e) {
+    return [e.message];
+  }
+}
+
+function validateAll(label, objects, rules) {
+  check(`${label}: renders objects`, objects.length > 0 ? [] : ['nothing rendered']);
+  for (const object of objects) {
+    check(`${label}: ${object.kind}/${object.metadata?.name} matches its schema`, schemaProblems(object));
+  }
+  for (const [name, rule] of Object.entries(rules)) check(`${label}: ${name}`, rule(objects));
+}
+
+/** Every problem that the checks find in a set of objects (schemas and rules). */
+function allProblems(objects, rules) {
+  return [...objects.flatMap(schemaProblems), ...Object.values(rules).flatMap((rule) => rule(objects))];
+}
+
+const find = (list, kind) => list.find((o) => o.kind === kind);
+const env = (list, name) => find(list, 'Deployment').spec.template.spec.containers[0].env.find((e) => e.name === name);
+
+// broken copies of the base's objects, and of the overlay's, that the checks must reject
+const BASE_BREAKAGES = {
+  'replicas as a string': (l) => { find(l, 'Deployment').spec.replicas = 'two'; },
+  'a container without a name': (l) => { delete find(l, 'Deployment').spec.template.spec.containers[0].name; },
+  'a wrong probe path': (l) => {
+    find(l, 'Deployment').spec.template.spec.containers[0].readinessProbe.httpGet.path = '/health';
+  },
+  'a misspelt probe': (l) => {
+    const c = find(l, 'Deployment').spec.template.spec.containers[0];
+    c.livenesProbe = c.livenessProbe;
+    delete c.livenessProbe;
+  },
+  'a writable root file system': (l) => {
+    find(l, 'Deployment').spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
+  },
+  'a grace period below the shutdown grace': (l) => {
+    find(l, 'Deployment').spec.template.spec.terminationGracePeriodSeconds = 10;
+  },
+  'a Service port that is not a number': (l) => { find(l, 'Service').spec.ports[0].port = 'eighty'; },
+  'an HPA without maxReplicas': (l) => { delete find(l, 'HorizontalPodAutoscaler').spec.maxReplicas; },
+  'proxy buffering left on': (l) => {
+    find(l, 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/proxy-buffering'] = 'on';
+  },
+  'the password in the ConfigMap': (l) => { find(l, 'ConfigMap').data.PGPASSWORD = 'x'; },
+  'a PDB selecting other pods': (l) => {
+    find(l, 'PodDisruptionBudget').spec.selector.matchLabels = { app: 'other' };
+  },
+};
+const OVERLAY_BREAKAGES = {
+  'a Cluster of no instances': (l) => { find(l, 'Cluster').spec.instances = 0; },
+  'PGHOST on a replica instead of the primary': (l) => { env(l, 'PGHOST').value = 'jobstream-db-ro'; },
+  'a password written out': (l) => { env(l, 'PGPASSWORD').value = 'secret'; delete env(l, 'PGPASSWORD').valueFrom; },
+};
+
+// the checker must be able to fail: each broken copy must be rejected
+function selfCheck(label, objects, rules, breakages) {
+  for (const [name, breakIt] of Object.entries(breakages)) {
+    const copy = structuredClone(objects);
+    breakIt(copy);
+    check(`self-check ${label}: ${name} is rejected`, allProblems(copy, rules).length > 0 ? [] : ['not detected']);
+  }
+}
+
+const base = render(root);
+const overlay = render(join(root, 'overlays', 'with-postgres'));
+const withPostgres = { ...deploymentRules, ...overlayRules };
+selfCheck('k8s/', base, deploymentRules, BASE_BREAKAGES);
+selfCheck('with-postgres', overlay, withPostgres, OVERLAY_BREAKAGES);
+const dockerfile = readFileSync(join(k8s, '..', 'Dockerfile'), 'utf8');
+const port = find(base, 'Deployment').spec.template.spec.containers[0].ports[0].containerPort;
+check('self-check Dockerfile: a root user is rejected',
+  imageProblems(dockerfile.replace('USER 185', 'USER root'), port).length > 0 ? [] : ['not detected']);
+check('Dockerfile: jvm and native images as the pods need them', imageProblems(dockerfile, port));
+validateAll('k8s/', base, deploymentRules);
+validateAll('k8s/overlays/with-postgres', overlay, withPostgres);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);

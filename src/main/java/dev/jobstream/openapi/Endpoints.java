@@ -1,0 +1,58 @@
+package dev.jobstream.openapi;
+
+import java.util.List;
+import java.util.Map;
+
+/** The HTTP API of DESIGN §3 as the OpenAPI document states it: a summary and the status codes of each endpoint. */
+final class Endpoints {
+
+    /** An endpoint: its summary, success codes, problem codes, and whether a success answers a run. */
+    record Endpoint(String summary, List<Integer> success, List<Integer> problems, boolean answersRun) {
+    }
+
+    private static final Map<String, Endpoint> ALL = Map.ofEntries(
+            entry("GET /v1/jobs", "Job definitions: name, description, exclusive, schedule, max attempts, params",
+                    List.of(200), List.of(), false),
+            entry("POST /v1/jobs/{job}/runs", "Trigger a run (202 + Location); ?wait=N answers when it ends (200) "
+                    + "or N s pass (202); Accept: text/event-stream streams its events (200)",
+                    List.of(202, 200), List.of(400, 404, 409, 413), true),
+            entry("POST /v1/jobs/{job}/runs/batch", "Enqueue up to 1,000 runs in one statement; results in input "
+                    + "order", List.of(200), List.of(400, 404), false),
+            entry("GET /v1/runs", "Runs, newest first; filters job, workspace_id, status (or stale), dry_run",
+                    List.of(200), List.of(400), false),
+            entry("GET /v1/runs/{id}", "One run", List.of(200), List.of(400, 404), false),
+            entry("DELETE /v1/runs/{id}", "Delete a terminal run and its events", List.of(204),
+                    List.of(400, 404, 409), false),
+            entry("GET /v1/runs/{id}/progress", "Progress; percent stays at or below 99 until the run is terminal",
+                    List.of(200), List.of(400, 404), false),
+            entry("GET /v1/runs/{id}/result", "Result of a terminal run", List.of(200), List.of(400, 404, 409),
+                    false),
+            entry("GET /v1/runs/{id}/events", "A run's events: SSE (resumable) or the stored ones as JSON",
+                    List.of(200), List.of(400, 404), false),
+            entry("POST /v1/runs/{id}/pause", "Pause a running run at its next checkpoint", List.of(202),
+                    List.of(400, 404, 409), true),
+            entry("POST /v1/runs/{id}/resume", "Resume a paused run", List.of(202), List.of(400, 404, 409), true),
+            entry("POST /v1/runs/{id}/cancel", "Cancel an active run; ?force=true ends it in the database at once",
+                    List.of(202), List.of(400, 404, 409), true),
+            entry("GET /v1/stream", "SSE of run changes (created, state, progress) for dashboards", List.of(200),
+                    List.of(400), false),
+            entry("GET /v1/errors", "Error events, newest first", List.of(200), List.of(400), false),
+            entry("POST /v1/errors/{id}/resolve", "Mark an error event resolved by the caller", List.of(200),
+                    List.of(400, 404), false),
+            entry("GET /v1/engines", "This replica's engines", List.of(200), List.of(), false),
+            entry("GET /v1/selftest", "SSE: the end-to-end self-test against this instance", List.of(200),
+                    List.of(), false));
+
+    private Endpoints() {
+    }
+
+    /** The endpoint for {@code "METHOD /path"}, or null when the API of DESIGN §3 has none. */
+    static Endpoint find(String methodAndPath) {
+        return ALL.get(methodAndPath);
+    }
+
+    private static Map.Entry<String, Endpoint> entry(String key, String summary, List<Integer> success,
+            List<Integer> problems, boolean answersRun) {
+        return Map.entry(key, new Endpoint(summary, success, problems, answersRun));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jobstream.support;
+
+import dev.jobstream.auth.MeResource;
+import dev.jobstream.engine.EngineRegistry;
+import dev.jobstream.engine.EngineResource;
+import dev.jobstream.engine.JobDefinition;
+import dev.jobstream.engine.JobParam;
+import dev.jobstream.error.ErrorEvent;
+import dev.jobstream.error.ErrorResource;
+import dev.jobstream.run.BatchRequest;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunPage;
+import dev.jobstream.run.RunResource;
+import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.TriggerRequest;
+import dev.jobstream.stream.RunChange;
+import dev.jobstream.stream.RunEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+/**
+ * Every type that Jackson reads or writes, registered for reflection so that the native image (de)serialises them
+ * as the JVM does. Quarkus REST registers the declared types of resource methods by itself, but not what travels
+ * inside a {@code Map} or {@code Response} (a batch's runs, a trigger's run), what is parsed from a {@code String}
+ * body (trigger and batch requests) or written by an injected {@code ObjectMapper} (the feed's changes). A new JSON
+ * type goes here.
+ */
+@RegisterForReflection(targets = {
+        // run/
+        Run.class, RunStatus.class, RunPage.class, RunResource.Progress.class, RunResource.Result.class,
+        TriggerRequest.class, BatchRequest.class,
+        // engine/ (GET /v1/jobs, GET /v1/engines)
+        JobDefinition.class, JobParam.class, EngineResource.Engines.class, EngineRegistry.EngineInfo.class,
+        // auth/ (GET /v1/me)
+        MeResource.Me.class,
+        // error/
+        ErrorEvent.class, ErrorResource.ErrorPage.class,
+        // stream/
+        RunEvent.class, RunChange.class})
+public final class JsonTypes {
+
+    private JsonTypes() {
+    }
+}

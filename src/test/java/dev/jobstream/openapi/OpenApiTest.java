@@ -1,0 +1,125 @@
+package dev.jobstream.openapi;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jobstream.auth.Endpoints;
+import dev.jobstream.support.Api;
+import dev.jobstream.support.DatabaseTest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** {@code /q/openapi} documents every endpoint of DESIGN §3, the SSE forms, problem+json and the bearer scheme. */
+@QuarkusTest
+class OpenApiTest extends DatabaseTest {
+
+    /** The API of DESIGN §3 under /v1, method and path, as the service serves it. */
+    static final List<String> DESIGN_ENDPOINTS = List.of(
+            "GET /v1/jobs",
+            "POST /v1/jobs/{job}/runs",
+            "POST /v1/jobs/{job}/runs/batch",
+            "GET /v1/runs",
+            "GET /v1/runs/{id}",
+            "GET /v1/runs/{id}/progress",
+            "GET /v1/runs/{id}/result",
+            "GET /v1/runs/{id}/events",
+            "POST /v1/runs/{id}/pause",
+            "POST /v1/runs/{id}/resume",
+            "POST /v1/runs/{id}/cancel",
+            "DELETE /v1/runs/{id}",
+            "GET /v1/stream",
+            "GET /v1/errors",
+            "POST /v1/errors/{id}/resolve",
+            "GET /v1/selftest",
+            "GET /v1/engines");
+
+    private static JsonPath document() {
+        return openapi().then().statusCode(200).extract().jsonPath();
+    }
+
+    private static io.restassured.response.Response openapi() {
+        return Api.admin().accept("application/json").get("/q/openapi");
+    }
+
+    private static List<String> documentedEndpoints(JsonPath doc) {
+        List<String> found = new ArrayList<>();
+        Map<String, Map<String, Object>> paths = doc.getMap("paths");
+        paths.forEach((path, item) -> item.keySet().forEach(method -> found.add(method.toUpperCase() + " " + path)));
+        return found;
+    }
+
+    @Test
+    void everyEndpointOfTheDesignIsDocumented() {
+        List<String> documented = documentedEndpoints(document());
+        List<String> missing = new ArrayList<>(DESIGN_ENDPOINTS);
+        missing.removeAll(documented);
+        assertEquals(List.of(), missing, "endpoints of DESIGN §3 missing from /q/openapi");
+        List<String> undocumented = Endpoints.all().stream().map(e -> e.method() + " " + e.path()).distinct()
+                .filter(endpoint -> !documented.contains(endpoint)).toList();
+        assertEquals(List.of(), undocumented, "endpoints served but missing from /q/openapi");
+    }
+
+    @Test
+    void theDocumentNeedsAToken() {
+        given().accept("application/json").get("/q/openapi").then().statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"));
+    }
+
+    @Test
+    void runEventsAreDocumentedAsJsonAndAsServerSentEvents() {
+        openapi().then().statusCode(200)
+                .body("paths.'/v1/runs/{id}/events'.get.responses.'200'.content",
+                        hasKey("text/event-stream"))
+                .body("paths.'/v1/runs/{id}/events'.get.responses.'200'.content", hasKey("application/json"))
+                .body("paths.'/v1/runs/{id}/events'.get.parameters.name", hasItem("Last-Event-ID"))
+                .body("paths.'/v1/stream'.get.responses.'200'.content", hasKey("text/event-stream"))
+                .body("paths.'/v1/selftest'.get.responses.'200'.content", hasKey("text/event-stream"))
+                .body("paths.'/v1/jobs/{job}/runs'.post.responses.'200'.content", hasKey("text/event-stream"));
+    }
+
+    @Test
+    void statusCodesAndProblemsAreTheDesignOnes() {
+        String problem = "#/components/schemas/Problem";
+        openapi().then().statusCode(200)
+                .body("components.schemas.Problem.required",
+                        equalTo(List.of("type", "title", "status", "detail", "instance", "timestamp")))
+                .body("paths.'/v1/jobs/{job}/runs'.post.responses.'202'.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/Run"))
+                .body("paths.'/v1/jobs/{job}/runs'.post.responses.'409'.content.'application/problem+json'"
+                        + ".schema.$ref", equalTo(problem))
+                .body("paths.'/v1/runs/{id}'.delete.responses", hasKey("204"))
+                .body("paths.'/v1/runs/{id}'.delete.responses", not(hasKey("200")))
+                .body("paths.'/v1/runs/{id}/pause'.post.responses", hasKey("202"))
+                .body("paths.'/v1/runs/{id}'.get.responses.'404'.content.'application/problem+json'.schema.$ref",
+                        equalTo(problem))
+                .body("paths.'/v1/jobs/{job}/runs'.post.requestBody.required", equalTo(false))
+                .body("paths.'/v1/jobs/{job}/runs'.post.requestBody.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/TriggerRequest"))
+                .body("paths.'/v1/jobs/{job}/runs/batch'.post.requestBody.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/BatchRequest"))
+                .body("components.schemas.TriggerRequest.properties", hasKey("idempotency_key"))
+                .body("components.schemas.Run.properties", hasKey("workspace_id"))
+                .body("components.schemas.Run.properties", hasKey("control_requested"));
+    }
+
+    @Test
+    void everyOperationNeedsTheBearerToken() {
+        openapi().then().statusCode(200)
+                .body("components.securitySchemes.bearer.type", equalTo("http"))
+                .body("components.securitySchemes.bearer.scheme", equalTo("bearer"))
+                .body("security[0]", hasKey("bearer"))
+                .body("paths.'/v1/runs'.get.responses.'401'", notNullValue());
+    }
+}
