@@ -4,7 +4,9 @@
 #
 #   eval "$(../shared/tools/pg-local.sh)"; bench/fanout.sh
 #
-# Needs a JDK (jcmd), Node 20, psql. SERVER_CPUS/CLIENT_CPUS pin them with taskset. Knobs: SUBSCRIBERS (10000), DURATION (20 s of measurement after all are connected), PORT (8097), XMX (512m).
+# Needs a JDK (jcmd), psql, and Node 20 for CLIENT=node. SERVER_CPUS/CLIENT_CPUS pin them with taskset. Knobs:
+# SUBSCRIBERS (10000), DURATION (20 s of measurement after all are connected), PORT (8097), XMX (512m),
+# CLIENT (java: bench/clients/SseFanout.java, one thread on non-blocking sockets; node: sse-fanout.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -35,8 +37,16 @@ echo "run $RUN emits 10 events/s (a log line and a progress event every 200 ms)"
 MAX_HEAP=0
 ( while kill -0 "$PID" 2>/dev/null; do h=$(heap_mib); echo "${h:-0}"; sleep 2; done ) >"$OUT/heap.txt" &
 SAMPLER=$!
-RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench \
-  SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION WORKERS=${WORKERS:-4} $(pin "${CLIENT_CPUS:-}") node sse-fanout.mjs)
+CLIENT=${CLIENT:-java}
+if [ "$CLIENT" = node ]; then
+  RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench \
+    SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION WORKERS=${WORKERS:-4} $(pin "${CLIENT_CPUS:-}") node sse-fanout.mjs)
+  CLIENT_DESC="the Node client (sse-fanout.mjs), ${WORKERS:-4} processes"
+else
+  RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench \
+    SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION $(pin "${CLIENT_CPUS:-}") java -Xmx256m SseFanout.java)
+  CLIENT_DESC="the Java client (SseFanout.java: one thread, non-blocking sockets)"
+fi
 kill $SAMPLER 2>/dev/null || true
 MAX_HEAP=$(sort -n "$OUT/heap.txt" | tail -1)
 RSS=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/$PID/status)
@@ -48,8 +58,8 @@ cat >"$REPORT" <<MD
 <!-- bench:fanout:begin -->
 ### SSE fan-out, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores
 
-Command: \`bench/fanout.sh\` (SUBSCRIBERS=$SUBSCRIBERS DURATION=$DURATION, replica with -Xmx$XMX; the Node client,
-${WORKERS:-4} processes, runs on the same 2 cores)
+Command: \`bench/fanout.sh\` (SUBSCRIBERS=$SUBSCRIBERS DURATION=$DURATION CLIENT=$CLIENT, replica with -Xmx$XMX;
+$CLIENT_DESC, runs on the same $(nproc) cores)
 
 | figure | value |
 |---|---|

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.vertx.core.Context;
 
 /**
  * Live events of runs for this replica's subscribers, wherever the runs execute. Engines store events and send one
@@ -34,6 +35,8 @@ public class RunEventHub {
     private static final int PAGE = 500;
     /** Events buffered for a slow subscriber before its stream is ended (it resumes with Last-Event-ID). */
     static final int MAX_BACKLOG = 1000;
+    /** Events of a run kept in memory while it has subscribers here, for those that join (or rejoin) near its end. */
+    static final int RECENT = 1000;
 
     private final RunEventStore store;
     private final Notifications notifications;
@@ -61,12 +64,16 @@ public class RunEventHub {
         void fail(Throwable failure);
     }
 
-    /** Delivers the run's events after sequence number {@code after} to {@code sink}; the Runnable unsubscribes. */
-    public Runnable subscribe(UUID runId, int after, Sink sink) {
+    /**
+     * Delivers the run's events after sequence number {@code after} to {@code sink}; the Runnable unsubscribes.
+     * Live events reach the sink on {@code context} (the event loop of the subscriber's connection, so that its
+     * writes need no hand-over), or on the thread that read them when it is null.
+     */
+    public Runnable subscribe(UUID runId, int after, Context context, Sink sink) {
         Subscriber subscriber = new Subscriber(after, sink);
         Group group = groups.compute(runId, (id, existing) -> {
             Group joined = existing == null ? new Group(id) : existing;
-            joined.subscribers.add(subscriber);
+            joined.join(subscriber, context);
             return joined;
         });
         subscriber.group = group;
@@ -80,7 +87,7 @@ public class RunEventHub {
     /** The run's events after sequence number {@code after}: stored ones first, then live ones, until end_json. */
     public Multi<RunEvent> events(UUID runId, int after) {
         return Multi.createFrom().<RunEvent>emitter(emitter -> {
-            Runnable unsubscribe = subscribe(runId, after, new Sink() {
+            Runnable unsubscribe = subscribe(runId, after, null, new Sink() {
                 @Override
                 public void deliver(List<RunEvent> events) {
                     events.forEach(emitter::emit);
@@ -100,11 +107,19 @@ public class RunEventHub {
         }).onOverflow().buffer(MAX_BACKLOG);
     }
 
-    /** The subscribers of one run, and the one read of new events they share. */
+    /**
+     * The subscribers of one run, and the one read of new events they share. They are kept by the context that
+     * delivers to them: each read is handed to each event loop once, which then writes to all its connections.
+     */
     private final class Group {
 
+        /** The key of subscribers without a context: delivered to on the thread that read the events. */
+        private static final Object DIRECT = new Object();
+
         private final UUID runId;
-        private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+        private final Map<Object, Set<Subscriber>> subscribers = new ConcurrentHashMap<>();
+        // guarded by this
+        private final List<RunEvent> recent = new ArrayList<>();
         // guarded by this
         private int fetched = -1;
         private boolean pulling;
@@ -114,16 +129,81 @@ public class RunEventHub {
             this.runId = runId;
         }
 
+        /** Called within {@code groups.compute}, like {@link #leave}, so that a group is never left empty. */
+        void join(Subscriber subscriber, Context context) {
+            subscriber.context = context == null ? DIRECT : context;
+            subscribers.computeIfAbsent(subscriber.context, key -> ConcurrentHashMap.newKeySet()).add(subscriber);
+        }
+
         void leave(Subscriber subscriber) {
             groups.computeIfPresent(runId, (id, group) -> {
-                group.subscribers.remove(subscriber);
+                group.subscribers.computeIfPresent(subscriber.context, (key, set) -> {
+                    set.remove(subscriber);
+                    return set.isEmpty() ? null : set;
+                });
                 return group.subscribers.isEmpty() ? null : group;
             });
         }
 
-        /** A subscriber is live from {@code seq} on: the shared reads start no earlier than that. */
-        synchronized void liveFrom(int seq) {
-            fetched = Math.max(fetched, seq);
+        /** Hands the events to every subscriber, on its context; per context in the order of the reads. */
+        private void deliver(List<RunEvent> events) {
+            subscribers.forEach((key, set) -> {
+                if (key == DIRECT) {
+                    set.forEach(subscriber -> subscriber.live(events));
+                } else {
+                    ((Context) key).runOnContext(v -> set.forEach(subscriber -> subscriber.live(events)));
+                }
+            });
+        }
+
+        /**
+         * A subscriber is live from {@code seq} on, having read {@code read} from the table: the shared reads start
+         * no later than that. Never later, not even when its own catch-up read further than the group has: moving
+         * the shared position ahead would skip events that the other live subscribers still need, and send them all
+         * back to the table. The first one seeds the recent events with what it read.
+         */
+        synchronized void liveFrom(int seq, List<RunEvent> read) {
+            if (fetched < 0) {
+                fetched = seq;
+                remember(read);
+            } else {
+                fetched = Math.min(fetched, seq);
+            }
+        }
+
+        /**
+         * The events after {@code after} up to the shared position, from the recent ones, so that a subscriber that
+         * joins near the end of the stream (a dashboard opening a running run) reads nothing from the table; null
+         * when they do not reach back that far.
+         */
+        synchronized List<RunEvent> recentAfter(int after) {
+            if (fetched < 0) {
+                return null;
+            }
+            if (after >= fetched) {
+                return List.of();
+            }
+            if (recent.isEmpty() || recent.get(0).id() > after + 1 || recent.get(recent.size() - 1).id() != fetched) {
+                return null;
+            }
+            return List.copyOf(recent.subList(after + 1 - recent.get(0).id(), recent.size()));
+        }
+
+        /** Keeps the last {@link #RECENT} events, contiguous, ending at the newest one read. */
+        private void remember(List<RunEvent> events) {
+            for (RunEvent event : events) {
+                int newest = recent.isEmpty() ? Integer.MIN_VALUE : recent.get(recent.size() - 1).id();
+                if (event.id() <= newest) {
+                    continue;
+                }
+                if (event.id() != newest + 1) {
+                    recent.clear();
+                }
+                recent.add(event);
+            }
+            if (recent.size() > RECENT) {
+                recent.subList(0, recent.size() - RECENT).clear();
+            }
         }
 
         void pull() {
@@ -140,18 +220,17 @@ public class RunEventHub {
                 again = false;
                 after = fetched;
             }
-            store.after(runId, after, PAGE).subscribe().with(events -> {
+            store.after(runId, after, PAGE).map(EventBatch::new).subscribe().with(events -> {
                 boolean more;
                 synchronized (this) {
                     if (!events.isEmpty()) {
                         fetched = Math.max(fetched, events.get(events.size() - 1).id());
+                        remember(events);
                     }
                     pulling = false;
                     more = again || events.size() == PAGE;
                 }
-                for (Subscriber subscriber : subscribers) {
-                    subscriber.live(events);
-                }
+                deliver(events);
                 if (more) {
                     pull();
                 }
@@ -169,6 +248,7 @@ public class RunEventHub {
 
         private final Sink sink;
         private Group group;
+        private Object context;
         private volatile boolean closed;
         // guarded by this
         private int last;
@@ -191,33 +271,45 @@ public class RunEventHub {
                 catchingUp = true;
                 after = last;
             }
-            store.after(group.runId, after, PAGE).subscribe().with(events -> {
-                if (emit(events)) {
-                    return;
-                }
-                boolean again;
-                int position;
-                synchronized (this) {
-                    again = events.size() == PAGE || !followsOn(kept);
-                    if (!again) {
-                        List<RunEvent> buffered = kept;
-                        kept = new ArrayList<>();
-                        catchingUp = false;
-                        if (emit(buffered)) {
-                            return;
-                        }
-                    } else {
-                        kept = new ArrayList<>();
+            List<RunEvent> recent = group.recentAfter(after);
+            if (recent != null) {
+                caughtUp(recent, false);
+            } else {
+                store.after(group.runId, after, PAGE).subscribe().with(events -> caughtUp(events, true), sink::fail);
+            }
+        }
+
+        /**
+         * Takes what the catch-up read, then the shared events kept meanwhile if they follow on, and goes live; or
+         * reads again. From the table there may be more ({@code fromTable}: a full page) and notifications may have
+         * been missed (so the group reads once more); the recent events reach up to the shared position.
+         */
+        private void caughtUp(List<RunEvent> events, boolean fromTable) {
+            if (emit(events)) {
+                return;
+            }
+            boolean again;
+            int position;
+            synchronized (this) {
+                again = fromTable && events.size() == PAGE || !followsOn(kept);
+                if (!again) {
+                    List<RunEvent> buffered = kept;
+                    kept = new ArrayList<>();
+                    catchingUp = false;
+                    if (emit(buffered)) {
+                        return;
                     }
-                    position = last;
-                }
-                if (again) {
-                    catchUp();
                 } else {
-                    group.liveFrom(position);
-                    group.pull();
+                    kept = new ArrayList<>();
                 }
-            }, sink::fail);
+                position = last;
+            }
+            if (again) {
+                catchUp();
+            } else if (fromTable) {
+                group.liveFrom(position, events);
+                group.pull();
+            }
         }
 
         /** Shared events: taken when they follow on; a gap sends this subscriber back to the table. */
@@ -251,28 +343,33 @@ public class RunEventHub {
             return events.get(0).id() <= last + 1 || events.get(events.size() - 1).id() <= last;
         }
 
-        /** Delivers the events after its position; true once end_json went out (the stream is complete). */
+        /**
+         * Delivers the events after its position; true once end_json went out (the stream is complete). When all
+         * of them are new, which is the rule for live events, the shared list itself goes to the sink.
+         */
         private boolean emit(List<RunEvent> events) {
             if (closed) {
                 return true;
             }
-            List<RunEvent> fresh = new ArrayList<>(events.size());
+            int from = 0;
+            int to = events.size();
             boolean ended = false;
             synchronized (this) {
-                for (RunEvent event : events) {
-                    if (event.id() <= last) {
-                        continue;
-                    }
-                    last = event.id();
-                    fresh.add(event);
-                    if (event.isEnd()) {
+                while (from < to && events.get(from).id() <= last) {
+                    from++;
+                }
+                for (int i = from; i < to; i++) {
+                    if (events.get(i).isEnd()) {
+                        to = i + 1;
                         ended = true;
                         break;
                     }
                 }
-            }
-            if (!fresh.isEmpty()) {
-                sink.deliver(fresh);
+                if (from < to) {
+                    last = events.get(to - 1).id();
+                    // within the lock: a catch-up and a live delivery on two threads still write in order
+                    sink.deliver(from == 0 && to == events.size() ? events : events.subList(from, to));
+                }
             }
             if (ended) {
                 sink.complete();

@@ -3,9 +3,9 @@ package dev.jobstream.stream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.event.Observes;
@@ -19,6 +19,8 @@ import dev.jobstream.error.ApiException;
 import dev.jobstream.error.Problem;
 import dev.jobstream.run.RunService;
 import dev.jobstream.support.Params;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -46,7 +48,8 @@ public class RunEventsRoute {
     private final Vertx vertx;
     private final Duration keepalive;
     private final int writeQueueBytes;
-    private final Set<HttpServerResponse> open = ConcurrentHashMap.newKeySet();
+    /** Open streams, with when each was last written to (System.nanoTime()). */
+    private final Map<HttpServerResponse, AtomicLong> open = new ConcurrentHashMap<>();
 
     /** The route's path (Vert.x syntax) and the role it needs: the SSE variant of the run's events. */
     public static final String PATH = "/v1/runs/:id/events";
@@ -67,16 +70,29 @@ public class RunEventsRoute {
 
     void install(@Observes Router router) {
         router.get(PATH).order(-100).handler(this::handle);
-        vertx.setPeriodic(keepalive.toMillis(), id -> open.forEach(this::keepalive));
+        // checked every half interval for streams idle for 40 % of it, none is silent for longer than the interval
+        vertx.setPeriodic(Math.max(1, keepalive.toMillis() / 2), id -> {
+            long idleSince = System.nanoTime() - keepalive.toNanos() * 2 / 5;
+            open.forEach((response, written) -> {
+                if (written.get() - idleSince < 0) {
+                    keepalive(response, written);
+                }
+            });
+        });
     }
 
-    /** One keepalive comment, unless the stream is already gone or has a backlog (then it is not idle). */
-    private void keepalive(HttpServerResponse response) {
+    /**
+     * One keepalive comment on a stream that had nothing written for a while (a stream with events needs
+     * none, and 10,000 of them would all be written to at once), unless it is already gone or has a
+     * backlog (then it is not idle).
+     */
+    private void keepalive(HttpServerResponse response, AtomicLong written) {
         if (response.ended() || response.closed()) {
             open.remove(response);
             return;
         }
         if (!response.writeQueueFull()) {
+            written.set(System.nanoTime());
             response.write(KEEPALIVE_FRAME);
         }
     }
@@ -115,13 +131,16 @@ public class RunEventsRoute {
             problem(context, e);
             return;
         }
-        runs.get(runId, caller).subscribe().with(run -> stream(context, runId, after), failure -> problem(context,
+        // the connection's event loop (the root of the request's duplicated context), on which its live events
+        // will be written; all connections of a loop share it, so a read of events is handed to it once
+        Context loop = VertxContext.getRootContext(Vertx.currentContext());
+        runs.get(runId, caller).subscribe().with(run -> stream(context, loop, runId, after), failure -> problem(context,
                 failure instanceof ApiException e
                         ? e
                         : new ApiException(503, "Service Unavailable", "The run could not be read; retry")));
     }
 
-    private void stream(RoutingContext context, UUID runId, int after) {
+    private void stream(RoutingContext context, Context loop, UUID runId, int after) {
         HttpServerResponse response = context.response();
         response.setWriteQueueMaxSize(writeQueueBytes);
         response.setChunked(true)
@@ -139,17 +158,11 @@ public class RunEventsRoute {
             open.remove(response);
             unsubscribe.get().run();
         });
-        open.add(response);
-        unsubscribe.set(hub.subscribe(runId, after, new RunEventHub.Sink() {
+        AtomicLong written = new AtomicLong(System.nanoTime());
+        open.put(response, written);
+        unsubscribe.set(hub.subscribe(runId, after, loop, new RunEventHub.Sink() {
             @Override
             public void deliver(List<RunEvent> events) {
-                Buffer frames;
-                if (events.size() == 1) {
-                    frames = events.get(0).frame();
-                } else {
-                    frames = Buffer.buffer();
-                    events.forEach(e -> frames.appendBuffer(e.frame()));
-                }
                 if (response.ended() || response.closed()) {
                     return;
                 }
@@ -158,7 +171,8 @@ public class RunEventsRoute {
                     context.request().connection().close();
                     return;
                 }
-                response.write(frames);
+                written.set(System.nanoTime());
+                response.write(EventBatch.frames(events));
             }
 
             @Override
