@@ -81,6 +81,36 @@ class RunEventStreamTest extends DatabaseTest {
     }
 
     @Test
+    void subscribersJoiningALiveStreamFromAnyPointGetEveryLaterEventOnce() throws Exception {
+        String id = trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(),
+                "params", Map.of("items", 20, "delay_ms", 150)));
+        try (SseClient.Subscription live = SseClient.subscribe(events(id)).awaitOpen()) {
+            // with one subscriber live, the run's recent events are in memory: later ones join from them
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                seen.add(live.next(Duration.ofSeconds(10)).id());
+            }
+            for (String lastEventId : List.of("2", "5", seen.get(5))) {
+                SseClient.Read joined = SseClient.read(events(id), lastEventId, 4);
+                int from = Integer.parseInt(lastEventId) + 1;
+                assertEquals(IntStream.range(from, from + 4).mapToObj(Integer::toString).toList(),
+                        joined.events().stream().map(SseClient.Event::id).toList(), "joined after " + lastEventId);
+            }
+            SseClient.Read rest = SseClient.read(events(id), "1", 1000);
+            assertTrue(rest.closed());
+            assertEquals(IntStream.rangeClosed(2, 42).mapToObj(Integer::toString).toList(),
+                    rest.events().stream().map(SseClient.Event::id).toList(), "joined after 1, read to the end");
+            for (SseClient.Event event; (event = live.next(Duration.ofSeconds(10))) != null;) {
+                seen.add(event.id());
+                if ("end_json".equals(event.event())) {
+                    break;
+                }
+            }
+            assertEquals(IntStream.rangeClosed(1, 42).mapToObj(Integer::toString).toList(), seen);
+        }
+    }
+
+    @Test
     void losingTheListenConnectionLosesNoEvent() throws Exception {
         SseClient.read(events(UUID.randomUUID().toString()), null, 1); // warm the client up: the stream must be live
         String id = trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(),
