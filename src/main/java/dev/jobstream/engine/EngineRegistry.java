@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Singleton;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * The engines of this replica: those executing a job or storing its end, and a record of those that stopped, kept
  * until the sweeper removes them ({@code jobstream.engines.retention}) and at most {@link #MAX_STOPPED} of them.
@@ -43,8 +46,8 @@ public class EngineRegistry {
     private final AtomicInteger stoppedCount = new AtomicInteger();
     private final AtomicInteger executing = new AtomicInteger();
 
-    EngineRegistry(io.micrometer.core.instrument.MeterRegistry metrics) {
-        io.micrometer.core.instrument.Gauge.builder("jobstream.engines.busy", engines, Map::size)
+    EngineRegistry(MeterRegistry metrics) {
+        Gauge.builder("jobstream.engines.busy", engines, Map::size)
                 .description("Engines of this replica executing a run or storing its end").register(metrics);
     }
 

@@ -19,6 +19,8 @@ import dev.jobstream.error.ApiException;
 import dev.jobstream.error.Problem;
 import dev.jobstream.run.RunService;
 import dev.jobstream.support.Params;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -56,8 +58,8 @@ public class RunEventsRoute {
     public static final Role ROLE = Role.VIEWER;
 
     RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx, JobstreamConfig config,
-            io.micrometer.core.instrument.MeterRegistry metrics) {
-        io.micrometer.core.instrument.Gauge.builder("jobstream.sse.subscribers", this, RunEventsRoute::open)
+            MeterRegistry metrics) {
+        Gauge.builder("jobstream.sse.subscribers", this, RunEventsRoute::open)
                 .description("Open SSE streams of runs' events on this replica").tag("stream", "run")
                 .register(metrics);
         this.tokens = tokens;

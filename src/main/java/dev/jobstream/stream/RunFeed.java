@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.run.Control;
 import dev.jobstream.run.RunRepository;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -75,8 +77,8 @@ public class RunFeed {
     private long lastRead;
 
     RunFeed(Pool pool, Vertx vertx, Notifications notifications, ObjectMapper json,
-            io.micrometer.core.instrument.MeterRegistry metrics) {
-        io.micrometer.core.instrument.Gauge.builder("jobstream.sse.subscribers", subscribers, Set::size)
+            MeterRegistry metrics) {
+        Gauge.builder("jobstream.sse.subscribers", subscribers, Set::size)
                 .description("Open SSE streams of the live feed on this replica").tag("stream", "feed")
                 .register(metrics);
         this.pool = pool;
