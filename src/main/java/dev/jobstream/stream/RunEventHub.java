@@ -23,8 +23,11 @@ import io.vertx.core.Context;
  * its subscribers.
  * <p>
  * A subscriber first catches up on its own (stored events after its Last-Event-ID), then takes the shared live
- * events; whenever it sees a gap it catches up from the table again. So every subscriber gets every event once,
- * in order, also across lost notifications; a stream ends after {@code end_json}.
+ * events; whenever it sees a gap it catches up again. So every subscriber gets every event once, in order, also
+ * across lost notifications; a stream ends after {@code end_json}. A catch-up reads the table only when the run's
+ * last {@link #RECENT} events, kept in memory while it has subscribers, do not reach back far enough: joining a
+ * stream near its end, the common case with thousands of subscribers, costs no query. Live events are handed to
+ * each event loop once per read, and the loop writes them to its own connections.
  */
 @Singleton
 public class RunEventHub {

@@ -135,7 +135,8 @@ public class RunEventsRoute {
         }
         // the connection's event loop (the root of the request's duplicated context), on which its live events
         // will be written; all connections of a loop share it, so a read of events is handed to it once
-        Context loop = VertxContext.getRootContext(Vertx.currentContext());
+        Context current = Vertx.currentContext();
+        Context loop = current == null ? null : VertxContext.getRootContext(current);
         runs.get(runId, caller).subscribe().with(run -> stream(context, loop, runId, after), failure -> problem(context,
                 failure instanceof ApiException e
                         ? e
