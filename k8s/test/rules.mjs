@@ -1,16 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 // The deployment rules of DESIGN §13 (and §11 for configuration), each a function of the rendered objects that
 // answers its problems (none: the rule holds).
 
 const SECRET_KEYS = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'JOBSTREAM_ADMIN_TOKEN'];
 // never a literal value in the manifests
 const CREDENTIALS = ['PGUSER', 'PGPASSWORD', 'JOBSTREAM_ADMIN_TOKEN'];
-// DESIGN §11 (and README "Configuration") minus the Secret's keys
-const CONFIG_KEYS = ['QUARKUS_HTTP_PORT', 'JOBSTREAM_TOKENS_FILE', 'JOBSTREAM_ENGINES_MAX',
-  'JOBSTREAM_HEARTBEAT_INTERVAL', 'JOBSTREAM_STALE_AFTER', 'JOBSTREAM_SWEEPER_INTERVAL',
-  'JOBSTREAM_ENGINES_RETENTION', 'JOBSTREAM_RETENTION_RUNS', 'JOBSTREAM_RETENTION_ERRORS',
-  'JOBSTREAM_EVENTS_MAX_PER_RUN', 'JOBSTREAM_STREAMS_KEEPALIVE', 'JOBSTREAM_STREAMS_WRITE_QUEUE_BYTES',
-  'JOBSTREAM_EVENTS_FLUSH_LINGER', 'JOBSTREAM_DISPATCH_POLL_INTERVAL', 'JOBSTREAM_DISPATCH_CLAIM_BATCH',
-  'JOBSTREAM_SHUTDOWN_GRACE'];
+// the keys of README "Configuration" (the first cell of each row of its table) minus the Secret's keys: a setting
+// in the manifests that the README does not document fails
+const README = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8');
+const CONFIG_TABLE = README.slice(README.indexOf('## Configuration'), README.indexOf('\n## ', README.indexOf('## Configuration') + 1));
+const CONFIG_KEYS = CONFIG_TABLE.split('\n').filter((line) => line.startsWith('| `'))
+  .flatMap((line) => [...line.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]))
+  .filter((key) => !SECRET_KEYS.includes(key));
 const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
 const ONE_HOUR = 3600;
 
