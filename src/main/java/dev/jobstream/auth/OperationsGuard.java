@@ -1,11 +1,10 @@
 package dev.jobstream.auth;
 
-import java.util.Map;
-
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.error.ApiException;
 import dev.jobstream.error.Problem;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -47,12 +46,6 @@ public class OperationsGuard {
     }
 
     private static void refuse(RoutingContext context, int status, String title, String detail) {
-        jakarta.ws.rs.core.Response problem = Problem.response(status, title, detail, context.request().path(),
-                Map.of());
-        var response = context.response().setStatusCode(status).putHeader("Content-Type", Problem.MEDIA_TYPE);
-        if (status == 401) {
-            response.putHeader("WWW-Authenticate", "Bearer realm=\"jobstream\"");
-        }
-        response.end((String) problem.getEntity());
+        Problem.send(context.response(), new ApiException(status, title, detail), context.request().path());
     }
 }

@@ -10,6 +10,8 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.vertx.core.http.HttpServerResponse;
+
 /** An {@code application/problem+json} body (RFC 9457): type, title, status, detail, instance, timestamp, extras. */
 public final class Problem {
 
@@ -19,19 +21,25 @@ public final class Problem {
     private Problem() {
     }
 
+    private static final String BEARER_CHALLENGE = "Bearer realm=\"jobstream\"";
+
     public static Response response(int status, String title, String detail, String instance,
             Map<String, Object> extensions) {
         Response.ResponseBuilder builder = Response.status(status).type(MEDIA_TYPE)
                 .entity(encode(body(status, title, detail, instance, extensions)));
         if (status == 401) {
-            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"jobstream\"");
+            builder.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
         return builder.build();
     }
 
-    /** The problem body of {@code e} as JSON text. */
-    public static String json(ApiException e, String instance) {
-        return encode(body(e.status(), e.title(), e.getMessage(), instance, e.extensions()));
+    /** Ends a Vert.x response (routes outside Quarkus REST) with the problem of {@code e}. */
+    public static void send(HttpServerResponse response, ApiException e, String instance) {
+        response.setStatusCode(e.status()).putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE);
+        if (e.status() == 401) {
+            response.putHeader(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
+        response.end(encode(body(e.status(), e.title(), e.getMessage(), instance, e.extensions())));
     }
 
     private static Map<String, Object> body(int status, String title, String detail, String instance,

@@ -1,6 +1,8 @@
 package dev.jobstream.run;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
 
@@ -16,6 +18,13 @@ import io.micrometer.core.instrument.Timer;
 public class RunMetrics {
 
     private final MeterRegistry registry;
+    /** The meters of each job (and final state), built once: runs end thousands of times a second. */
+    private final Map<String, Counter> triggered = new ConcurrentHashMap<>();
+    private final Map<Outcome, Counter> finished = new ConcurrentHashMap<>();
+    private final Map<Outcome, Timer> durations = new ConcurrentHashMap<>();
+
+    private record Outcome(String job, RunStatus status) {
+    }
 
     RunMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -23,19 +32,23 @@ public class RunMetrics {
 
     /** A run of {@code job} was inserted. */
     public void triggered(String job) {
-        Counter.builder("jobstream.runs.triggered").description("Runs triggered through this replica")
-                .tag("job", job).register(registry).increment();
+        triggered.computeIfAbsent(job, name -> Counter.builder("jobstream.runs.triggered")
+                .description("Runs triggered through this replica").tag("job", name).register(registry))
+                .increment();
     }
 
     /** A run of {@code job} ended {@code status} after {@code duration} (null if it never started). */
     public void finished(String job, RunStatus status, Duration duration) {
-        Counter.builder("jobstream.runs.finished").description("Runs ended by this replica, by final state")
-                .tag("job", job).tag("status", status.value()).register(registry).increment();
+        Outcome outcome = new Outcome(job, status);
+        finished.computeIfAbsent(outcome, o -> Counter.builder("jobstream.runs.finished")
+                .description("Runs ended by this replica, by final state")
+                .tag("job", o.job()).tag("status", o.status().value()).register(registry)).increment();
         if (duration != null) {
-            Timer.builder("jobstream.run.duration").description("Duration of runs ended by this replica")
-                    .tag("job", job).tag("status", status.value()).publishPercentileHistogram()
+            durations.computeIfAbsent(outcome, o -> Timer.builder("jobstream.run.duration")
+                    .description("Duration of runs ended by this replica")
+                    .tag("job", o.job()).tag("status", o.status().value()).publishPercentileHistogram()
                     .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(6))
-                    .register(registry).record(duration);
+                    .register(registry)).record(duration);
         }
     }
 }

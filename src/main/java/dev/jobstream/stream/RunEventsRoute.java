@@ -194,15 +194,6 @@ public class RunEventsRoute {
     }
 
     private static void problem(RoutingContext context, ApiException e) {
-        jakarta.ws.rs.core.Response problem = Problem.response(e.status(), e.title(), e.getMessage(),
-                context.request().path(), Map.of());
-        HttpServerResponse response = context.response().setStatusCode(e.status())
-                .putHeader("Content-Type", Problem.MEDIA_TYPE);
-        problem.getHeaders().forEach((name, values) -> {
-            if (!"Content-Type".equalsIgnoreCase(name)) {
-                values.forEach(value -> response.putHeader(name, String.valueOf(value)));
-            }
-        });
-        response.end((String) problem.getEntity());
+        Problem.send(context.response(), e, context.request().path());
     }
 }

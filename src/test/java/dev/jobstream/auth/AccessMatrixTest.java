@@ -123,11 +123,6 @@ class AccessMatrixTest extends DatabaseTest {
 
     /** A completed run of the global workspace, written straight to the table. */
     private String completedRun() {
-        UUID id = UUID.randomUUID();
-        db.execute("""
-                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, finished_at)
-                VALUES ($1, 'demo.sleep', $2, true, 'completed', now())
-                """, id, UUID.fromString(Api.GLOBAL));
-        return id.toString();
+        return db.insertCompletedRun(UUID.fromString(Api.GLOBAL));
     }
 }

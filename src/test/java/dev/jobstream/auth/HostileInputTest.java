@@ -81,7 +81,7 @@ class HostileInputTest extends DatabaseTest {
         int sent = 0;
         while (sent < REQUESTS && Instant.now().isBefore(deadline)) {
             Endpoints.Endpoint endpoint = endpoints.get(random.nextInt(endpoints.size()));
-            String run = random.nextInt(4) == 0 ? completedRun() : pick(random, IDS);
+            String run = random.nextInt(4) == 0 ? db.insertCompletedRun(UUID.randomUUID()) : pick(random, IDS);
             String path = endpoint.url(run, pick(random, JOBS)) + pick(random, QUERIES);
             byte[] body = null;
             if (!"GET".equals(endpoint.method())) {
@@ -164,12 +164,4 @@ class HostileInputTest extends DatabaseTest {
         return text.length() <= 200 ? text : text.substring(0, 200) + "…";
     }
 
-    private String completedRun() {
-        UUID id = UUID.randomUUID();
-        db.execute("""
-                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, finished_at)
-                VALUES ($1, 'demo.sleep', $2, true, 'completed', now())
-                """, id, UUID.randomUUID());
-        return id.toString();
-    }
 }

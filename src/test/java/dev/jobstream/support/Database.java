@@ -1,6 +1,7 @@
 package dev.jobstream.support;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import dev.jobstream.config.EmbeddedDatabase;
 import io.vertx.mutiny.core.Vertx;
@@ -48,5 +49,15 @@ public final class Database {
 
     public void execute(String sql, Object... args) {
         pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT);
+    }
+
+    /** A completed run of {@code demo.sleep} in the workspace, written straight to the table; answers its id. */
+    public String insertCompletedRun(UUID workspace) {
+        UUID id = UUID.randomUUID();
+        execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, finished_at)
+                VALUES ($1, 'demo.sleep', $2, true, 'completed', now())
+                """, id, workspace);
+        return id.toString();
     }
 }
