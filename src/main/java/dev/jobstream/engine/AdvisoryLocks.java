@@ -15,7 +15,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.jobstream.support.MicroBatcher;
+import dev.jobstream.concurrent.MicroBatcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -42,8 +42,8 @@ public class AdvisoryLocks {
 
     private final Pool pool;
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
-    private final MicroBatcher<Long, Boolean> acquire = new MicroBatcher<>(1000, keys -> run(TRY_LOCK, keys));
-    private final MicroBatcher<Long, Boolean> release = new MicroBatcher<>(1000, keys -> run(UNLOCK, keys));
+    private final MicroBatcher<Long, Boolean> acquire = new MicroBatcher<>(1000, 100_000, keys -> run(TRY_LOCK, keys));
+    private final MicroBatcher<Long, Boolean> release = new MicroBatcher<>(1000, 100_000, keys -> run(UNLOCK, keys));
     private volatile Uni<SqlConnection> connection;
     private volatile boolean stopped;
     private volatile Runnable onLoss = () -> {

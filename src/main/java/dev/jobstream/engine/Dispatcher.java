@@ -7,13 +7,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunRepository;
@@ -49,7 +49,7 @@ public class Dispatcher {
     private final Vertx vertx;
     private final JobstreamConfig config;
 
-    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final Coalescer claimer = Coalescer.of(this::claimOnce).build();
     private volatile boolean backlog = true;
     private volatile boolean stopped;
     private long pollTimer = -1;
@@ -85,6 +85,7 @@ public class Dispatcher {
      */
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
+        claimer.stop();
         vertx.cancelTimer(pollTimer);
         List<Engine> live = List.copyOf(registry.all());
         if (live.isEmpty()) {
@@ -123,33 +124,36 @@ public class Dispatcher {
     /** Queued runs may be waiting: claim as many as there are free slots. */
     public void wake() {
         backlog = true;
-        claim();
+        claimer.request();
     }
 
-    private void claim() {
-        if (stopped || !backlog || !claiming.compareAndSet(false, true)) {
-            return;
+    /** A slot is free: claim again if the last claim left runs waiting. */
+    private void slotFreed() {
+        if (backlog) {
+            claimer.request();
         }
+    }
+
+    /** Claims up to the free slots in one statement; more to claim when it took as many as it asked for. */
+    private Uni<Boolean> claimOnce() {
         int free = config.engines().max() - registry.executing();
-        if (free <= 0) {
-            claiming.set(false);
-            return;
+        if (stopped || free <= 0) {
+            return Uni.createFrom().item(false);
         }
         int limit = Math.min(free, config.dispatch().claimBatch());
         backlog = false;
         registry.reserve(limit);
-        repository.claim(instance.id(), limit).subscribe().with(runs -> {
+        return repository.claim(instance.id(), limit).map(runs -> {
             registry.release(limit - runs.size());
-            if (runs.size() == limit) {
+            boolean full = runs.size() == limit;
+            if (full) {
                 backlog = true;
             }
-            claiming.set(false);
             runs.forEach(this::start);
-            claim();
-        }, failure -> {
+            return full;
+        }).onFailure().invoke(failure -> {
             registry.release(limit);
             backlog = true;
-            claiming.set(false);
             LOG.warnf("Claiming queued runs failed (retrying on the next poll): %s", failure.getMessage());
         });
     }
@@ -191,7 +195,7 @@ public class Dispatcher {
             if (engine.outcome() != null && engine.outcome().isTerminal()) {
                 waiters.ended(engine.run().id());
             }
-            claim();
+            slotFreed();
         });
     }
 

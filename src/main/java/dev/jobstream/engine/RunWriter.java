@@ -10,17 +10,21 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.jobstream.concurrent.Coalescer;
+import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.run.RunMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
 /**
  * Stores what engines report, for all engines of this replica at once: one statement (and one NOTIFY) per flush.
  * A flush starts at most {@code jobstream.events.flush-linger} after the first change, or as soon as the previous
- * flush ends; changes made during a flush go into the next one. A failed flush is retried with the same events.
+ * flush ends; changes made during a flush go into the next one (a {@link Coalescer}). A failed flush is retried with
+ * the same events.
  */
 @Singleton
 public class RunWriter {
@@ -29,17 +33,14 @@ public class RunWriter {
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
     private final ExecutionRepository repository;
-    private final Vertx vertx;
     private final Instance instance;
-    private final long lingerMillis;
     private final RunMetrics metrics;
     private final Timer flushTime;
     private final Counter events;
 
+    private final Coalescer flusher;
     // guarded by this
     private final Set<Engine> changed = new LinkedHashSet<>();
-    private boolean flushing;
-    private boolean scheduled;
 
     RunWriter(ExecutionRepository repository, Vertx vertx, Instance instance, JobstreamConfig config,
             RunMetrics metrics, MeterRegistry registry) {
@@ -49,47 +50,33 @@ public class RunWriter {
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.events = Counter.builder("jobstream.events.stored").description("Run events stored by this replica")
                 .register(registry);
-        this.vertx = vertx;
         this.instance = instance;
-        this.lingerMillis = Math.max(0, config.events().flushLinger().toMillis());
+        this.flusher = Coalescer.of(this::flush, new VertxTimer(vertx)).linger(config.events().flushLinger())
+                .retryAfter(RETRY_DELAY).build();
     }
 
     /** The engine has something new to store. */
     void changed(Engine engine) {
-        boolean schedule;
         synchronized (this) {
             changed.add(engine);
-            schedule = !flushing && !scheduled;
-            scheduled |= schedule;
         }
-        if (schedule) {
-            later(lingerMillis);
-        }
+        flusher.request();
     }
 
-    private void later(long millis) {
-        if (millis <= 0) {
-            vertx.runOnContext(v -> flush());
-        } else {
-            vertx.setTimer(millis, id -> flush());
-        }
-    }
-
-    private void flush() {
+    /** One flush of every engine that changed; changes made meanwhile go into the next one. */
+    private Uni<Boolean> flush() {
         List<Engine> engines;
         synchronized (this) {
-            scheduled = false;
-            if (changed.isEmpty() || flushing) {
-                return;
+            if (changed.isEmpty()) {
+                return Uni.createFrom().item(false);
             }
-            flushing = true;
             engines = new ArrayList<>(changed);
             changed.clear();
         }
         List<RunBuffer.Pending> batch = new ArrayList<>(engines.size());
         engines.forEach(engine -> batch.add(engine.drain()));
         long started = System.nanoTime();
-        repository.flush(instance.id(), batch).subscribe().with(written -> {
+        return repository.flush(instance.id(), batch).map(written -> {
             flushTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             for (int i = 0; i < engines.size(); i++) {
                 RunBuffer.Pending pending = batch.get(i);
@@ -101,8 +88,8 @@ public class RunWriter {
                 }
                 engines.get(i).flushed(pending, stored);
             }
-            done(0);
-        }, failure -> {
+            return false;
+        }).onFailure().invoke(failure -> {
             LOG.warnf("Storing events of %d runs failed, retrying: %s", engines.size(), failure.getMessage());
             for (int i = 0; i < engines.size(); i++) {
                 engines.get(i).restore(batch.get(i));
@@ -110,19 +97,6 @@ public class RunWriter {
             synchronized (this) {
                 changed.addAll(engines);
             }
-            done(RETRY_DELAY.toMillis());
         });
-    }
-
-    private void done(long retryMillis) {
-        boolean again;
-        synchronized (this) {
-            flushing = false;
-            again = !changed.isEmpty() && !scheduled;
-            scheduled |= again;
-        }
-        if (again) {
-            later(retryMillis);
-        }
     }
 }

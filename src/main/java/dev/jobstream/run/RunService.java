@@ -8,10 +8,10 @@ import java.util.UUID;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.auth.Caller;
+import dev.jobstream.concurrent.MicroBatcher;
 import dev.jobstream.engine.JobHandler;
 import dev.jobstream.engine.JobRegistry;
 import dev.jobstream.error.ApiException;
-import dev.jobstream.support.MicroBatcher;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -36,7 +36,7 @@ public class RunService {
         this.repository = repository;
         this.waiters = waiters;
         this.metrics = metrics;
-        this.triggers = new MicroBatcher<>(MAX_BATCH, repository::insertAll);
+        this.triggers = new MicroBatcher<>(MAX_BATCH, 10 * MAX_BATCH, repository::insertAll);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
+import dev.jobstream.concurrent.Coalescer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 
@@ -30,11 +31,10 @@ final class RunEventGroup {
     private final UUID runId;
     private final RunEventStore store;
     private final Map<Object, Set<RunEventSubscriber>> subscribers = new ConcurrentHashMap<>();
+    private final Coalescer puller = Coalescer.of(this::readShared).build();
     // guarded by this
     private final List<RunEvent> recent = new ArrayList<>();
     private int fetched = -1;
-    private boolean pulling;
-    private boolean again;
 
     RunEventGroup(UUID runId, RunEventStore store) {
         this.runId = runId;
@@ -129,38 +129,28 @@ final class RunEventGroup {
 
     /** Reads the events after the shared position once for all live subscribers (again if asked meanwhile). */
     void pull() {
+        puller.request();
+    }
+
+    /** One shared read; more to read when the page was full. */
+    private Uni<Boolean> readShared() {
         int after;
         synchronized (this) {
             if (fetched < 0) {
-                return; // nobody is live yet: the subscribers are still catching up on their own
+                return Uni.createFrom().item(false); // nobody is live yet: the subscribers still catch up on their own
             }
-            if (pulling) {
-                again = true;
-                return;
-            }
-            pulling = true;
-            again = false;
             after = fetched;
         }
-        read(after).map(EventBatch::new).subscribe().with(events -> {
-            boolean more;
+        return read(after).map(EventBatch::new).map(events -> {
             synchronized (this) {
                 if (!events.isEmpty()) {
                     fetched = Math.max(fetched, events.get(events.size() - 1).id());
                     remember(events);
                 }
-                pulling = false;
-                more = again || events.size() == PAGE;
             }
             deliver(events);
-            if (more) {
-                pull();
-            }
-        }, failure -> {
-            LOG.debugf("Reading events of %s failed (next notification retries): %s", runId, failure.getMessage());
-            synchronized (this) {
-                pulling = false;
-            }
-        });
+            return events.size() == PAGE;
+        }).onFailure().invoke(failure -> LOG.debugf("Reading events of %s failed (next notification retries): %s",
+                runId, failure.getMessage()));
     }
 }

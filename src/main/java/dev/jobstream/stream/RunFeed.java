@@ -19,12 +19,15 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.jobstream.concurrent.Coalescer;
+import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.run.Control;
 import dev.jobstream.run.RunRepository;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -60,7 +63,6 @@ public class RunFeed {
     }
 
     private final Pool pool;
-    private final Vertx vertx;
     private final Notifications notifications;
     private final ObjectMapper json;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -70,11 +72,9 @@ public class RunFeed {
     private record Sent(long version, String status) {
     }
 
+    private final Coalescer reader;
     // guarded by this
     private OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC);
-    private boolean reading;
-    private boolean again;
-    private long lastRead;
 
     RunFeed(Pool pool, Vertx vertx, Notifications notifications, ObjectMapper json,
             MeterRegistry metrics) {
@@ -82,7 +82,8 @@ public class RunFeed {
                 .description("Open SSE streams of the live feed on this replica").tag("stream", "feed")
                 .register(metrics);
         this.pool = pool;
-        this.vertx = vertx;
+        this.reader = Coalescer.of(this::read, new VertxTimer(vertx))
+                .minInterval(Duration.ofMillis(1000 / MAX_READS_PER_SECOND)).build();
         this.notifications = notifications;
         this.json = json;
     }
@@ -106,33 +107,18 @@ public class RunFeed {
     }
 
     private void changed() {
-        if (subscribers.isEmpty()) {
-            return;
-        }
-        long wait;
-        synchronized (this) {
-            if (reading) {
-                again = true;
-                return;
-            }
-            reading = true;
-            wait = Math.max(0, lastRead + 1000 / MAX_READS_PER_SECOND - System.currentTimeMillis());
-        }
-        if (wait == 0) {
-            read();
-        } else {
-            vertx.setTimer(wait, id -> read());
+        if (!subscribers.isEmpty()) {
+            reader.request();
         }
     }
 
-    private void read() {
+    /** Reads the changes since the last read and sends them; more to read when the page was full. */
+    private Uni<Boolean> read() {
         OffsetDateTime from;
         synchronized (this) {
-            lastRead = System.currentTimeMillis();
-            again = false;
             from = since.minus(OVERLAP);
         }
-        pool.preparedQuery(CHANGED_SINCE).execute(Tuple.of(from, PAGE)).subscribe().with(rows -> {
+        return pool.preparedQuery(CHANGED_SINCE).execute(Tuple.of(from, PAGE)).map(rows -> {
             List<Change> changes = new ArrayList<>();
             OffsetDateTime newest = null;
             for (Row row : rows) {
@@ -145,25 +131,13 @@ public class RunFeed {
             for (Change change : changes) {
                 subscribers.forEach(s -> s.offer(change));
             }
-            finished(newest, rows.size() == PAGE);
-        }, failure -> {
-            LOG.debugf("Reading run changes failed: %s", failure.getMessage());
-            finished(null, false);
-        });
-    }
-
-    private void finished(OffsetDateTime newest, boolean full) {
-        boolean more;
-        synchronized (this) {
-            if (newest != null && newest.isAfter(since)) {
-                since = newest;
+            synchronized (this) {
+                if (newest != null && newest.isAfter(since)) {
+                    since = newest;
+                }
             }
-            reading = false;
-            more = again || full;
-        }
-        if (more) {
-            changed();
-        }
+            return rows.size() == PAGE;
+        }).onFailure().invoke(failure -> LOG.debugf("Reading run changes failed: %s", failure.getMessage()));
     }
 
     /**
