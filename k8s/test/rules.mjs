@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The deployment rules of DESIGN §13 (and §11 for configuration), each a function of the rendered objects that
+// The deployment rules of the README's "Deploy" section (and "Configuration"), each a function of the rendered objects that
 // answers its problems (none: the rule holds).
 
 const SECRET_KEYS = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'JOBSTREAM_ADMIN_TOKEN'];
@@ -116,7 +116,7 @@ export const deploymentRules = {
     if (from.literal !== undefined && CREDENTIALS.includes(name)) return [`${name} is a literal value`];
     return [];
   }),
-  'a ConfigMap of DESIGN §11 settings, without credentials': (o) => {
+  'a ConfigMap of the documented settings, without credentials': (o) => {
     const maps = all(o, 'ConfigMap');
     if (maps.length === 0) return ['no ConfigMap'];
     const keys = maps.flatMap((m) => Object.keys(m.data || {}));

@@ -1,7 +1,7 @@
 // Renders the kustomizations of k8s/ with `kubectl kustomize` and checks every object they produce:
 //  - against the Kubernetes API schemas (the npm kubernetes-models validators: types, required fields, enums,
 //    formats) — the CloudNativePG Cluster, whose schema is not there, against the fields this project relies on;
-//  - against the deployment rules of DESIGN §13 (probes, grace period, non-root, read-only root file system,
+//  - against the deployment rules of the README ("Deploy") (probes, grace period, non-root, read-only root file system,
 //    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, HPA, the overlay's database);
 // and the Dockerfile against what the manifests assume of the image (dockerfile.mjs).
 // Before that, it checks itself: broken copies of the rendered objects must be rejected, or it fails.

@@ -10,7 +10,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.jobstream.error.Problem;
+import dev.jobstream.problem.Problem;
 
 /** Authorisation of {@code /v1} resource methods by their {@link Allow} role: 403 problem when the role is short. */
 public class AccessFilter {

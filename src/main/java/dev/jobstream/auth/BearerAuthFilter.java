@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.SecurityContext;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.jobstream.error.Problem;
+import dev.jobstream.problem.Problem;
 
 /**
  * Every {@code /v1} request needs {@code Authorization: Bearer <token>}: 401 problem (with

@@ -8,7 +8,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.jobstream.error.Problem;
+import dev.jobstream.problem.Problem;
 
 /**
  * Request bodies of {@code /v1} are at most 64 KiB (batch triggers: 1 MiB, the HTTP server's limit): a declared

@@ -4,8 +4,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.error.ApiException;
-import dev.jobstream.error.Problem;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Problem;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 

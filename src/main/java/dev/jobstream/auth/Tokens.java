@@ -36,7 +36,7 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
 /**
- * The bearer tokens this service accepts (DESIGN §10): the admin token ({@code JOBSTREAM_ADMIN_TOKEN}, or a random
+ * The bearer tokens this service accepts: the admin token ({@code JOBSTREAM_ADMIN_TOKEN}, or a random
  * one generated and logged once at startup), the tokens of {@code JOBSTREAM_TOKENS_FILE} — kept as SHA-256 hashes
  * and compared in constant time; the file is validated at startup (an invalid file stops the service with the
  * reason) and re-read when it changes (an invalid change is logged and ignored) — and JWTs signed with the key of

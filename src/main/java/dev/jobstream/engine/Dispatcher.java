@@ -15,10 +15,15 @@ import org.jboss.logging.Logger;
 
 import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.pg.AdvisoryLocks;
+import dev.jobstream.pg.Channels;
+import dev.jobstream.pg.Notifications;
+import dev.jobstream.run.JobRegistry;
 import dev.jobstream.run.Run;
-import dev.jobstream.run.RunRepository;
+import dev.jobstream.run.RunStore;
 import dev.jobstream.run.RunWaiters;
-import dev.jobstream.stream.Notifications;
+import dev.jobstream.spi.JobContext;
+import dev.jobstream.spi.JobHandler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -37,7 +42,7 @@ public class Dispatcher {
     /** How long a run whose exclusive key is still locked elsewhere waits before it may be claimed again. */
     private static final long LOCKED_RETRY_MILLIS = 1000;
 
-    private final ExecutionRepository repository;
+    private final RunStore repository;
     private final EngineRegistry registry;
     private final JobRegistry jobs;
     private final AdvisoryLocks locks;
@@ -54,7 +59,7 @@ public class Dispatcher {
     private volatile boolean stopped;
     private long pollTimer = -1;
 
-    Dispatcher(ExecutionRepository repository, EngineRegistry registry, JobRegistry jobs, AdvisoryLocks locks,
+    Dispatcher(RunStore repository, EngineRegistry registry, JobRegistry jobs, AdvisoryLocks locks,
             RunWriter writer, RunWaiters waiters, Notifications notifications, Instance instance, Pool pool,
             Vertx vertx, JobstreamConfig config) {
         this.repository = repository;
@@ -72,7 +77,7 @@ public class Dispatcher {
 
     void start(@Observes StartupEvent event) {
         locks.onLoss(registry::fenceLocked);
-        notifications.listen(RunRepository.QUEUED_CHANNEL, payload -> wake());
+        notifications.listen(Channels.QUEUED, payload -> wake());
         pollTimer = vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wake());
         LOG.infof("Dispatcher of %s started: %d engines", instance.id(), config.engines().max());
         wake();

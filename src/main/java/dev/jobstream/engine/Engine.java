@@ -7,7 +7,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 import dev.jobstream.run.Run;
+import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
+import dev.jobstream.spi.JobContext;
+import dev.jobstream.spi.JobHandler;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
@@ -150,7 +153,7 @@ public final class Engine implements JobContext {
                 .put("error", error)
                 .put("metrics", metricsJson)
                 .put("duration_ms", duration);
-        buffer.end(new RunBuffer.End(status, metricsJson.encode(), error, errorCode, duration), data);
+        buffer.end(new RunFlush.End(status, metricsJson.encode(), error, errorCode, duration), data);
         writer.changed(this);
         if (status == RunStatus.FAILED) {
             RunLog.warn(Engine.class, run, "Run failed after %d ms (attempt %d): %s", duration, run.attempt(), error);
@@ -169,16 +172,16 @@ public final class Engine implements JobContext {
         writer.changed(this);
     }
 
-    RunBuffer.Pending drain() {
+    RunFlush drain() {
         return buffer.drain();
     }
 
-    void restore(RunBuffer.Pending pending) {
+    void restore(RunFlush pending) {
         buffer.restore(pending);
     }
 
     /** The outcome of a flush that held this engine's pending changes; not written means the run was lost. */
-    void flushed(RunBuffer.Pending pending, boolean written) {
+    void flushed(RunFlush pending, boolean written) {
         if (!written) {
             RunLog.info(Engine.class, run, "Run is no longer owned by this replica (force-cancelled or taken over): "
                     + "its engine stops");

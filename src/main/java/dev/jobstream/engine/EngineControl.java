@@ -10,13 +10,14 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
-import dev.jobstream.run.Control;
-import dev.jobstream.stream.Notifications;
+import dev.jobstream.pg.Channels;
+import dev.jobstream.pg.Notifications;
+import dev.jobstream.run.RunStore;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Brings control requests to this replica's engines: on each notification of {@link Control#CHANNEL} naming a run
+ * Brings control requests to this replica's engines: on each notification of {@link Channels#CONTROL} naming a run
  * executing here (all runs after a reconnect), and with every heartbeat, it reads what is stored on the runs. An
  * engine whose run is no longer owned here (force-cancelled, deleted, taken over) is killed.
  */
@@ -26,11 +27,11 @@ public class EngineControl {
     private static final Logger LOG = Logger.getLogger(EngineControl.class);
 
     private final EngineRegistry registry;
-    private final ExecutionRepository repository;
+    private final RunStore repository;
     private final Notifications notifications;
     private final Instance instance;
 
-    EngineControl(EngineRegistry registry, ExecutionRepository repository, Notifications notifications,
+    EngineControl(EngineRegistry registry, RunStore repository, Notifications notifications,
             Instance instance) {
         this.registry = registry;
         this.repository = repository;
@@ -39,7 +40,7 @@ public class EngineControl {
     }
 
     void start(@Observes StartupEvent event) {
-        notifications.listen(Control.CHANNEL, this::notified);
+        notifications.listen(Channels.CONTROL, this::notified);
     }
 
     private void notified(String payload) {

@@ -3,9 +3,9 @@ package dev.jobstream.engine;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import dev.jobstream.run.Run;
+import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,35 +20,19 @@ final class RunBuffer {
     /** Entries kept in a run's error_log. */
     static final int MAX_ERROR_LOG = 100;
 
-    /** One event row to insert. */
-    record EventRow(int seq, String event, String data) {
-    }
-
-    /** How the run ended. */
-    record End(RunStatus status, String metrics, String error, String errorCode, long durationMs) {
-    }
-
-    /**
-     * What a flush takes: the events since the last flush, the latest run values, a state change to paused or
-     * running (with the control request it carried out), and the end if the run ended.
-     */
-    record Pending(UUID runId, int attempt, int lastSeq, Long processed, Long total, String errorLog,
-            RunStatus state, String acknowledged, End end, List<EventRow> events) {
-    }
-
     private final Run run;
     private final int maxEvents;
 
     // guarded by this
     private int seq;
-    private List<EventRow> events = new ArrayList<>();
+    private List<RunFlush.Event> events = new ArrayList<>();
     private Long processed;
     private Long total;
     private final JsonArray errorLog = new JsonArray();
     private boolean errorLogChanged;
     private RunStatus stateToWrite;
     private String acknowledged;
-    private End end;
+    private RunFlush.End end;
     private boolean truncated;
 
     RunBuffer(Run run, int maxEvents) {
@@ -73,7 +57,7 @@ final class RunBuffer {
                     "Event limit of " + maxEvents + " reached: further events of this run are not stored");
         }
         data.put("ts", Instant.now().toString());
-        events.add(new EventRow(++seq, event, data.encode()));
+        events.add(new RunFlush.Event(++seq, event, data.encode()));
     }
 
     synchronized void progress(long processed, Long total, JsonObject data) {
@@ -99,21 +83,21 @@ final class RunBuffer {
         acknowledged = request;
     }
 
-    synchronized void end(End end, JsonObject data) {
+    synchronized void end(RunFlush.End end, JsonObject data) {
         this.end = end;
         add("end_json", data);
     }
 
     /** The engine stopped before the job ended (shutdown, lost lock): the run goes back to the queue. */
     synchronized void requeue(RunStatus previous, String reason, long durationMs) {
-        this.end = new End(RunStatus.QUEUED, null, null, null, durationMs);
+        this.end = new RunFlush.End(RunStatus.QUEUED, null, null, null, durationMs);
         add("state_json", new JsonObject().put("state", "queued").put("previous", previous.value())
                 .put("reason", reason).put("attempt", run.attempt() + 1));
     }
 
     /** Takes what changed since the last flush. */
-    synchronized Pending drain() {
-        Pending pending = new Pending(run.id(), run.attempt(), seq, processed, total,
+    synchronized RunFlush drain() {
+        RunFlush pending = new RunFlush(run.id(), run.attempt(), seq, processed, total,
                 errorLogChanged ? errorLog.encode() : null, stateToWrite, acknowledged, end, events);
         events = new ArrayList<>();
         errorLogChanged = false;
@@ -123,8 +107,8 @@ final class RunBuffer {
     }
 
     /** A failed flush gives its changes back, ahead of newer ones, to be written by the next flush. */
-    synchronized void restore(Pending pending) {
-        List<EventRow> merged = new ArrayList<>(pending.events());
+    synchronized void restore(RunFlush pending) {
+        List<RunFlush.Event> merged = new ArrayList<>(pending.events());
         merged.addAll(events);
         events = merged;
         if (pending.errorLog() != null) {

@@ -13,7 +13,9 @@ import org.jboss.logging.Logger;
 import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunMetrics;
+import dev.jobstream.run.RunStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -32,7 +34,7 @@ public class RunWriter {
     private static final Logger LOG = Logger.getLogger(RunWriter.class);
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
-    private final ExecutionRepository repository;
+    private final RunStore repository;
     private final Instance instance;
     private final RunMetrics metrics;
     private final Timer flushTime;
@@ -42,7 +44,7 @@ public class RunWriter {
     // guarded by this
     private final Set<Engine> changed = new LinkedHashSet<>();
 
-    RunWriter(ExecutionRepository repository, Vertx vertx, Instance instance, JobstreamConfig config,
+    RunWriter(RunStore repository, Vertx vertx, Instance instance, JobstreamConfig config,
             RunMetrics metrics, MeterRegistry registry) {
         this.repository = repository;
         this.metrics = metrics;
@@ -73,13 +75,13 @@ public class RunWriter {
             engines = new ArrayList<>(changed);
             changed.clear();
         }
-        List<RunBuffer.Pending> batch = new ArrayList<>(engines.size());
+        List<RunFlush> batch = new ArrayList<>(engines.size());
         engines.forEach(engine -> batch.add(engine.drain()));
         long started = System.nanoTime();
         return repository.flush(instance.id(), batch).map(written -> {
             flushTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
             for (int i = 0; i < engines.size(); i++) {
-                RunBuffer.Pending pending = batch.get(i);
+                RunFlush pending = batch.get(i);
                 boolean stored = written.contains(pending.runId());
                 events.increment(stored ? pending.events().size() : 0);
                 if (stored && pending.end() != null && pending.end().status().isTerminal()) {

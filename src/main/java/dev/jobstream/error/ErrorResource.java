@@ -1,7 +1,5 @@
 package dev.jobstream.error;
 
-import java.util.List;
-
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,7 +13,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.support.Params;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Params;
 import io.smallrye.mutiny.Uni;
 
 /** Error events, newest first, and their resolution. */
@@ -23,14 +22,10 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class ErrorResource {
 
-    private final ErrorEventRepository errors;
+    private final ErrorService errors;
 
-    ErrorResource(ErrorEventRepository errors) {
+    ErrorResource(ErrorService errors) {
         this.errors = errors;
-    }
-
-    /** A page of error events: {@code {"errors": [...], "next_cursor": ...}}. */
-    public record ErrorPage(List<ErrorEvent> errors, String nextCursor) {
     }
 
     @GET
@@ -52,13 +47,7 @@ public class ErrorResource {
                 Params.optionalUuid("workspace_id", workspace), Params.optionalUuid("run_id", run),
                 Params.optionalBoolean("unresolved", unresolved), max, decodeCursor(cursor),
                 Caller.of(security).workspaces());
-        return errors.list(query).map(found -> {
-            if (found.size() <= max) {
-                return new ErrorPage(found, null);
-            }
-            List<ErrorEvent> page = List.copyOf(found.subList(0, max));
-            return new ErrorPage(page, "e" + page.get(max - 1).id());
-        });
+        return errors.list(query);
     }
 
     @POST
@@ -66,9 +55,7 @@ public class ErrorResource {
     @Allow(Role.OPERATOR)
     public Uni<ErrorEvent> resolve(@PathParam("id") String id, @Context SecurityContext security) {
         long eventId = parseId(id);
-        Caller caller = Caller.of(security);
-        return errors.resolve(eventId, caller.name(), caller.workspaces())
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("Error event " + eventId + " not found")));
+        return errors.resolve(eventId, Caller.of(security));
     }
 
     private static Long decodeCursor(String cursor) {

@@ -12,7 +12,7 @@ import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.engine.Instance;
 import dev.jobstream.sweep.Sweeper;
 
-/** The data every probe carries (DESIGN §8): this replica, its engines and its sweeper. */
+/** The data every probe carries: this replica, its engines and its sweeper. */
 @Singleton
 public class HealthData {
 

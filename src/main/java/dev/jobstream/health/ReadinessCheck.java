@@ -1,7 +1,6 @@
 package dev.jobstream.health;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.inject.Singleton;
@@ -10,13 +9,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import dev.jobstream.stream.Notifications;
+import dev.jobstream.error.ErrorEventStore;
+import dev.jobstream.pg.Notifications;
+import dev.jobstream.run.RunStore;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Ready when PostgreSQL answers within a second, the newest migration is applied and the LISTEN connection (which
@@ -31,21 +28,16 @@ public class ReadinessCheck implements AsyncHealthCheck {
     /** Queued runs are counted up to this many; beyond, the figure reads as "at least". */
     static final int QUEUED_COUNT_LIMIT = 100_000;
 
-    static final String STATE = """
-            SELECT (SELECT count(*) FROM (SELECT 1 FROM job_runs WHERE status = 'queued' LIMIT $2) q) AS queued,
-                   EXISTS (SELECT 1 FROM flyway_schema_history WHERE success AND version = $1) AS migrated,
-                   (SELECT coalesce(jsonb_object_agg(severity, n), '{}'::jsonb)
-                      FROM (SELECT severity, count(*) AS n FROM error_events
-                             WHERE resolved_at IS NULL GROUP BY severity) s) AS unresolved
-            """;
-
-    private final Pool pool;
-    private final Migrations migrations;
+    private final RunStore runs;
+    private final ErrorEventStore errors;
+    private final MigrationStore migrations;
     private final Notifications notifications;
     private final HealthData data;
 
-    ReadinessCheck(Pool pool, Migrations migrations, Notifications notifications, HealthData data) {
-        this.pool = pool;
+    ReadinessCheck(RunStore runs, ErrorEventStore errors, MigrationStore migrations, Notifications notifications,
+            HealthData data) {
+        this.runs = runs;
+        this.errors = errors;
         this.migrations = migrations;
         this.notifications = notifications;
         this.data = data;
@@ -53,9 +45,10 @@ public class ReadinessCheck implements AsyncHealthCheck {
 
     @Override
     public Uni<HealthCheckResponse> call() {
-        return pool.preparedQuery(STATE).execute(Tuple.of(migrations.latest(), QUEUED_COUNT_LIMIT))
+        return Uni.combine().all().unis(migrations.applied(), runs.countQueued(QUEUED_COUNT_LIMIT),
+                errors.unresolvedBySeverity()).asTuple()
                 .ifNoItem().after(TIMEOUT).fail()
-                .map(rows -> ready(rows.iterator().next()))
+                .map(state -> ready(state.getItem1(), state.getItem2(), state.getItem3()))
                 .onFailure().recoverWithItem(failure -> data.add(HealthCheckResponse.named("jobstream-ready").down())
                         .withData("status", "unhealthy")
                         .withData("database", "unavailable: " + (failure.getMessage() == null
@@ -64,11 +57,7 @@ public class ReadinessCheck implements AsyncHealthCheck {
                         .build());
     }
 
-    private HealthCheckResponse ready(Row row) {
-        Map<String, Long> unresolved = new HashMap<>();
-        JsonObject counts = row.getJsonObject("unresolved");
-        counts.forEach(e -> unresolved.put(e.getKey(), ((Number) e.getValue()).longValue()));
-        boolean migrated = row.getBoolean("migrated");
+    private HealthCheckResponse ready(boolean migrated, long queued, Map<String, Long> unresolved) {
         boolean listening = notifications.connected();
         boolean up = migrated && listening;
         HealthCheckResponseBuilder builder = HealthCheckResponse.named("jobstream-ready").status(up)
@@ -78,7 +67,7 @@ public class ReadinessCheck implements AsyncHealthCheck {
                         ? "applied (" + migrations.latest() + ")"
                         : "missing (" + migrations.latest() + ")")
                 .withData("listen", listening ? "up" : "down")
-                .withData("queued", row.getLong("queued"));
+                .withData("queued", queued);
         HealthData.sorted(unresolved).forEach((severity, n) -> builder.withData("unresolved_" + severity, n));
         return data.add(builder).build();
     }

@@ -16,11 +16,11 @@ import io.quarkus.runtime.StartupEvent;
 @Singleton
 public class StartupCheck implements HealthCheck {
 
-    private final Migrations migrations;
+    private final MigrationStore migrations;
     private final HealthData data;
     private volatile Instant startedAt;
 
-    StartupCheck(Migrations migrations, HealthData data) {
+    StartupCheck(MigrationStore migrations, HealthData data) {
         this.migrations = migrations;
         this.data = data;
     }

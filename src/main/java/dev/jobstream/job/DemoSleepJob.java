@@ -7,9 +7,9 @@ import java.util.Map;
 
 import jakarta.inject.Singleton;
 
-import dev.jobstream.engine.JobContext;
-import dev.jobstream.engine.JobHandler;
-import dev.jobstream.engine.JobParam;
+import dev.jobstream.spi.JobContext;
+import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.JobParam;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 

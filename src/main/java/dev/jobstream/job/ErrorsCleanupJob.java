@@ -7,11 +7,10 @@ import java.util.Map;
 
 import jakarta.inject.Singleton;
 
-import dev.jobstream.engine.JobContext;
-import dev.jobstream.engine.JobHandler;
-import dev.jobstream.engine.JobParam;
-import dev.jobstream.engine.JobRegistry;
-import dev.jobstream.error.ErrorEventRepository;
+import dev.jobstream.error.ErrorEventStore;
+import dev.jobstream.spi.JobContext;
+import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.JobParam;
 import io.smallrye.mutiny.Uni;
 
 /** {@code errors.cleanup}: deletes resolved error events older than {@code older_than}, in batches. */
@@ -20,9 +19,9 @@ public class ErrorsCleanupJob implements JobHandler {
 
     static final int BATCH = 1000;
 
-    private final ErrorEventRepository errors;
+    private final ErrorEventStore errors;
 
-    ErrorsCleanupJob(ErrorEventRepository errors) {
+    ErrorsCleanupJob(ErrorEventStore errors) {
         this.errors = errors;
     }
 
@@ -45,7 +44,7 @@ public class ErrorsCleanupJob implements JobHandler {
     @Override
     public Uni<Map<String, Object>> run(JobContext context) {
         String olderThan = context.params().getString("older_than");
-        Duration age = JobRegistry.parseDuration("older_than", olderThan);
+        Duration age = JobParam.parseDuration(olderThan);
         return errors.countResolved(age).flatMap(eligible -> {
             context.log((context.dryRun() ? "[dry-run] Would delete " : "Deleting ") + eligible
                     + " resolved error events older than " + olderThan);

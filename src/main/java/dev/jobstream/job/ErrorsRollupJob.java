@@ -8,19 +8,19 @@ import java.util.Map;
 
 import jakarta.inject.Singleton;
 
-import dev.jobstream.engine.JobContext;
-import dev.jobstream.engine.JobHandler;
-import dev.jobstream.engine.JobParam;
-import dev.jobstream.error.ErrorEventRepository;
+import dev.jobstream.error.ErrorEventStore;
+import dev.jobstream.spi.JobContext;
+import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.JobParam;
 import io.smallrye.mutiny.Uni;
 
 /** {@code errors.rollup}: yesterday's (or {@code date}'s) error events per (kind, severity), into the rollups. */
 @Singleton
 public class ErrorsRollupJob implements JobHandler {
 
-    private final ErrorEventRepository errors;
+    private final ErrorEventStore errors;
 
-    ErrorsRollupJob(ErrorEventRepository errors) {
+    ErrorsRollupJob(ErrorEventStore errors) {
         this.errors = errors;
     }
 

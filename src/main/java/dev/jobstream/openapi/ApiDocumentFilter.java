@@ -17,11 +17,11 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
-import dev.jobstream.error.Problem;
+import dev.jobstream.problem.Problem;
 
 /**
  * Completes the scanned {@code /q/openapi} document with what annotations cannot say: the bearer security scheme,
- * the problem+json schema and each operation's documented status codes (DESIGN §3), and the SSE form of
+ * the problem+json schema and each operation's documented status codes, and the SSE form of
  * {@code GET /v1/runs/{id}/events}, which a Vert.x route serves beside its JSON resource.
  */
 public class ApiDocumentFilter implements OASFilter {

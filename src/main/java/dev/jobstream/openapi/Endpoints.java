@@ -3,7 +3,7 @@ package dev.jobstream.openapi;
 import java.util.List;
 import java.util.Map;
 
-/** The HTTP API of DESIGN §3 as the OpenAPI document states it: a summary and the status codes of each endpoint. */
+/** The HTTP API as the OpenAPI document states it: a summary and the status codes of each endpoint. */
 final class Endpoints {
 
     /** An endpoint: its summary, success codes, problem codes, and whether a success answers a run. */
@@ -46,7 +46,7 @@ final class Endpoints {
     private Endpoints() {
     }
 
-    /** The endpoint for {@code "METHOD /path"}, or null when the API of DESIGN §3 has none. */
+    /** The endpoint for {@code "METHOD /path"}, or null when the API has none. */
     static Endpoint find(String methodAndPath) {
         return ALL.get(methodAndPath);
     }

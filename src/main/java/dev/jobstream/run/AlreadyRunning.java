@@ -3,9 +3,9 @@ package dev.jobstream.run;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.jobstream.error.ApiException;
+import dev.jobstream.problem.ApiException;
 
-/** 409: an exclusive job already has an active run for the workspace (DESIGN §3). */
+/** 409: an exclusive job already has an active run for the workspace. */
 public class AlreadyRunning extends ApiException {
 
     private final TriggerOutcome.AlreadyRunning conflict;

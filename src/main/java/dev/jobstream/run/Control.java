@@ -2,14 +2,11 @@ package dev.jobstream.run;
 
 import java.util.Locale;
 
-import dev.jobstream.error.ApiException;
+import dev.jobstream.problem.ApiException;
 
-/** The control requests of DESIGN §2 and the states each is allowed from. */
+/** The control requests (pause, resume, cancel) and the states each is allowed from. */
 public enum Control {
     PAUSE(RunStatus.RUNNING), RESUME(RunStatus.PAUSED), CANCEL(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.PAUSED);
-
-    /** Channel on which control requests and forced ends are announced, with the run id as payload. */
-    public static final String CHANNEL = "jobstream_control";
 
     private final RunStatus[] allowedFrom;
 

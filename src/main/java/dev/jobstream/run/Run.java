@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
 
-/** One row of {@code job_runs}, as the API shows it (DESIGN §3). */
+/** One row of {@code job_runs}, as the API shows it. */
 public record Run(
         UUID id,
         String job,

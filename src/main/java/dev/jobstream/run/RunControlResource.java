@@ -13,7 +13,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.support.Params;
+import dev.jobstream.problem.Params;
 import io.smallrye.mutiny.Uni;
 
 /** {@code POST /v1/runs/{id}/pause|resume|cancel}: 202 and the run; 409 when its state does not allow it. */

@@ -11,7 +11,7 @@ import dev.jobstream.auth.Caller;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Pause, resume, cancel and force-cancel (DESIGN §2). Requests for executing runs are stored on the run and carried
+ * Pause, resume, cancel and force-cancel (the rules are in {@link Control}). Requests for executing runs are stored on the run and carried
  * out by its engine, wherever it runs, at its next checkpoint; a queued run is cancelled at once, and a forced
  * cancel ends any active run in the database at once.
  */
@@ -22,11 +22,11 @@ public class RunControlService {
     private static final String[] QUEUED = {RunStatus.QUEUED.value()};
     private static final String[] EXECUTING = RunStatus.EXECUTING;
 
-    private final RunControlRepository control;
+    private final RunStore control;
     private final RunService runs;
     private final RunMetrics metrics;
 
-    RunControlService(RunControlRepository control, RunService runs, RunMetrics metrics) {
+    RunControlService(RunStore control, RunService runs, RunMetrics metrics) {
         this.control = control;
         this.runs = runs;
         this.metrics = metrics;

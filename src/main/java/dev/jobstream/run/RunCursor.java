@@ -6,7 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.UUID;
 
-import dev.jobstream.error.ApiException;
+import dev.jobstream.problem.ApiException;
 
 /** The opaque position after a run in the newest-first list: its (created_at, id), base64url-encoded. */
 public record RunCursor(Instant createdAt, UUID id) {

@@ -18,8 +18,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.error.ApiException;
-import dev.jobstream.support.Params;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Params;
 import io.smallrye.mutiny.Uni;
 
 /** Reading, listing and deleting runs. */

@@ -9,9 +9,8 @@ import jakarta.inject.Singleton;
 
 import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.MicroBatcher;
-import dev.jobstream.engine.JobHandler;
-import dev.jobstream.engine.JobRegistry;
-import dev.jobstream.error.ApiException;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.spi.JobHandler;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -26,12 +25,12 @@ public class RunService {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final JobRegistry jobs;
-    private final RunRepository repository;
+    private final RunStore repository;
     private final RunWaiters waiters;
     private final RunMetrics metrics;
     private final MicroBatcher<NewRun, TriggerOutcome> triggers;
 
-    RunService(JobRegistry jobs, RunRepository repository, RunWaiters waiters, RunMetrics metrics) {
+    RunService(JobRegistry jobs, RunStore repository, RunWaiters waiters, RunMetrics metrics) {
         this.jobs = jobs;
         this.repository = repository;
         this.waiters = waiters;

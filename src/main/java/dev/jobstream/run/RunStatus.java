@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** The states of a run (DESIGN §2). Active runs hold their exclusive slot; terminal runs never change again. */
+/** The states of a run (see the package documentation for its transitions). Active runs hold their exclusive slot; terminal runs never change again. */
 public enum RunStatus {
     QUEUED, RUNNING, PAUSED, COMPLETED, FAILED, CANCELLED, SKIPPED;
 

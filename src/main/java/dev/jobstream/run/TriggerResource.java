@@ -29,11 +29,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.engine.JobDefinition;
-import dev.jobstream.engine.JobRegistry;
-import dev.jobstream.error.ApiException;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Params;
 import dev.jobstream.stream.RunStreams;
-import dev.jobstream.support.Params;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -43,7 +41,7 @@ import io.smallrye.mutiny.Uni;
 public class TriggerResource {
 
     private static final int MAX_WAIT_SECONDS = 300;
-    /** Largest body of a single trigger (DESIGN §10); a batch may carry up to 1 MiB. */
+    /** Largest body of a single trigger; a batch may carry up to 1 MiB. */
     static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final RunService runs;

@@ -14,8 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.jobstream.auth.Caller;
-import dev.jobstream.error.ApiException;
-import dev.jobstream.error.Problem;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Problem;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One run of the end-to-end self-test of DESIGN §9 over this instance's own HTTP API: each check is reported as it
+ * One run of the end-to-end self-test over this instance's own HTTP API: each check is reported as it
  * ends, and every run it created is force-cancelled and deleted at the end, also when a check failed.
  */
 final class SelfTest {

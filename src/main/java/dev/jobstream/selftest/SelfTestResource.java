@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.error.ApiException;
+import dev.jobstream.problem.ApiException;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.json.JsonObject;

@@ -10,7 +10,7 @@ import io.vertx.core.buffer.Buffer;
  * Events of one read, in order, as the hub hands them to every subscriber of a run: their SSE frames are joined
  * once, by the first subscriber that writes them, and the same bytes go to all the others.
  */
-final class EventBatch extends AbstractList<RunEvent> implements RandomAccess {
+public final class EventBatch extends AbstractList<RunEvent> implements RandomAccess {
 
     private final List<RunEvent> events;
     private volatile Buffer frames;
@@ -40,7 +40,7 @@ final class EventBatch extends AbstractList<RunEvent> implements RandomAccess {
     }
 
     /** The SSE frames of any events, joined. */
-    static Buffer frames(List<RunEvent> events) {
+    public static Buffer frames(List<RunEvent> events) {
         return events instanceof EventBatch batch ? batch.frames() : join(events);
     }
 

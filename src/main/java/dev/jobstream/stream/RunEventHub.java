@@ -8,8 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.jobstream.pg.Channels;
+import dev.jobstream.pg.Notifications;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 
 /**
@@ -28,10 +31,8 @@ import io.vertx.core.Context;
 @Singleton
 public class RunEventHub {
 
-    /** Channel on which engines announce stored events (see the engine's flush). */
-    public static final String EVENTS_CHANNEL = "jobstream_events";
     /** Events buffered for a slow subscriber before its stream is ended (it resumes with Last-Event-ID). */
-    static final int MAX_BACKLOG = 1000;
+    public static final int MAX_BACKLOG = 1000;
 
     private final RunEventStore store;
     private final Notifications notifications;
@@ -43,7 +44,7 @@ public class RunEventHub {
     }
 
     void start(@Observes StartupEvent event) {
-        notifications.listen(EVENTS_CHANNEL, payload -> groups.values().forEach(RunEventGroup::pull));
+        notifications.listen(Channels.EVENTS, payload -> groups.values().forEach(RunEventGroup::pull));
     }
 
     /** Where a subscription's events go, in order; the same event objects go to every sink. */
@@ -57,6 +58,11 @@ public class RunEventHub {
 
         /** Reading the events failed. */
         void fail(Throwable failure);
+    }
+
+    /** Up to {@code limit} stored events of the run after sequence number {@code after}, in order. */
+    public Uni<List<RunEvent>> stored(UUID runId, int after, int limit) {
+        return store.after(runId, after, limit);
     }
 
     /**

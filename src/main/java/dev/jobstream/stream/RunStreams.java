@@ -11,7 +11,7 @@ import jakarta.ws.rs.sse.Sse;
 import dev.jobstream.config.JobstreamConfig;
 import io.smallrye.mutiny.Multi;
 
-/** A run's events in the SSE wire format of DESIGN §4: a retry hint, the events, keepalive comments, the end. */
+/** A run's events in the SSE wire format (README "Streams"): a retry hint, the events, keepalive comments, the end. */
 @Singleton
 public class RunStreams {
 

@@ -13,15 +13,17 @@ import org.jboss.logging.Logger;
 
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
+import dev.jobstream.error.ErrorEventStore;
 import dev.jobstream.run.RunMetrics;
 import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.RunStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Cleans up after dead replicas and old data (DESIGN §7): stale runs are requeued or failed, stopped engines leave
+ * Cleans up after dead replicas and old data: stale runs are requeued or failed, stopped engines leave
  * the registry, expired runs and error events are deleted in bounded batches. Every replica sweeps; the SQL makes
  * concurrent sweeps safe.
  */
@@ -39,7 +41,8 @@ public class Sweeper {
             int errorsDeleted) {
     }
 
-    private final SweepRepository repository;
+    private final RunStore runs;
+    private final ErrorEventStore errors;
     private final EngineRegistry engines;
     private final JobstreamConfig config;
     private final RunMetrics runMetrics;
@@ -52,9 +55,11 @@ public class Sweeper {
     private volatile Instant lastSwept;
     private volatile String lastFailure;
 
-    Sweeper(SweepRepository repository, EngineRegistry engines, JobstreamConfig config, RunMetrics runMetrics,
+    Sweeper(RunStore runs, ErrorEventStore errors, EngineRegistry engines, JobstreamConfig config,
+            RunMetrics runMetrics,
             MeterRegistry meters) {
-        this.repository = repository;
+        this.runs = runs;
+        this.errors = errors;
         this.runMetrics = runMetrics;
         this.meters = meters;
         this.engines = engines;
@@ -93,8 +98,8 @@ public class Sweeper {
         return stale(at, 0, 0, 0)
                 .flatMap(stale -> {
                     int forgotten = engines.forgetStopped(now.minus(config.engines().retention()));
-                    return batches(repository::deleteRuns, now.minus(config.retention().runs()), 0, 0)
-                            .flatMap(runs -> batches(repository::deleteErrors,
+                    return batches(runs::deleteExpired, now.minus(config.retention().runs()), 0, 0)
+                            .flatMap(runs -> batches(errors::deleteExpired,
                                     now.minus(config.retention().errors()), 0, 0)
                                     .map(errors -> new Sweep(stale.requeued(), stale.failed(), forgotten, runs,
                                             errors)));
@@ -122,15 +127,15 @@ public class Sweeper {
                 });
     }
 
-    private Uni<SweepRepository.Stale> stale(Instant at, int requeued, int failed, int batch) {
-        return repository.sweepStale(at, config.staleAfter(), BATCH).flatMap(done -> {
+    private Uni<RunStore.Stale> stale(Instant at, int requeued, int failed, int batch) {
+        return runs.sweepStale(at, config.staleAfter(), BATCH).flatMap(done -> {
             done.failedJobs().forEach(job -> runMetrics.finished(job, RunStatus.FAILED, null));
             int r = requeued + done.requeued();
             int f = failed + done.failed();
             if (done.requeued() + done.failed() == BATCH && batch + 1 < MAX_BATCHES) {
                 return stale(at, r, f, batch + 1);
             }
-            return Uni.createFrom().item(new SweepRepository.Stale(r, f, List.of()));
+            return Uni.createFrom().item(new RunStore.Stale(r, f, List.of()));
         });
     }
 

@@ -41,7 +41,7 @@ class AccessMatrixTest extends DatabaseTest {
         List<Endpoints.Endpoint> endpoints = Endpoints.all();
         List<Endpoints.Endpoint> unruled = endpoints.stream().filter(e -> e.role() == null).toList();
         assertEquals(List.of(), unruled, "endpoints without @Allow");
-        assertTrue(endpoints.size() >= 19, "the endpoints of DESIGN §3: " + endpoints);
+        assertTrue(endpoints.size() >= 19, "every endpoint of the HTTP API: " + endpoints);
     }
 
     @TestFactory

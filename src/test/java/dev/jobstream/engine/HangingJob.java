@@ -4,6 +4,8 @@ import java.util.Map;
 
 import jakarta.inject.Singleton;
 
+import dev.jobstream.spi.JobContext;
+import dev.jobstream.spi.JobHandler;
 import io.smallrye.mutiny.Uni;
 
 /** A job for tests that never ends and never reaches a checkpoint: only force-cancel stops it. */

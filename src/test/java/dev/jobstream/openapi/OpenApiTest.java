@@ -21,12 +21,12 @@ import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
-/** {@code /q/openapi} documents every endpoint of DESIGN §3, the SSE forms, problem+json and the bearer scheme. */
+/** {@code /q/openapi} documents every endpoint of the HTTP API, the SSE forms, problem+json and the bearer scheme. */
 @QuarkusTest
 class OpenApiTest extends DatabaseTest {
 
-    /** The API of DESIGN §3 under /v1, method and path, as the service serves it. */
-    static final List<String> DESIGN_ENDPOINTS = List.of(
+    /** The HTTP API under /v1, method and path, as the service serves it. */
+    static final List<String> API_ENDPOINTS = List.of(
             "GET /v1/jobs",
             "POST /v1/jobs/{job}/runs",
             "POST /v1/jobs/{job}/runs/batch",
@@ -63,9 +63,9 @@ class OpenApiTest extends DatabaseTest {
     @Test
     void everyEndpointOfTheDesignIsDocumented() {
         List<String> documented = documentedEndpoints(document());
-        List<String> missing = new ArrayList<>(DESIGN_ENDPOINTS);
+        List<String> missing = new ArrayList<>(API_ENDPOINTS);
         missing.removeAll(documented);
-        assertEquals(List.of(), missing, "endpoints of DESIGN §3 missing from /q/openapi");
+        assertEquals(List.of(), missing, "endpoints of the API missing from /q/openapi");
         List<String> undocumented = Endpoints.all().stream().map(e -> e.method() + " " + e.path()).distinct()
                 .filter(endpoint -> !documented.contains(endpoint)).toList();
         assertEquals(List.of(), undocumented, "endpoints served but missing from /q/openapi");

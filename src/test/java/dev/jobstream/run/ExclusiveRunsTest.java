@@ -20,7 +20,7 @@ import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jobstream.engine.AdvisoryLocks;
+import dev.jobstream.pg.AdvisoryLocks;
 import dev.jobstream.support.Api;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.common.http.TestHTTPResource;

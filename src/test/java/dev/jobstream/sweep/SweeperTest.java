@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.run.RunStore;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -40,7 +41,7 @@ class SweeperTest extends DatabaseTest {
     Sweeper sweeper;
 
     @Inject
-    SweepRepository repository;
+    RunStore repository;
 
     @Inject
     Pool pool;
@@ -126,12 +127,12 @@ class SweeperTest extends DatabaseTest {
         }
         Instant at = Instant.now().plusSeconds(31);
 
-        List<SweepRepository.Stale> results = Uni.join().all(
+        List<RunStore.Stale> results = Uni.join().all(
                 repository.sweepStale(at, Duration.ofSeconds(30), 500),
                 repository.sweepStale(at, Duration.ofSeconds(30), 500),
                 repository.sweepStale(at, Duration.ofSeconds(30), 500)).andFailFast().await().atMost(WAIT);
 
-        assertEquals(runs, results.stream().mapToInt(SweepRepository.Stale::failed).sum());
+        assertEquals(runs, results.stream().mapToInt(RunStore.Stale::failed).sum());
         assertEquals(runs, db.count("SELECT count(*) FROM job_runs WHERE status = 'failed'"));
         assertEquals(runs, db.count("SELECT count(*) FROM job_run_events WHERE event = 'end_json'"));
         assertEquals(runs, db.count("SELECT count(*) FROM error_events WHERE kind = 'STALE_RUN'"));

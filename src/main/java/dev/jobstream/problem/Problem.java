@@ -1,4 +1,4 @@
-package dev.jobstream.error;
+package dev.jobstream.problem;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

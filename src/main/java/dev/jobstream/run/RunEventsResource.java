@@ -1,4 +1,4 @@
-package dev.jobstream.stream;
+package dev.jobstream.run;
 
 import java.util.List;
 import java.util.UUID;
@@ -15,18 +15,19 @@ import jakarta.ws.rs.core.SecurityContext;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.run.RunService;
-import dev.jobstream.support.Params;
+import dev.jobstream.problem.Params;
+import dev.jobstream.stream.RunEvent;
+import dev.jobstream.stream.RunEventHub;
 import io.smallrye.mutiny.Uni;
 
 /** The stored events of a run as JSON; the SSE form of the same path is {@link RunEventsRoute}. */
 @Path("/v1/runs/{id}/events")
 public class RunEventsResource {
 
-    private final RunEventStore events;
+    private final RunEventHub events;
     private final RunService runs;
 
-    RunEventsResource(RunEventStore events, RunService runs) {
+    RunEventsResource(RunEventHub events, RunService runs) {
         this.events = events;
         this.runs = runs;
     }
@@ -40,6 +41,6 @@ public class RunEventsResource {
         UUID runId = Params.uuid("id", id);
         int from = Params.intInRange("after", after, 0, Integer.MAX_VALUE, 0);
         int max = Params.intInRange("limit", limit, 1, 10_000, 1000);
-        return runs.get(runId, Caller.of(security)).flatMap(run -> events.after(runId, from, max));
+        return runs.get(runId, Caller.of(security)).flatMap(run -> events.stored(runId, from, max));
     }
 }

@@ -1,9 +1,7 @@
-package dev.jobstream.support;
+package dev.jobstream.problem;
 
 import java.util.Locale;
 import java.util.UUID;
-
-import dev.jobstream.error.ApiException;
 
 /** Parsing of path and query parameters into values, with a 400 problem for anything malformed. */
 public final class Params {

@@ -1,4 +1,4 @@
-package dev.jobstream.stream;
+package dev.jobstream.feed;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -21,8 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.concurrent.VertxTimer;
-import dev.jobstream.run.Control;
-import dev.jobstream.run.RunRepository;
+import dev.jobstream.pg.Channels;
+import dev.jobstream.pg.Notifications;
+import dev.jobstream.run.RunStore;
+import dev.jobstream.stream.RunEventHub;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -30,9 +32,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The live feed of run changes for dashboards: created, state changed, progress. When any replica announces a
@@ -49,20 +49,11 @@ public class RunFeed {
     private static final int PAGE = 1000;
     private static final int MAX_REMEMBERED = 100_000;
 
-    static final String CHANGED_SINCE = """
-            SELECT id, job_name, workspace_id, status, dry_run, processed, total, error, created_at, updated_at,
-                   finished_at, version
-              FROM job_runs
-             WHERE updated_at > $1
-             ORDER BY updated_at
-             LIMIT $2
-            """;
-
     /** One change, encoded once for every subscriber. */
     public record Change(String type, String job, UUID workspaceId, String json) {
     }
 
-    private final Pool pool;
+    private final RunStore runs;
     private final Notifications notifications;
     private final ObjectMapper json;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
@@ -76,12 +67,12 @@ public class RunFeed {
     // guarded by this
     private OffsetDateTime since = OffsetDateTime.now(ZoneOffset.UTC);
 
-    RunFeed(Pool pool, Vertx vertx, Notifications notifications, ObjectMapper json,
+    RunFeed(RunStore runs, Vertx vertx, Notifications notifications, ObjectMapper json,
             MeterRegistry metrics) {
         Gauge.builder("jobstream.sse.subscribers", subscribers, Set::size)
                 .description("Open SSE streams of the live feed on this replica").tag("stream", "feed")
                 .register(metrics);
-        this.pool = pool;
+        this.runs = runs;
         this.reader = Coalescer.of(this::read, new VertxTimer(vertx))
                 .minInterval(Duration.ofMillis(1000 / MAX_READS_PER_SECOND)).build();
         this.notifications = notifications;
@@ -89,7 +80,7 @@ public class RunFeed {
     }
 
     void start(@Observes StartupEvent event) {
-        for (String channel : List.of(RunRepository.QUEUED_CHANNEL, RunEventHub.EVENTS_CHANNEL, Control.CHANNEL)) {
+        for (String channel : List.of(Channels.QUEUED, Channels.EVENTS, Channels.CONTROL)) {
             notifications.listen(channel, payload -> changed());
         }
     }
@@ -118,7 +109,7 @@ public class RunFeed {
         synchronized (this) {
             from = since.minus(OVERLAP);
         }
-        return pool.preparedQuery(CHANGED_SINCE).execute(Tuple.of(from, PAGE)).map(rows -> {
+        return runs.changedSince(from, PAGE).map(rows -> {
             List<Change> changes = new ArrayList<>();
             OffsetDateTime newest = null;
             for (Row row : rows) {

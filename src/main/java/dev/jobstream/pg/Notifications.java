@@ -1,4 +1,4 @@
-package dev.jobstream.stream;
+package dev.jobstream.pg;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,11 +1,15 @@
 package dev.jobstream.error;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -21,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /** The SQL of {@code error_events} and of their daily rollups in {@code error_event_rollups}. */
 @Singleton
-public class ErrorEventRepository {
+public class ErrorEventStore {
 
     static final String INSERT = """
             INSERT INTO error_events (severity, kind, message, job_name, workspace_id, run_id, correlation_id, details)
@@ -74,9 +78,24 @@ public class ErrorEventRepository {
              WHERE resolved_at IS NOT NULL AND occurred_at < now() - $1 * interval '1 second'
             """;
 
+    /** Error events that occurred before {@code $1}, a batch at a time (retention). */
+    static final String DELETE_EXPIRED = """
+            DELETE FROM error_events
+             WHERE id IN (SELECT id FROM error_events
+                           WHERE occurred_at < $1
+                           ORDER BY occurred_at
+                           LIMIT $2
+                             FOR UPDATE SKIP LOCKED)
+            """;
+
+    /** Unresolved error events by severity. */
+    static final String UNRESOLVED_BY_SEVERITY = """
+            SELECT severity, count(*) AS n FROM error_events WHERE resolved_at IS NULL GROUP BY severity
+            """;
+
     private final Pool pool;
 
-    ErrorEventRepository(Pool pool) {
+    ErrorEventStore(Pool pool) {
         this.pool = pool;
     }
 
@@ -122,7 +141,7 @@ public class ErrorEventRepository {
         String sql = "SELECT * FROM error_events"
                 + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY id DESC LIMIT " + arg.apply(query.limit() + 1);
-        return pool.preparedQuery(sql).execute(Tuple.tuple(args)).map(ErrorEventRepository::events);
+        return pool.preparedQuery(sql).execute(Tuple.tuple(args)).map(ErrorEventStore::events);
     }
 
     /**
@@ -162,6 +181,21 @@ public class ErrorEventRepository {
     public Uni<Long> countResolved(Duration age) {
         return pool.preparedQuery(COUNT_RESOLVED).execute(Tuple.of(age.toSeconds()))
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** Deletes up to {@code limit} error events that occurred before {@code before}; the item is how many. */
+    public Uni<Integer> deleteExpired(Instant before, int limit) {
+        return pool.preparedQuery(DELETE_EXPIRED).execute(Tuple.of(before.atOffset(ZoneOffset.UTC), limit))
+                .map(RowSet::rowCount);
+    }
+
+    /** The number of unresolved error events of each severity that has any. */
+    public Uni<Map<String, Long>> unresolvedBySeverity() {
+        return pool.preparedQuery(UNRESOLVED_BY_SEVERITY).execute().map(rows -> {
+            Map<String, Long> counts = new TreeMap<>();
+            rows.forEach(row -> counts.put(row.getString("severity"), row.getLong("n")));
+            return counts;
+        });
     }
 
     private static List<ErrorEvent> events(RowSet<Row> rows) {

@@ -1,7 +1,10 @@
-package dev.jobstream.engine;
+package dev.jobstream.run;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.JobParam;
 
 /** A job as {@code GET /v1/jobs} shows it; {@code params_schema} is a JSON Schema of the accepted params. */
 public record JobDefinition(String name, String description, boolean exclusive, String schedule, int maxAttempts,

@@ -1,19 +1,19 @@
-package dev.jobstream.support;
+package dev.jobstream.nativeimage;
 
 import dev.jobstream.auth.MeResource;
 import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.engine.EngineResource;
-import dev.jobstream.engine.JobDefinition;
-import dev.jobstream.engine.JobParam;
 import dev.jobstream.error.ErrorEvent;
-import dev.jobstream.error.ErrorResource;
+import dev.jobstream.error.ErrorPage;
+import dev.jobstream.feed.RunChange;
 import dev.jobstream.run.BatchRequest;
+import dev.jobstream.run.JobDefinition;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunPage;
 import dev.jobstream.run.RunResource;
 import dev.jobstream.run.RunStatus;
 import dev.jobstream.run.TriggerRequest;
-import dev.jobstream.stream.RunChange;
+import dev.jobstream.spi.JobParam;
 import dev.jobstream.stream.RunEvent;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -33,7 +33,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         // auth/ (GET /v1/me)
         MeResource.Me.class,
         // error/
-        ErrorEvent.class, ErrorResource.ErrorPage.class,
+        ErrorEvent.class, ErrorPage.class,
         // stream/
         RunEvent.class, RunChange.class})
 public final class JsonTypes {

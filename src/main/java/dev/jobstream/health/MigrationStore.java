@@ -10,15 +10,22 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 
-/** The newest migration this build ships, which readiness expects to find applied in the database. */
+/** The newest migration this build ships, and whether the database has it ({@code flyway_schema_history}). */
 @Singleton
-public class Migrations {
+public class MigrationStore {
 
+    static final String APPLIED = "SELECT EXISTS (SELECT 1 FROM flyway_schema_history WHERE success AND version = $1)";
+
+    private final Pool pool;
     private final Flyway flyway;
     private volatile String latest;
 
-    Migrations(Flyway flyway) {
+    MigrationStore(Pool pool, Flyway flyway) {
+        this.pool = pool;
         this.flyway = flyway;
     }
 
@@ -28,6 +35,11 @@ public class Migrations {
                 .max(Comparator.naturalOrder())
                 .map(Object::toString)
                 .orElse(null);
+    }
+
+    /** True once the newest migration of this build is applied in the database. */
+    public Uni<Boolean> applied() {
+        return pool.preparedQuery(APPLIED).execute(Tuple.of(latest)).map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     /** The version of the newest migration; null before startup. */

@@ -1,4 +1,4 @@
-package dev.jobstream.stream;
+package dev.jobstream.feed;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,7 +13,8 @@ import jakarta.ws.rs.sse.Sse;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.support.Params;
+import dev.jobstream.problem.Params;
+import dev.jobstream.stream.RunStreams;
 import io.smallrye.mutiny.Multi;
 
 /**

@@ -1,4 +1,4 @@
-package dev.jobstream.engine;
+package dev.jobstream.spi;
 
 import java.util.UUID;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package dev.jobstream.stream;
+package dev.jobstream.run;
 
 import java.time.Duration;
 import java.util.List;
@@ -15,10 +15,12 @@ import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
 import dev.jobstream.auth.Tokens;
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.error.ApiException;
-import dev.jobstream.error.Problem;
-import dev.jobstream.run.RunService;
-import dev.jobstream.support.Params;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Params;
+import dev.jobstream.problem.Problem;
+import dev.jobstream.stream.EventBatch;
+import dev.jobstream.stream.RunEvent;
+import dev.jobstream.stream.RunEventHub;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.vertx.VertxContext;

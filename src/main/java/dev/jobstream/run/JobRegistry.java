@@ -1,7 +1,6 @@
-package dev.jobstream.engine;
+package dev.jobstream.run;
 
 import java.math.BigInteger;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,14 +12,16 @@ import java.util.TreeMap;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
-import dev.jobstream.error.ApiException;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.JobParam;
 import io.vertx.core.json.JsonObject;
 
 /** The jobs of this service, by name, and the validation of their params. */
 @Singleton
 public class JobRegistry {
 
-    /** Largest params object a trigger may carry (DESIGN §10). */
+    /** Largest params object a trigger may carry. */
     public static final int MAX_PARAMS_BYTES = 16 * 1024;
 
     private final Map<String, JobHandler> handlers = new TreeMap<>();
@@ -100,7 +101,7 @@ public class JobRegistry {
             }
             case "duration" -> {
                 String text = stringValue(where, value);
-                parseDuration(where, text);
+                checkDuration(where, text);
                 return text;
             }
             default -> {
@@ -116,28 +117,12 @@ public class JobRegistry {
         throw ApiException.badRequest(where + " must be a string of at most 200 characters");
     }
 
-    /** Durations as {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601 ({@code PT30M}); not negative. */
-    public static Duration parseDuration(String where, String text) {
+    private static void checkDuration(String where, String text) {
         try {
-            Duration duration;
-            if (text.matches("\\d{1,9}[dhms]")) {
-                long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                duration = switch (text.charAt(text.length() - 1)) {
-                    case 'd' -> Duration.ofDays(amount);
-                    case 'h' -> Duration.ofHours(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    default -> Duration.ofSeconds(amount);
-                };
-            } else {
-                duration = Duration.parse(text);
-            }
-            if (!duration.isNegative()) {
-                return duration;
-            }
-        } catch (RuntimeException ignored) {
-            // reported below
+            JobParam.parseDuration(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(where + " must be a duration such as 90d, 12h or PT30M");
         }
-        throw ApiException.badRequest(where + " must be a duration such as 90d, 12h or PT30M");
     }
 
     /** The definitions shown by {@code GET /v1/jobs}. */

@@ -1,4 +1,4 @@
-package dev.jobstream.engine;
+package dev.jobstream.spi;
 
 import java.util.List;
 import java.util.Map;

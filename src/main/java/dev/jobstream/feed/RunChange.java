@@ -1,4 +1,4 @@
-package dev.jobstream.stream;
+package dev.jobstream.feed;
 
 import java.time.Instant;
 import java.util.UUID;

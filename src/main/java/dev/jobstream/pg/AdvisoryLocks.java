@@ -1,4 +1,4 @@
-package dev.jobstream.engine;
+package dev.jobstream.pg;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +23,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The session advisory locks that fence exclusive runs (DESIGN §6). This replica holds all of its engines' locks on
+ * The session advisory locks that fence exclusive runs. This replica holds all of its engines' locks on
  * one connection of its own, taken out of the pool for good; acquisitions and releases that arrive together share a
  * round trip. If that connection is lost, every lock is gone: the engines are told and stop at their next
  * checkpoint.
@@ -65,12 +65,12 @@ public class AdvisoryLocks {
     }
 
     /** Called when the lock connection is lost. */
-    void onLoss(Runnable listener) {
+    public void onLoss(Runnable listener) {
         this.onLoss = listener;
     }
 
     /** True if this replica now holds the key; false if another engine, here or elsewhere, holds it. */
-    Uni<Boolean> tryLock(long key) {
+    public Uni<Boolean> tryLock(long key) {
         if (!held.add(key)) {
             return Uni.createFrom().item(false);
         }
@@ -83,7 +83,7 @@ public class AdvisoryLocks {
                 });
     }
 
-    Uni<Void> unlock(long key) {
+    public Uni<Void> unlock(long key) {
         return release.submit(key)
                 .onItemOrFailure().invoke(() -> held.remove(key))
                 .replaceWithVoid()

@@ -1,0 +1,18 @@
+package dev.jobstream.pg;
+
+/**
+ * The PostgreSQL notification channels between replicas. Statements send them with {@code pg_notify} in the same
+ * transaction as the change they announce, so a notification arrives only once the change is visible.
+ */
+public final class Channels {
+
+    /** Runs were queued (or requeued): dispatchers claim. */
+    public static final String QUEUED = "jobstream_queued";
+    /** Run events were stored (one per flush): streams read the new events. */
+    public static final String EVENTS = "jobstream_events";
+    /** A control request was stored on a run (payload: the run id): its engine reads it. */
+    public static final String CONTROL = "jobstream_control";
+
+    private Channels() {
+    }
+}

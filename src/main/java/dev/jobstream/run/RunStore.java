@@ -1,0 +1,351 @@
+package dev.jobstream.run;
+
+import static dev.jobstream.run.RunSql.*;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+import jakarta.inject.Singleton;
+
+import dev.jobstream.config.JobstreamConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The one home of {@code job_runs}: it runs the statements of {@link RunSql} and nothing else touches the table.
+ * Triggers, reads and lists for the API; claims, heartbeats and flushes for engines; control requests; the
+ * sweeper's stale runs and retention; the live feed's changes; the queue depth.
+ */
+@Singleton
+public class RunStore {
+
+    /** First delay of a stale run's next attempt; it doubles with each attempt, up to {@link #MAX_BACKOFF}. */
+    static final Duration BASE_BACKOFF = Duration.ofSeconds(2);
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+
+    /** What one stale batch did; {@code failedJobs} names the job of each run it failed. */
+    public record Stale(int requeued, int failed, List<String> failedJobs) {
+    }
+
+    private final Pool pool;
+    private final JobstreamConfig config;
+
+    RunStore(Pool pool, JobstreamConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    // ---- trigger, read, list, delete ----
+
+    /** Inserts the runs in one statement and one commit; the outcomes come in input order. */
+    public Uni<List<TriggerOutcome>> insertAll(List<NewRun> runs) {
+        int n = runs.size();
+        UUID[] ids = new UUID[n];
+        String[] jobs = new String[n];
+        UUID[] workspaces = new UUID[n];
+        Boolean[] exclusive = new Boolean[n];
+        Boolean[] dryRun = new Boolean[n];
+        String[] params = new String[n];
+        Integer[] maxAttempts = new Integer[n];
+        String[] triggeredBy = new String[n];
+        String[] correlation = new String[n];
+        String[] idempotency = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewRun run = runs.get(i);
+            ids[i] = run.id();
+            jobs[i] = run.job();
+            workspaces[i] = run.workspaceId();
+            exclusive[i] = run.exclusive();
+            dryRun[i] = run.dryRun();
+            params[i] = run.params().encode();
+            maxAttempts[i] = run.maxAttempts();
+            triggeredBy[i] = run.triggeredBy();
+            correlation[i] = run.correlationId();
+            idempotency[i] = run.idempotencyKey();
+        }
+        Tuple args = Tuple.tuple(List.of(ids, jobs, workspaces, exclusive, dryRun, params, maxAttempts, triggeredBy,
+                correlation, idempotency));
+        return pool.preparedQuery(INSERT_RUNS).execute(args)
+                .flatMap(rows -> {
+                    Map<UUID, Run> inserted = byId(rows);
+                    List<NewRun> skipped = runs.stream().filter(r -> !inserted.containsKey(r.id())).toList();
+                    if (skipped.isEmpty()) {
+                        return Uni.createFrom().item(runs.stream()
+                                .<TriggerOutcome>map(r -> new TriggerOutcome.Created(inserted.get(r.id())))
+                                .toList());
+                    }
+                    return findConflicting(skipped).map(conflicts -> outcomes(runs, inserted, conflicts));
+                });
+    }
+
+    private Uni<List<Run>> findConflicting(List<NewRun> skipped) {
+        String[] jobs = skipped.stream().map(NewRun::job).toArray(String[]::new);
+        UUID[] workspaces = skipped.stream().map(NewRun::workspaceId).toArray(UUID[]::new);
+        String[] keys = skipped.stream().map(NewRun::idempotencyKey).toArray(String[]::new);
+        return pool.preparedQuery(FIND_CONFLICTING).execute(Tuple.of(jobs, workspaces, keys, RunStatus.ACTIVE))
+                .map(rows -> List.copyOf(byId(rows).values()));
+    }
+
+    private static List<TriggerOutcome> outcomes(List<NewRun> runs, Map<UUID, Run> inserted, List<Run> conflicts) {
+        List<TriggerOutcome> outcomes = new ArrayList<>(runs.size());
+        for (NewRun run : runs) {
+            Run created = inserted.get(run.id());
+            if (created != null) {
+                outcomes.add(new TriggerOutcome.Created(created));
+                continue;
+            }
+            Optional<Run> sameKey = conflicts.stream()
+                    .filter(c -> run.idempotencyKey() != null && sameSlot(c, run)
+                            && run.idempotencyKey().equals(c.idempotencyKey()))
+                    .findFirst();
+            if (sameKey.isPresent()) {
+                outcomes.add(new TriggerOutcome.Existing(sameKey.get()));
+                continue;
+            }
+            UUID active = conflicts.stream()
+                    .filter(c -> sameSlot(c, run) && c.exclusive() && c.status().isActive())
+                    .map(Run::id).findFirst().orElse(null);
+            outcomes.add(new TriggerOutcome.AlreadyRunning(run.job(), run.workspaceId(), active));
+        }
+        return outcomes;
+    }
+
+    private static boolean sameSlot(Run existing, NewRun run) {
+        return existing.job().equals(run.job()) && existing.workspaceId().equals(run.workspaceId());
+    }
+
+    public Uni<Optional<Run>> findById(UUID id) {
+        return pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? Optional.<Run>empty() : Optional.of(toRun(rows.iterator().next())));
+    }
+
+    /** Newest runs first, keyset-paged on (created_at, id); fetches one row more than asked to know if more exist. */
+    public Uni<List<Run>> list(RunQuery query) {
+        List<String> conditions = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        Function<Object, String> arg = value -> {
+            args.add(value);
+            return "$" + args.size();
+        };
+        if (query.job() != null) {
+            conditions.add("job_name = " + arg.apply(query.job()));
+        }
+        if (query.workspaceId() != null) {
+            conditions.add("workspace_id = " + arg.apply(query.workspaceId()));
+        }
+        if (query.scope() != null) {
+            conditions.add("workspace_id = ANY(" + arg.apply(query.scope().toArray(UUID[]::new)) + ")");
+        }
+        if (query.stale()) {
+            conditions.add("status IN ('running', 'paused') AND heartbeat_at < " + arg.apply(utc(staleBefore())));
+        } else if (query.status() != null) {
+            conditions.add("status = " + arg.apply(query.status().value()));
+        }
+        if (query.dryRun() != null) {
+            conditions.add("dry_run = " + arg.apply(query.dryRun()));
+        }
+        if (query.cursor() != null) {
+            conditions.add("(created_at, id) < (" + arg.apply(utc(query.cursor().createdAt())) + ", "
+                    + arg.apply(query.cursor().id()) + ")");
+        }
+        String sql = "SELECT * FROM job_runs"
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + " ORDER BY created_at DESC, id DESC LIMIT " + arg.apply(query.limit() + 1);
+        return pool.preparedQuery(sql).execute(Tuple.tuple(args)).map(this::toRuns);
+    }
+
+    /** Deletes a terminal run (its events go with it); false if the run is absent or still active. */
+    public Uni<Boolean> deleteTerminal(UUID id) {
+        return pool.preparedQuery(DELETE_TERMINAL).execute(Tuple.of(id, RunStatus.TERMINAL))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Instant staleBefore() {
+        return Instant.now().minus(config.staleAfter());
+    }
+
+    private Run toRun(Row row) {
+        return Run.from(row, staleBefore());
+    }
+
+    private List<Run> toRuns(RowSet<Row> rows) {
+        Instant staleBefore = staleBefore();
+        List<Run> runs = new ArrayList<>(rows.size());
+        rows.forEach(row -> runs.add(Run.from(row, staleBefore)));
+        return runs;
+    }
+
+    private Map<UUID, Run> byId(RowSet<Row> rows) {
+        Map<UUID, Run> runs = new HashMap<>();
+        toRuns(rows).forEach(r -> runs.put(r.id(), r));
+        return runs;
+    }
+
+    static java.time.OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    // ---- control requests ----
+
+    /** Stores {@code control}, requested by {@code by}, if the run is in one of {@code from}; empty otherwise. */
+    public Uni<Optional<Run>> request(UUID id, Control control, String[] from, String by) {
+        return pool.preparedQuery(REQUEST_CONTROL).execute(Tuple.of(id, control.value(), from, by)).map(this::first);
+    }
+
+    /** Cancels the run now, for {@code by}, if it is in one of {@code from}; empty otherwise. */
+    public Uni<Optional<Run>> cancelNow(UUID id, String[] from, boolean forced, String by) {
+        return pool.preparedQuery(CANCEL_NOW)
+                .execute(Tuple.of(id, from, forced ? "force_cancelled" : null, forced, by)).map(this::first);
+    }
+
+    private Optional<Run> first(RowSet<Row> rows) {
+        return rows.size() == 0 ? Optional.empty() : Optional.of(toRun(rows.iterator().next()));
+    }
+
+    // ---- engines: claim, heartbeat, flush, requeue ----
+
+    public Uni<List<Run>> claim(String owner, int limit) {
+        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit)).map(rows -> {
+            List<Run> runs = new ArrayList<>(rows.size());
+            rows.forEach(row -> runs.add(Run.from(row, Instant.EPOCH)));
+            return runs;
+        });
+    }
+
+    public Uni<Integer> releaseClaims(List<UUID> ids, String owner, long delayMillis) {
+        return pool.preparedQuery(RELEASE_CLAIM).execute(Tuple.of(ids.toArray(UUID[]::new), owner, delayMillis))
+                .map(rows -> rows.rowCount());
+    }
+
+    /** Requeues the runs (ids with their attempts) still owned; returns how many. */
+    public Uni<Integer> requeue(String owner, List<UUID> ids, List<Integer> attempts, String reason) {
+        return pool.preparedQuery(REQUEUE)
+                .execute(Tuple.of(owner, ids.toArray(UUID[]::new), attempts.toArray(Integer[]::new), reason))
+                .map(rows -> rows.size());
+    }
+
+    /** Heartbeats the runs; the item maps each run still owned to its control request (null for none). */
+    public Uni<Map<UUID, String>> heartbeat(List<UUID> ids, String owner) {
+        return controls(HEARTBEAT, ids, owner);
+    }
+
+    /** The control requests of the runs still owned (null for none); runs not in the map were lost. */
+    public Uni<Map<UUID, String>> controlsOf(List<UUID> ids, String owner) {
+        return controls(CONTROL_OF, ids, owner);
+    }
+
+    private Uni<Map<UUID, String>> controls(String sql, List<UUID> ids, String owner) {
+        return pool.preparedQuery(sql).execute(Tuple.of(ids.toArray(UUID[]::new), owner, RunStatus.EXECUTING))
+                .map(rows -> {
+                    Map<UUID, String> controls = new HashMap<>();
+                    rows.forEach(row -> controls.put(row.getUUID("id"), row.getString("control_requested")));
+                    return controls;
+                });
+    }
+
+    /** Writes the batch in one statement; the result holds the ids of the runs this replica still owned. */
+    public Uni<Set<UUID>> flush(String owner, List<RunFlush> batch) {
+        int runs = batch.size();
+        UUID[] ids = new UUID[runs];
+        Integer[] attempts = new Integer[runs];
+        Integer[] lastSeqs = new Integer[runs];
+        Long[] processed = new Long[runs];
+        Long[] totals = new Long[runs];
+        String[] errorLogs = new String[runs];
+        String[] statuses = new String[runs];
+        String[] acknowledged = new String[runs];
+        String[] metrics = new String[runs];
+        String[] errors = new String[runs];
+        String[] errorCodes = new String[runs];
+        Long[] durations = new Long[runs];
+        int eventCount = batch.stream().mapToInt(p -> p.events().size()).sum();
+        UUID[] eventRuns = new UUID[eventCount];
+        Integer[] seqs = new Integer[eventCount];
+        String[] names = new String[eventCount];
+        String[] data = new String[eventCount];
+        int e = 0;
+        for (int i = 0; i < runs; i++) {
+            RunFlush p = batch.get(i);
+            ids[i] = p.runId();
+            attempts[i] = p.attempt();
+            lastSeqs[i] = p.lastSeq();
+            processed[i] = p.processed();
+            totals[i] = p.total();
+            errorLogs[i] = p.errorLog();
+            acknowledged[i] = p.acknowledged();
+            if (p.state() != null) {
+                statuses[i] = p.state().value();
+            }
+            if (p.end() != null) {
+                statuses[i] = p.end().status().value();
+                metrics[i] = p.end().metrics();
+                errors[i] = p.end().error();
+                errorCodes[i] = p.end().errorCode();
+                durations[i] = p.end().durationMs();
+            }
+            for (RunFlush.Event event : p.events()) {
+                eventRuns[e] = p.runId();
+                seqs[e] = event.seq();
+                names[e] = event.event();
+                data[e] = event.data();
+                e++;
+            }
+        }
+        Tuple args = Tuple.tuple(List.of(owner, ids, attempts, lastSeqs, processed, totals, errorLogs, statuses,
+                metrics, errors, errorCodes, durations, eventRuns, seqs, names, data, acknowledged));
+        return pool.preparedQuery(FLUSH).execute(args).map(rows -> {
+            Set<UUID> written = new HashSet<>();
+            rows.forEach(row -> written.add(row.getUUID("id")));
+            return written;
+        });
+    }
+
+    // ---- sweeper: stale runs, retention ----
+
+    public Uni<Stale> sweepStale(Instant at, Duration staleAfter, int limit) {
+        Tuple args = Tuple.of(at == null ? null : utc(at), staleAfter.toMillis(), limit, BASE_BACKOFF.toMillis(),
+                MAX_BACKOFF.toMillis());
+        return pool.preparedQuery(SWEEP_STALE).execute(args).map(rows -> {
+            int requeued = 0;
+            java.util.List<String> failed = new java.util.ArrayList<>();
+            for (Row row : rows) {
+                if ("queued".equals(row.getString("status"))) {
+                    requeued++;
+                } else {
+                    failed.add(row.getString("job_name"));
+                }
+            }
+            return new Stale(requeued, failed.size(), failed);
+        });
+    }
+
+    public Uni<Integer> deleteExpired(Instant endedBefore, int limit) {
+        return pool.preparedQuery(DELETE_EXPIRED).execute(Tuple.of(utc(endedBefore), limit)).map(r -> r.rowCount());
+    }
+
+    // ---- live feed and queue depth ----
+
+    /** Up to {@code limit} runs changed after {@code since}, oldest change first (see the feed). */
+    public Uni<RowSet<Row>> changedSince(OffsetDateTime since, int limit) {
+        return pool.preparedQuery(CHANGED_SINCE).execute(Tuple.of(since, limit));
+    }
+
+    /** Queued runs, counted up to {@code limit}. */
+    public Uni<Long> countQueued(int limit) {
+        return pool.preparedQuery(COUNT_QUEUED).execute(Tuple.of(limit)).map(rows -> rows.iterator().next().getLong(0));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.jobstream.spi;
+
+import java.time.Duration;
+
+/**
+ * One parameter a job accepts. {@code type} is {@code integer}, {@code string}, {@code date} (ISO yyyy-MM-dd) or
+ * {@code duration} (e.g. {@code 90d}, {@code 12h}, {@code PT30M}); {@code defaultValue} may be null (unset).
+ */
+public record JobParam(String name, String type, Object defaultValue, Long minimum, String description) {
+
+    public static JobParam integer(String name, Integer defaultValue, long minimum, String description) {
+        return new JobParam(name, "integer", defaultValue, minimum, description);
+    }
+
+    public static JobParam date(String name, String description) {
+        return new JobParam(name, "date", null, null, description);
+    }
+
+    public static JobParam duration(String name, String defaultValue, String description) {
+        return new JobParam(name, "duration", defaultValue, null, description);
+    }
+
+    /**
+     * A duration param's value as a {@link Duration}: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601
+     * ({@code PT30M}), not negative.
+     *
+     * @throws IllegalArgumentException if it is none of these
+     */
+    public static Duration parseDuration(String text) {
+        if (text != null) {
+            try {
+                Duration duration;
+                if (text.matches("\\d{1,9}[dhms]")) {
+                    long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                    duration = switch (text.charAt(text.length() - 1)) {
+                        case 'd' -> Duration.ofDays(amount);
+                        case 'h' -> Duration.ofHours(amount);
+                        case 'm' -> Duration.ofMinutes(amount);
+                        default -> Duration.ofSeconds(amount);
+                    };
+                } else {
+                    duration = Duration.parse(text);
+                }
+                if (!duration.isNegative()) {
+                    return duration;
+                }
+            } catch (RuntimeException ignored) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException("not a duration such as 90d, 12h or PT30M: " + text);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.jobstream.architecture;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import jakarta.inject.Singleton;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * The walls of the code base, checked on the compiled classes: packages depend one way (no cycle), resources call
+ * services and services call stores (never the other way, and no resource reaches a store), SQL is issued only by
+ * stores and the PostgreSQL plumbing, {@code job_runs} statements are run by {@code RunStore} alone, and the leaf
+ * packages (problem+json, the concurrency primitive, configuration, the job SPI) depend on nothing else of ours.
+ */
+class ArchitectureTest {
+
+    private static final String ROOT = "dev.jobstream";
+    private static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+
+    private static final DescribedPredicate<JavaClass> STORES = named("stores", "(Store|Sql)");
+    private static final DescribedPredicate<JavaClass> RESOURCES = named("resources", "(Resource|Route)");
+    private static final DescribedPredicate<JavaClass> SERVICES = DescribedPredicate
+            .<JavaClass>describe("services", c -> c.getPackageName().startsWith(ROOT + ".")
+                    && (c.isAnnotatedWith(Singleton.class)
+                            || c.isAnnotatedWith(jakarta.enterprise.context.ApplicationScoped.class)))
+            .and(not(STORES)).and(not(RESOURCES));
+
+    /** Classes whose top-level class's simple name ends with {@code suffix} (a regular expression). */
+    private static DescribedPredicate<JavaClass> named(String description, String suffix) {
+        return DescribedPredicate.describe(description,
+                c -> c.getPackageName().startsWith(ROOT + ".")
+                        && c.getName().replaceAll("\\$.*", "").matches(".*\\.[A-Za-z0-9]*" + suffix));
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    @Test
+    void storesDependOnNoServiceOrResource() {
+        noClasses().that(STORES).should().dependOnClassesThat(SERVICES.or(RESOURCES)).check(CLASSES);
+    }
+
+    @Test
+    void servicesDependOnNoResource() {
+        noClasses().that(SERVICES).should().dependOnClassesThat(RESOURCES).check(CLASSES);
+    }
+
+    @Test
+    void resourcesReachStoresOnlyThroughServices() {
+        noClasses().that(RESOURCES).should().dependOnClassesThat(STORES).check(CLASSES);
+    }
+
+    @Test
+    void onlyStoresAndThePostgresPlumbingIssueSql() {
+        noClasses().that(not(STORES)).and().resideOutsideOfPackage(ROOT + ".pg..")
+                .should().callMethodWhere(target(owner(DescribedPredicate.<JavaClass>describe("a SQL client",
+                        c -> c.isAssignableTo(SqlClient.class)
+                                || c.isAssignableTo(io.vertx.sqlclient.SqlClient.class))))
+                        .and(target(nameMatching("preparedQuery|query|preparedBatch"))))
+                .because("each table has one SQL home, its store").check(CLASSES);
+    }
+
+    @Test
+    void runStatementsAreRunByTheRunStoreAlone() {
+        classes().that().haveSimpleName("RunSql").should().onlyBeAccessed()
+                .byClassesThat().haveSimpleNameStartingWith("RunS").check(CLASSES);
+    }
+
+    @Test
+    void leafPackagesDependOnNothingElseOfOurs() {
+        for (String leaf : new String[]{"problem", "concurrent", "config", "spi"}) {
+            noClasses().that().resideInAPackage(ROOT + "." + leaf + "..")
+                    .should().dependOnClassesThat(DescribedPredicate.<JavaClass>describe("other packages of ours",
+                            c -> c.getPackageName().startsWith(ROOT + ".")
+                                    && !c.getPackageName().startsWith(ROOT + "." + leaf)))
+                    .check(CLASSES);
+        }
+    }
+
+    @Test
+    void thePostgresPlumbingDependsOnlyOnLeaves() {
+        classes().that().resideInAPackage(ROOT + ".pg..").should().onlyDependOnClassesThat(
+                DescribedPredicate.<JavaClass>describe("outside ours, or pg, config, concurrent",
+                        c -> !c.getPackageName().startsWith(ROOT + ".")
+                                || c.getPackageName()
+                                        .matches(ROOT.replace(".", "\\.") + "\\.(pg|config|concurrent)(\\..*)?")))
+                .check(CLASSES);
+    }
+}
