@@ -73,11 +73,21 @@ final class RunSql {
              WHERE id = ANY($1) AND owner = $2 AND status = 'running'
             """;
 
-    /** Refreshes the heartbeats; the rows returned are the runs still owned, with their control requests. */
+    /**
+     * Refreshes the heartbeats; the rows returned are the runs still owned, with their control requests. Rows are
+     * locked in id order, as the flush locks them.
+     */
     static final String HEARTBEAT = """
-            UPDATE job_runs SET heartbeat_at = now()
-             WHERE id = ANY($1) AND owner = $2 AND status = ANY($3)
-            RETURNING id, control_requested
+            WITH locked AS (
+                SELECT id FROM job_runs
+                 WHERE id = ANY($1) AND owner = $2 AND status = ANY($3)
+                 ORDER BY id
+                   FOR UPDATE
+            )
+            UPDATE job_runs r SET heartbeat_at = now()
+              FROM locked l
+             WHERE r.id = l.id
+            RETURNING r.id, r.control_requested
             """;
 
     /** The control requests of runs this replica still owns; a run not returned was ended or taken elsewhere. */
@@ -131,6 +141,11 @@ final class RunSql {
      * JOB_FAILED error event for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub), and
      * one on the queued channel per requeued run. Rows this replica no longer owns (owner, attempt, executing state:
      * the fence) are left alone and their events dropped; the returned ids are the runs that were written.
+     * <p>
+     * Idempotent, for a retry after a lost reply: events already stored are skipped ({@code ON CONFLICT DO
+     * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number) is
+     * returned as written and left as it is, and the rest sets absolute values. The rows are locked in id order, as
+     * the heartbeat locks them, so the two never deadlock.
      */
     static final String FLUSH = """
             WITH changes AS (
@@ -139,6 +154,15 @@ final class RunSql {
                                      $17::text[])
                        AS c(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
                             duration_ms, acknowledged)
+            ), locked AS (
+                SELECT r.id, r.status IN ('running', 'paused') AS owned
+                  FROM job_runs r
+                  JOIN changes c ON r.id = c.id
+                 WHERE r.owner = $1 AND r.attempt = c.attempt
+                   AND (r.status IN ('running', 'paused')
+                        OR (c.status IS NOT NULL AND r.status = c.status AND r.last_seq = c.last_seq))
+                 ORDER BY r.id
+                   FOR UPDATE OF r
             ), written AS (
                 UPDATE job_runs r
                    SET last_seq = c.last_seq,
@@ -163,8 +187,8 @@ final class RunSql {
                        run_after = CASE WHEN c.status = 'queued' THEN now() ELSE r.run_after END,
                        updated_at = now(),
                        version = r.version + 1
-                  FROM changes c
-                 WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.status IN ('running', 'paused')
+                  FROM changes c, locked l
+                 WHERE r.id = c.id AND l.id = c.id AND l.owned
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
                           r.attempt
             ), events AS (
@@ -172,6 +196,7 @@ final class RunSql {
                 SELECT e.run_id, e.seq, e.event, e.data::jsonb
                   FROM unnest($13::uuid[], $14::integer[], $15::text[], $16::text[]) AS e(run_id, seq, event, data)
                  WHERE e.run_id IN (SELECT id FROM written)
+                ON CONFLICT (run_id, seq) DO NOTHING
             ), failures AS (
                 INSERT INTO error_events (severity, kind, message, job_name, workspace_id, run_id, correlation_id,
                                           details)
@@ -181,9 +206,10 @@ final class RunSql {
                   FROM written w
                  WHERE w.status = 'failed'
             )
-            SELECT w.id, pg_notify('jobstream_events', ''),
+            SELECT l.id, CASE WHEN l.owned THEN pg_notify('jobstream_events', '') END,
                    CASE WHEN w.status = 'queued' THEN pg_notify('jobstream_queued', '') END
-              FROM written w
+              FROM locked l
+              LEFT JOIN written w ON w.id = l.id
             """;
 
     /**

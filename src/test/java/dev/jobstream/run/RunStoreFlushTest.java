@@ -1,0 +1,124 @@
+package dev.jobstream.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.jobstream.support.DatabaseTest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The flush of engines' writes against the database. A flush whose commit succeeded but whose reply was lost is
+ * retried with the same rows: the retry must change nothing and report the runs as written. Flushes and
+ * heartbeats of the same runs at once never deadlock: both lock rows in one order.
+ */
+@QuarkusTest
+class RunStoreFlushTest extends DatabaseTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String OWNER = "flush-test-replica";
+    /** A job no replica has, so the test's own dispatcher leaves these runs alone. */
+    private static final String JOB = "test.gone";
+
+    @Inject
+    RunStore store;
+
+    @Test
+    void aFlushRepeatedAfterALostReplyChangesNothingAndCountsAsWritten() {
+        UUID id = executingRun();
+        RunFlush progress = new RunFlush(id, 1, 3, 2L, 10L, null, null, null, null, List.of(
+                new RunFlush.Event(1, "start_json", "{\"state\":\"running\"}"),
+                new RunFlush.Event(2, "log", "{\"message\":\"one\"}"),
+                new RunFlush.Event(3, "progress_json", "{\"processed\":2}")));
+
+        assertEquals(Set.of(id), flush(progress));
+        assertEquals(Set.of(id), flush(progress), "the retry of a committed flush");
+
+        assertEquals(3, db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1", id));
+        assertEquals(2, db.count("SELECT processed FROM job_runs WHERE id = $1", id));
+    }
+
+    @Test
+    void anEndRepeatedAfterALostReplyIsStoredOnceWithOneErrorEvent() {
+        UUID id = executingRun();
+        RunFlush end = new RunFlush(id, 1, 1, null, null, null, null, null,
+                new RunFlush.End(RunStatus.FAILED, "{}", "boom", "job_failed", 12),
+                List.of(new RunFlush.Event(1, "end_json", "{\"ok\":false,\"state\":\"failed\"}")));
+
+        assertEquals(Set.of(id), flush(end));
+        assertEquals(Set.of(id), flush(end), "the retry of a committed end");
+
+        assertEquals(1, db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1 AND event = 'end_json'", id));
+        assertEquals(1, db.count("SELECT count(*) FROM error_events WHERE run_id = $1 AND kind = 'JOB_FAILED'", id));
+        assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE id = $1 AND status = 'failed'", id));
+    }
+
+    @Test
+    void aFlushOfARunTakenElsewhereWritesNothing() {
+        UUID id = executingRun();
+        db.execute("UPDATE job_runs SET attempt = 2 WHERE id = $1", id);
+        RunFlush late = new RunFlush(id, 1, 1, 5L, null, null, null, null, null,
+                List.of(new RunFlush.Event(1, "log", "{\"message\":\"late\"}")));
+
+        assertEquals(Set.of(), flush(late));
+        assertEquals(0, db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1", id));
+    }
+
+    @Test
+    void flushesAndHeartbeatsOfTheSameRunsAtOnceNeverDeadlock() {
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            ids.add(executingRun());
+        }
+        List<UUID> reversed = new ArrayList<>(ids);
+        java.util.Collections.reverse(reversed);
+        List<CompletableFuture<?>> work = new ArrayList<>();
+        for (int round = 0; round < 150; round++) {
+            List<UUID> order = round % 2 == 0 ? ids : reversed;
+            List<RunFlush> batch = order.stream()
+                    .map(id -> new RunFlush(id, 1, 0, 1L, null, null, null, null, null, List.of())).toList();
+            work.add(store.flush(OWNER, batch).subscribeAsCompletionStage());
+            work.add(store.heartbeat(round % 2 == 0 ? reversed : ids, OWNER).subscribeAsCompletionStage());
+        }
+        List<String> failures = new ArrayList<>();
+        for (CompletableFuture<?> w : work) {
+            try {
+                w.join();
+            } catch (RuntimeException e) {
+                failures.add(String.valueOf(e.getCause() == null ? e : e.getCause()));
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " statements failed, e.g. "
+                + failures.stream().findFirst().orElse(""));
+    }
+
+    private Set<UUID> flush(RunFlush flush) {
+        return store.flush(OWNER, List.of(flush)).await().atMost(WAIT);
+    }
+
+    private UUID executingRun() {
+        UUID id = UUID.randomUUID();
+        db.execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, owner, attempt, started_at,
+                                      heartbeat_at)
+                VALUES ($1, $2, $3, false, 'running', $4, 1, now(), now())
+                """, id, JOB, UUID.randomUUID(), OWNER);
+        return id;
+    }
+
+    @SuppressWarnings("unused")
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(WAIT);
+    }
+}
