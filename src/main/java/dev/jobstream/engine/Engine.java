@@ -23,8 +23,6 @@ import io.vertx.mutiny.sqlclient.Pool;
  */
 public final class Engine implements JobContext {
 
-    /** Longest error text stored on a run. */
-    static final int MAX_ERROR_LENGTH = 1000;
     public enum State {
         RUNNING, STOPPING, STOPPED
     }
@@ -139,7 +137,7 @@ public final class Engine implements JobContext {
 
     private void end(Map<String, Object> metrics, Throwable failure) {
         long duration = (System.nanoTime() - startNanos) / 1_000_000;
-        JsonObject metricsJson = metrics == null ? new JsonObject() : new JsonObject(metrics);
+        JsonObject metricsJson = new JsonObject(Values.metrics(metrics));
         boolean cancelled = failure instanceof RunCancelled;
         RunStatus status = failure == null
                 ? RunStatus.COMPLETED
@@ -162,14 +160,31 @@ public final class Engine implements JobContext {
         }
     }
 
+    /** The failure's message (or class name), cleaned and cut to what a run stores. */
     static String errorText(Throwable failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return message.length() <= MAX_ERROR_LENGTH ? message : message.substring(0, MAX_ERROR_LENGTH);
+        return Values.text(message, Values.MAX_ERROR);
     }
 
     private void emit(String event, JsonObject data) {
         buffer.add(event, data);
         writer.changed(this);
+    }
+
+    /**
+     * The flush that ends this run {@code failed} in place of {@code refused}, which PostgreSQL would not store: the
+     * end event takes the sequence number of the first refused event, so the run's events stay gap-free.
+     */
+    RunFlush unstorable(RunFlush refused, String reason) {
+        int seq = (refused.events().isEmpty() ? refused.lastSeq() : refused.events().get(0).seq() - 1) + 1;
+        long duration = (System.nanoTime() - startNanos) / 1_000_000;
+        String error = Values.text("What the run reported could not be stored: " + reason, Values.MAX_ERROR);
+        JsonObject data = new JsonObject().put("ok", false).put("state", RunStatus.FAILED.value())
+                .put("cancelled", false).put("error", error).put("error_code", "unstorable")
+                .put("metrics", new JsonObject()).put("duration_ms", duration).put("ts", Instant.now().toString());
+        return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
+                new RunFlush.End(RunStatus.FAILED, "{}", error, "unstorable", duration),
+                java.util.List.of(new RunFlush.Event(seq, "end_json", data.encode())));
     }
 
     RunFlush drain() {
@@ -238,12 +253,16 @@ public final class Engine implements JobContext {
 
     @Override
     public void log(String level, String message) {
-        emit("log", new JsonObject().put("level", level).put("message", message));
-        RunLog.jobLine(run, level, message);
+        String cleanLevel = Values.level(level);
+        String cleanMessage = Values.text(String.valueOf(message), Values.MAX_MESSAGE);
+        emit("log", new JsonObject().put("level", cleanLevel).put("message", cleanMessage));
+        RunLog.jobLine(run, cleanLevel, cleanMessage);
     }
 
     @Override
-    public void progress(long processed, Long total) {
+    public void progress(long reportedProcessed, Long reportedTotal) {
+        long processed = Values.count(reportedProcessed);
+        Long total = Values.total(reportedTotal);
         JsonObject data = new JsonObject().put("processed", processed).put("total", total)
                 .put("percent", total == null || total == 0 ? null : Math.min(100, processed * 100 / total));
         buffer.progress(processed, total, data);
@@ -252,7 +271,8 @@ public final class Engine implements JobContext {
 
     @Override
     public void recordError(String item, String message) {
-        if (buffer.recordError(new JsonObject().put("item", item).put("message", message)
+        if (buffer.recordError(new JsonObject().put("item", Values.text(item, Values.MAX_ERROR_LOG_TEXT))
+                .put("message", Values.text(message, Values.MAX_ERROR_LOG_TEXT))
                 .put("ts", Instant.now().toString()))) {
             writer.changed(this);
         }

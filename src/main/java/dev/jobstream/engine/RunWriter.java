@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.pg.PgErrors;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunMetrics;
 import dev.jobstream.run.RunStore;
@@ -77,28 +78,85 @@ public class RunWriter {
         }
         List<RunFlush> batch = new ArrayList<>(engines.size());
         engines.forEach(engine -> batch.add(engine.drain()));
+        return write(engines, batch).replaceWith(false);
+    }
+
+    /**
+     * Writes a batch in one statement. When PostgreSQL refuses a value of it, the batch is split in halves and each
+     * written on its own, down to the run that carries the value, which fails with a clean error while the others are
+     * stored. Any other failure (the database is away) gives the changes back to their engines, for the retry.
+     */
+    private Uni<Void> write(List<Engine> engines, List<RunFlush> batch) {
         long started = System.nanoTime();
-        return repository.flush(instance.id(), batch).map(written -> {
-            flushTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-            for (int i = 0; i < engines.size(); i++) {
-                RunFlush pending = batch.get(i);
-                boolean stored = written.contains(pending.runId());
-                events.increment(stored ? pending.events().size() : 0);
-                if (stored && pending.end() != null && pending.end().status().isTerminal()) {
-                    metrics.finished(engines.get(i).run().job(), pending.end().status(),
-                            Duration.ofMillis(pending.end().durationMs()));
-                }
-                engines.get(i).flushed(pending, stored);
+        return repository.flush(instance.id(), batch).onItemOrFailure().transformToUni((written, failure) -> {
+            if (failure == null) {
+                flushTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                stored(engines, batch, written);
+                return Uni.createFrom().voidItem();
             }
-            return false;
-        }).onFailure().invoke(failure -> {
-            LOG.warnf("Storing events of %d runs failed, retrying: %s", engines.size(), failure.getMessage());
-            for (int i = 0; i < engines.size(); i++) {
-                engines.get(i).restore(batch.get(i));
+            if (!PgErrors.isDataError(failure)) {
+                LOG.warnf("Storing events of %d runs failed, retrying: %s", engines.size(), failure.getMessage());
+                giveBack(engines, batch);
+                return Uni.createFrom().failure(failure);
             }
-            synchronized (this) {
-                changed.addAll(engines);
+            if (batch.size() == 1) {
+                return unstorable(engines.get(0), batch.get(0), failure);
             }
+            int half = batch.size() / 2;
+            List<Engine> rightEngines = engines.subList(half, engines.size());
+            List<RunFlush> right = batch.subList(half, batch.size());
+            return write(engines.subList(0, half), batch.subList(0, half))
+                    .onFailure().invoke(() -> giveBack(rightEngines, right))
+                    .flatMap(v -> write(rightEngines, right));
+        });
+    }
+
+    private void stored(List<Engine> engines, List<RunFlush> batch, java.util.Set<java.util.UUID> written) {
+        for (int i = 0; i < engines.size(); i++) {
+            RunFlush pending = batch.get(i);
+            boolean stored = written.contains(pending.runId());
+            events.increment(stored ? pending.events().size() : 0);
+            if (stored && pending.end() != null && pending.end().status().isTerminal()) {
+                metrics.finished(engines.get(i).run().job(), pending.end().status(),
+                        Duration.ofMillis(pending.end().durationMs()));
+            }
+            engines.get(i).flushed(pending, stored);
+        }
+    }
+
+    /** The changes go back to their engines, ahead of newer ones, for the next flush. */
+    private void giveBack(List<Engine> engines, List<RunFlush> batch) {
+        for (int i = 0; i < engines.size(); i++) {
+            engines.get(i).restore(batch.get(i));
+        }
+        synchronized (this) {
+            changed.addAll(engines);
+        }
+    }
+
+    /**
+     * PostgreSQL refuses what one run reported: that run ends {@code failed} (error code {@code unstorable}) with an
+     * end event in place of what could not be stored, and its job is stopped; if even that cannot be written, the
+     * engine stops and the run is left to the sweeper.
+     */
+    private Uni<Void> unstorable(Engine engine, RunFlush refused, Throwable failure) {
+        RunFlush end = engine.unstorable(refused, PgErrors.message(failure));
+        RunLog.warn(RunWriter.class, engine.run(), "What the run reported could not be stored (%s): it fails",
+                PgErrors.message(failure));
+        return repository.flush(instance.id(), List.of(end)).onItemOrFailure().transformToUni((written, again) -> {
+            if (again == null) {
+                stored(List.of(engine), List.of(end), written);
+                engine.kill();
+                return Uni.createFrom().voidItem();
+            }
+            if (!PgErrors.isDataError(again)) {
+                giveBack(List.of(engine), List.of(end));
+                return Uni.createFrom().failure(again);
+            }
+            RunLog.error(RunWriter.class, engine.run(), again, "Even the failure of the run could not be stored");
+            engine.kill();
+            engine.flushed(end, false);
+            return Uni.createFrom().voidItem();
         });
     }
 }

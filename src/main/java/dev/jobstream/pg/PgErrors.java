@@ -1,0 +1,28 @@
+package dev.jobstream.pg;
+
+import io.vertx.sqlclient.DatabaseException;
+
+/** What a failed statement says about itself: whether its input was at fault, or the database or the network. */
+public final class PgErrors {
+
+    private PgErrors() {
+    }
+
+    /**
+     * True when PostgreSQL refused a value of the statement (SQLSTATE class 22 data exception, 23 integrity
+     * constraint violation, 54 program limit exceeded): the same statement will fail again, while one without that
+     * value would succeed. False for connection failures, timeouts and everything else, which a retry may cure.
+     */
+    public static boolean isDataError(Throwable failure) {
+        if (failure instanceof DatabaseException database && database.getSqlState() != null) {
+            String state = database.getSqlState();
+            return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+        }
+        return false;
+    }
+
+    /** The database's message of a failure, or its class name. */
+    public static String message(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    }
+}
