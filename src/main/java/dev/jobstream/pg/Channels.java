@@ -13,6 +13,12 @@ public final class Channels {
     /** A control request was stored on a run (payload: the run id): its engine reads it. */
     public static final String CONTROL = "jobstream_control";
 
+    /**
+     * Runs changed (payload: the time of the change, {@code now()} in microseconds since the epoch): sent by every
+     * statement that changes runs, so that the live feed reads again what committed behind its cursor.
+     */
+    public static final String RUNS = "jobstream_runs";
+
     private Channels() {
     }
 }

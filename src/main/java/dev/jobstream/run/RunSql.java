@@ -6,6 +6,8 @@ package dev.jobstream.run;
  * error events ({@code error_events}) in the same statement, so that a change and its record commit together; every
  * other read and write of those tables is in their own stores. Each transition is guarded in SQL by the states it
  * comes from ({@code status = ANY(...)}) and, where an engine writes, by the run's owner and attempt (the fence).
+ * Every statement that changes runs announces the time of its change ({@code now()}, in microseconds since the
+ * epoch) on {@code jobstream_runs}, in the same transaction, so the live feed learns of changes that commit late.
  * The states and transitions are listed in this package's documentation.
  */
 final class RunSql {
@@ -27,7 +29,7 @@ final class RunSql {
                 ON CONFLICT DO NOTHING
                 RETURNING *
             )
-            SELECT inserted.*, pg_notify('jobstream_queued', '') FROM inserted
+            SELECT inserted.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) FROM inserted
             """;
 
     /** The runs that made inserts of the given (job, workspace, idempotency key) triples conflict. */
@@ -41,36 +43,57 @@ final class RunSql {
 
     static final String FIND_BY_ID = "SELECT * FROM job_runs WHERE id = $1";
 
-    static final String CHANGED_SINCE = """
+    /** Runs changed after the cursor ({@code updated_at}, {@code id}), in that order: the live feed's pages. */
+    static final String CHANGED_AFTER = """
             SELECT id, job_name, workspace_id, status, dry_run, processed, total, error, created_at, updated_at,
                    finished_at, version
               FROM job_runs
-             WHERE updated_at > $1
-             ORDER BY updated_at
-             LIMIT $2
+             WHERE (updated_at, id) > ($1, $2)
+             ORDER BY updated_at, id
+             LIMIT $3
+            """;
+
+    /**
+     * Runs whose last change was made at {@code $1} (one statement's {@code now()}), after id {@code $2}: what a
+     * statement that committed after the feed had read past its time changed.
+     */
+    static final String CHANGED_AT = """
+            SELECT id, job_name, workspace_id, status, dry_run, processed, total, error, created_at, updated_at,
+                   finished_at, version
+              FROM job_runs
+             WHERE updated_at = $1 AND id > $2
+             ORDER BY id
+             LIMIT $3
             """;
 
     static final String COUNT_QUEUED = "SELECT count(*) FROM (SELECT 1 FROM job_runs WHERE status = 'queued' LIMIT $1) q";
 
     static final String CLAIM_QUEUED = """
-            UPDATE job_runs r
-               SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(), updated_at = now(),
-                   version = r.version + 1
-              FROM (SELECT id FROM job_runs
-                     WHERE status = 'queued' AND run_after <= now()
-                     ORDER BY run_after, created_at
-                     LIMIT $2
-                       FOR UPDATE SKIP LOCKED) claimed
-             WHERE r.id = claimed.id
-            RETURNING r.*
+            WITH claimed AS (
+                UPDATE job_runs r
+                   SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(), updated_at = now(),
+                       version = r.version + 1
+                  FROM (SELECT id FROM job_runs
+                         WHERE status = 'queued' AND run_after <= now()
+                         ORDER BY run_after, created_at
+                         LIMIT $2
+                           FOR UPDATE SKIP LOCKED) due
+                 WHERE r.id = due.id
+                RETURNING r.*
+            )
+            SELECT claimed.*, pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) FROM claimed
             """;
 
     /** Gives a claimed run back to the queue (its exclusive key is still locked elsewhere). */
     static final String RELEASE_CLAIM = """
-            UPDATE job_runs
-               SET status = 'queued', owner = NULL, started_at = NULL, heartbeat_at = NULL,
-                   run_after = now() + $3 * interval '1 millisecond', updated_at = now(), version = version + 1
-             WHERE id = ANY($1) AND owner = $2 AND status = 'running'
+            WITH released AS (
+                UPDATE job_runs
+                   SET status = 'queued', owner = NULL, started_at = NULL, heartbeat_at = NULL,
+                       run_after = now() + $3 * interval '1 millisecond', updated_at = now(), version = version + 1
+                 WHERE id = ANY($1) AND owner = $2 AND status = 'running'
+                RETURNING id
+            )
+            SELECT id, pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) FROM released
             """;
 
     /**
@@ -104,7 +127,8 @@ final class RunSql {
                  WHERE id = $1 AND status = ANY($3)
                 RETURNING *
             )
-            SELECT requested.*, pg_notify('jobstream_control', requested.id::text) FROM requested
+            SELECT requested.*, pg_notify('jobstream_control', requested.id::text), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM requested
             """;
 
     /**
@@ -130,7 +154,7 @@ final class RunSql {
                   FROM cancelled
             )
             SELECT cancelled.*, pg_notify('jobstream_control', cancelled.id::text),
-                   pg_notify('jobstream_events', '')
+                   pg_notify('jobstream_events', ''), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM cancelled
             """;
 
@@ -207,7 +231,8 @@ final class RunSql {
                  WHERE w.status = 'failed'
             )
             SELECT l.id, CASE WHEN l.owned THEN pg_notify('jobstream_events', '') END,
-                   CASE WHEN w.status = 'queued' THEN pg_notify('jobstream_queued', '') END
+                   CASE WHEN w.status = 'queued' THEN pg_notify('jobstream_queued', '') END,
+                   CASE WHEN l.owned THEN pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) END
               FROM locked l
               LEFT JOIN written w ON w.id = l.id
             """;
@@ -238,7 +263,9 @@ final class RunSql {
                                           'attempt', attempt, 'ts', now())
                   FROM requeued
             )
-            SELECT id, pg_notify('jobstream_events', ''), pg_notify('jobstream_queued', '') FROM requeued
+            SELECT id, pg_notify('jobstream_events', ''), pg_notify('jobstream_queued', ''),
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM requeued
             """;
 
     /**
@@ -310,7 +337,8 @@ final class RunSql {
                   FROM swept
             )
             SELECT id, job_name, status, pg_notify('jobstream_events', ''),
-                   CASE WHEN status = 'queued' THEN pg_notify('jobstream_queued', '') END
+                   CASE WHEN status = 'queued' THEN pg_notify('jobstream_queued', '') END,
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM swept
             """;
 

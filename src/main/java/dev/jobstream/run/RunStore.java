@@ -228,7 +228,7 @@ public class RunStore {
 
     public Uni<Integer> releaseClaims(List<UUID> ids, String owner, long delayMillis) {
         return pool.preparedQuery(RELEASE_CLAIM).execute(Tuple.of(ids.toArray(UUID[]::new), owner, delayMillis))
-                .map(rows -> rows.rowCount());
+                .map(rows -> rows.size());
     }
 
     /** Requeues the runs (ids with their attempts) still owned; returns how many. */
@@ -339,9 +339,20 @@ public class RunStore {
 
     // ---- live feed and queue depth ----
 
-    /** Up to {@code limit} runs changed after {@code since}, oldest change first (see the feed). */
-    public Uni<RowSet<Row>> changedSince(OffsetDateTime since, int limit) {
-        return pool.preparedQuery(CHANGED_SINCE).execute(Tuple.of(since, limit));
+    /** Up to {@code limit} runs changed after the cursor ({@code updatedAt}, {@code id}), in that order. */
+    public Uni<List<RunVersion>> changedAfter(Instant updatedAt, UUID id, int limit) {
+        return pool.preparedQuery(CHANGED_AFTER).execute(Tuple.of(utc(updatedAt), id, limit)).map(RunStore::versions);
+    }
+
+    /** Up to {@code limit} runs last changed at exactly {@code updatedAt}, after {@code id}, by id. */
+    public Uni<List<RunVersion>> changedAt(Instant updatedAt, UUID id, int limit) {
+        return pool.preparedQuery(CHANGED_AT).execute(Tuple.of(utc(updatedAt), id, limit)).map(RunStore::versions);
+    }
+
+    private static List<RunVersion> versions(RowSet<Row> rows) {
+        List<RunVersion> versions = new ArrayList<>(rows.size());
+        rows.forEach(row -> versions.add(RunVersion.from(row)));
+        return versions;
     }
 
     /** Queued runs, counted up to {@code limit}. */

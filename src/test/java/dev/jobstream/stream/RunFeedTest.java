@@ -15,6 +15,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.support.Database;
 import dev.jobstream.support.DatabaseTest;
 import dev.jobstream.support.SseClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -61,5 +62,62 @@ class RunFeedTest extends DatabaseTest {
             assertTrue(progress >= 1 && progress <= 12, "progress coalesced, got " + progress);
         }
         admin().get("/v1/stream?workspace_id=nope").then().statusCode(400);
+    }
+
+    @Test
+    void aBurstLargerThanAPageOfTheFeedDoesNotStallIt() throws Exception {
+        String workspace = UUID.randomUUID().toString();
+        try (SseClient.Subscription feed = SseClient.subscribe(base + "v1/stream?workspace_id=" + workspace)
+                .awaitOpen()) {
+            // one statement, one commit, one updated_at: 2,500 runs of other workspaces (ended, so that nothing
+            // changes them again), as batch triggers and batched flushes make them
+            db.execute("""
+                    INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, finished_at)
+                    SELECT gen_random_uuid(), 'test.gone', gen_random_uuid(), false, 'completed', now()
+                      FROM generate_series(1, 2500)
+                    """);
+            db.execute("SELECT pg_notify('jobstream_queued', '')");
+            String id = trigger("demo.sleep", Map.of("workspace_id", workspace, "params", Map.of("items", 0)));
+
+            SseClient.Event created = null;
+            Instant deadline = Instant.now().plusSeconds(15);
+            while (created == null && Instant.now().isBefore(deadline)) {
+                SseClient.Event event = feed.next(Duration.ofSeconds(1));
+                if (event != null && id.equals(JsonPath.from(event.data()).getString("id"))) {
+                    created = event;
+                }
+            }
+            assertTrue(created != null, "the run triggered after the burst reached the feed");
+        }
+    }
+
+    @Test
+    void aChangeThatCommitsAfterTheFeedReadPastItsTimeIsStillSent() throws Exception {
+        String workspace = UUID.randomUUID().toString();
+        UUID late = UUID.randomUUID();
+        try (SseClient.Subscription feed = SseClient.subscribe(base + "v1/stream?workspace_id=" + workspace)
+                .awaitOpen()) {
+            // changed at the start of its transaction, committed after a later change was read by the feed
+            Database.Open slow = db.begin("""
+                    INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, finished_at)
+                    VALUES ($1, 'test.gone', $2::uuid, false, 'completed', now())
+                    """, late, workspace);
+            String early = trigger("demo.sleep", Map.of("workspace_id", workspace, "params", Map.of("items", 0)));
+            assertTrue(awaitRun(feed, early), "the run that committed first is sent");
+            slow.execute("SELECT pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)");
+            slow.commit();
+            assertTrue(awaitRun(feed, late.toString()), "the change that committed late is sent too");
+        }
+    }
+
+    private static boolean awaitRun(SseClient.Subscription feed, String id) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (Instant.now().isBefore(deadline)) {
+            SseClient.Event event = feed.next(Duration.ofSeconds(1));
+            if (event != null && id.equals(JsonPath.from(event.data()).getString("id"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -51,6 +51,36 @@ public final class Database {
         pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT);
     }
 
+    /** A transaction left open: what it did is invisible to others until {@link #commit}. */
+    public static final class Open {
+        private final io.vertx.mutiny.sqlclient.SqlConnection connection;
+        private final io.vertx.mutiny.sqlclient.Transaction transaction;
+
+        private Open(io.vertx.mutiny.sqlclient.SqlConnection connection,
+                io.vertx.mutiny.sqlclient.Transaction transaction) {
+            this.connection = connection;
+            this.transaction = transaction;
+        }
+
+        public void execute(String sql, Object... args) {
+            connection.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT);
+        }
+
+        public void commit() {
+            transaction.commit().await().atMost(TIMEOUT);
+            connection.closeAndAwait();
+        }
+    }
+
+    /** Begins a transaction on a connection of its own and runs {@code sql} in it, leaving it open. */
+    public Open begin(String sql, Object... args) {
+        io.vertx.mutiny.sqlclient.SqlConnection connection = pool.getConnection().await().atMost(TIMEOUT);
+        io.vertx.mutiny.sqlclient.Transaction transaction = connection.begin().await().atMost(TIMEOUT);
+        Open open = new Open(connection, transaction);
+        open.execute(sql, args);
+        return open;
+    }
+
     /** A completed run of {@code demo.sleep} in the workspace, written straight to the table; answers its id. */
     public String insertCompletedRun(UUID workspace) {
         UUID id = UUID.randomUUID();
