@@ -71,6 +71,13 @@ public interface JobstreamConfig {
         /** How long stopped engines stay in the registry ({@code GET /v1/engines}). */
         @WithDefault("5m")
         Duration retention();
+
+        /**
+         * How long a paused run keeps its engine (and slot, and the job's place); then it is parked: it stays paused
+         * without an engine, and resume queues it as its next attempt.
+         */
+        @WithDefault("10m")
+        Duration pauseHold();
     }
 
     interface Sweeper {

@@ -14,6 +14,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.concurrent.Coalescer;
+import dev.jobstream.concurrent.Timer;
+import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.AdvisoryLocks;
 import dev.jobstream.pg.Channels;
@@ -46,6 +48,7 @@ public class Dispatcher {
     private final EngineRegistry registry;
     private final JobRegistry jobs;
     private final AdvisoryLocks locks;
+    private final Timer timer;
     private final RunWriter writer;
     private final RunWaiters waiters;
     private final Notifications notifications;
@@ -66,6 +69,7 @@ public class Dispatcher {
         this.registry = registry;
         this.jobs = jobs;
         this.locks = locks;
+        this.timer = new VertxTimer(vertx);
         this.writer = writer;
         this.waiters = waiters;
         this.notifications = notifications;
@@ -114,10 +118,10 @@ public class Dispatcher {
             return;
         }
         try {
-            int requeued = repository.requeue(instance.id(), stuck.stream().map(e -> e.run().id()).toList(),
+            int requeued = repository.interrupt(instance.id(), stuck.stream().map(e -> e.run().id()).toList(),
                     stuck.stream().map(e -> e.run().attempt()).toList(), Engine.SHUTDOWN)
-                    .await().atMost(Duration.ofSeconds(5));
-            LOG.warnf("Shutdown: %d engines did not reach a checkpoint within %s; %d runs requeued", stuck.size(),
+                    .await().atMost(Duration.ofSeconds(5)).size();
+            LOG.warnf("Shutdown: %d engines did not reach a checkpoint within %s; %d runs interrupted", stuck.size(),
                     grace, requeued);
         } catch (RuntimeException e) {
             LOG.errorf("Shutdown: requeueing %d runs failed (the sweeper of another replica will): %s",
@@ -183,7 +187,8 @@ public class Dispatcher {
     }
 
     private void launch(Run run, JobHandler handler, Long key) {
-        Engine engine = new Engine(run, handler, pool, writer, key, config.events().maxPerRun());
+        Engine engine = new Engine(run, handler, pool, writer, key, config.events().maxPerRun(), timer,
+                config.engines().pauseHold());
         registry.add(engine);
         engine.execute().subscribe().with(written -> ended(engine), failure -> {
             RunLog.error(Dispatcher.class, run, failure, "Engine of %s failed", run.id());

@@ -1,11 +1,13 @@
 package dev.jobstream.engine;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
+import dev.jobstream.concurrent.Timer;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
@@ -43,6 +45,8 @@ public final class Engine implements JobContext {
     /** Why an engine stops before its job ends. */
     static final String SHUTDOWN = "shutdown";
     static final String LOCK_LOST = "lock_lost";
+    /** The run stayed paused longer than {@code jobstream.engines.pause-hold}: it is parked, its engine freed. */
+    static final String PAUSE_HOLD = "pause_hold";
 
     /** Thrown at a checkpoint when the run was asked to cancel; the run ends {@code cancelled}. */
     static final class RunCancelled extends RuntimeException {
@@ -66,6 +70,8 @@ public final class Engine implements JobContext {
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Boolean> endWritten = new CompletableFuture<>();
     private final RunBuffer buffer;
+    private final Timer timer;
+    private final Duration pauseHold;
 
     // guarded by this
     private RunStatus state = RunStatus.RUNNING;
@@ -79,7 +85,10 @@ public final class Engine implements JobContext {
     private volatile RunStatus outcome;
     private volatile Instant stoppedAt;
 
-    Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, Long lockKey, int maxEvents) {
+    Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, Long lockKey, int maxEvents, Timer timer,
+            Duration pauseHold) {
+        this.timer = timer;
+        this.pauseHold = pauseHold;
         this.run = run;
         this.buffer = new RunBuffer(run, maxEvents);
         this.handler = handler;
@@ -118,11 +127,7 @@ public final class Engine implements JobContext {
             if (item == KILLED || killed.isDone()) {
                 stopped(false);
             } else if (item instanceof Failed failed && failed.failure() instanceof RunStopped stop) {
-                RunStatus previous;
-                synchronized (this) {
-                    previous = state;
-                }
-                buffer.requeue(previous, stop.reason, (System.nanoTime() - startNanos) / 1_000_000);
+                buffer.interrupt(stop.reason);
                 writer.changed(this);
             } else if (item instanceof Failed failed) {
                 end(null, failed.failure());
@@ -207,7 +212,23 @@ public final class Engine implements JobContext {
                 outcome = pending.end().status();
             }
             stopped(written);
+        } else if (!written && buffer.interrupt() != null) {
+            stopped(false);
         }
+    }
+
+    /** Why this engine's attempt is to be interrupted once its changes are flushed; null if it is not. */
+    String interruptReason() {
+        return buffer.interrupt();
+    }
+
+    /**
+     * The attempt was interrupted: the run is now {@code status} (queued, parked as paused, or cancelled), or it was
+     * no longer this engine's ({@code null}).
+     */
+    void interrupted(RunStatus status) {
+        outcome = status;
+        stopped(status != null);
     }
 
     private void stopped(boolean written) {
@@ -298,6 +319,17 @@ public final class Engine implements JobContext {
             wake = waiting;
         }
         writer.changed(this);
+        // a pause that lasts parks the run: its engine and slot are freed, the pause is kept, resume queues it
+        timer.schedule(pauseHold.toMillis(), () -> {
+            boolean stillPaused;
+            synchronized (this) {
+                stillPaused = wake == waiting;
+            }
+            if (stillPaused) {
+                RunLog.info(Engine.class, run, "Paused for %s: the run is parked and its engine freed", pauseHold);
+                stop(PAUSE_HOLD);
+            }
+        });
         return Uni.createFrom().completionStage(waiting).flatMap(this::afterPause);
     }
 

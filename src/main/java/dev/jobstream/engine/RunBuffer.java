@@ -34,6 +34,7 @@ final class RunBuffer {
     private String acknowledged;
     private RunFlush.End end;
     private boolean truncated;
+    private String interrupt;
 
     RunBuffer(Run run, int maxEvents) {
         this.run = run;
@@ -88,11 +89,19 @@ final class RunBuffer {
         add("end_json", data);
     }
 
-    /** The engine stopped before the job ended (shutdown, lost lock): the run goes back to the queue. */
-    synchronized void requeue(RunStatus previous, String reason, long durationMs) {
-        this.end = new RunFlush.End(RunStatus.QUEUED, null, null, null, durationMs);
-        add("state_json", new JsonObject().put("state", "queued").put("previous", previous.value())
-                .put("reason", reason).put("attempt", run.attempt() + 1));
+    /**
+     * The engine stopped before the job ended (shutdown, lost lock, pause held too long): once what it has is
+     * flushed, its attempt is interrupted with {@code reason}, and the database decides what the run becomes.
+     */
+    synchronized void interrupt(String reason) {
+        if (interrupt == null) {
+            interrupt = reason;
+        }
+    }
+
+    /** Why the attempt is to be interrupted; null while the job runs or once it ended by itself. */
+    synchronized String interrupt() {
+        return interrupt;
     }
 
     /** Takes what changed since the last flush. */

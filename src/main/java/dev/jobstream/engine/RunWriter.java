@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.inject.Singleton;
@@ -92,7 +93,7 @@ public class RunWriter {
             if (failure == null) {
                 flushTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                 stored(engines, batch, written);
-                return Uni.createFrom().voidItem();
+                return interrupt(engines, written);
             }
             if (!PgErrors.isDataError(failure)) {
                 LOG.warnf("Storing events of %d runs failed, retrying: %s", engines.size(), failure.getMessage());
@@ -122,6 +123,47 @@ public class RunWriter {
             }
             engines.get(i).flushed(pending, stored);
         }
+    }
+
+    /**
+     * Interrupts the attempts of the engines that stopped before their jobs ended, now that what they reported is
+     * stored: one statement per reason; the database decides what each run becomes. On failure the engines stay
+     * pending, and the next flush tries again.
+     */
+    private Uni<Void> interrupt(List<Engine> engines, java.util.Set<java.util.UUID> written) {
+        Map<String, List<Engine>> byReason = new java.util.TreeMap<>();
+        for (Engine engine : engines) {
+            String reason = engine.interruptReason();
+            if (reason != null && written.contains(engine.run().id()) && engine.state() != Engine.State.STOPPED) {
+                byReason.computeIfAbsent(reason, r -> new ArrayList<>()).add(engine);
+            }
+        }
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (Map.Entry<String, List<Engine>> entry : byReason.entrySet()) {
+            List<Engine> stopping = entry.getValue();
+            all = all.flatMap(v -> repository
+                    .interrupt(instance.id(), stopping.stream().map(e -> e.run().id()).toList(),
+                            stopping.stream().map(e -> e.run().attempt()).toList(), entry.getKey())
+                    .invoke(done -> {
+                        Map<java.util.UUID, RunStore.Interrupted> byId = new java.util.HashMap<>();
+                        done.forEach(i -> byId.put(i.id(), i));
+                        for (Engine engine : stopping) {
+                            RunStore.Interrupted result = byId.get(engine.run().id());
+                            if (result != null && result.status().isTerminal()) {
+                                metrics.finished(engine.run().job(), result.status(), null);
+                            }
+                            engine.interrupted(result == null ? null : result.status());
+                        }
+                    })
+                    .onFailure().invoke(failure -> {
+                        LOG.warnf("Interrupting %d runs failed, retrying: %s", stopping.size(), failure.getMessage());
+                        synchronized (this) {
+                            changed.addAll(stopping);
+                        }
+                    })
+                    .replaceWithVoid());
+        }
+        return all;
     }
 
     /** The changes go back to their engines, ahead of newer ones, for the next flush. */

@@ -40,7 +40,10 @@ public class RunControlService {
 
     public Uni<Run> resume(UUID id, Caller caller) {
         return runs.checkVisible(id, caller)
-                .flatMap(v -> control.request(id, Control.RESUME, Control.RESUME.allowedFrom(), caller.name()))
+                .flatMap(v -> control.resumeParked(id, caller.name()))
+                .flatMap(parked -> parked.isPresent()
+                        ? Uni.createFrom().item(parked)
+                        : control.request(id, Control.RESUME, Control.RESUME.allowedFrom(), caller.name()))
                 .flatMap(r -> orRefusal(r, id, Control.RESUME)).invoke(run -> audit(caller, "resume", run));
     }
 

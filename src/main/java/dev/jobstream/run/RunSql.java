@@ -124,7 +124,7 @@ final class RunSql {
             WITH requested AS (
                 UPDATE job_runs SET control_requested = $2, controlled_by = $4, updated_at = now(),
                                     version = version + 1
-                 WHERE id = $1 AND status = ANY($3)
+                 WHERE id = $1 AND status = ANY($3) AND (status = 'queued' OR owner IS NOT NULL)
                 RETURNING *
             )
             SELECT requested.*, pg_notify('jobstream_control', requested.id::text), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
@@ -142,7 +142,7 @@ final class RunSql {
                        controlled_by = $5, error_code = $3, last_seq = last_seq + 1, version = version + 1,
                        duration_ms = CASE WHEN started_at IS NULL THEN NULL
                                           ELSE (extract(epoch FROM now() - started_at) * 1000)::bigint END
-                 WHERE id = $1 AND status = ANY($2)
+                 WHERE id = $1 AND (status = ANY($2) OR (status = 'paused' AND owner IS NULL))
                 RETURNING *
             ), ended AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
@@ -160,10 +160,9 @@ final class RunSql {
 
     /**
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
-     * it carried out) and, when the engine stopped, its terminal state — or {@code queued} for a run interrupted by a
-     * shutdown or a lost lock, which goes back to the queue as its next attempt; the events of those runs; a
-     * JOB_FAILED error event for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub), and
-     * one on the queued channel per requeued run. Rows this replica no longer owns (owner, attempt, executing state:
+     * it carried out) and, when the job ended, its terminal state; the events of those runs; a JOB_FAILED error event
+     * for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub). An engine that stops before
+     * its job ends flushes what it has, then interrupts its attempt ({@link #INTERRUPT_OWNED}). Rows this replica no longer owns (owner, attempt, executing state:
      * the fence) are left alone and their events dropped; the returned ids are the runs that were written.
      * <p>
      * Idempotent, for a retry after a lost reply: events already stored are skipped ({@code ON CONFLICT DO
@@ -200,15 +199,10 @@ final class RunSql {
                        duration_ms = coalesce(c.duration_ms, r.duration_ms),
                        finished_at = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN now()
                                           ELSE r.finished_at END,
-                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled', 'queued')
+                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled')
                                                 THEN NULL
                                                 WHEN r.control_requested = c.acknowledged THEN NULL
                                                 ELSE r.control_requested END,
-                       owner = CASE WHEN c.status = 'queued' THEN NULL ELSE r.owner END,
-                       attempt = CASE WHEN c.status = 'queued' THEN r.attempt + 1 ELSE r.attempt END,
-                       started_at = CASE WHEN c.status = 'queued' THEN NULL ELSE r.started_at END,
-                       heartbeat_at = CASE WHEN c.status = 'queued' THEN NULL ELSE r.heartbeat_at END,
-                       run_after = CASE WHEN c.status = 'queued' THEN now() ELSE r.run_after END,
                        updated_at = now(),
                        version = r.version + 1
                   FROM changes c, locked l
@@ -231,115 +225,153 @@ final class RunSql {
                  WHERE w.status = 'failed'
             )
             SELECT l.id, CASE WHEN l.owned THEN pg_notify('jobstream_events', '') END,
-                   CASE WHEN w.status = 'queued' THEN pg_notify('jobstream_queued', '') END,
                    CASE WHEN l.owned THEN pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) END
               FROM locked l
-              LEFT JOIN written w ON w.id = l.id
             """;
 
     /**
-     * Puts runs whose engines did not stop in time (shutdown grace) back in the queue as their next attempt, with a
-     * {@code state_json} event; guarded like a flush by owner, attempt and executing state.
+     * The end of an attempt that did not end by itself — its engine stopped (shutdown, lost lock, expired lease, a
+     * pause held too long) or its replica went silent (stale) — decided per run from what was asked of it: a cancel
+     * that was requested ends the run {@code cancelled} (never run again, never failed); a paused run, or one whose
+     * pause was requested, stays {@code paused} without an engine ("parked": no owner, no slot; resume queues it as
+     * its next attempt); any other goes back to {@code queued} as its next attempt, or — stale, without attempts
+     * left — ends {@code failed} with {@code error_code 'stale'}. One event each (state_json or end_json, the next
+     * sequence number), a STALE_RUN error event for stale runs, and notifications for streams, dispatchers and the
+     * feed. The runs are chosen by one of the heads below, as {@code chosen(id, previous, previous_owner,
+     * last_heartbeat, control, requeue, at, reason, backoff)}; a requeue after a stale heartbeat waits an exponential
+     * backoff (2 s × 2^(attempt − 1), at most 5 min, ± 25 % jitter), any other requeue is due at once.
      */
-    static final String REQUEUE = """
-            WITH owned AS (
-                SELECT j.id, j.status AS previous
+    private static final String INTERRUPT = """
+            ), decided AS (
+                SELECT c.*, CASE WHEN c.control = 'cancel' THEN 'cancelled'
+                                 WHEN c.previous = 'paused' OR c.control = 'pause' THEN 'paused'
+                                 WHEN c.requeue THEN 'queued'
+                                 ELSE 'failed' END AS outcome
+                  FROM chosen c
+            ), changed AS (
+                UPDATE job_runs r
+                   SET status = d.outcome,
+                       owner = CASE WHEN d.outcome IN ('queued', 'paused') THEN NULL ELSE r.owner END,
+                       attempt = CASE WHEN d.outcome IN ('queued', 'paused') THEN r.attempt + 1 ELSE r.attempt END,
+                       started_at = CASE WHEN d.outcome IN ('queued', 'paused') THEN NULL ELSE r.started_at END,
+                       heartbeat_at = CASE WHEN d.outcome IN ('queued', 'paused') THEN NULL ELSE r.heartbeat_at END,
+                       run_after = CASE WHEN d.outcome <> 'queued' THEN r.run_after
+                                        WHEN d.backoff
+                                        THEN d.at + least(300000, 2000 * power(2, r.attempt - 1))
+                                                    * (0.75 + random() * 0.5) * interval '1 millisecond'
+                                        ELSE d.at END,
+                       finished_at = CASE WHEN d.outcome IN ('cancelled', 'failed') THEN d.at END,
+                       error = CASE WHEN d.outcome <> 'failed' THEN r.error
+                                    ELSE 'Stale: no heartbeat from ' || coalesce(d.previous_owner, '?') || ' since '
+                                         || to_char(d.last_heartbeat AT TIME ZONE 'UTC',
+                                                    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+                       error_code = CASE WHEN d.outcome = 'failed' THEN 'stale' ELSE r.error_code END,
+                       duration_ms = CASE WHEN d.outcome IN ('cancelled', 'failed')
+                                          THEN greatest(0, (extract(epoch FROM d.at - r.started_at) * 1000)::bigint)
+                                          ELSE r.duration_ms END,
+                       control_requested = NULL,
+                       last_seq = r.last_seq + 1,
+                       updated_at = now(),
+                       version = r.version + 1
+                  FROM decided d
+                 WHERE r.id = d.id
+                RETURNING r.id, r.job_name, r.workspace_id, r.correlation_id, r.status, r.attempt, r.last_seq,
+                          r.run_after, r.error, r.duration_ms, d.previous, d.previous_owner, d.last_heartbeat, d.at,
+                          d.reason
+            ), events AS (
+                INSERT INTO job_run_events (run_id, seq, event, data, created_at)
+                SELECT id, last_seq,
+                       CASE WHEN status IN ('queued', 'paused') THEN 'state_json' ELSE 'end_json' END,
+                       CASE status
+                            WHEN 'queued' THEN jsonb_build_object('state', 'queued', 'previous', previous,
+                                    'reason', reason, 'attempt', attempt, 'run_after', run_after, 'ts', at)
+                            WHEN 'paused' THEN jsonb_build_object('state', 'paused', 'previous', previous,
+                                    'reason', reason, 'attempt', attempt, 'parked', true, 'ts', at)
+                            WHEN 'cancelled' THEN jsonb_build_object('ok', false, 'state', 'cancelled',
+                                    'cancelled', true, 'error', NULL, 'metrics', '{}'::jsonb,
+                                    'duration_ms', duration_ms, 'reason', reason, 'ts', at)
+                            ELSE jsonb_build_object('ok', false, 'state', 'failed', 'cancelled', false,
+                                    'error', error, 'error_code', 'stale', 'metrics', '{}'::jsonb,
+                                    'duration_ms', duration_ms, 'ts', at) END,
+                       at
+                  FROM changed
+            ), errors AS (
+                INSERT INTO error_events (occurred_at, severity, kind, message, job_name, workspace_id, run_id,
+                                          correlation_id, details)
+                SELECT at, CASE WHEN status = 'failed' THEN 'error' ELSE 'warning' END, 'STALE_RUN',
+                       left('Run of ' || job_name || ' went stale on ' || coalesce(previous_owner, '?')
+                            || CASE status WHEN 'queued' THEN '; requeued as attempt ' || attempt
+                                           WHEN 'paused' THEN '; kept paused'
+                                           WHEN 'cancelled' THEN '; cancelled as requested'
+                                           ELSE '; failed' END, 2000),
+                       job_name, workspace_id, id, correlation_id,
+                       jsonb_build_object('owner', previous_owner, 'last_heartbeat', last_heartbeat,
+                                          'requeued', status = 'queued', 'attempt', attempt, 'outcome', status)
+                  FROM changed
+                 WHERE reason = 'stale'
+            )
+            SELECT id, job_name, status, pg_notify('jobstream_events', ''),
+                   CASE WHEN status = 'queued' THEN pg_notify('jobstream_queued', '') END,
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM changed
+            """;
+
+    /**
+     * Interrupts attempts this replica owns ({@code $1} owner, {@code $2} ids with {@code $3} attempts, {@code $4}
+     * reason): its engines stopped before their jobs ended. See {@link #INTERRUPT}.
+     */
+    static final String INTERRUPT_OWNED = """
+            WITH chosen AS (
+                SELECT j.id, j.status AS previous, j.owner AS previous_owner, j.heartbeat_at AS last_heartbeat,
+                       j.control_requested AS control, true AS requeue, now() AS at, $4::text AS reason,
+                       false AS backoff
                   FROM job_runs j
                   JOIN unnest($2::uuid[], $3::integer[]) AS s(id, attempt) ON j.id = s.id AND j.attempt = s.attempt
                  WHERE j.owner = $1 AND j.status IN ('running', 'paused')
+                 ORDER BY j.id
                    FOR UPDATE OF j
-            ), requeued AS (
-                UPDATE job_runs r
-                   SET status = 'queued', owner = NULL, attempt = r.attempt + 1, started_at = NULL,
-                       heartbeat_at = NULL, run_after = now(), control_requested = NULL, last_seq = r.last_seq + 1,
-                       updated_at = now(), version = r.version + 1
-                  FROM owned o
-                 WHERE r.id = o.id
-                RETURNING r.id, r.last_seq, r.attempt, o.previous
-            ), events AS (
-                INSERT INTO job_run_events (run_id, seq, event, data)
-                SELECT id, last_seq, 'state_json',
-                       jsonb_build_object('state', 'queued', 'previous', previous, 'reason', $4::text,
-                                          'attempt', attempt, 'ts', now())
-                  FROM requeued
-            )
-            SELECT id, pg_notify('jobstream_events', ''), pg_notify('jobstream_queued', ''),
-                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
-              FROM requeued
-            """;
+            """ + INTERRUPT;
 
     /**
-     * Stale runs (executing, heartbeat older than {@code $2} ms): with attempts left back to {@code queued} as the
-     * next attempt, claimable after an exponential backoff with ±25% jitter; otherwise {@code failed} with
-     * {@code error_code 'stale'}. Either way one event (state_json or end_json, the next seq), one STALE_RUN error
-     * event, and notifications for streams and dispatchers.
+     * Interrupts stale attempts: executing runs whose heartbeat is older than {@code $2} ms at {@code $1} (null: the
+     * database's now), {@code $3} at most, oldest heartbeat first, skipping rows another sweeper holds. With attempts
+     * left ({@code attempt < max_attempts}) a stale run is requeued, otherwise failed. See {@link #INTERRUPT}.
      */
-    static final String SWEEP_STALE = """
-            WITH stale AS (
+    static final String INTERRUPT_STALE = """
+            WITH chosen AS (
                 SELECT id, status AS previous, owner AS previous_owner, heartbeat_at AS last_heartbeat,
-                       attempt < max_attempts AS requeue, coalesce($1::timestamptz, now()) AS at
+                       control_requested AS control, attempt < max_attempts AS requeue,
+                       coalesce($1::timestamptz, now()) AS at, 'stale'::text AS reason, true AS backoff
                   FROM job_runs
                  WHERE status IN ('running', 'paused')
                    AND heartbeat_at < coalesce($1::timestamptz, now()) - $2 * interval '1 millisecond'
                  ORDER BY heartbeat_at
                  LIMIT $3
                    FOR UPDATE SKIP LOCKED
-            ), swept AS (
-                UPDATE job_runs r
-                   SET status = CASE WHEN s.requeue THEN 'queued' ELSE 'failed' END,
-                       owner = CASE WHEN s.requeue THEN NULL ELSE r.owner END,
-                       attempt = CASE WHEN s.requeue THEN r.attempt + 1 ELSE r.attempt END,
-                       started_at = CASE WHEN s.requeue THEN NULL ELSE r.started_at END,
-                       heartbeat_at = CASE WHEN s.requeue THEN NULL ELSE r.heartbeat_at END,
-                       run_after = CASE WHEN s.requeue
-                                        THEN s.at + least($5, $4 * power(2, r.attempt - 1))
-                                                    * (0.75 + random() * 0.5) * interval '1 millisecond'
-                                        ELSE r.run_after END,
-                       finished_at = CASE WHEN s.requeue THEN NULL ELSE s.at END,
-                       error = CASE WHEN s.requeue THEN r.error
-                                    ELSE 'Stale: no heartbeat from ' || coalesce(s.previous_owner, '?') || ' since '
-                                         || to_char(s.last_heartbeat AT TIME ZONE 'UTC',
-                                                    'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
-                       error_code = CASE WHEN s.requeue THEN r.error_code ELSE 'stale' END,
-                       duration_ms = CASE WHEN s.requeue THEN r.duration_ms
-                                          ELSE greatest(0, (extract(epoch FROM s.at - r.started_at) * 1000)::bigint)
-                                          END,
-                       control_requested = NULL,
-                       last_seq = r.last_seq + 1,
-                       updated_at = now(),
-                       version = r.version + 1
-                  FROM stale s
-                 WHERE r.id = s.id
-                RETURNING r.id, r.job_name, r.workspace_id, r.correlation_id, r.status, r.attempt, r.last_seq,
-                          r.run_after, r.error, r.duration_ms, s.previous, s.previous_owner, s.last_heartbeat, s.at
+            """ + INTERRUPT;
+
+    /**
+     * Resumes a parked run (paused, no engine): it goes back to {@code queued}, due now, as the attempt the park
+     * counted, with a {@code state_json} event; {@code $2} is who asked.
+     */
+    static final String RESUME_PARKED = """
+            WITH resumed AS (
+                UPDATE job_runs
+                   SET status = 'queued', run_after = now(), control_requested = NULL, controlled_by = $2,
+                       last_seq = last_seq + 1, updated_at = now(), version = version + 1
+                 WHERE id = $1 AND status = 'paused' AND owner IS NULL
+                RETURNING *
             ), events AS (
-                INSERT INTO job_run_events (run_id, seq, event, data, created_at)
-                SELECT id, last_seq,
-                       CASE WHEN status = 'queued' THEN 'state_json' ELSE 'end_json' END,
-                       CASE WHEN status = 'queued'
-                            THEN jsonb_build_object('state', 'queued', 'previous', previous, 'reason', 'stale',
-                                                    'attempt', attempt, 'run_after', run_after, 'ts', at)
-                            ELSE jsonb_build_object('ok', false, 'state', 'failed', 'cancelled', false,
-                                                    'error', error, 'error_code', 'stale', 'metrics', '{}'::jsonb,
-                                                    'duration_ms', duration_ms, 'ts', at) END,
-                       at
-                  FROM swept
-            ), errors AS (
-                INSERT INTO error_events (occurred_at, severity, kind, message, job_name, workspace_id, run_id,
-                                          correlation_id, details)
-                SELECT at, CASE WHEN status = 'queued' THEN 'warning' ELSE 'error' END, 'STALE_RUN',
-                       left('Run of ' || job_name || ' went stale on ' || coalesce(previous_owner, '?')
-                            || CASE WHEN status = 'queued' THEN '; requeued as attempt ' || attempt
-                                    ELSE '; failed' END, 2000),
-                       job_name, workspace_id, id, correlation_id,
-                       jsonb_build_object('owner', previous_owner, 'last_heartbeat', last_heartbeat,
-                                          'requeued', status = 'queued', 'attempt', attempt)
-                  FROM swept
+                INSERT INTO job_run_events (run_id, seq, event, data)
+                SELECT id, last_seq, 'state_json',
+                       jsonb_build_object('state', 'queued', 'previous', 'paused', 'reason', 'resume',
+                                          'attempt', attempt, 'by', $2::text,
+                                          'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                  FROM resumed
             )
-            SELECT id, job_name, status, pg_notify('jobstream_events', ''),
-                   CASE WHEN status = 'queued' THEN pg_notify('jobstream_queued', '') END,
+            SELECT resumed.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
-              FROM swept
+              FROM resumed
             """;
 
     /** Terminal runs that ended before {@code $1}, a batch at a time; their events go with them (cascade). */

@@ -33,12 +33,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 public class RunStore {
 
-    /** First delay of a stale run's next attempt; it doubles with each attempt, up to {@link #MAX_BACKOFF}. */
-    static final Duration BASE_BACKOFF = Duration.ofSeconds(2);
-    static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
-
-    /** What one stale batch did; {@code failedJobs} names the job of each run it failed. */
-    public record Stale(int requeued, int failed, List<String> failedJobs) {
+    /** One run an interruption ended or put aside: its job and what it became. */
+    public record Interrupted(UUID id, String job, RunStatus status) {
     }
 
     private final Pool pool;
@@ -206,7 +202,15 @@ public class RunStore {
         return pool.preparedQuery(REQUEST_CONTROL).execute(Tuple.of(id, control.value(), from, by)).map(this::first);
     }
 
-    /** Cancels the run now, for {@code by}, if it is in one of {@code from}; empty otherwise. */
+    /** Resumes a parked run (paused without an engine) as queued, for {@code by}; empty if it is not one. */
+    public Uni<Optional<Run>> resumeParked(UUID id, String by) {
+        return pool.preparedQuery(RESUME_PARKED).execute(Tuple.of(id, by)).map(this::first);
+    }
+
+    /**
+     * Cancels the run now, for {@code by}, if it is in one of {@code from} or parked (paused without an engine);
+     * empty otherwise.
+     */
     public Uni<Optional<Run>> cancelNow(UUID id, String[] from, boolean forced, String by) {
         return pool.preparedQuery(CANCEL_NOW)
                 .execute(Tuple.of(id, from, forced ? "force_cancelled" : null, forced, by)).map(this::first);
@@ -231,11 +235,21 @@ public class RunStore {
                 .map(rows -> rows.size());
     }
 
-    /** Requeues the runs (ids with their attempts) still owned; returns how many. */
-    public Uni<Integer> requeue(String owner, List<UUID> ids, List<Integer> attempts, String reason) {
-        return pool.preparedQuery(REQUEUE)
+    /**
+     * Interrupts the attempts (ids with their attempts) this owner still holds, for {@code reason}: each run is
+     * cancelled (a cancel was asked), parked (it was paused, or a pause was asked) or queued as its next attempt.
+     */
+    public Uni<List<Interrupted>> interrupt(String owner, List<UUID> ids, List<Integer> attempts, String reason) {
+        return pool.preparedQuery(INTERRUPT_OWNED)
                 .execute(Tuple.of(owner, ids.toArray(UUID[]::new), attempts.toArray(Integer[]::new), reason))
-                .map(rows -> rows.size());
+                .map(RunStore::interrupted);
+    }
+
+    private static List<Interrupted> interrupted(RowSet<Row> rows) {
+        List<Interrupted> runs = new ArrayList<>(rows.size());
+        rows.forEach(row -> runs.add(new Interrupted(row.getUUID("id"), row.getString("job_name"),
+                RunStatus.of(row.getString("status")))));
+        return runs;
     }
 
     /** Heartbeats the runs; the item maps each run still owned to its control request (null for none). */
@@ -316,21 +330,13 @@ public class RunStore {
 
     // ---- sweeper: stale runs, retention ----
 
-    public Uni<Stale> sweepStale(Instant at, Duration staleAfter, int limit) {
-        Tuple args = Tuple.of(at == null ? null : utc(at), staleAfter.toMillis(), limit, BASE_BACKOFF.toMillis(),
-                MAX_BACKOFF.toMillis());
-        return pool.preparedQuery(SWEEP_STALE).execute(args).map(rows -> {
-            int requeued = 0;
-            java.util.List<String> failed = new java.util.ArrayList<>();
-            for (Row row : rows) {
-                if ("queued".equals(row.getString("status"))) {
-                    requeued++;
-                } else {
-                    failed.add(row.getString("job_name"));
-                }
-            }
-            return new Stale(requeued, failed.size(), failed);
-        });
+    /**
+     * Interrupts up to {@code limit} stale attempts (heartbeat older than {@code staleAfter} at {@code at}; null: the
+     * database's now): cancelled, parked, requeued or failed as their state and attempts say.
+     */
+    public Uni<List<Interrupted>> sweepStale(Instant at, Duration staleAfter, int limit) {
+        Tuple args = Tuple.of(at == null ? null : utc(at), staleAfter.toMillis(), limit);
+        return pool.preparedQuery(INTERRUPT_STALE).execute(args).map(RunStore::interrupted);
     }
 
     public Uni<Integer> deleteExpired(Instant endedBefore, int limit) {

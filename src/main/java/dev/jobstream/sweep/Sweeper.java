@@ -15,7 +15,6 @@ import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.error.ErrorEventStore;
 import dev.jobstream.run.RunMetrics;
-import dev.jobstream.run.RunStatus;
 import dev.jobstream.run.RunStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +22,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Cleans up after dead replicas and old data: stale runs are requeued or failed, stopped engines leave
+ * Cleans up after dead replicas and old data: stale runs are requeued, failed, kept paused or cancelled as asked, stopped engines leave
  * the registry, expired runs and error events are deleted in bounded batches. Every replica sweeps; the SQL makes
  * concurrent sweeps safe.
  */
@@ -37,8 +36,28 @@ public class Sweeper {
     static final int MAX_BATCHES = 20;
 
     /** What one sweep did. */
-    public record Sweep(int staleRequeued, int staleFailed, int enginesForgotten, int runsDeleted,
-            int errorsDeleted) {
+    public record Sweep(int staleRequeued, int staleFailed, int staleParked, int staleCancelled,
+            int enginesForgotten, int runsDeleted, int errorsDeleted) {
+    }
+
+    /** What the stale batches of one sweep did to runs. */
+    private record Stale(int requeued, int failed, int parked, int cancelled) {
+
+        Stale plus(List<RunStore.Interrupted> runs) {
+            int q = 0;
+            int f = 0;
+            int p = 0;
+            int c = 0;
+            for (RunStore.Interrupted run : runs) {
+                switch (run.status()) {
+                    case QUEUED -> q++;
+                    case FAILED -> f++;
+                    case PAUSED -> p++;
+                    default -> c++;
+                }
+            }
+            return new Stale(requeued + q, failed + f, parked + p, cancelled + c);
+        }
     }
 
     private final RunStore runs;
@@ -95,26 +114,30 @@ public class Sweeper {
     private Uni<Sweep> sweep(Instant at) {
         lastStarted = Instant.now();
         Instant now = at == null ? Instant.now() : at;
-        return stale(at, 0, 0, 0)
+        return stale(at, new Stale(0, 0, 0, 0), 0)
                 .flatMap(stale -> {
                     int forgotten = engines.forgetStopped(now.minus(config.engines().retention()));
                     return batches(runs::deleteExpired, now.minus(config.retention().runs()), 0, 0)
                             .flatMap(runs -> batches(errors::deleteExpired,
                                     now.minus(config.retention().errors()), 0, 0)
-                                    .map(errors -> new Sweep(stale.requeued(), stale.failed(), forgotten, runs,
-                                            errors)));
+                                    .map(errors -> new Sweep(stale.requeued(), stale.failed(), stale.parked(),
+                                            stale.cancelled(), forgotten, runs, errors)));
                 })
                 .invoke(sweep -> {
                     count("stale_requeued", sweep.staleRequeued());
                     count("stale_failed", sweep.staleFailed());
+                    count("stale_parked", sweep.staleParked());
+                    count("stale_cancelled", sweep.staleCancelled());
                     count("engines_forgotten", sweep.enginesForgotten());
                     count("runs_deleted", sweep.runsDeleted());
                     count("errors_deleted", sweep.errorsDeleted());
                     lastSwept = Instant.now();
                     lastFailure = null;
-                    if (sweep.staleRequeued() + sweep.staleFailed() > 0) {
-                        LOG.warnf("Swept stale runs: %d requeued, %d failed", sweep.staleRequeued(),
-                                sweep.staleFailed());
+                    if (sweep.staleRequeued() + sweep.staleFailed() + sweep.staleParked()
+                            + sweep.staleCancelled() > 0) {
+                        LOG.warnf("Swept stale runs: %d requeued, %d failed, %d kept paused, %d cancelled as asked",
+                                sweep.staleRequeued(), sweep.staleFailed(), sweep.staleParked(),
+                                sweep.staleCancelled());
                     }
                     if (sweep.runsDeleted() + sweep.errorsDeleted() > 0) {
                         LOG.infof("Retention deleted %d runs and %d error events", sweep.runsDeleted(),
@@ -127,15 +150,15 @@ public class Sweeper {
                 });
     }
 
-    private Uni<RunStore.Stale> stale(Instant at, int requeued, int failed, int batch) {
+    private Uni<Stale> stale(Instant at, Stale sofar, int batch) {
         return runs.sweepStale(at, config.staleAfter(), BATCH).flatMap(done -> {
-            done.failedJobs().forEach(job -> runMetrics.finished(job, RunStatus.FAILED, null));
-            int r = requeued + done.requeued();
-            int f = failed + done.failed();
-            if (done.requeued() + done.failed() == BATCH && batch + 1 < MAX_BATCHES) {
-                return stale(at, r, f, batch + 1);
+            done.stream().filter(run -> run.status().isTerminal())
+                    .forEach(run -> runMetrics.finished(run.job(), run.status(), null));
+            Stale total = sofar.plus(done);
+            if (done.size() == BATCH && batch + 1 < MAX_BATCHES) {
+                return stale(at, total, batch + 1);
             }
-            return Uni.createFrom().item(new RunStore.Stale(r, f, List.of()));
+            return Uni.createFrom().item(total);
         });
     }
 

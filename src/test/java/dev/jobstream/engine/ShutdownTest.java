@@ -19,8 +19,9 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * Graceful shutdown with a short grace: engines that reach a checkpoint requeue their run themselves (running or
- * paused), a job that never checkpoints is requeued after the grace; nothing stays running or paused.
+ * Graceful shutdown with a short grace: engines that reach a checkpoint interrupt their attempt themselves (a running
+ * run is requeued, a paused one stays paused without an engine), a job that never checkpoints is requeued after the
+ * grace; no run stays running or held by the stopped replica.
  */
 @QuarkusTest
 @TestProfile(ShutdownTest.ShortGrace.class)
@@ -37,7 +38,7 @@ class ShutdownTest extends DatabaseTest {
     Dispatcher dispatcher;
 
     @Test
-    void onShutdownEveryRunGoesBackToTheQueueAsItsNextAttempt() {
+    void onShutdownEveryRunGoesBackToTheQueueAsItsNextAttemptAndAPausedOneStaysPaused() {
         String running = trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(),
                 "params", Map.of("items", 1000, "delay_ms", 20)));
         String paused = trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(),
@@ -51,17 +52,19 @@ class ShutdownTest extends DatabaseTest {
 
         dispatcher.stop(null);
 
-        assertEquals(0, db.count("SELECT count(*) FROM job_runs WHERE status IN ('running', 'paused')"));
+        assertEquals(0, db.count("SELECT count(*) FROM job_runs WHERE status = 'running' OR owner IS NOT NULL"));
         for (String id : List.of(running, paused, hanging)) {
             admin().get("/v1/runs/{id}", id).then().statusCode(200)
-                    .body("status", org.hamcrest.Matchers.equalTo("queued"))
+                    .body("status", org.hamcrest.Matchers.equalTo(id.equals(paused) ? "paused" : "queued"))
                     .body("attempt", org.hamcrest.Matchers.equalTo(2))
                     .body("owner", org.hamcrest.Matchers.nullValue());
         }
         assertEquals(List.of("shutdown"), requeueReasons(running));
         assertEquals(List.of("shutdown"), requeueReasons(hanging));
-        assertEquals(List.of("paused"), admin().accept("application/json").get("/v1/runs/{id}/events", paused)
-                .then().statusCode(200).extract().path("findAll { it.data.state == 'queued' }.data.previous"));
+        assertEquals(List.of("shutdown"), admin().accept("application/json").get("/v1/runs/{id}/events", paused)
+                .then().statusCode(200)
+                .extract().path("findAll { it.data.state == 'paused' && it.data.parked }.data.reason"),
+                "the paused run is kept paused, without an engine");
         assertEquals(0, db.count("SELECT count(*) FROM job_run_events WHERE event = 'end_json'"));
     }
 

@@ -127,12 +127,12 @@ class SweeperTest extends DatabaseTest {
         }
         Instant at = Instant.now().plusSeconds(31);
 
-        List<RunStore.Stale> results = Uni.join().all(
+        List<List<RunStore.Interrupted>> results = Uni.join().all(
                 repository.sweepStale(at, Duration.ofSeconds(30), 500),
                 repository.sweepStale(at, Duration.ofSeconds(30), 500),
                 repository.sweepStale(at, Duration.ofSeconds(30), 500)).andFailFast().await().atMost(WAIT);
 
-        assertEquals(runs, results.stream().mapToInt(RunStore.Stale::failed).sum());
+        assertEquals(runs, results.stream().mapToInt(List::size).sum());
         assertEquals(runs, db.count("SELECT count(*) FROM job_runs WHERE status = 'failed'"));
         assertEquals(runs, db.count("SELECT count(*) FROM job_run_events WHERE event = 'end_json'"));
         assertEquals(runs, db.count("SELECT count(*) FROM error_events WHERE kind = 'STALE_RUN'"));
