@@ -136,6 +136,14 @@ public class Dispatcher {
         claimer.request();
     }
 
+    /**
+     * How long a heartbeat keeps a run this engine's: stale-after less a fifth, so that an engine whose heartbeats
+     * fail holds before any sweeper can declare its run stale and hand it to another replica.
+     */
+    static Duration lease(Duration staleAfter) {
+        return staleAfter.minus(staleAfter.dividedBy(5));
+    }
+
     /** A slot is free: claim again if the last claim left runs waiting. */
     private void slotFreed() {
         if (backlog) {
@@ -157,6 +165,11 @@ public class Dispatcher {
             boolean full = runs.size() == limit;
             if (full) {
                 backlog = true;
+            }
+            runs.forEach(run -> registry.claimed(run.id()));
+            if (stopped) {
+                runs.forEach(this::giveBack); // claimed while this replica began to stop: for another replica
+                return false;
             }
             runs.forEach(this::start);
             return full;
@@ -188,8 +201,9 @@ public class Dispatcher {
 
     private void launch(Run run, JobHandler handler, Long key) {
         Engine engine = new Engine(run, handler, pool, writer, key, config.events().maxPerRun(), timer,
-                config.engines().pauseHold());
+                config.engines().pauseHold(), lease(config.staleAfter()));
         registry.add(engine);
+        registry.unclaimed(run.id());
         engine.execute().subscribe().with(written -> ended(engine), failure -> {
             RunLog.error(Dispatcher.class, run, failure, "Engine of %s failed", run.id());
             ended(engine);
@@ -212,8 +226,17 @@ public class Dispatcher {
     /** The run's exclusive key is held by an engine elsewhere (a run being rescued): queue it again for later. */
     private void giveBack(Run run) {
         registry.release(1);
-        repository.releaseClaims(List.of(run.id()), instance.id(), LOCKED_RETRY_MILLIS).subscribe().with(n -> {
-        }, failure -> LOG.warnf("Giving back %s failed: %s", run.id(), failure.getMessage()));
+        giveBackClaim(run);
+    }
+
+    /** Gives the claim back to the queue; while the database is away, tries again every second (it is heartbeated). */
+    private void giveBackClaim(Run run) {
+        repository.releaseClaims(List.of(run.id()), instance.id(), LOCKED_RETRY_MILLIS).subscribe().with(
+                n -> registry.unclaimed(run.id()),
+                failure -> {
+                    LOG.warnf("Giving back %s failed (retrying): %s", run.id(), failure.getMessage());
+                    vertx.setTimer(1000, id -> giveBackClaim(run));
+                });
     }
 
     private static JobHandler unknownJob(String name) {

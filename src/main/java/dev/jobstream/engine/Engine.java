@@ -11,6 +11,7 @@ import dev.jobstream.concurrent.Timer;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
+import dev.jobstream.spi.FencingToken;
 import dev.jobstream.spi.JobContext;
 import dev.jobstream.spi.JobHandler;
 import io.smallrye.mutiny.Uni;
@@ -72,6 +73,12 @@ public final class Engine implements JobContext {
     private final RunBuffer buffer;
     private final Timer timer;
     private final Duration pauseHold;
+    private final long leaseMillis;
+    /** The time ({@link Timer#now()}) after which the run may be taken elsewhere: the job then holds. */
+    private volatile long leaseUntil;
+    // guarded by this: completed when the lease is renewed, or the engine must stop
+    private CompletableFuture<Void> leaseWait;
+    private Instant haltedAt;
 
     // guarded by this
     private RunStatus state = RunStatus.RUNNING;
@@ -86,9 +93,11 @@ public final class Engine implements JobContext {
     private volatile Instant stoppedAt;
 
     Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, Long lockKey, int maxEvents, Timer timer,
-            Duration pauseHold) {
+            Duration pauseHold, Duration lease) {
         this.timer = timer;
         this.pauseHold = pauseHold;
+        this.leaseMillis = lease.toMillis();
+        this.leaseUntil = timer.now() + leaseMillis; // the claim was a heartbeat
         this.run = run;
         this.buffer = new RunBuffer(run, maxEvents);
         this.handler = handler;
@@ -303,7 +312,11 @@ public final class Engine implements JobContext {
     public Uni<Void> checkpoint() {
         String stop = stopReason;
         if (stop != null) {
+            halted();
             return Uni.createFrom().failure(new RunStopped(stop));
+        }
+        if (timer.now() > leaseUntil) {
+            return holdForLease().flatMap(v -> checkpoint());
         }
         CompletableFuture<String> waiting;
         synchronized (this) {
@@ -446,12 +459,82 @@ public final class Engine implements JobContext {
             stopReason = reason;
         }
         CompletableFuture<String> toWake;
+        CompletableFuture<Void> lease;
         synchronized (this) {
             toWake = wake;
             wake = null;
+            lease = leaseWait;
+            leaseWait = null;
         }
         if (toWake != null) {
             toWake.complete("stop");
         }
+        if (lease != null) {
+            lease.complete(null);
+        }
+    }
+
+    /**
+     * Lease self-fencing: the last heartbeat that reached the database is older than the lease (stale-after minus a
+     * margin), so the run may already be taken elsewhere. The job holds here — executing nothing — until a
+     * heartbeat renews the lease (the run is still this engine's) or the engine is killed (it is not) or stopped.
+     */
+    private Uni<Void> holdForLease() {
+        CompletableFuture<Void> wait;
+        boolean first;
+        synchronized (this) {
+            first = leaseWait == null;
+            if (first) {
+                leaseWait = new CompletableFuture<>();
+                haltedAt = Instant.now();
+            }
+            wait = leaseWait;
+        }
+        if (first) {
+            RunLog.warn(Engine.class, run, "No heartbeat reached the database for %d ms: the job holds at its "
+                    + "checkpoint until one does", timer.now() - leaseUntil + leaseMillis);
+        }
+        return Uni.createFrom().completionStage(wait);
+    }
+
+    /** The time of this engine's clock, for a heartbeat about to be sent. */
+    long now() {
+        return timer.now();
+    }
+
+    /** A heartbeat sent at {@code sent} (this engine's {@link #now()}) found the run still this engine's. */
+    void renewLease(long sent) {
+        CompletableFuture<Void> toWake;
+        synchronized (this) {
+            leaseUntil = Math.max(leaseUntil, sent + leaseMillis);
+            toWake = timer.now() <= leaseUntil ? leaseWait : null;
+            if (toWake != null) {
+                leaseWait = null;
+                haltedAt = null;
+            }
+        }
+        if (toWake != null) {
+            RunLog.info(Engine.class, run, "A heartbeat reached the database again: the job goes on");
+            toWake.complete(null);
+        }
+    }
+
+    /**
+     * When the job last stopped executing at a checkpoint — holding for its lease, or stopping — while its run was
+     * this engine's; null while it executes.
+     */
+    public synchronized Instant haltedAt() {
+        return haltedAt;
+    }
+
+    private synchronized void halted() {
+        if (haltedAt == null) {
+            haltedAt = Instant.now();
+        }
+    }
+
+    @Override
+    public FencingToken fencingToken() {
+        return new FencingToken(run.id(), run.attempt());
     }
 }

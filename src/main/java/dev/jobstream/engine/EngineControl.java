@@ -70,11 +70,17 @@ public class EngineControl {
     /** Heartbeats every engine's run and applies the control requests that come back. */
     Uni<Void> heartbeat() {
         Collection<Engine> engines = registry.all().stream().filter(e -> e.state() != Engine.State.STOPPED).toList();
-        if (engines.isEmpty()) {
+        List<UUID> ids = new java.util.ArrayList<>(engines.stream().map(e -> e.run().id()).toList());
+        ids.addAll(registry.claimed());
+        if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<UUID> ids = engines.stream().map(e -> e.run().id()).toList();
-        return repository.heartbeat(ids, instance.id()).invoke(controls -> apply(engines, controls)).replaceWithVoid();
+        Map<Engine, Long> sent = new java.util.HashMap<>();
+        engines.forEach(e -> sent.put(e, e.now()));
+        return repository.heartbeat(ids, instance.id()).invoke(controls -> {
+            engines.stream().filter(e -> controls.containsKey(e.run().id())).forEach(e -> e.renewLease(sent.get(e)));
+            apply(engines, controls);
+        }).replaceWithVoid();
     }
 
     private static void apply(Collection<Engine> engines, Map<UUID, String> controls) {

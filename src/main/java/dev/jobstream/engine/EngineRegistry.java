@@ -29,15 +29,18 @@ public class EngineRegistry {
 
     /** What the registry keeps of an engine: the run it executed, its state, when it started and stopped. */
     public record EngineInfo(UUID runId, String job, UUID workspaceId, int attempt, String state, String runStatus,
-            Instant startedAt, Instant stoppedAt) {
+            Instant startedAt, Instant stoppedAt, Instant haltedAt) {
 
         static EngineInfo of(Engine engine) {
-            String state = engine.state().name().toLowerCase(java.util.Locale.ROOT);
+            String state = engine.state() == Engine.State.RUNNING && engine.haltedAt() != null
+                    ? "holding" // for its lease
+                    : engine.state().name().toLowerCase(java.util.Locale.ROOT);
             String status = engine.outcome() != null
                     ? engine.outcome().value()
                     : engine.state() == Engine.State.STOPPED ? "lost" : engine.runState().value();
             return new EngineInfo(engine.run().id(), engine.run().job(), engine.run().workspaceId(),
-                    engine.run().attempt(), state, status, engine.startedAt(), engine.stoppedAt());
+                    engine.run().attempt(), state, status, engine.startedAt(), engine.stoppedAt(),
+                    engine.haltedAt());
         }
     }
 
@@ -45,6 +48,8 @@ public class EngineRegistry {
     private final ConcurrentLinkedDeque<EngineInfo> stopped = new ConcurrentLinkedDeque<>();
     private final AtomicInteger stoppedCount = new AtomicInteger();
     private final AtomicInteger executing = new AtomicInteger();
+    /** Runs claimed whose engine has not started yet: heartbeated like the others. */
+    private final java.util.Set<UUID> claimed = ConcurrentHashMap.newKeySet();
 
     EngineRegistry(MeterRegistry metrics) {
         Gauge.builder("jobstream.engines.busy", engines, Map::size)
@@ -53,6 +58,21 @@ public class EngineRegistry {
 
     void add(Engine engine) {
         engines.put(engine.run().id(), engine);
+    }
+
+    /** The run was claimed; its engine starts once its lock is taken. */
+    void claimed(UUID runId) {
+        claimed.add(runId);
+    }
+
+    /** The claimed run's engine started, or the run was given back. */
+    void unclaimed(UUID runId) {
+        claimed.remove(runId);
+    }
+
+    /** Runs claimed whose engine has not started yet. */
+    List<UUID> claimed() {
+        return List.copyOf(claimed);
     }
 
     /** Reserves an engine slot for a run about to be claimed. */

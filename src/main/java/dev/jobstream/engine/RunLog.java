@@ -79,7 +79,7 @@ final class RunLog {
 
     /** The thread's MDC (if any) with the run's keys over it. */
     static Map<String, Object> mdc(Run run) {
-        Map<String, Object> mdc = MDC.copyObject();
+        Map<String, Object> mdc = new java.util.HashMap<>(MDC.copyObject());
         mdc.put(RUN_ID, run.id().toString());
         mdc.put(JOB, run.job());
         mdc.put(WORKSPACE_ID, run.workspaceId().toString());

@@ -33,14 +33,16 @@ public class Notifications {
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final Pool pool;
+    private final Connectivity connectivity;
     private final Vertx vertx;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private final Set<String> listening = ConcurrentHashMap.newKeySet();
     private volatile PgConnection connection;
     private volatile boolean stopped;
 
-    Notifications(Pool pool, Vertx vertx) {
+    Notifications(Pool pool, Vertx vertx, Connectivity connectivity) {
         this.pool = pool;
+        this.connectivity = connectivity;
         this.vertx = vertx;
     }
 
@@ -79,6 +81,7 @@ public class Notifications {
             return;
         }
         pool.getConnection().map(PgConnection::cast).subscribe().with(this::connected, failure -> {
+            connectivity.lost();
             LOG.warnf("LISTEN connection failed, retrying: %s", failure.getMessage());
             vertx.setTimer(RECONNECT_DELAY.toMillis(), id -> connect());
         });
@@ -88,6 +91,7 @@ public class Notifications {
         pg.notificationHandler(n -> notifyListeners(n.getChannel(), n.getPayload()));
         pg.closeHandler(() -> {
             connection = null;
+            connectivity.lost();
             listening.clear();
             if (!stopped) {
                 LOG.warn("LISTEN connection lost, reconnecting");
@@ -95,6 +99,7 @@ public class Notifications {
             }
         });
         connection = pg;
+        connectivity.reconnected();
         listenAll(pg).subscribe().with(v -> listeners.keySet().forEach(c -> notifyListeners(c, null)), failure -> {
             LOG.warnf("LISTEN failed: %s", failure.getMessage());
             pg.closeAndForget();

@@ -334,7 +334,9 @@ final class RunSql {
 
     /**
      * Interrupts stale attempts: executing runs whose heartbeat is older than {@code $2} ms at {@code $1} (null: the
-     * database's now), {@code $3} at most, oldest heartbeat first, skipping rows another sweeper holds. With attempts
+     * database's now), {@code $3} at most, oldest heartbeat first, skipping rows another sweeper holds — and none
+     * before the server has been up that long: after a restart of PostgreSQL every replica first gets stale-after to
+     * heartbeat again. With attempts
      * left ({@code attempt < max_attempts}) a stale run is requeued, otherwise failed. See {@link #INTERRUPT}.
      */
     static final String INTERRUPT_STALE = """
@@ -345,6 +347,7 @@ final class RunSql {
                   FROM job_runs
                  WHERE status IN ('running', 'paused')
                    AND heartbeat_at < coalesce($1::timestamptz, now()) - $2 * interval '1 millisecond'
+                   AND coalesce($1::timestamptz, now()) - pg_postmaster_start_time() >= $2 * interval '1 millisecond'
                  ORDER BY heartbeat_at
                  LIMIT $3
                    FOR UPDATE SKIP LOCKED

@@ -24,6 +24,13 @@ public interface JobContext {
 
     int attempt();
 
+    /**
+     * The run and its attempt. The job executes only while this replica holds the run's lease (its heartbeats reach
+     * the database); when they do not, the job holds at its next {@link #checkpoint()}. A job that writes to another
+     * system can pass the token along, so that writes of an attempt that lost the run are refused there.
+     */
+    FencingToken fencingToken();
+
     /** A {@code log} event at level info. */
     default void log(String message) {
         log("info", message);

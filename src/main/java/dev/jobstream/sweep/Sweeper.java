@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.error.ErrorEventStore;
+import dev.jobstream.pg.Connectivity;
 import dev.jobstream.run.RunMetrics;
 import dev.jobstream.run.RunStore;
 import io.micrometer.core.instrument.Counter;
@@ -61,6 +62,7 @@ public class Sweeper {
     }
 
     private final RunStore runs;
+    private final Connectivity connectivity;
     private final ErrorEventStore errors;
     private final EngineRegistry engines;
     private final JobstreamConfig config;
@@ -74,10 +76,12 @@ public class Sweeper {
     private volatile Instant lastSwept;
     private volatile String lastFailure;
 
-    Sweeper(RunStore runs, ErrorEventStore errors, EngineRegistry engines, JobstreamConfig config,
+    Sweeper(RunStore runs, Connectivity connectivity, ErrorEventStore errors, EngineRegistry engines,
+            JobstreamConfig config,
             RunMetrics runMetrics,
             MeterRegistry meters) {
         this.runs = runs;
+        this.connectivity = connectivity;
         this.errors = errors;
         this.runMetrics = runMetrics;
         this.meters = meters;
@@ -114,7 +118,10 @@ public class Sweeper {
     private Uni<Sweep> sweep(Instant at) {
         lastStarted = Instant.now();
         Instant now = at == null ? Instant.now() : at;
-        return stale(at, new Stale(0, 0, 0, 0), 0)
+        Uni<Stale> swept = connectivity.steadyFor(config.staleAfter(), now)
+                ? stale(at, new Stale(0, 0, 0, 0), 0)
+                : Uni.createFrom().item(new Stale(0, 0, 0, 0));
+        return swept
                 .flatMap(stale -> {
                     int forgotten = engines.forgetStopped(now.minus(config.engines().retention()));
                     return batches(runs::deleteExpired, now.minus(config.retention().runs()), 0, 0)
@@ -144,6 +151,8 @@ public class Sweeper {
                                 sweep.errorsDeleted());
                     }
                 })
+                .invoke(connectivity::reached)
+                .onFailure().invoke(connectivity::lost)
                 .onFailure().invoke(failure -> {
                     lastFailure = failure.getMessage() == null ? failure.toString() : failure.getMessage();
                     LOG.warnf("Sweep failed (next one in %s): %s", config.sweeper().interval(), lastFailure);

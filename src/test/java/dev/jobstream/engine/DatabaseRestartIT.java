@@ -88,6 +88,60 @@ class DatabaseRestartIT {
         }
     }
 
+    /**
+     * PostgreSQL is down for three times stale-after under two replicas with live runs: when it returns, no sweeper
+     * declares a run stale before its replica had stale-after to heartbeat again, and every run completes.
+     */
+    @Test
+    void anOutageLongerThanStaleAfterFailsNoRun() throws Exception {
+        Map<String, String> env = Map.of(
+                "JOBSTREAM_HEARTBEAT_INTERVAL", "1s",
+                "JOBSTREAM_STALE_AFTER", "4s",
+                "JOBSTREAM_SWEEPER_INTERVAL", "1s");
+        Path data = Files.createTempDirectory("jobstream-outage-pg");
+        int port = freePort();
+        EmbeddedPostgres postgres = postgres(data, port);
+        try (Replica a = Replica.start("outage-a", port, "postgres", env);
+                Replica b = Replica.start("outage-b", port, "postgres", env)) {
+            List<String> runs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(trigger(i % 2 == 0 ? a : b, UUID.randomUUID().toString(), 30, 200));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> runs.stream()
+                    .allMatch(id -> get(a, "/v1/runs/" + id).getInt("processed") >= 2));
+
+            postgres.close();
+            Thread.sleep(12_000);
+            postgres = postgres(data, port);
+
+            Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> runs.stream().allMatch(id -> !List.of("queued", "running", "paused")
+                            .contains(status(a, id))));
+            int requeued = 0;
+            for (String id : runs) {
+                io.restassured.path.json.JsonPath run = get(a, "/v1/runs/" + id);
+                assertEquals("completed", run.getString("status"), id + ": " + run.getString("error"));
+                List<Map<String, Object>> events = events(a, id);
+                assertGapFree(events);
+                assertEquals(run.getInt("attempt"), count(events, "start_json"), "one start per attempt");
+                requeued += run.getInt("attempt") - 1;
+            }
+            assertEquals(0, get(a, "/v1/errors?kind=STALE_RUN").getList("errors").size(), "no run went stale");
+            System.out.printf("reliability: PostgreSQL down 12 s (stale-after 4 s) under 2 replicas → %d of %d runs"
+                    + " completed, %d requeued, 0 failed stale%n", runs.size(), runs.size(), requeued);
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static String status(Replica replica, String id) {
+        try {
+            return get(replica, "/v1/runs/" + id).getString("status");
+        } catch (RuntimeException | AssertionError e) {
+            return "unknown";
+        }
+    }
+
     private static int ready(Replica replica) {
         try {
             return given().get(replica.url("/q/health/ready")).statusCode();

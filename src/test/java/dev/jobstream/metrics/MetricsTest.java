@@ -42,7 +42,8 @@ class MetricsTest extends DatabaseTest {
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, owner, started_at, heartbeat_at)
                 VALUES ($1, 'test.gone', $2, true, 'running', 'dead', now(), now() - interval '1 minute')
                 """, UUID.randomUUID(), UUID.randomUUID());
-        sweeper.runOnce(Instant.now()).await().indefinitely();
+        // as a sweep would, once the database has been reachable for stale-after (30 s)
+        sweeper.runOnce(Instant.now().plusSeconds(31)).await().indefinitely();
 
         String metrics = scrape();
         assertTrue(value(metrics, "jobstream_runs_triggered_total\\{job=\"demo.sleep\"") >= triggeredBefore + 1);

@@ -43,6 +43,11 @@ public final class Database {
                 .atMost(TIMEOUT);
     }
 
+    public java.time.Instant instant(String sql, Object... args) {
+        return pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT).iterator().next()
+                .getOffsetDateTime(0).toInstant();
+    }
+
     public long count(String sql, Object... args) {
         return pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT).iterator().next().getLong(0);
     }

@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.pg.Connectivity;
 import dev.jobstream.run.RunStore;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,6 +46,9 @@ class SweeperTest extends DatabaseTest {
 
     @Inject
     Pool pool;
+
+    @Inject
+    Connectivity connectivity;
 
     @Test
     void aStaleRunWithoutAttemptsLeftFailsWithAnEndEventAndAnErrorEvent() {
@@ -198,6 +202,31 @@ class SweeperTest extends DatabaseTest {
     }
 
     /** A run of a dead replica: running, heartbeat 5 s ago, three events stored. */
+    @Test
+    void noRunIsStaleBeforeTheServerHasBeenUpForStaleAfter() {
+        Instant started = db.instant("SELECT pg_postmaster_start_time()");
+        UUID id = executingRun(1, 1);
+        db.execute("UPDATE job_runs SET heartbeat_at = $2 WHERE id = $1", id,
+                started.minusSeconds(40).atOffset(java.time.ZoneOffset.UTC));
+
+        assertEquals(List.of(), repository.sweepStale(started.plusSeconds(10), Duration.ofSeconds(30), 500)
+                .await().atMost(WAIT), "heartbeat 50 s old, but the server restarted 10 s ago");
+        assertEquals(1, repository.sweepStale(started.plusSeconds(31), Duration.ofSeconds(30), 500)
+                .await().atMost(WAIT).size(), "31 s after the server started");
+    }
+
+    @Test
+    void noRunIsStaleBeforeTheDatabaseWasReachableForStaleAfter() {
+        UUID id = executingRun(1, 1);
+        Instant now = Instant.now();
+        connectivity.lost();
+        connectivity.reached(); // the database is back, now
+
+        assertEquals(0, sweep(now.plusSeconds(29)).staleFailed(), "back for 29 s: its replicas may not have beaten");
+        assertEquals("running", row(id).getString("status"));
+        assertEquals(1, sweep(now.plusSeconds(31)).staleFailed(), "back for stale-after: stale");
+    }
+
     private UUID executingRun(int attempt, int maxAttempts) {
         UUID id = UUID.randomUUID();
         db.execute("""
