@@ -187,9 +187,9 @@ public class Dispatcher {
             return;
         }
         long key = AdvisoryLocks.key(run.job(), run.workspaceId());
-        locks.tryLock(key).subscribe().with(locked -> {
-            if (locked) {
-                launch(run, handler, key);
+        locks.tryLock(key).subscribe().with(lock -> {
+            if (lock != null) {
+                launch(run, handler, lock);
             } else {
                 giveBack(run);
             }
@@ -199,8 +199,8 @@ public class Dispatcher {
         });
     }
 
-    private void launch(Run run, JobHandler handler, Long key) {
-        Engine engine = new Engine(run, handler, pool, writer, key, config.events().maxPerRun(), timer,
+    private void launch(Run run, JobHandler handler, AdvisoryLocks.Lock lock) {
+        Engine engine = new Engine(run, handler, pool, writer, lock, config.events().maxPerRun(), timer,
                 config.engines().pauseHold(), lease(config.staleAfter()));
         registry.add(engine);
         registry.unclaimed(run.id());
@@ -211,8 +211,8 @@ public class Dispatcher {
     }
 
     private void ended(Engine engine) {
-        Long key = engine.lockKey();
-        Uni<Void> unlock = key == null ? Uni.createFrom().voidItem() : locks.unlock(key);
+        AdvisoryLocks.Lock lock = engine.lock();
+        Uni<Void> unlock = lock == null ? Uni.createFrom().voidItem() : locks.unlock(lock);
         unlock.subscribe().with(v -> {
             registry.remove(engine);
             registry.release(1);

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 import dev.jobstream.concurrent.Timer;
+import dev.jobstream.pg.AdvisoryLocks;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
@@ -66,7 +67,7 @@ public final class Engine implements JobContext {
     private final JsonObject params;
     private final Pool pool;
     private final RunWriter writer;
-    private final Long lockKey;
+    private final AdvisoryLocks.Lock lock;
     private final Instant startedAt = Instant.now();
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Boolean> endWritten = new CompletableFuture<>();
@@ -92,7 +93,8 @@ public final class Engine implements JobContext {
     private volatile RunStatus outcome;
     private volatile Instant stoppedAt;
 
-    Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, Long lockKey, int maxEvents, Timer timer,
+    Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, AdvisoryLocks.Lock lock, int maxEvents,
+            Timer timer,
             Duration pauseHold, Duration lease) {
         this.timer = timer;
         this.pauseHold = pauseHold;
@@ -104,7 +106,7 @@ public final class Engine implements JobContext {
         this.params = new JsonObject(run.params());
         this.pool = pool;
         this.writer = writer;
-        this.lockKey = lockKey;
+        this.lock = lock;
     }
 
     /**
@@ -445,8 +447,9 @@ public final class Engine implements JobContext {
         return state;
     }
 
-    Long lockKey() {
-        return lockKey;
+    /** The advisory lock this engine holds for its exclusive run (null: none). */
+    AdvisoryLocks.Lock lock() {
+        return lock;
     }
 
     /**

@@ -44,7 +44,18 @@ public class EngineRegistry {
         }
     }
 
-    private final ConcurrentHashMap<UUID, Engine> engines = new ConcurrentHashMap<>();
+    /** The live engines by run and attempt: an attempt that lost its run may still be stopping beside the next. */
+    private final ConcurrentHashMap<Attempt, Engine> engines = new ConcurrentHashMap<>();
+    /** The newest live engine of each run, for control requests that name the run. */
+    private final ConcurrentHashMap<UUID, Engine> newest = new ConcurrentHashMap<>();
+
+    /** A run's attempt: the key of an engine (and its fencing token). */
+    private record Attempt(UUID runId, int attempt) {
+
+        static Attempt of(Engine engine) {
+            return new Attempt(engine.run().id(), engine.run().attempt());
+        }
+    }
     private final ConcurrentLinkedDeque<EngineInfo> stopped = new ConcurrentLinkedDeque<>();
     private final AtomicInteger stoppedCount = new AtomicInteger();
     private final AtomicInteger executing = new AtomicInteger();
@@ -57,7 +68,12 @@ public class EngineRegistry {
     }
 
     void add(Engine engine) {
-        engines.put(engine.run().id(), engine);
+        engines.put(Attempt.of(engine), engine);
+        Engine previous = newest.put(engine.run().id(), engine);
+        if (previous != null && previous != engine) {
+            // the run was claimed again: the old attempt lost it (taken elsewhere while it could not tell)
+            previous.kill();
+        }
     }
 
     /** The run was claimed; its engine starts once its lock is taken. */
@@ -87,7 +103,8 @@ public class EngineRegistry {
 
     /** The engine stopped: it leaves the live engines and is remembered as stopped. */
     void remove(Engine engine) {
-        if (engines.remove(engine.run().id(), engine)) {
+        newest.remove(engine.run().id(), engine);
+        if (engines.remove(Attempt.of(engine), engine)) {
             stopped.addLast(EngineInfo.of(engine));
             if (stoppedCount.incrementAndGet() > MAX_STOPPED && stopped.pollFirst() != null) {
                 stoppedCount.decrementAndGet();
@@ -115,7 +132,7 @@ public class EngineRegistry {
     }
 
     public Engine find(UUID runId) {
-        return engines.get(runId);
+        return newest.get(runId);
     }
 
     /** The live engines: executing a job or storing its end. */
@@ -137,9 +154,10 @@ public class EngineRegistry {
         return stoppedCount.get();
     }
 
-    /** Every engine holding an advisory lock is fenced: the lock connection is gone. */
-    void fenceLocked() {
-        engines.values().stream().filter(e -> e.lockKey() != null).forEach(e -> e.stop(Engine.LOCK_LOST));
+    /** Every engine holding an advisory lock of that generation is fenced: its lock connection is gone. */
+    void fenceLocked(long generation) {
+        engines.values().stream().filter(e -> e.lock() != null && e.lock().generation() == generation)
+                .forEach(e -> e.stop(Engine.LOCK_LOST));
     }
 
     /** The replica shuts down: every engine stops at its next checkpoint. */

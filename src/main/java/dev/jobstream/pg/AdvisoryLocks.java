@@ -23,10 +23,12 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The session advisory locks that fence exclusive runs. This replica holds all of its engines' locks on
- * one connection of its own, taken out of the pool for good; acquisitions and releases that arrive together share a
- * round trip. If that connection is lost, every lock is gone: the engines are told and stop at their next
- * checkpoint.
+ * The session advisory locks that fence exclusive runs. This replica holds all of its engines' locks on one
+ * connection of its own, taken out of the pool; acquisitions and releases that arrive together share a round trip.
+ * Each connection is a <em>generation</em>: a lock belongs to the generation it was taken on, and is released only on
+ * it — when the connection is lost, its locks are gone, the engines holding them are told (they stop at their next
+ * checkpoint), and a later unlock of such a lock does nothing, so it can never release a lock that the next
+ * generation took for the same key. At most one connection is opened at a time.
  */
 @Singleton
 public class AdvisoryLocks {
@@ -40,13 +42,37 @@ public class AdvisoryLocks {
             SELECT pg_advisory_unlock(k) AS unlocked FROM unnest($1::bigint[]) WITH ORDINALITY AS t(k, i) ORDER BY i
             """;
 
+    /** A lock held: its key and the generation (connection) it was taken on. */
+    public record Lock(long key, long generation) {
+    }
+
+    /** One lock connection and the keys held on it. */
+    private final class Generation {
+        final long number;
+        final Uni<SqlConnection> connection;
+        final Set<Long> held = ConcurrentHashMap.newKeySet();
+        volatile boolean lost;
+
+        Generation(long number) {
+            this.number = number;
+            this.connection = pool.getConnection().invoke(c -> c.closeHandler(() -> lost(this))).memoize()
+                    .indefinitely();
+        }
+    }
+
+    private record Request(Generation generation, long key) {
+    }
+
     private final Pool pool;
-    private final Set<Long> held = ConcurrentHashMap.newKeySet();
-    private final MicroBatcher<Long, Boolean> acquire = new MicroBatcher<>(1000, 100_000, keys -> run(TRY_LOCK, keys));
-    private final MicroBatcher<Long, Boolean> release = new MicroBatcher<>(1000, 100_000, keys -> run(UNLOCK, keys));
-    private volatile Uni<SqlConnection> connection;
+    private final MicroBatcher<Request, Boolean> acquire = new MicroBatcher<>(1000, 100_000,
+            requests -> run(TRY_LOCK, requests));
+    private final MicroBatcher<Request, Boolean> release = new MicroBatcher<>(1000, 100_000,
+            requests -> run(UNLOCK, requests));
+    // guarded by this
+    private Generation current;
+    private long generations;
     private volatile boolean stopped;
-    private volatile Runnable onLoss = () -> {
+    private volatile java.util.function.LongConsumer onLoss = generation -> {
     };
 
     AdvisoryLocks(Pool pool) {
@@ -64,61 +90,100 @@ public class AdvisoryLocks {
         }
     }
 
-    /** Called when the lock connection is lost. */
-    public void onLoss(Runnable listener) {
+    /** Called with the generation of a lock connection that was lost. */
+    public void onLoss(java.util.function.LongConsumer listener) {
         this.onLoss = listener;
     }
 
-    /** True if this replica now holds the key; false if another engine, here or elsewhere, holds it. */
-    public Uni<Boolean> tryLock(long key) {
-        if (!held.add(key)) {
-            return Uni.createFrom().item(false);
+    /** The lock if this replica now holds the key; null if another engine, here or elsewhere, holds it. */
+    public Uni<Lock> tryLock(long key) {
+        Generation generation = generation();
+        if (!generation.held.add(key)) {
+            return Uni.createFrom().nullItem();
         }
-        return acquire.submit(key)
-                .onFailure().invoke(() -> held.remove(key))
-                .invoke(locked -> {
+        return acquire.submit(new Request(generation, key))
+                .onFailure().invoke(() -> generation.held.remove(key))
+                .map(locked -> {
                     if (!locked) {
-                        held.remove(key);
+                        generation.held.remove(key);
+                        return null;
                     }
+                    return new Lock(key, generation.number);
                 });
     }
 
-    public Uni<Void> unlock(long key) {
-        return release.submit(key)
-                .onItemOrFailure().invoke(() -> held.remove(key))
+    /** Releases the lock, on the connection it was taken on; a lock of a lost connection is gone already. */
+    public Uni<Void> unlock(Lock lock) {
+        Generation generation;
+        synchronized (this) {
+            generation = current;
+        }
+        if (generation == null || generation.number != lock.generation() || generation.lost) {
+            return Uni.createFrom().voidItem();
+        }
+        return release.submit(new Request(generation, lock.key()))
+                .onItemOrFailure().invoke(() -> generation.held.remove(lock.key()))
                 .replaceWithVoid()
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<List<Boolean>> run(String sql, List<Long> keys) {
-        return connection().flatMap(c -> c.preparedQuery(sql).execute(Tuple.of(keys.toArray(Long[]::new))))
-                .map(rows -> {
-                    List<Boolean> results = new ArrayList<>(keys.size());
-                    rows.forEach(row -> results.add(row.getBoolean(0)));
-                    return results;
-                });
+    /** Runs one batch, each request on its own generation's connection (one generation per batch, as a rule). */
+    private Uni<List<Boolean>> run(String sql, List<Request> requests) {
+        Generation generation = requests.get(0).generation();
+        List<Request> same = requests.stream().filter(r -> r.generation() == generation).toList();
+        Uni<List<Boolean>> done = generation.lost
+                ? Uni.createFrom().item(same.stream().map(r -> false).toList())
+                : generation.connection
+                        .flatMap(c -> c.preparedQuery(sql)
+                                .execute(Tuple.of(same.stream().map(Request::key).toArray(Long[]::new))))
+                        .map(rows -> {
+                            List<Boolean> results = new ArrayList<>(same.size());
+                            rows.forEach(row -> results.add(row.getBoolean(0)));
+                            return results;
+                        });
+        if (same.size() == requests.size()) {
+            return done;
+        }
+        List<Request> others = requests.stream().filter(r -> r.generation() != generation).toList();
+        return done.flatMap(first -> run(sql, others).map(rest -> {
+            List<Boolean> results = new ArrayList<>(requests.size());
+            int f = 0;
+            int r = 0;
+            for (Request request : requests) {
+                results.add(request.generation() == generation ? first.get(f++) : rest.get(r++));
+            }
+            return results;
+        }));
     }
 
-    private Uni<SqlConnection> connection() {
-        Uni<SqlConnection> current = connection;
-        if (current == null) {
-            current = pool.getConnection().invoke(c -> c.closeHandler(this::lost)).memoize().indefinitely();
-            connection = current;
+    /** The current generation, opening a connection when there is none or it was lost. */
+    private synchronized Generation generation() {
+        if (current == null || current.lost) {
+            Generation next = new Generation(++generations);
+            next.connection.subscribe().with(c -> {
+            }, failure -> lost(next));
+            current = next;
         }
-        return current.onFailure().invoke(() -> connection = null);
+        return current;
     }
 
     void stop(@Observes ShutdownEvent event) {
         stopped = true;
     }
 
-    private void lost() {
+    private void lost(Generation generation) {
+        synchronized (this) {
+            if (generation.lost) {
+                return;
+            }
+            generation.lost = true;
+        }
+        generation.held.clear();
         if (stopped) {
             return;
         }
-        LOG.warn("Advisory lock connection lost: engines holding locks stop at their next checkpoint");
-        connection = null;
-        held.clear();
-        onLoss.run();
+        LOG.warnf("Advisory lock connection %d lost: engines holding its locks stop at their next checkpoint",
+                generation.number);
+        onLoss.accept(generation.number);
     }
 }
