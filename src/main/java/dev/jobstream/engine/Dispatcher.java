@@ -49,6 +49,8 @@ public class Dispatcher {
     private final JobRegistry jobs;
     private final AdvisoryLocks locks;
     private final Timer timer;
+    /** The jobs of this replica: it claims only their runs (a rolling deploy may add jobs the old version lacks). */
+    private final String[] known;
     private final RunWriter writer;
     private final RunWaiters waiters;
     private final Notifications notifications;
@@ -70,6 +72,7 @@ public class Dispatcher {
         this.jobs = jobs;
         this.locks = locks;
         this.timer = new VertxTimer(vertx);
+        this.known = jobs.all().stream().map(JobHandler::name).toArray(String[]::new);
         this.writer = writer;
         this.waiters = waiters;
         this.notifications = notifications;
@@ -160,7 +163,7 @@ public class Dispatcher {
         int limit = Math.min(free, config.dispatch().claimBatch());
         backlog = false;
         registry.reserve(limit);
-        return repository.claim(instance.id(), limit).map(runs -> {
+        return repository.claim(instance.id(), limit, known).map(runs -> {
             registry.release(limit - runs.size());
             boolean full = runs.size() == limit;
             if (full) {

@@ -74,7 +74,7 @@ final class RunSql {
                    SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(), updated_at = now(),
                        version = r.version + 1
                   FROM (SELECT id FROM job_runs
-                         WHERE status = 'queued' AND run_after <= now()
+                         WHERE status = 'queued' AND run_after <= now() AND job_name = ANY($3)
                          ORDER BY run_after, created_at
                          LIMIT $2
                            FOR UPDATE SKIP LOCKED) due

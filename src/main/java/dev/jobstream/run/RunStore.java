@@ -222,8 +222,9 @@ public class RunStore {
 
     // ---- engines: claim, heartbeat, flush, requeue ----
 
-    public Uni<List<Run>> claim(String owner, int limit) {
-        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit)).map(rows -> {
+    /** Claims up to {@code limit} due queued runs of the {@code jobs} this replica knows, oldest first. */
+    public Uni<List<Run>> claim(String owner, int limit, String[] jobs) {
+        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(rows -> {
             List<Run> runs = new ArrayList<>(rows.size());
             rows.forEach(row -> runs.add(Run.from(row, Instant.EPOCH)));
             return runs;
