@@ -51,6 +51,17 @@ public interface JobstreamConfig {
 
     Dispatch dispatch();
 
+    Triggers triggers();
+
+    interface Triggers {
+        /**
+         * Single triggers that may wait for the database (they go in micro-batches of up to 1,000); beyond, a trigger
+         * is answered 503 with {@code Retry-After}, rather than held in memory.
+         */
+        @WithDefault("10000")
+        int maxWaiting();
+    }
+
     Streams streams();
 
     interface Streams {

@@ -25,6 +25,11 @@ public class ApiException extends RuntimeException {
         return title;
     }
 
+    /** Response headers that go with the problem, e.g. {@code Retry-After}. */
+    public Map<String, String> headers() {
+        return Map.of();
+    }
+
     /** Extra problem members, e.g. {@code active_run_id}. */
     public Map<String, Object> extensions() {
         return Map.of();
@@ -40,5 +45,15 @@ public class ApiException extends RuntimeException {
 
     public static ApiException conflict(String detail) {
         return new ApiException(409, "Conflict", detail);
+    }
+
+    /** 503 with {@code Retry-After: seconds}: the service cannot take the request now, later it can. */
+    public static ApiException unavailable(String detail, long retryAfterSeconds) {
+        return new ApiException(503, "Service Unavailable", detail) {
+            @Override
+            public Map<String, String> headers() {
+                return Map.of("Retry-After", Long.toString(retryAfterSeconds));
+            }
+        };
     }
 }

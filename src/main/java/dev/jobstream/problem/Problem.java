@@ -25,11 +25,17 @@ public final class Problem {
 
     public static Response response(int status, String title, String detail, String instance,
             Map<String, Object> extensions) {
+        return response(status, title, detail, instance, extensions, Map.of());
+    }
+
+    public static Response response(int status, String title, String detail, String instance,
+            Map<String, Object> extensions, Map<String, String> headers) {
         Response.ResponseBuilder builder = Response.status(status).type(MEDIA_TYPE)
                 .entity(encode(body(status, title, detail, instance, extensions)));
         if (status == 401) {
             builder.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
+        headers.forEach(builder::header);
         return builder.build();
     }
 
@@ -39,6 +45,7 @@ public final class Problem {
         if (e.status() == 401) {
             response.putHeader(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
+        e.headers().forEach(response::putHeader);
         response.end(encode(body(e.status(), e.title(), e.getMessage(), instance, e.extensions())));
     }
 

@@ -22,7 +22,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        return Problem.response(e.status(), e.title(), e.getMessage(), path(uri), e.extensions());
+        return Problem.response(e.status(), e.title(), e.getMessage(), path(uri), e.extensions(), e.headers());
     }
 
     @ServerExceptionMapper

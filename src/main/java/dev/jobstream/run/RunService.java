@@ -9,6 +9,8 @@ import jakarta.inject.Singleton;
 
 import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.MicroBatcher;
+import dev.jobstream.concurrent.Overloaded;
+import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.spi.JobHandler;
 import io.smallrye.mutiny.Uni;
@@ -30,12 +32,12 @@ public class RunService {
     private final RunMetrics metrics;
     private final MicroBatcher<NewRun, TriggerOutcome> triggers;
 
-    RunService(JobRegistry jobs, RunStore repository, RunWaiters waiters, RunMetrics metrics) {
+    RunService(JobRegistry jobs, RunStore repository, RunWaiters waiters, RunMetrics metrics, JobstreamConfig config) {
         this.jobs = jobs;
         this.repository = repository;
         this.waiters = waiters;
         this.metrics = metrics;
-        this.triggers = new MicroBatcher<>(MAX_BATCH, 10 * MAX_BATCH, repository::insertAll);
+        this.triggers = new MicroBatcher<>(MAX_BATCH, config.triggers().maxWaiting(), repository::insertAll);
     }
 
     /**
@@ -63,12 +65,13 @@ public class RunService {
      * before it could be named is tried once more.
      */
     public Uni<TriggerOutcome> trigger(NewRun run) {
-        return triggers.submit(run).flatMap(outcome -> {
-            if (outcome instanceof TriggerOutcome.AlreadyRunning conflict && conflict.activeRunId() == null) {
-                return triggers.submit(run);
-            }
-            return Uni.createFrom().item(outcome);
-        }).invoke(this::count);
+        return triggers.submit(run).onFailure(Overloaded.class).transform(e -> ApiException.unavailable(
+                "Too many triggers are waiting for the database; retry in a second", 1)).flatMap(outcome -> {
+                    if (outcome instanceof TriggerOutcome.AlreadyRunning conflict && conflict.activeRunId() == null) {
+                        return triggers.submit(run);
+                    }
+                    return Uni.createFrom().item(outcome);
+                }).invoke(this::count);
     }
 
     /** Inserts the runs in one statement; outcomes in input order. */
