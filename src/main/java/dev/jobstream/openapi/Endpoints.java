@@ -15,7 +15,7 @@ final class Endpoints {
                     List.of(200), List.of(), false),
             entry("POST /v1/jobs/{job}/runs", "Trigger a run (202 + Location); ?wait=N answers when it ends (200) "
                     + "or N s pass (202); Accept: text/event-stream streams its events (200)",
-                    List.of(202, 200), List.of(400, 404, 409, 413), true),
+                    List.of(202, 200), List.of(400, 404, 409, 413, 503), true),
             entry("POST /v1/jobs/{job}/runs/batch", "Enqueue up to 1,000 runs in one statement; results in input "
                     + "order", List.of(200), List.of(400, 404), false),
             entry("GET /v1/runs", "Runs, newest first; filters job, workspace_id, status (or stale), dry_run",
