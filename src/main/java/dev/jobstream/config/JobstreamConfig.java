@@ -53,6 +53,18 @@ public interface JobstreamConfig {
 
     Triggers triggers();
 
+    Pg pg();
+
+    interface Pg {
+        /** How often the connections held for good (LISTEN, advisory locks) are asked for an answer. */
+        @WithDefault("5s")
+        Duration pingInterval();
+
+        /** How long such a connection may take to answer; one that does not is closed and replaced. */
+        @WithDefault("3s")
+        Duration pingTimeout();
+    }
+
     interface Triggers {
         /**
          * Single triggers that may wait for the database (they go in micro-batches of up to 1,000); beyond, a trigger

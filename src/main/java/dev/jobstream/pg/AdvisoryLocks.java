@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,9 +17,11 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.concurrent.MicroBatcher;
+import dev.jobstream.config.JobstreamConfig;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -55,15 +58,18 @@ public class AdvisoryLocks {
 
         Generation(long number) {
             this.number = number;
-            this.connection = pool.getConnection().invoke(c -> c.closeHandler(() -> lost(this))).memoize()
-                    .indefinitely();
+            this.connection = connections.open().map(c -> (SqlConnection) c)
+                    .invoke(c -> c.closeHandler(() -> lost(this))).memoize().indefinitely();
         }
     }
 
     private record Request(Generation generation, long key) {
     }
 
-    private final Pool pool;
+    private final DedicatedConnections connections;
+    private final Vertx vertx;
+    private final Duration pingInterval;
+    private final Duration pingTimeout;
     private final MicroBatcher<Request, Boolean> acquire = new MicroBatcher<>(1000, 100_000,
             requests -> run(TRY_LOCK, requests));
     private final MicroBatcher<Request, Boolean> release = new MicroBatcher<>(1000, 100_000,
@@ -75,8 +81,37 @@ public class AdvisoryLocks {
     private volatile java.util.function.LongConsumer onLoss = generation -> {
     };
 
-    AdvisoryLocks(Pool pool) {
-        this.pool = pool;
+    AdvisoryLocks(DedicatedConnections connections, Vertx vertx, JobstreamConfig config) {
+        this.connections = connections;
+        this.vertx = vertx;
+        this.pingInterval = config.pg().pingInterval();
+        this.pingTimeout = config.pg().pingTimeout();
+    }
+
+    void start(@Observes StartupEvent event) {
+        vertx.setPeriodic(Math.max(1, pingInterval.toMillis()), id -> ping());
+    }
+
+    /**
+     * Asks the lock connection for an answer within the ping timeout; one that gives none (half-open) is closed, its
+     * locks count as lost (their engines stop at their next checkpoint), and the next lock opens a new connection.
+     */
+    private void ping() {
+        Generation generation;
+        synchronized (this) {
+            generation = current;
+        }
+        if (generation == null || generation.lost || stopped) {
+            return;
+        }
+        generation.connection.flatMap(c -> c.query("SELECT 1 AS lock_ping").execute().replaceWith(c))
+                .ifNoItem().after(pingTimeout).fail()
+                .subscribe().with(c -> {
+                }, failure -> {
+                    lost(generation);
+                    generation.connection.subscribe().with(SqlConnection::closeAndForget, ignored -> {
+                    });
+                });
     }
 
     /** The lock key of an exclusive (job, workspace): the first 8 bytes of SHA-256("job:workspace"), signed. */

@@ -14,12 +14,12 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.jobstream.config.JobstreamConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * This replica's LISTEN connection, taken out of the pool for good. Listeners of a channel are called for each
@@ -32,22 +32,29 @@ public class Notifications {
     private static final Logger LOG = Logger.getLogger(Notifications.class);
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
 
-    private final Pool pool;
+    private final DedicatedConnections connections;
     private final Connectivity connectivity;
+    private final Duration pingInterval;
+    private final Duration pingTimeout;
+    /** The ping on the LISTEN connection, named so that it can be told apart in {@code pg_stat_activity}. */
+    static final String PING = "SELECT 1 AS listen_ping";
     private final Vertx vertx;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private final Set<String> listening = ConcurrentHashMap.newKeySet();
     private volatile PgConnection connection;
     private volatile boolean stopped;
 
-    Notifications(Pool pool, Vertx vertx, Connectivity connectivity) {
-        this.pool = pool;
+    Notifications(DedicatedConnections connections, Vertx vertx, Connectivity connectivity, JobstreamConfig config) {
+        this.connections = connections;
+        this.pingInterval = config.pg().pingInterval();
+        this.pingTimeout = config.pg().pingTimeout();
         this.connectivity = connectivity;
         this.vertx = vertx;
     }
 
     void start(@Observes StartupEvent event) {
         connect();
+        vertx.setPeriodic(Math.max(1, pingInterval.toMillis()), id -> ping());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -80,7 +87,7 @@ public class Notifications {
         if (stopped) {
             return;
         }
-        pool.getConnection().map(PgConnection::cast).subscribe().with(this::connected, failure -> {
+        connections.open().subscribe().with(this::connected, failure -> {
             connectivity.lost();
             LOG.warnf("LISTEN connection failed, retrying: %s", failure.getMessage());
             vertx.setTimer(RECONNECT_DELAY.toMillis(), id -> connect());
@@ -89,19 +96,43 @@ public class Notifications {
 
     private void connected(PgConnection pg) {
         pg.notificationHandler(n -> notifyListeners(n.getChannel(), n.getPayload()));
-        pg.closeHandler(() -> {
-            connection = null;
-            connectivity.lost();
-            listening.clear();
-            if (!stopped) {
-                LOG.warn("LISTEN connection lost, reconnecting");
-                vertx.setTimer(RECONNECT_DELAY.toMillis(), id -> connect());
-            }
-        });
+        pg.closeHandler(() -> dropped(pg, "lost"));
         connection = pg;
         connectivity.reconnected();
         listenAll(pg).subscribe().with(v -> listeners.keySet().forEach(c -> notifyListeners(c, null)), failure -> {
             LOG.warnf("LISTEN failed: %s", failure.getMessage());
+            pg.closeAndForget();
+        });
+    }
+
+    /** The connection is gone (or does not answer): once per connection, forget it and connect again. */
+    private void dropped(PgConnection pg, String why) {
+        synchronized (this) {
+            if (connection != pg) {
+                return;
+            }
+            connection = null;
+            listening.clear();
+        }
+        connectivity.lost();
+        if (!stopped) {
+            LOG.warnf("LISTEN connection %s, reconnecting", why);
+            vertx.setTimer(RECONNECT_DELAY.toMillis(), id -> connect());
+        }
+    }
+
+    /**
+     * Asks the LISTEN connection for an answer within the ping timeout; a connection that gives none (half-open: the
+     * server or the path to it is gone while the socket stays) is closed and replaced, and readiness says so.
+     */
+    private void ping() {
+        PgConnection pg = connection;
+        if (pg == null || stopped) {
+            return;
+        }
+        pg.query(PING).execute().ifNoItem().after(pingTimeout).fail().subscribe().with(rows -> {
+        }, failure -> {
+            dropped(pg, "did not answer a ping within " + pingTimeout);
             pg.closeAndForget();
         });
     }

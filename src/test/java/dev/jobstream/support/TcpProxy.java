@@ -11,13 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy on loopback between a replica and PostgreSQL, to cut the replica off from the database without stopping
- * either: {@link #cut()} closes every connection and refuses new ones until {@link #restore()}.
+ * either: {@link #cut()} closes every connection and refuses new ones until {@link #restore()}; {@link #freeze(int)}
+ * makes one connection half-open — its sockets stay open and every byte sent either way is dropped — as when a server
+ * or a NAT on the path went away without a word.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Local ports (as PostgreSQL sees the client: {@code pg_stat_activity.client_port}) of frozen connections. */
+    private final Set<Integer> frozen = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     private volatile boolean closed;
 
@@ -40,6 +44,14 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * Drops, from now on, every byte of the connection whose upstream side has local port {@code clientPort} (the
+     * {@code client_port} PostgreSQL shows for it); its sockets stay open.
+     */
+    public void freeze(int clientPort) {
+        frozen.add(clientPort);
+    }
+
     /** Lets connections through again. */
     public void restore() {
         cut = false;
@@ -56,22 +68,25 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 open.add(client);
                 open.add(upstream);
-                pipe(client, upstream);
-                pipe(upstream, client);
+                int port = upstream.getLocalPort();
+                pipe(client, upstream, port);
+                pipe(upstream, client, port);
             } catch (IOException e) {
                 // closed, or the target refused: the client sees its connection fail
             }
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, int port) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, n);
-                    out.flush();
+                    if (!frozen.contains(port)) {
+                        out.write(buffer, 0, n);
+                        out.flush();
+                    }
                 }
             } catch (IOException e) {
                 // one side went away
