@@ -25,7 +25,6 @@ import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.run.RunStore;
 import dev.jobstream.run.RunVersion;
-import dev.jobstream.stream.RunEventHub;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -50,9 +49,14 @@ import io.vertx.core.Vertx;
 public class RunFeed {
 
     static final int MAX_READS_PER_SECOND = 4;
-    /** Rows of one page, and pages of one read: a read takes up to 20,000 changes, then waits its turn. */
+    /** Rows of one page, and pages of one read: a read takes up to 5,000 changes (20,000 a second), then waits. */
     static final int PAGE = 1000;
-    static final int MAX_PAGES_PER_READ = 20;
+    static final int MAX_PAGES_PER_READ = 5;
+    /**
+     * Changes a subscriber may have waiting to be written: one read's worth. One that falls further behind is
+     * disconnected and reconnects (the console then reloads its list).
+     */
+    static final int MAX_BACKLOG = PAGE * MAX_PAGES_PER_READ;
     /** After notifications may have been lost, the feed reads again from this far behind its cursor. */
     static final Duration OVERLAP = Duration.ofSeconds(5);
     private static final Logger LOG = Logger.getLogger(RunFeed.class);
@@ -119,7 +123,7 @@ public class RunFeed {
                 subscribers.add(subscriber);
             }
             emitter.onTermination(() -> subscribers.remove(subscriber));
-        }).onOverflow().buffer(RunEventHub.MAX_BACKLOG);
+        }).onOverflow().buffer(MAX_BACKLOG);
     }
 
     /** A statement changed runs at the time in {@code payload} (microseconds); null: notifications were lost. */
@@ -252,7 +256,13 @@ public class RunFeed {
         for (RunVersion row : rows) {
             Change change = change(row, readFrom);
             if (change != null) {
-                subscribers.forEach(s -> s.offer(change));
+                for (Subscriber subscriber : subscribers) {
+                    try {
+                        subscriber.offer(change);
+                    } catch (RuntimeException e) {
+                        subscribers.remove(subscriber); // its stream failed (fell too far behind): it reconnects
+                    }
+                }
             }
         }
     }
