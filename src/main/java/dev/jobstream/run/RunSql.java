@@ -97,20 +97,22 @@ final class RunSql {
             """;
 
     /**
-     * Refreshes the heartbeats; the rows returned are the runs still owned, with their control requests. Rows are
-     * locked in id order, as the flush locks them.
+     * Refreshes the heartbeats; the rows returned are the runs still owned, with their control requests. A row that a
+     * flush holds at that instant is skipped rather than waited for (it is being written: its run is alive), so a
+     * heartbeat and a flush never deadlock.
      */
     static final String HEARTBEAT = """
-            WITH locked AS (
+            WITH beat AS (
                 SELECT id FROM job_runs
                  WHERE id = ANY($1) AND owner = $2 AND status = ANY($3)
-                 ORDER BY id
-                   FOR UPDATE
+                   FOR UPDATE SKIP LOCKED
+            ), beaten AS (
+                UPDATE job_runs r SET heartbeat_at = now()
+                  FROM beat b
+                 WHERE r.id = b.id
             )
-            UPDATE job_runs r SET heartbeat_at = now()
-              FROM locked l
-             WHERE r.id = l.id
-            RETURNING r.id, r.control_requested
+            SELECT id, control_requested FROM job_runs
+             WHERE id = ANY($1) AND owner = $2 AND status = ANY($3)
             """;
 
     /** The control requests of runs this replica still owns; a run not returned was ended or taken elsewhere. */
@@ -167,8 +169,9 @@ final class RunSql {
      * <p>
      * Idempotent, for a retry after a lost reply: events already stored are skipped ({@code ON CONFLICT DO
      * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number) is
-     * returned as written and left as it is, and the rest sets absolute values. The rows are locked in id order, as
-     * the heartbeat locks them, so the two never deadlock.
+     * returned as written and left as it is, and the rest sets absolute values. A flush is a heartbeat too
+     * ({@code heartbeat_at}); the heartbeat never waits for a row a flush holds (it skips it), so the two never
+     * deadlock.
      */
     static final String FLUSH = """
             WITH changes AS (
@@ -177,15 +180,12 @@ final class RunSql {
                                      $17::text[])
                        AS c(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
                             duration_ms, acknowledged)
-            ), locked AS (
-                SELECT r.id, r.status IN ('running', 'paused') AS owned
+            ), applied AS (
+                SELECT r.id
                   FROM job_runs r
                   JOIN changes c ON r.id = c.id
-                 WHERE r.owner = $1 AND r.attempt = c.attempt
-                   AND (r.status IN ('running', 'paused')
-                        OR (c.status IS NOT NULL AND r.status = c.status AND r.last_seq = c.last_seq))
-                 ORDER BY r.id
-                   FOR UPDATE OF r
+                 WHERE r.owner = $1 AND r.attempt = c.attempt AND c.status IS NOT NULL AND r.status = c.status
+                   AND r.status NOT IN ('running', 'paused') AND r.last_seq = c.last_seq
             ), written AS (
                 UPDATE job_runs r
                    SET last_seq = c.last_seq,
@@ -203,10 +203,11 @@ final class RunSql {
                                                 THEN NULL
                                                 WHEN r.control_requested = c.acknowledged THEN NULL
                                                 ELSE r.control_requested END,
+                       heartbeat_at = now(),
                        updated_at = now(),
                        version = r.version + 1
-                  FROM changes c, locked l
-                 WHERE r.id = c.id AND l.id = c.id AND l.owned
+                  FROM changes c
+                 WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.status IN ('running', 'paused')
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
                           r.attempt
             ), events AS (
@@ -224,9 +225,11 @@ final class RunSql {
                   FROM written w
                  WHERE w.status = 'failed'
             )
-            SELECT l.id, CASE WHEN l.owned THEN pg_notify('jobstream_events', '') END,
-                   CASE WHEN l.owned THEN pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) END
-              FROM locked l
+            SELECT w.id, pg_notify('jobstream_events', ''),
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM written w
+            UNION ALL
+            SELECT a.id, NULL, NULL FROM applied a
             """;
 
     /**

@@ -83,13 +83,19 @@ class RunStoreFlushTest extends DatabaseTest {
         }
         List<UUID> reversed = new ArrayList<>(ids);
         java.util.Collections.reverse(reversed);
-        List<CompletableFuture<?>> work = new ArrayList<>();
+        // a replica flushes one batch at a time (in any order of its runs), and heartbeats meanwhile
+        Uni<Void> flushes = Uni.createFrom().voidItem();
         for (int round = 0; round < 150; round++) {
             List<UUID> order = round % 2 == 0 ? ids : reversed;
             List<RunFlush> batch = order.stream()
                     .map(id -> new RunFlush(id, 1, 0, 1L, null, null, null, null, null, List.of())).toList();
-            work.add(store.flush(OWNER, batch).subscribeAsCompletionStage());
-            work.add(store.heartbeat(round % 2 == 0 ? reversed : ids, OWNER).subscribeAsCompletionStage());
+            flushes = flushes.flatMap(v -> store.flush(OWNER, batch).replaceWithVoid());
+        }
+        List<CompletableFuture<?>> work = new ArrayList<>();
+        work.add(flushes.subscribeAsCompletionStage());
+        for (int round = 0; round < 150; round++) {
+            List<UUID> order = round % 2 == 0 ? reversed : ids;
+            work.add(store.heartbeat(order, OWNER).subscribeAsCompletionStage());
         }
         List<String> failures = new ArrayList<>();
         for (CompletableFuture<?> w : work) {
@@ -101,6 +107,7 @@ class RunStoreFlushTest extends DatabaseTest {
         }
         assertTrue(failures.isEmpty(), failures.size() + " statements failed, e.g. "
                 + failures.stream().findFirst().orElse(""));
+        assertEquals(20, store.heartbeat(ids, OWNER).await().atMost(WAIT).size(), "every run still owned");
     }
 
     private Set<UUID> flush(RunFlush flush) {
