@@ -57,10 +57,6 @@ public class Heartbeat {
         });
     }
 
-    /** Heartbeats as soon as it can. */
-    void now() {
-        beats.request();
-    }
 
     private Uni<Boolean> beat() {
         return control.heartbeat()

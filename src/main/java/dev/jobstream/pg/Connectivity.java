@@ -39,8 +39,4 @@ public class Connectivity {
         return from != null && !at.isBefore(from.plus(period));
     }
 
-    /** Since when the database has been reachable; null while it is not. */
-    public Instant since() {
-        return since;
-    }
 }
