@@ -57,7 +57,6 @@ public class Heartbeat {
         });
     }
 
-
     private Uni<Boolean> beat() {
         return control.heartbeat()
                 .invoke(connectivity::reached)
