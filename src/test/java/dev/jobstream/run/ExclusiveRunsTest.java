@@ -97,9 +97,12 @@ class ExclusiveRunsTest extends DatabaseTest {
                 "key is the first 8 bytes of SHA-256(job:workspace)");
 
         String id = trigger("demo.sleep", Map.of("workspace_id", workspace.toString(),
-                "params", Map.of("items", 6, "delay_ms", 100)));
+                "params", Map.of("items", 30, "delay_ms", 100)));
         awaitStatus(id, "running");
-        assertEquals(1, db.count(ADVISORY_LOCKS_HELD, key));
+        // the claim marks the run running; its engine takes the lock right after, before the job starts
+        org.awaitility.Awaitility.await().until(() -> db.count(ADVISORY_LOCKS_HELD, key) == 1);
+        assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE id = $1::uuid AND status = 'running'", id),
+                "the lock is held while the run executes");
 
         awaitStatus(id, "completed");
         org.awaitility.Awaitility.await().until(() -> db.count(ADVISORY_LOCKS_HELD, key) == 0);
