@@ -68,18 +68,22 @@ final class RunSql {
 
     static final String COUNT_QUEUED = "SELECT count(*) FROM (SELECT 1 FROM job_runs WHERE status = 'queued' LIMIT $1) q";
 
+    /**
+     * Claims up to {@code $2} due runs of the jobs {@code $3} in dispatch order. The runs are chosen (and locked) in
+     * the queued index, then updated by primary key ({@code = ANY (ARRAY(…))}), never through a join that could read
+     * the whole table.
+     */
     static final String CLAIM_QUEUED = """
             WITH claimed AS (
-                UPDATE job_runs r
+                UPDATE job_runs
                    SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(), updated_at = now(),
-                       version = r.version + 1
-                  FROM (SELECT id FROM job_runs
-                         WHERE status = 'queued' AND run_after <= now() AND job_name = ANY($3)
-                         ORDER BY run_after, created_at
-                         LIMIT $2
-                           FOR UPDATE SKIP LOCKED) due
-                 WHERE r.id = due.id
-                RETURNING r.*
+                       version = version + 1
+                 WHERE id = ANY (ARRAY(SELECT id FROM job_runs
+                                        WHERE status = 'queued' AND run_after <= now() AND job_name = ANY($3)
+                                        ORDER BY run_after, created_at
+                                        LIMIT $2
+                                          FOR UPDATE SKIP LOCKED))
+                RETURNING *
             )
             SELECT claimed.*, pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) FROM claimed
             """;
@@ -171,7 +175,9 @@ final class RunSql {
      * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number) is
      * returned as written and left as it is, and the rest sets absolute values. A flush is a heartbeat too
      * ({@code heartbeat_at}); the heartbeat never waits for a row a flush holds (it skips it), so the two never
-     * deadlock.
+     * deadlock. Every run is read by its primary key (the check for an end already stored is a scalar subquery, which
+     * PostgreSQL never turns into a join, and it runs only for the runs the update did not write): a flush never
+     * reads the whole table.
      */
     static final String FLUSH = """
             WITH changes AS (
@@ -180,12 +186,6 @@ final class RunSql {
                                      $17::text[])
                        AS c(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
                             duration_ms, acknowledged)
-            ), applied AS (
-                SELECT r.id
-                  FROM job_runs r
-                  JOIN changes c ON r.id = c.id
-                 WHERE r.owner = $1 AND r.attempt = c.attempt AND c.status IS NOT NULL AND r.status = c.status
-                   AND r.status NOT IN ('running', 'paused') AND r.last_seq = c.last_seq
             ), written AS (
                 UPDATE job_runs r
                    SET last_seq = c.last_seq,
@@ -210,6 +210,13 @@ final class RunSql {
                  WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.status IN ('running', 'paused')
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
                           r.attempt
+            ), applied AS (
+                SELECT c.id
+                  FROM changes c
+                 WHERE c.status NOT IN ('running', 'paused') AND c.id NOT IN (SELECT id FROM written)
+                   AND (SELECT r.status FROM job_runs r
+                         WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.last_seq = c.last_seq)
+                       = c.status
             ), events AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
                 SELECT e.run_id, e.seq, e.event, e.data::jsonb

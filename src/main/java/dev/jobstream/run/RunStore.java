@@ -274,6 +274,15 @@ public class RunStore {
 
     /** Writes the batch in one statement; the result holds the ids of the runs this replica still owned. */
     public Uni<Set<UUID>> flush(String owner, List<RunFlush> batch) {
+        return pool.preparedQuery(FLUSH).execute(flushArgs(owner, batch)).map(rows -> {
+            Set<UUID> written = new HashSet<>();
+            rows.forEach(row -> written.add(row.getUUID("id")));
+            return written;
+        });
+    }
+
+    /** The arguments of {@link RunSql#FLUSH}: one array per column, the events' in arrays of their own. */
+    static Tuple flushArgs(String owner, List<RunFlush> batch) {
         int runs = batch.size();
         UUID[] ids = new UUID[runs];
         Integer[] attempts = new Integer[runs];
@@ -320,13 +329,8 @@ public class RunStore {
                 e++;
             }
         }
-        Tuple args = Tuple.tuple(List.of(owner, ids, attempts, lastSeqs, processed, totals, errorLogs, statuses,
-                metrics, errors, errorCodes, durations, eventRuns, seqs, names, data, acknowledged));
-        return pool.preparedQuery(FLUSH).execute(args).map(rows -> {
-            Set<UUID> written = new HashSet<>();
-            rows.forEach(row -> written.add(row.getUUID("id")));
-            return written;
-        });
+        return Tuple.tuple(List.of(owner, ids, attempts, lastSeqs, processed, totals, errorLogs, statuses, metrics,
+                errors, errorCodes, durations, eventRuns, seqs, names, data, acknowledged));
     }
 
     // ---- sweeper: stale runs, retention ----

@@ -56,6 +56,18 @@ public final class Database {
         pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT);
     }
 
+    public io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows(String sql, Object... args) {
+        return pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT);
+    }
+
+    /** The plan PostgreSQL chooses for {@code sql} with these arguments, one line a node (not executed). */
+    public String plan(String sql, Tuple args) {
+        StringBuilder plan = new StringBuilder();
+        pool.preparedQuery("EXPLAIN (COSTS OFF) " + sql).execute(args).await().atMost(TIMEOUT)
+                .forEach(row -> plan.append(row.getString(0)).append('\n'));
+        return plan.toString();
+    }
+
     /** A transaction left open: what it did is invisible to others until {@link #commit}. */
     public static final class Open {
         private final io.vertx.mutiny.sqlclient.SqlConnection connection;
