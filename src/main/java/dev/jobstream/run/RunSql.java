@@ -84,8 +84,11 @@ final class RunSql {
                                         LIMIT $2
                                           FOR UPDATE SKIP LOCKED))
                 RETURNING *
+            ), notified AS (
+                SELECT pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+                 WHERE EXISTS (SELECT FROM claimed)
             )
-            SELECT claimed.*, pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) FROM claimed
+            SELECT claimed.* FROM claimed CROSS JOIN notified
             """;
 
     /** Gives a claimed run back to the queue (its exclusive key is still locked elsewhere). */
@@ -167,7 +170,8 @@ final class RunSql {
     /**
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
      * it carried out) and, when the job ended, its terminal state; the events of those runs; a JOB_FAILED error event
-     * for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub). An engine that stops before
+     * for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub) and one on the feed's
+     * channel per statement, not per run. An engine that stops before
      * its job ends flushes what it has, then interrupts its attempt ({@link #INTERRUPT_OWNED}). Rows this replica no longer owns (owner, attempt, executing state:
      * the fence) are left alone and their events dropped; the returned ids are the runs that were written.
      * <p>
@@ -231,12 +235,14 @@ final class RunSql {
                        jsonb_build_object('error_code', w.error_code, 'attempt', w.attempt)
                   FROM written w
                  WHERE w.status = 'failed'
+            ), notified AS (
+                SELECT pg_notify('jobstream_events', ''),
+                       pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+                 WHERE EXISTS (SELECT FROM written)
             )
-            SELECT w.id, pg_notify('jobstream_events', ''),
-                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
-              FROM written w
+            SELECT w.id FROM written w CROSS JOIN notified
             UNION ALL
-            SELECT a.id, NULL, NULL FROM applied a
+            SELECT a.id FROM applied a
             """;
 
     /**
