@@ -5,7 +5,7 @@
 #   eval "$(../shared/tools/pg-local.sh)"   # or export PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD yourself
 #   bench/run.sh
 #
-# Needs: a JDK, pgbench and psql (postgresql-client), wrk; Node 20 + npm for the pg-boss comparison.
+# Needs: a JDK, pgbench and psql (postgresql-client), wrk; Node 20 + npm for the pg-boss (12.38.0) comparison.
 # Knobs: RUNS (20000), DURATION (10 s per load phase), WARMUP (5 s), ENGINES (work-off engines, 1000), PORT (8097),
 # DRAIN_ROUNDS (5: the drain is repeated on the same replica, whose JIT is still warming in the first rounds).
 set -euo pipefail
@@ -149,7 +149,7 @@ Command: \`bench/run.sh\` (RUNS=$RUNS DURATION=$DURATION ENGINES=$ENGINES)
 | trigger path, replica executing the runs too (16 engines) | $TRIGGER_EXEC → $(ratio "$TRIGGER_EXEC_RPS" "$PGB1") × pgbench -N (1 client) |
 | work-off: $RUNS no-op runs enqueued through /runs/batch (1000 a call) while $ENGINES engines execute them, start + end events | **$WORKOFF_RPS runs/s** end to end: $COMPLETED completed ${END_TO_END_S} s after the first enqueue (enqueueing took ${ENQUEUE_S} s of it); $EVENTS events stored |
 | drain of $RUNS queued runs by a warm replica ($ENGINES engines), first claim → last completion, median of $DRAIN_ROUNDS | **$DRAIN_RPS runs/s** (rounds: ${DRAINS[*]} runs/s; $DRAIN_EVENTS events stored in the last) |
-| pg-boss work-off, same database, batch 1000 × 4 workers | $PGBOSS |
+| pg-boss work-off, same database, batch 1000 × 4 workers, \`burstWhenBatchFull\` | $PGBOSS |
 <!-- bench:latest:end -->
 MD
 write_section latest "$REPORT"
