@@ -3,12 +3,15 @@ package dev.jobstream.auth;
 import java.security.Principal;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.ws.rs.core.SecurityContext;
 
+import dev.jobstream.spi.Workspaces;
+
 /**
  * Who made a request: the token's name (or the JWT's subject), its role ({@code null} for a JWT that names none),
- * and the workspaces it is limited to ({@code null}: all of them).
+ * and the workspaces it is limited to ({@code null}: all of them; never the system workspace).
  */
 public record Caller(String name, Role role, Set<UUID> workspaces) implements Principal {
 
@@ -25,6 +28,14 @@ public record Caller(String name, Role role, Set<UUID> workspaces) implements Pr
     /** True if the caller's role includes {@code required}; a JWT without a known role has none. */
     public boolean has(Role required) {
         return role != null && role.includes(required);
+    }
+
+    /** The system workspace is never among the workspaces a caller is limited to, even if its token names it. */
+    public Caller {
+        if (workspaces != null && workspaces.contains(Workspaces.SYSTEM)) {
+            workspaces = workspaces.stream().filter(w -> !Workspaces.SYSTEM.equals(w))
+                    .collect(Collectors.toUnmodifiableSet());
+        }
     }
 
     /** True if the caller may see runs, events and errors of {@code workspace}. */

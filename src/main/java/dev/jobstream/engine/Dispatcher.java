@@ -30,7 +30,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * Claims queued runs for the free engine slots of this replica ({@code FOR UPDATE SKIP LOCKED}, many per statement)
@@ -55,7 +54,6 @@ public class Dispatcher {
     private final RunWaiters waiters;
     private final Notifications notifications;
     private final Instance instance;
-    private final Pool pool;
     private final Vertx vertx;
     private final JobstreamConfig config;
 
@@ -65,8 +63,8 @@ public class Dispatcher {
     private long pollTimer = -1;
 
     Dispatcher(RunStore repository, EngineRegistry registry, JobRegistry jobs, AdvisoryLocks locks,
-            RunWriter writer, RunWaiters waiters, Notifications notifications, Instance instance, Pool pool,
-            Vertx vertx, JobstreamConfig config) {
+            RunWriter writer, RunWaiters waiters, Notifications notifications, Instance instance, Vertx vertx,
+            JobstreamConfig config) {
         this.repository = repository;
         this.registry = registry;
         this.jobs = jobs;
@@ -77,7 +75,6 @@ public class Dispatcher {
         this.waiters = waiters;
         this.notifications = notifications;
         this.instance = instance;
-        this.pool = pool;
         this.vertx = vertx;
         this.config = config;
     }
@@ -203,7 +200,7 @@ public class Dispatcher {
     }
 
     private void launch(Run run, JobHandler handler, AdvisoryLocks.Lock lock) {
-        Engine engine = new Engine(run, handler, pool, writer, lock, config.events().maxPerRun(), timer,
+        Engine engine = new Engine(run, handler, writer, lock, config.events().maxPerRun(), timer,
                 config.engines().pauseHold(), lease(config.staleAfter()));
         registry.add(engine);
         registry.unclaimed(run.id());

@@ -18,7 +18,6 @@ import dev.jobstream.spi.JobHandler;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The executor of one run on this replica. It is the job's {@link JobContext}: what the job reports goes into its
@@ -65,7 +64,6 @@ public final class Engine implements JobContext {
     private final Run run;
     private final JobHandler handler;
     private final JsonObject params;
-    private final Pool pool;
     private final RunWriter writer;
     private final AdvisoryLocks.Lock lock;
     private final Instant startedAt = Instant.now();
@@ -93,8 +91,7 @@ public final class Engine implements JobContext {
     private volatile RunStatus outcome;
     private volatile Instant stoppedAt;
 
-    Engine(Run run, JobHandler handler, Pool pool, RunWriter writer, AdvisoryLocks.Lock lock, int maxEvents,
-            Timer timer,
+    Engine(Run run, JobHandler handler, RunWriter writer, AdvisoryLocks.Lock lock, int maxEvents, Timer timer,
             Duration pauseHold, Duration lease) {
         this.timer = timer;
         this.pauseHold = pauseHold;
@@ -104,7 +101,6 @@ public final class Engine implements JobContext {
         this.buffer = new RunBuffer(run, maxEvents);
         this.handler = handler;
         this.params = new JsonObject(run.params());
-        this.pool = pool;
         this.writer = writer;
         this.lock = lock;
     }
@@ -394,11 +390,6 @@ public final class Engine implements JobContext {
     void kill() {
         stop(LOCK_LOST);
         killed.complete(null);
-    }
-
-    @Override
-    public Pool db() {
-        return pool;
     }
 
     @Override

@@ -30,6 +30,12 @@ public class ErrorsCleanupJob implements JobHandler {
         return "errors.cleanup";
     }
 
+    /** It acts on the error events of every workspace. */
+    @Override
+    public boolean system() {
+        return true;
+    }
+
     @Override
     public String description() {
         return "Deletes resolved error events that occurred more than 'older_than' ago, " + BATCH

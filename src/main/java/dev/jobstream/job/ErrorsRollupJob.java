@@ -29,6 +29,12 @@ public class ErrorsRollupJob implements JobHandler {
         return "errors.rollup";
     }
 
+    /** It acts on the error events of every workspace. */
+    @Override
+    public boolean system() {
+        return true;
+    }
+
     @Override
     public String description() {
         return "Rolls one day's error events (UTC; yesterday unless 'date' is given) up per kind and severity into "

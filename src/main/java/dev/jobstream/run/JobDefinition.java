@@ -6,8 +6,12 @@ import java.util.Map;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.JobParam;
 
-/** A job as {@code GET /v1/jobs} shows it; {@code params_schema} is a JSON Schema of the accepted params. */
-public record JobDefinition(String name, String description, boolean exclusive, String schedule, int maxAttempts,
+/**
+ * A job as {@code GET /v1/jobs} shows it; {@code params_schema} is a JSON Schema of the accepted params; {@code system}
+ * jobs act on every workspace and only a token not limited to workspaces may trigger them.
+ */
+public record JobDefinition(String name, String description, boolean exclusive, boolean system, String schedule,
+        int maxAttempts,
         Map<String, Object> paramsSchema, Map<String, Object> paramsDefaults) {
 
     static JobDefinition of(JobHandler handler) {
@@ -41,7 +45,7 @@ public record JobDefinition(String name, String description, boolean exclusive, 
         schema.put("type", "object");
         schema.put("properties", properties);
         schema.put("additionalProperties", false);
-        return new JobDefinition(handler.name(), handler.description(), handler.exclusive(),
+        return new JobDefinition(handler.name(), handler.description(), handler.exclusive(), handler.system(),
                 handler.schedule().orElse(null), handler.maxAttempts(), schema, defaults);
     }
 }

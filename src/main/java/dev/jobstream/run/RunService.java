@@ -13,6 +13,7 @@ import dev.jobstream.concurrent.Overloaded;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -21,7 +22,8 @@ import io.vertx.core.json.JsonObject;
 public class RunService {
 
     /** The workspace of runs triggered without one. */
-    public static final UUID GLOBAL_WORKSPACE = new UUID(0, 0);
+    public static final UUID GLOBAL_WORKSPACE = Workspaces.GLOBAL;
+    public static final UUID SYSTEM_WORKSPACE = Workspaces.SYSTEM;
     /** Most runs in one batch trigger, and in one micro-batched INSERT. */
     public static final int MAX_BATCH = 1000;
     private static final Duration POLL = Duration.ofMillis(500);
@@ -42,7 +44,7 @@ public class RunService {
 
     /**
      * Validates a trigger of {@code jobName} by {@code caller} and gives the run to insert; 404 unknown job, 400 bad
-     * input, 403 for a workspace outside the caller's.
+     * input, 403 for a workspace outside the caller's, or for a system job and a caller limited to workspaces.
      */
     public NewRun prepare(String jobName, TriggerRequest request, Caller caller, String correlationId) {
         JobHandler job = jobs.require(jobName);
@@ -51,13 +53,32 @@ public class RunService {
         if (key != null && (key.isEmpty() || key.length() > 200 || key.indexOf('\u0000') >= 0)) {
             throw ApiException.badRequest("'idempotency_key' must have 1 to 200 characters, none of them NUL");
         }
-        UUID workspace = request.workspaceId() == null ? GLOBAL_WORKSPACE : request.workspaceId();
+        UUID workspace = workspace(job, request.workspaceId(), caller);
         if (!caller.sees(workspace)) {
             throw new ApiException(403, "Forbidden", "Token '" + caller.name() + "' may not trigger runs in workspace "
                     + workspace);
         }
         return new NewRun(UUID.randomUUID(), job.name(), workspace, job.exclusive(),
                 Boolean.TRUE.equals(request.dryRun()), params, job.maxAttempts(), caller.name(), correlationId, key);
+    }
+
+    /** The workspace of a new run: the system workspace for a system job, the one asked for (or global) otherwise. */
+    private static UUID workspace(JobHandler job, UUID asked, Caller caller) {
+        if (job.system()) {
+            if (caller.scoped()) {
+                throw new ApiException(403, "Forbidden", "Job '" + job.name() + "' acts on every workspace; token '"
+                        + caller.name() + "' is limited to workspaces and may not trigger it");
+            }
+            if (asked != null && !asked.equals(SYSTEM_WORKSPACE)) {
+                throw ApiException.badRequest("Job '" + job.name() + "' acts on every workspace and its runs are "
+                        + "recorded in the system workspace " + SYSTEM_WORKSPACE + "; leave 'workspace_id' out");
+            }
+            return SYSTEM_WORKSPACE;
+        }
+        if (SYSTEM_WORKSPACE.equals(asked)) {
+            throw ApiException.badRequest("Workspace " + SYSTEM_WORKSPACE + " is reserved for the runs of system jobs");
+        }
+        return asked == null ? GLOBAL_WORKSPACE : asked;
     }
 
     /**

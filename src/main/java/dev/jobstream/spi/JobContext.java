@@ -5,9 +5,13 @@ import java.util.concurrent.Callable;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
 
-/** What a {@link JobHandler} gets to do its work: the run's inputs and the means to report and be controlled. */
+/**
+ * What a {@link JobHandler} gets to do its work: the run's inputs and the means to report and be controlled. A run
+ * belongs to one workspace ({@link #workspaceId()}), and a job touches that workspace's data only: the context offers
+ * nothing that reaches another one. A job that keeps data of its own (its own tables, another service) scopes it by
+ * {@link #workspaceId()}; a job that must act on every workspace declares itself {@link JobHandler#system()}.
+ */
 public interface JobContext {
 
     UUID runId();
@@ -47,9 +51,6 @@ public interface JobContext {
 
     /** Where the job may be paused or stopped; the returned Uni fails if the run must stop. */
     Uni<Void> checkpoint();
-
-    /** The service's database. */
-    Pool db();
 
     /** Runs blocking code on a worker thread. */
     <T> Uni<T> blocking(Callable<T> work);

@@ -25,6 +25,16 @@ public interface JobHandler {
         return true;
     }
 
+    /**
+     * A system job acts on every workspace (maintenance of the service's own data, such as the error-event rollup and
+     * cleanup): only a token that is not limited to workspaces may trigger it, and its runs are recorded in the system
+     * workspace ({@code ffffffff-ffff-ffff-ffff-ffffffffffff}), which no limited token sees. Any other job touches only
+     * its run's workspace.
+     */
+    default boolean system() {
+        return false;
+    }
+
     /** How many times a run may be attempted (requeued after its engine died). */
     default int maxAttempts() {
         return 1;

@@ -101,6 +101,6 @@ class EngineLeaseTest {
                 return Uni.createFrom().nothing();
             }
         };
-        return new Engine(run, handler, null, null, null, 100, clock, Duration.ofMinutes(10), LEASE);
+        return new Engine(run, handler, null, null, 100, clock, Duration.ofMinutes(10), LEASE);
     }
 }
