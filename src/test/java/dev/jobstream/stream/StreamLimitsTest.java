@@ -68,13 +68,13 @@ class StreamLimitsTest extends DatabaseTest {
 
     @Test
     void idleStreamsCarryKeepaliveComments() throws Exception {
-        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 2, "delay_ms", 700)));
+        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 2, "delay_ms", 1500)));
 
         SseClient.Read read = SseClient.read(base + "v1/runs/" + id + "/events", null, 1000);
 
         assertTrue(read.closed());
         assertTrue(read.comments().stream().filter("keepalive"::equals).count() >= 3,
-                "keepalive comments while the run sleeps 2 × 700 ms: " + read.comments());
+                "keepalive comments (every 200 ms) while the run sleeps 2 × 1,500 ms: " + read.comments());
     }
 
     @Test
