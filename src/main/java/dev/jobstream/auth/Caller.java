@@ -1,6 +1,7 @@
 package dev.jobstream.auth;
 
 import java.security.Principal;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -13,7 +14,24 @@ import dev.jobstream.spi.Workspaces;
  * Who made a request: the token's name (or the JWT's subject), its role ({@code null} for a JWT that names none),
  * and the workspaces it is limited to ({@code null}: all of them; never the system workspace).
  */
-public record Caller(String name, Role role, Set<UUID> workspaces) implements Principal {
+public record Caller(String name, Role role, Set<UUID> workspaces, Validity validity) implements Principal {
+
+    /**
+     * Whether the credential a caller presented still holds, asked again while a long request (a stream) lasts: a
+     * token removed from the tokens file is revoked, a JWT or a file token expires.
+     */
+    @FunctionalInterface
+    public interface Validity {
+        /** A credential that holds as long as the process runs (the admin token). */
+        Validity ALWAYS = () -> Optional.empty();
+
+        /** Why the credential no longer holds ("revoked", "expired"), or empty while it does. */
+        Optional<String> ended();
+    }
+
+    public Caller(String name, Role role, Set<UUID> workspaces) {
+        this(name, role, workspaces, Validity.ALWAYS);
+    }
 
     @Override
     public String getName() {
@@ -32,6 +50,9 @@ public record Caller(String name, Role role, Set<UUID> workspaces) implements Pr
 
     /** The system workspace is never among the workspaces a caller is limited to, even if its token names it. */
     public Caller {
+        if (validity == null) {
+            validity = Validity.ALWAYS;
+        }
         if (workspaces != null && workspaces.contains(Workspaces.SYSTEM)) {
             workspaces = workspaces.stream().filter(w -> !Workspaces.SYSTEM.equals(w))
                     .collect(Collectors.toUnmodifiableSet());

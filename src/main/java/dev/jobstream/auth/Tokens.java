@@ -3,6 +3,7 @@ package dev.jobstream.auth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -16,6 +17,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -69,6 +71,10 @@ public class Tokens {
 
     /** One token of the file. */
     private record Entry(String name, byte[] hash, Role role, Set<UUID> workspaces, Instant expiresAt) {
+        boolean sameAs(Entry other) {
+            return MessageDigest.isEqual(hash, other.hash) && name.equals(other.name) && role == other.role
+                    && Objects.equals(workspaces, other.workspaces) && Objects.equals(expiresAt, other.expiresAt);
+        }
     }
 
     private final byte[] adminHash;
@@ -151,7 +157,8 @@ public class Tokens {
             if (found.expiresAt() != null && !Instant.now().isBefore(found.expiresAt())) {
                 return Authentication.failed("Expired bearer token");
             }
-            return Authentication.of(new Caller(found.name(), found.role(), found.workspaces()));
+            Entry entry = found;
+            return Authentication.of(new Caller(found.name(), found.role(), found.workspaces(), () -> ended(entry)));
         }
         if (jwtEnabled && token.chars().filter(c -> c == '.').count() == 2) {
             return fromJwt(token);
@@ -180,7 +187,24 @@ public class Tokens {
         } catch (IllegalArgumentException e) {
             return Authentication.failed("Invalid bearer token: 'workspaces' must be a list of workspace ids");
         }
-        return Authentication.of(new Caller(name, role, workspaces));
+        Instant expires = parsed.getExpirationTime() > 0 ? Instant.ofEpochSecond(parsed.getExpirationTime()) : null;
+        return Authentication.of(new Caller(name, role, workspaces,
+                () -> expires != null && !Instant.now().isBefore(expires) ? Optional.of("expired") : Optional.empty()));
+    }
+
+    /**
+     * Why a token of the file no longer holds: gone from the file, or changed there (its role, workspaces or expiry:
+     * what was granted is no longer), or past its expiry; empty while it holds.
+     */
+    private Optional<String> ended(Entry entry) {
+        reloadIfChanged();
+        if (entries.stream().noneMatch(entry::sameAs)) {
+            return Optional.of("revoked");
+        }
+        if (entry.expiresAt() != null && !Instant.now().isBefore(entry.expiresAt())) {
+            return Optional.of("expired");
+        }
+        return Optional.empty();
     }
 
     /** The workspaces of a JWT claim: absent means all; a list of UUID strings limits the token to them. */
@@ -214,6 +238,13 @@ public class Tokens {
                 load(file.get());
                 LOG.infof("Reloaded %d tokens from %s", entries.size(), file.get());
             }
+        } catch (NoSuchFileException e) {
+            if (!entries.isEmpty()) {
+                LOG.warnf("JOBSTREAM_TOKENS_FILE %s was deleted: its %d tokens are revoked", file.get(),
+                        entries.size());
+            }
+            entries = List.of();
+            loaded = null;
         } catch (IOException | InvalidTokensFile e) {
             LOG.errorf("JOBSTREAM_TOKENS_FILE %s not reloaded, keeping the %d tokens loaded before: %s", file.get(),
                     entries.size(), e.getMessage());

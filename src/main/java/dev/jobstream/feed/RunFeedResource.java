@@ -37,13 +37,14 @@ public class RunFeedResource {
     @Allow(Role.VIEWER)
     public Multi<OutboundSseEvent> changes(@QueryParam("job") String job,
             @QueryParam("workspace_id") String workspace, @Context Sse sse, @Context SecurityContext security) {
+        Caller caller = Caller.of(security);
         Multi<OutboundSseEvent> changes = feed
                 .changes(Params.optionalText("job", job, 200), Params.optionalUuid("workspace_id", workspace),
-                        Caller.of(security).workspaces())
+                        caller.workspaces())
                 .map(change -> sse.newEventBuilder().name(change.type()).data(change.json()).build());
         Multi<OutboundSseEvent> keepalive = streams.keepalive(sse);
         OutboundSseEvent hello = sse.newEventBuilder().comment("run changes").reconnectDelay(3000).build();
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(hello),
-                Multi.createBy().merging().streams(changes, keepalive));
+        return streams.whileValid(Multi.createBy().concatenating().streams(Multi.createFrom().item(hello),
+                Multi.createBy().merging().streams(changes, keepalive)), caller.validity()::ended, sse);
     }
 }

@@ -21,6 +21,7 @@ import dev.jobstream.problem.Problem;
 import dev.jobstream.stream.EventBatch;
 import dev.jobstream.stream.RunEvent;
 import dev.jobstream.stream.RunEventHub;
+import dev.jobstream.stream.RunStreams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.vertx.VertxContext;
@@ -52,8 +53,11 @@ public class RunEventsRoute {
     private final Vertx vertx;
     private final Duration keepalive;
     private final int writeQueueBytes;
-    /** Open streams, with when each was last written to (System.nanoTime()). */
-    private final Map<HttpServerResponse, AtomicLong> open = new ConcurrentHashMap<>();
+    /** Open streams, with when each was last written to (System.nanoTime()) and the credential they hold. */
+    private final Map<HttpServerResponse, Stream> open = new ConcurrentHashMap<>();
+
+    private record Stream(AtomicLong written, Caller.Validity validity, AtomicReference<Runnable> unsubscribe) {
+    }
 
     /** The route's path (Vert.x syntax) and the role it needs: the SSE variant of the run's events. */
     public static final String PATH = "/v1/runs/:id/events";
@@ -77,12 +81,21 @@ public class RunEventsRoute {
         // checked every half interval for streams idle for 40 % of it, none is silent for longer than the interval
         vertx.setPeriodic(Math.max(1, keepalive.toMillis() / 2), id -> {
             long idleSince = System.nanoTime() - keepalive.toNanos() * 2 / 5;
-            open.forEach((response, written) -> {
-                if (written.get() - idleSince < 0) {
-                    keepalive(response, written);
+            open.forEach((response, stream) -> {
+                if (stream.written().get() - idleSince < 0) {
+                    keepalive(response, stream.written());
                 }
             });
         });
+        // a stream whose token was revoked or expired gets one comment saying so and is closed
+        vertx.setPeriodic(RunStreams.CREDENTIAL_CHECK.toMillis(), id -> open.forEach((response, stream) -> stream
+                .validity().ended().ifPresent(why -> {
+                    open.remove(response);
+                    stream.unsubscribe().get().run();
+                    if (!response.ended() && !response.closed()) {
+                        response.end(": " + RunStreams.closing(why) + "\n\n");
+                    }
+                })));
     }
 
     /**
@@ -139,13 +152,14 @@ public class RunEventsRoute {
         // will be written; all connections of a loop share it, so a read of events is handed to it once
         Context current = Vertx.currentContext();
         Context loop = current == null ? null : VertxContext.getRootContext(current);
-        runs.get(runId, caller).subscribe().with(run -> stream(context, loop, runId, after), failure -> problem(context,
-                failure instanceof ApiException e
-                        ? e
-                        : new ApiException(503, "Service Unavailable", "The run could not be read; retry")));
+        runs.get(runId, caller).subscribe().with(run -> stream(context, loop, runId, after, caller),
+                failure -> problem(context,
+                        failure instanceof ApiException e
+                                ? e
+                                : new ApiException(503, "Service Unavailable", "The run could not be read; retry")));
     }
 
-    private void stream(RoutingContext context, Context loop, UUID runId, int after) {
+    private void stream(RoutingContext context, Context loop, UUID runId, int after, Caller caller) {
         HttpServerResponse response = context.response();
         response.setWriteQueueMaxSize(writeQueueBytes);
         response.setChunked(true)
@@ -164,7 +178,7 @@ public class RunEventsRoute {
             unsubscribe.get().run();
         });
         AtomicLong written = new AtomicLong(System.nanoTime());
-        open.put(response, written);
+        open.put(response, new Stream(written, caller.validity(), unsubscribe));
         unsubscribe.set(hub.subscribe(runId, after, loop, new RunEventHub.Sink() {
             @Override
             public void deliver(List<RunEvent> events) {

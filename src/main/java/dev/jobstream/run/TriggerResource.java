@@ -97,9 +97,9 @@ public class TriggerResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Allow(Role.OPERATOR)
     public Multi<OutboundSseEvent> triggerAndStream(@Context ContainerRequestContext request, @Context Sse sse,
-            String body) {
+            @Context SecurityContext security, String body) {
         Run run = (Run) request.getProperty(TriggerStreamFilter.TRIGGERED);
-        return streams.stream(run.id(), 0, sse);
+        return streams.whileValid(streams.stream(run.id(), 0, sse), Caller.of(security).validity()::ended, sse);
     }
 
     /** Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. */

@@ -3,6 +3,7 @@ package dev.jobstream.stream;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.sse.OutboundSseEvent;
@@ -16,6 +17,8 @@ import io.smallrye.mutiny.Multi;
 public class RunStreams {
 
     static final long RETRY_MILLIS = 3000;
+    /** How often an open stream asks whether its credential still holds. */
+    public static final Duration CREDENTIAL_CHECK = Duration.ofSeconds(1);
 
     private final RunEventHub hub;
     private final Duration keepalive;
@@ -29,6 +32,28 @@ public class RunStreams {
     public Multi<OutboundSseEvent> keepalive(Sse sse) {
         return Multi.createFrom().ticks().every(keepalive)
                 .map(tick -> sse.newEventBuilder().comment("keepalive").build());
+    }
+
+    /**
+     * The stream until it ends by itself or the credential it was opened with no longer holds ({@code ended} gives
+     * why: "revoked", "expired"; asked every second): then one comment {@code : token <why>, stream closed} and the
+     * stream closes, so that a revoked or expired token stops receiving within a second.
+     */
+    public Multi<OutboundSseEvent> whileValid(Multi<OutboundSseEvent> stream, Supplier<Optional<String>> ended,
+            Sse sse) {
+        Multi<Optional<OutboundSseEvent>> guard = Multi.createFrom().ticks().every(CREDENTIAL_CHECK)
+                .map(tick -> ended.get()).select().where(Optional::isPresent).select().first()
+                .map(why -> Optional.of(sse.newEventBuilder().comment(closing(why.get())).build()))
+                .onCompletion().continueWith(Optional.empty());
+        Multi<Optional<OutboundSseEvent>> events = stream.map(Optional::of).onCompletion()
+                .continueWith(Optional.empty());
+        return Multi.createBy().merging().streams(events, guard).select().first(Optional::isPresent)
+                .map(Optional::get);
+    }
+
+    /** The comment that closes a stream whose credential ended. */
+    public static String closing(String why) {
+        return "token " + why + ", stream closed";
     }
 
     /** The events after sequence number {@code after}, live until end_json; the run must exist. */

@@ -31,6 +31,8 @@ public final class SseClient {
 
         private final java.util.concurrent.BlockingQueue<Event> events = new java.util.concurrent.LinkedBlockingQueue<>();
         private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        private final List<String> comments = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final Thread reader;
         private volatile Stream<String> lines;
 
@@ -48,6 +50,7 @@ public final class SseClient {
                     for (Iterator<String> it = lines.iterator(); it.hasNext();) {
                         String line = it.next();
                         if (line.startsWith(":")) {
+                            comments.add(line.substring(1).trim());
                             opened.countDown();
                         } else if (line.startsWith("id:")) {
                             id = line.substring(3).trim();
@@ -61,6 +64,7 @@ public final class SseClient {
                             data = null;
                         }
                     }
+                    ended.countDown();
                 } catch (Exception closed) {
                     // closed by the test
                 }
@@ -75,6 +79,16 @@ public final class SseClient {
                 throw new IllegalStateException("stream did not open");
             }
             return this;
+        }
+
+        /** True if the server closed the stream within {@code timeout}. */
+        public boolean awaitClosedByServer(Duration timeout) throws InterruptedException {
+            return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** The comments received so far, without their colon. */
+        public List<String> comments() {
+            return List.copyOf(comments);
         }
 
         /** The next event, or null after {@code timeout}. */
