@@ -72,6 +72,13 @@ public interface JobstreamConfig {
          */
         @WithDefault("10000")
         int maxWaiting();
+
+        /**
+         * {@code ?wait} triggers one token may have waiting for their runs' ends on one replica; beyond, a trigger
+         * with {@code ?wait} is answered 429 with {@code Retry-After} (and inserts nothing).
+         */
+        @WithDefault("50")
+        int maxWaitsPerToken();
     }
 
     Streams streams();
@@ -84,6 +91,10 @@ public interface JobstreamConfig {
         /** Bytes an SSE subscriber may have waiting to be sent; beyond, it is disconnected (and resumes later). */
         @WithDefault("65536")
         int writeQueueBytes();
+
+        /** SSE streams one token may have open on one replica; beyond, a new one is answered 429 with Retry-After. */
+        @WithDefault("500")
+        int maxPerToken();
     }
 
     interface Engines {

@@ -13,6 +13,7 @@ import jakarta.ws.rs.sse.Sse;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
+import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.Params;
 import dev.jobstream.stream.RunStreams;
 import io.smallrye.mutiny.Multi;
@@ -27,9 +28,12 @@ public class RunFeedResource {
     private final RunFeed feed;
     private final RunStreams streams;
 
-    RunFeedResource(RunFeed feed, RunStreams streams) {
+    private final TokenLimits limits;
+
+    RunFeedResource(RunFeed feed, RunStreams streams, TokenLimits limits) {
         this.feed = feed;
         this.streams = streams;
+        this.limits = limits;
     }
 
     @GET
@@ -44,7 +48,9 @@ public class RunFeedResource {
                 .map(change -> sse.newEventBuilder().name(change.type()).data(change.json()).build());
         Multi<OutboundSseEvent> keepalive = streams.keepalive(sse);
         OutboundSseEvent hello = sse.newEventBuilder().comment("run changes").reconnectDelay(3000).build();
+        TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.STREAM);
         return streams.whileValid(Multi.createBy().concatenating().streams(Multi.createFrom().item(hello),
-                Multi.createBy().merging().streams(changes, keepalive)), caller.validity()::ended, sse);
+                Multi.createBy().merging().streams(changes, keepalive)), caller.validity()::ended, sse)
+                .onTermination().invoke(permit::release);
     }
 }

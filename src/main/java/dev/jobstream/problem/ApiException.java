@@ -49,7 +49,16 @@ public class ApiException extends RuntimeException {
 
     /** 503 with {@code Retry-After: seconds}: the service cannot take the request now, later it can. */
     public static ApiException unavailable(String detail, long retryAfterSeconds) {
-        return new ApiException(503, "Service Unavailable", detail) {
+        return retryLater(503, "Service Unavailable", detail, retryAfterSeconds);
+    }
+
+    /** 429 with {@code Retry-After: seconds}: the caller has as many of these requests open as it may. */
+    public static ApiException tooMany(String detail, long retryAfterSeconds) {
+        return retryLater(429, "Too Many Requests", detail, retryAfterSeconds);
+    }
+
+    private static ApiException retryLater(int status, String title, String detail, long retryAfterSeconds) {
+        return new ApiException(status, title, detail) {
             @Override
             public Map<String, String> headers() {
                 return Map.of("Retry-After", Long.toString(retryAfterSeconds));

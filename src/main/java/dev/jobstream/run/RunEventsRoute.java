@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
+import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.auth.Tokens;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
@@ -48,6 +49,7 @@ public class RunEventsRoute {
     private static final Buffer KEEPALIVE_FRAME = Buffer.buffer(": keepalive\n\n");
 
     private final Tokens tokens;
+    private final TokenLimits limits;
     private final RunService runs;
     private final RunEventHub hub;
     private final Vertx vertx;
@@ -64,7 +66,8 @@ public class RunEventsRoute {
     public static final Role ROLE = Role.VIEWER;
 
     RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx, JobstreamConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, TokenLimits limits) {
+        this.limits = limits;
         Gauge.builder("jobstream.sse.subscribers", this, RunEventsRoute::open)
                 .description("Open SSE streams of runs' events on this replica").tag("stream", "run")
                 .register(metrics);
@@ -152,15 +155,30 @@ public class RunEventsRoute {
         // will be written; all connections of a loop share it, so a read of events is handed to it once
         Context current = Vertx.currentContext();
         Context loop = current == null ? null : VertxContext.getRootContext(current);
-        runs.get(runId, caller).subscribe().with(run -> stream(context, loop, runId, after, caller),
+        TokenLimits.Permit permit;
+        try {
+            permit = limits.acquire(caller, TokenLimits.Kind.STREAM);
+        } catch (ApiException e) {
+            problem(context, e);
+            return;
+        }
+        // the place is given back when the response ends (the run ended, the token was revoked, a problem was
+        // sent) or its connection closes, whichever comes first
+        context.response().endHandler(v -> permit.release());
+        runs.get(runId, caller).subscribe().with(run -> stream(context, loop, runId, after, caller, permit),
                 failure -> problem(context,
                         failure instanceof ApiException e
                                 ? e
                                 : new ApiException(503, "Service Unavailable", "The run could not be read; retry")));
     }
 
-    private void stream(RoutingContext context, Context loop, UUID runId, int after, Caller caller) {
+    private void stream(RoutingContext context, Context loop, UUID runId, int after, Caller caller,
+            TokenLimits.Permit permit) {
         HttpServerResponse response = context.response();
+        if (response.closed()) {
+            permit.release(); // the client went away while the run was read
+            return;
+        }
         response.setWriteQueueMaxSize(writeQueueBytes);
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
@@ -176,6 +194,7 @@ public class RunEventsRoute {
         response.closeHandler(v -> {
             open.remove(response);
             unsubscribe.get().run();
+            permit.release();
         });
         AtomicLong written = new AtomicLong(System.nanoTime());
         open.put(response, new Stream(written, caller.validity(), unsubscribe));

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
+import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.stream.RunStreams;
@@ -48,8 +49,10 @@ public class TriggerResource {
     private final JobRegistry jobs;
     private final ObjectMapper json;
     private final RunStreams streams;
+    private final TokenLimits limits;
 
-    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json, RunStreams streams) {
+    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json, RunStreams streams, TokenLimits limits) {
+        this.limits = limits;
         this.runs = runs;
         this.jobs = jobs;
         this.json = json;
@@ -70,7 +73,17 @@ public class TriggerResource {
             @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
             throws JsonProcessingException {
         int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);
-        NewRun run = prepare(job, body, workspace, dryRun, correlation, Caller.of(security));
+        Caller caller = Caller.of(security);
+        NewRun run = prepare(job, body, workspace, dryRun, correlation, caller);
+        if (waitSeconds == 0) {
+            return trigger(run, 0);
+        }
+        // a wait holds a place of its token's until it ends — also when its client goes away, which cancels it
+        TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.WAIT);
+        return trigger(run, waitSeconds).onTermination().invoke(permit::release);
+    }
+
+    private Uni<Response> trigger(NewRun run, int waitSeconds) {
         return runs.trigger(run).flatMap(outcome -> {
             if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
                 return Uni.createFrom().failure(new AlreadyRunning(conflict));
@@ -99,7 +112,9 @@ public class TriggerResource {
     public Multi<OutboundSseEvent> triggerAndStream(@Context ContainerRequestContext request, @Context Sse sse,
             @Context SecurityContext security, String body) {
         Run run = (Run) request.getProperty(TriggerStreamFilter.TRIGGERED);
-        return streams.whileValid(streams.stream(run.id(), 0, sse), Caller.of(security).validity()::ended, sse);
+        TokenLimits.Permit permit = (TokenLimits.Permit) request.getProperty(TriggerStreamFilter.PERMIT);
+        return streams.whileValid(streams.stream(run.id(), 0, sse), Caller.of(security).validity()::ended, sse)
+                .onTermination().invoke(permit::release);
     }
 
     /** Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. */

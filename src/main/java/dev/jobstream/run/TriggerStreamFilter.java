@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Problem;
 import io.smallrye.mutiny.Uni;
@@ -26,14 +27,19 @@ import io.smallrye.mutiny.Uni;
 public class TriggerStreamFilter {
 
     static final String TRIGGERED = "jobstream.triggered-run";
+    /** The place among its token's streams that the stream holds (request property). */
+    static final String PERMIT = "jobstream.stream-permit";
     private static final Pattern TRIGGER_PATH = Pattern.compile("^/v1/jobs/(.+)/runs/?$");
 
     private final TriggerResource resource;
     private final RunService runs;
 
-    TriggerStreamFilter(TriggerResource resource, RunService runs) {
+    private final TokenLimits limits;
+
+    TriggerStreamFilter(TriggerResource resource, RunService runs, TokenLimits limits) {
         this.resource = resource;
         this.runs = runs;
+        this.limits = limits;
     }
 
     @ServerRequestFilter(readBody = true)
@@ -51,8 +57,11 @@ public class TriggerStreamFilter {
             Caller caller = Caller.of(request.getSecurityContext());
             NewRun run = resource.prepare(path.group(1), body, query.getFirst("workspace_id"),
                     query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"), caller);
-            return runs.trigger(run).map(outcome -> {
+            TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.STREAM);
+            request.setProperty(PERMIT, permit);
+            return runs.trigger(run).onFailure().invoke(permit::release).map(outcome -> {
                 if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
+                    permit.release();
                     return problem(new AlreadyRunning(conflict), instance);
                 }
                 request.setProperty(TRIGGERED, outcome instanceof TriggerOutcome.Created created
@@ -70,6 +79,6 @@ public class TriggerStreamFilter {
     }
 
     private static Response problem(ApiException e, String instance) {
-        return Problem.response(e.status(), e.title(), e.getMessage(), instance, e.extensions());
+        return Problem.response(e.status(), e.title(), e.getMessage(), instance, e.extensions(), e.headers());
     }
 }

@@ -1,0 +1,73 @@
+package dev.jobstream.auth;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.inject.Singleton;
+
+import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.problem.ApiException;
+
+/**
+ * How many long requests one token may hold open on this replica: SSE streams ({@code jobstream.streams.max-per-token})
+ * and {@code ?wait} triggers ({@code jobstream.triggers.max-waits-per-token}), so that one token cannot take a replica's
+ * memory or its database pool. A request beyond is answered 429 with {@code Retry-After}; a permit is given back when
+ * its request ends, however it ends (completed, failed, or the client went away).
+ */
+@Singleton
+public class TokenLimits {
+
+    /** A held place; {@link #release()} gives it back, once however often it is called. */
+    public interface Permit {
+        void release();
+    }
+
+    public enum Kind {
+        STREAM("SSE streams open"), WAIT("triggers waiting with ?wait");
+
+        private final String what;
+
+        Kind(String what) {
+            this.what = what;
+        }
+    }
+
+    private final int maxStreams;
+    private final int maxWaits;
+    /** Per kind, per token name: the requests it holds (no entry: none). */
+    private final ConcurrentHashMap<String, Integer> streams = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> waits = new ConcurrentHashMap<>();
+
+    TokenLimits(JobstreamConfig config) {
+        this.maxStreams = config.streams().maxPerToken();
+        this.maxWaits = config.triggers().maxWaitsPerToken();
+    }
+
+    /** A place for one more request of {@code kind} by {@code caller}; 429 if it holds as many as it may. */
+    public Permit acquire(Caller caller, Kind kind) {
+        ConcurrentHashMap<String, Integer> held = kind == Kind.STREAM ? streams : waits;
+        int max = kind == Kind.STREAM ? maxStreams : maxWaits;
+        String key = caller.name();
+        AtomicBoolean granted = new AtomicBoolean();
+        held.compute(key, (k, n) -> {
+            int now = n == null ? 0 : n;
+            granted.set(now < max);
+            return now < max ? now + 1 : n;
+        });
+        if (!granted.get()) {
+            throw ApiException.tooMany("Token '" + caller.name() + "' has " + max + " " + kind.what
+                    + " on this replica, the most it may; end one or retry later", 1);
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                held.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+            }
+        };
+    }
+
+    /** How many requests of {@code kind} the token named {@code name} holds. */
+    public int held(String name, Kind kind) {
+        return (kind == Kind.STREAM ? streams : waits).getOrDefault(name, 0);
+    }
+}
