@@ -12,7 +12,8 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * The operations endpoints outside {@code /v1} that tell about the service — {@code /q/metrics} and
  * {@code /q/openapi} — need a bearer token of the viewer role like the API ({@code /q/health} stays open for the
- * probes). {@code JOBSTREAM_METRICS_PUBLIC=true} opens {@code /q/metrics} for a scraper without a token.
+ * probes); the metrics count every workspace, so a token limited to workspaces may not read them.
+ * {@code JOBSTREAM_METRICS_PUBLIC=true} opens {@code /q/metrics} for a scraper without a token.
  */
 @Singleton
 public class OperationsGuard {
@@ -29,17 +30,21 @@ public class OperationsGuard {
 
     void install(@Observes Router router) {
         if (!metricsPublic) {
-            router.route("/q/metrics*").order(-1000).handler(this::guard);
+            router.route("/q/metrics*").order(-1000).handler(context -> guard(context, true));
         }
-        router.route("/q/openapi*").order(-1000).handler(this::guard);
+        router.route("/q/openapi*").order(-1000).handler(context -> guard(context, false));
     }
 
-    private void guard(RoutingContext context) {
+    /** {@code everyWorkspace}: what the endpoint tells spans all workspaces, so a limited token may not read it. */
+    private void guard(RoutingContext context, boolean everyWorkspace) {
         Tokens.Authentication authentication = tokens.authenticateHeader(context.request().getHeader("Authorization"));
         if (!authentication.ok()) {
             refuse(context, 401, "Unauthorized", authentication.failure());
         } else if (!authentication.caller().has(ROLE)) {
             refuse(context, 403, "Forbidden", "This needs the " + ROLE.value() + " role");
+        } else if (everyWorkspace && authentication.caller().scoped()) {
+            refuse(context, 403, "Forbidden", "The metrics count every workspace; token '"
+                    + authentication.caller().name() + "' is limited to workspaces and may not read them");
         } else {
             context.next();
         }

@@ -114,6 +114,17 @@ class WorkspaceScopeTest extends DatabaseTest {
     }
 
     @Test
+    void theMetricsWhichCountEveryWorkspaceNeedATokenNotLimitedToWorkspaces() {
+        as(SCOPED).get("/q/metrics").then().statusCode(403).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("limited to workspaces"));
+        String scopedJwt = Security.jwt("scoped-viewer", List.of("viewer"), List.of(WORKSPACE_A),
+                Instant.now().plusSeconds(300));
+        as(scopedJwt).get("/q/metrics").then().statusCode(403);
+        as(Security.VIEWER).get("/q/metrics").then().statusCode(200);
+        as(SCOPED).get("/q/openapi").then().statusCode(200);
+    }
+
+    @Test
     void aTokenAddedToTheFileWorksWithoutARestartAndAnInvalidChangeIsIgnored() throws Exception {
         String added = "added-token-0123456789";
         assertEquals(401, as(added).get("/v1/runs").statusCode());
