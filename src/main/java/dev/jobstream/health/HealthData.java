@@ -29,7 +29,8 @@ public class HealthData {
     /** Adds instance, engines and sweeper data to a response. */
     HealthCheckResponseBuilder add(HealthCheckResponseBuilder builder) {
         Instant swept = sweeper.lastSwept();
-        builder.withData("instance", instance.id())
+        builder.withData("evaluated_at", Instant.now().toString())
+                .withData("instance", instance.id())
                 .withData("engines_running", engines.all().size())
                 .withData("engines_stopped", engines.stoppedCount())
                 .withData("last_sweep", swept == null ? "never" : swept.toString());

@@ -1,0 +1,94 @@
+package dev.jobstream.health;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+
+import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Tokens;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Problem;
+import io.smallrye.health.SmallRyeHealth;
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The health probes as Kubernetes and the public see them: {@code /q/health}, {@code /live}, {@code /ready},
+ * {@code /started} answer without a token with the status of each check only; with a viewer token they carry the
+ * data too (instance, queue depth, unresolved errors by severity, sweeps, the database's error text). Each probe is
+ * evaluated at most once a second however many requests come (they share the evaluation in flight and its result),
+ * so a flood of probes cannot take the database pool. Other paths under {@code /q/health} need a viewer token.
+ */
+@Singleton
+public class ProbeRoute {
+
+    static final Duration CACHE = Duration.ofSeconds(1);
+    static final Role ROLE = Role.VIEWER;
+
+    private final Tokens tokens;
+    private final Map<String, Uni<SmallRyeHealth>> probes;
+
+    ProbeRoute(Tokens tokens, SmallRyeHealthReporter reporter) {
+        this.tokens = tokens;
+        this.probes = Map.of("/q/health", shared(reporter::getHealthAsync),
+                "/q/health/live", shared(reporter::getLivenessAsync),
+                "/q/health/ready", shared(reporter::getReadinessAsync),
+                "/q/health/started", shared(reporter::getStartupAsync));
+    }
+
+    private static Uni<SmallRyeHealth> shared(Supplier<Uni<? extends SmallRyeHealth>> probe) {
+        return Uni.createFrom().<SmallRyeHealth>deferred(probe).memoize().forFixedDuration(CACHE);
+    }
+
+    void install(@Observes Router router) {
+        router.route("/q/health*").order(-1000).handler(this::handle);
+    }
+
+    private void handle(RoutingContext context) {
+        String path = context.request().path();
+        String probe = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        Tokens.Authentication authentication = context.request().getHeader("Authorization") == null
+                ? null
+                : tokens.authenticateHeader(context.request().getHeader("Authorization"));
+        boolean viewer = authentication != null && authentication.ok() && authentication.caller().has(ROLE);
+        Uni<SmallRyeHealth> shared = probes.get(probe);
+        if (shared == null) {
+            if (viewer) {
+                context.next();
+            } else {
+                Problem.send(context.response(), new ApiException(401, "Unauthorized",
+                        "Only /q/health, /q/health/live, /q/health/ready and /q/health/started answer without a token"),
+                        path);
+            }
+            return;
+        }
+        shared.subscribe().with(health -> {
+            JsonObject payload = viewer ? health.getPayload() : statusOnly(health.getPayload());
+            context.response().setStatusCode(health.isDown() ? 503 : 200)
+                    .putHeader("Content-Type", "application/json; charset=UTF-8")
+                    .putHeader("Cache-Control", "no-store")
+                    .end(payload.toString());
+        }, failure -> Problem.send(context.response(),
+                new ApiException(503, "Service Unavailable", "The probe could not be evaluated"), path));
+    }
+
+    /** The payload without any check's data: the overall status and each check's name and status. */
+    static JsonObject statusOnly(JsonObject payload) {
+        JsonArrayBuilder checks = Json.createArrayBuilder();
+        for (JsonValue check : payload.getJsonArray("checks")) {
+            JsonObject c = check.asJsonObject();
+            checks.add(
+                    Json.createObjectBuilder().add("name", c.getString("name")).add("status", c.getString("status")));
+        }
+        return Json.createObjectBuilder().add("status", payload.getString("status")).add("checks", checks).build();
+    }
+}
