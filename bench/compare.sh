@@ -23,7 +23,7 @@ E2E_ROUNDS=${E2E_ROUNDS:-4}
 DRAIN_ROUNDS=${DRAIN_ROUNDS:-4}
 OUT=bench/out/compare
 mkdir -p "$OUT"
-export JOBSTREAM_TOKEN=bench
+export JOBSTREAM_TOKEN=$BENCH_TOKEN
 
 BASE_TREE="$OUT/tree-$(git rev-parse --short "$BASE")"
 if [ ! -f "$BASE_TREE/target/quarkus-app/quarkus-run.jar" ]; then
@@ -52,7 +52,7 @@ reset_statements() { q "$1" "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 
 
 PID=
 start() { # build engines port
-  PGDATABASE=$(db "$1") JOBSTREAM_ADMIN_TOKEN=bench JOBSTREAM_ENGINES_MAX=$2 QUARKUS_HTTP_PORT=$3 \
+  PGDATABASE=$(db "$1") JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_ENGINES_MAX=$2 QUARKUS_HTTP_PORT=$3 \
     java -jar "${JAR[$1]}" >"$OUT/service-$1-$2.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 150); do
@@ -77,7 +77,7 @@ for i in $(seq 1 "$BATCHES"); do
 done
 enqueue() { # batches port
   for i in $(seq 1 "$1"); do
-    curl -fsS -o /dev/null -H "Authorization: Bearer bench" -H "Content-Type: application/json" \
+    curl -fsS -o /dev/null -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
       --data-binary "@$OUT/batch-$i.json" "http://127.0.0.1:$2/v1/jobs/demo.sleep/runs/batch"
   done
 }

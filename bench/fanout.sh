@@ -20,7 +20,7 @@ mkdir -p "$OUT"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 
 pin() { if [ -n "${1:-}" ]; then echo "taskset -c $1"; fi; }  # SERVER_CPUS / CLIENT_CPUS, e.g. 0 and 1
-JOBSTREAM_ADMIN_TOKEN=bench JOBSTREAM_STREAMS_MAX_PER_TOKEN=$((SUBSCRIBERS + 10)) QUARKUS_HTTP_PORT=$PORT $(pin "${SERVER_CPUS:-}") java -Xmx"$XMX" ${JAVA_OPTS:-} \
+JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_STREAMS_MAX_PER_TOKEN=$((SUBSCRIBERS + 10)) QUARKUS_HTTP_PORT=$PORT $(pin "${SERVER_CPUS:-}") java -Xmx"$XMX" ${JAVA_OPTS:-} \
   -jar target/quarkus-app/quarkus-run.jar \
   >"$OUT/service-fanout.log" 2>&1 &
 PID=$!
@@ -29,7 +29,7 @@ for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev
 
 heap_mib() { jcmd "$PID" GC.heap_info 2>/dev/null | awk '/heap/ && /used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); printf "%d", v / 1024; exit } }'; }
 
-RUN=$(curl -fs -H "Authorization: Bearer bench" -H "Content-Type: application/json" \
+RUN=$(curl -fs -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
   -d "{\"workspace_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"params\":{\"items\":$(((DURATION + 60) * 5)),\"delay_ms\":200}}" \
   "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs" | sed -E 's/.*"id":"([^"]+)".*/\1/')
 echo "run $RUN emits 10 events/s (a log line and a progress event every 200 ms)"
@@ -39,18 +39,18 @@ MAX_HEAP=0
 SAMPLER=$!
 CLIENT=${CLIENT:-java}
 if [ "$CLIENT" = node ]; then
-  RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench \
+  RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=$BENCH_TOKEN \
     SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION WORKERS=${WORKERS:-4} $(pin "${CLIENT_CPUS:-}") node sse-fanout.mjs)
   CLIENT_DESC="the Node client (sse-fanout.mjs), ${WORKERS:-4} processes"
 else
-  RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench \
+  RESULT=$(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=$BENCH_TOKEN \
     SUBSCRIBERS=$SUBSCRIBERS SECONDS=$DURATION $(pin "${CLIENT_CPUS:-}") java -Xmx256m SseFanout.java)
   CLIENT_DESC="the Java client (SseFanout.java: one thread, non-blocking sockets)"
 fi
 kill $SAMPLER 2>/dev/null || true
 MAX_HEAP=$(sort -n "$OUT/heap.txt" | tail -1)
 RSS=$(awk '/VmHWM/ {printf "%d", $2 / 1024}' /proc/$PID/status)
-curl -fs -o /dev/null -X POST -H "Authorization: Bearer bench" "http://127.0.0.1:$PORT/v1/runs/$RUN/cancel?force=true" || true
+curl -fs -o /dev/null -X POST -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$PORT/v1/runs/$RUN/cancel?force=true" || true
 echo "fan-out: $RESULT; heap used at most ${MAX_HEAP} MiB (sampled every 2 s, -Xmx$XMX); peak RSS ${RSS} MiB"
 
 REPORT="$OUT/fanout.md"

@@ -1,5 +1,8 @@
 # Shared by the bench scripts (source it).
 
+# The admin token of the replicas the scripts start (a production replica wants at least 32 characters).
+BENCH_TOKEN=bench-admin-token-0123456789abcdef
+
 # write_section NAME FILE: puts FILE (which starts with <!-- bench:NAME:begin --> and ends with
 # <!-- bench:NAME:end -->) in place of that block in bench/RESULTS.md, or appends it.
 write_section() {

@@ -22,14 +22,14 @@ SUBSCRIBERS=${SUBSCRIBERS:-1000}
 PORT=${PORT:-8097}
 OUT=bench/out
 mkdir -p "$OUT"
-export JOBSTREAM_TOKEN=bench
+export JOBSTREAM_TOKEN=$BENCH_TOKEN
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 
 # the container's JVM flags (ubi9 openjdk runtime defaults, heap ratio as set in the Dockerfile)
 JVM_FLAGS=${JVM_FLAGS:-"-XX:MaxRAM=$LIMIT -XX:MaxRAMPercentage=$RATIO -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 \
 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError"}
 # shellcheck disable=SC2086
-JOBSTREAM_ADMIN_TOKEN=bench JOBSTREAM_STREAMS_MAX_PER_TOKEN=$((SUBSCRIBERS + 10)) QUARKUS_HTTP_PORT=$PORT java $JVM_FLAGS -jar target/quarkus-app/quarkus-run.jar \
+JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_STREAMS_MAX_PER_TOKEN=$((SUBSCRIBERS + 10)) QUARKUS_HTTP_PORT=$PORT java $JVM_FLAGS -jar target/quarkus-app/quarkus-run.jar \
   >"$OUT/service-memory.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT
@@ -45,17 +45,17 @@ echo "idle after ${IDLE}s: RSS $IDLE_RSS MiB"
 
 # load: a run streamed to SUBSCRIBERS clients (10 events/s), 64 clients triggering no-op runs that this replica
 # executes, and 8 clients listing runs, all at once for DURATION seconds
-RUN=$(curl -fs -H "Authorization: Bearer bench" -H "Content-Type: application/json" \
+RUN=$(curl -fs -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
   -d "{\"workspace_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"params\":{\"items\":$(((DURATION + 30) * 5)),\"delay_ms\":200}}" \
   "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs" | sed -E 's/.*"id":"([^"]+)".*/\1/')
-(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=bench SUBSCRIBERS=$SUBSCRIBERS \
+(cd bench/clients && URL="http://127.0.0.1:$PORT/v1/runs/$RUN/events" TOKEN=$BENCH_TOKEN SUBSCRIBERS=$SUBSCRIBERS \
   SECONDS=$((DURATION + 5)) WORKERS=2 node sse-fanout.mjs >"../../$OUT/memory-fanout.json") &
 CLIENTS=$!
 sleep 5
 wrk -t1 -c64 -d"${DURATION}s" -s bench/trigger.lua "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs" \
   >"$OUT/memory-trigger.txt" &
 TRIGGER=$!
-wrk -t1 -c8 -d"${DURATION}s" -H "Authorization: Bearer bench" \
+wrk -t1 -c8 -d"${DURATION}s" -H "Authorization: Bearer $BENCH_TOKEN" \
   "http://127.0.0.1:$PORT/v1/runs?job=demo.sleep&limit=50" >"$OUT/memory-list.txt" &
 LIST=$!
 MAX_LOAD=0
@@ -66,7 +66,7 @@ for _ in $(seq 1 "$DURATION"); do
 done
 wait $TRIGGER $LIST || true
 wait $CLIENTS || true
-curl -fs -o /dev/null -X POST -H "Authorization: Bearer bench" "http://127.0.0.1:$PORT/v1/runs/$RUN/cancel?force=true" || true
+curl -fs -o /dev/null -X POST -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$PORT/v1/runs/$RUN/cancel?force=true" || true
 sleep 5
 AFTER_RSS=$(rss_mib)
 PEAK=$(hwm_mib)

@@ -20,7 +20,7 @@ ENGINES=${ENGINES:-1000}
 PORT=${PORT:-8097}
 OUT=bench/out
 mkdir -p "$OUT"
-export JOBSTREAM_TOKEN=bench
+export JOBSTREAM_TOKEN=$BENCH_TOKEN
 
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 
@@ -28,7 +28,7 @@ q() { psql -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 PID=
 start_service() { # engines [port]
   local port=${2:-$PORT}
-  JOBSTREAM_ADMIN_TOKEN=bench JOBSTREAM_ENGINES_MAX=$1 QUARKUS_HTTP_PORT=$port \
+  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_ENGINES_MAX=$1 QUARKUS_HTTP_PORT=$port \
     java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-$1.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do
@@ -74,7 +74,7 @@ batch_body() { # file
 }
 enqueue() { # batches [port]
   for i in $(seq 1 "$1"); do
-    curl -fsS -o /dev/null -H "Authorization: Bearer bench" -H "Content-Type: application/json" \
+    curl -fsS -o /dev/null -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
       --data-binary "@$OUT/batch-$i.json" "http://127.0.0.1:${2:-$PORT}/v1/jobs/demo.sleep/runs/batch"
   done
 }

@@ -13,7 +13,7 @@ function init(args)
   math.randomseed(os.time() * 1000 + id * 7919)
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
-  wrk.headers["Authorization"] = "Bearer " .. (os.getenv("JOBSTREAM_TOKEN") or "bench")
+  wrk.headers["Authorization"] = "Bearer " .. (os.getenv("JOBSTREAM_TOKEN") or "bench-admin-token-0123456789abcdef")
 end
 
 local function uuid()

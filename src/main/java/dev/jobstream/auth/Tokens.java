@@ -33,13 +33,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.config.JobstreamConfig;
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
 /**
- * The bearer tokens this service accepts: the admin token ({@code JOBSTREAM_ADMIN_TOKEN}, or a random
- * one generated and logged once at startup), the tokens of {@code JOBSTREAM_TOKENS_FILE} — kept as SHA-256 hashes
+ * The bearer tokens this service accepts: the admin token ({@code JOBSTREAM_ADMIN_TOKEN}; in dev mode only, when
+ * unset, a random one generated and logged once; in production at least 32 characters, and the service refuses to
+ * start without any way to authenticate), the tokens of {@code JOBSTREAM_TOKENS_FILE} — kept as SHA-256 hashes
  * and compared in constant time; the file is validated at startup (an invalid file stops the service with the
  * reason) and re-read when it changes (an invalid change is logged and ignored) — and JWTs signed with the key of
  * {@code mp.jwt.verify.publickey.location} (roles from {@code groups}, workspaces from the {@code workspaces}
@@ -51,6 +53,9 @@ public class Tokens {
     private static final Logger LOG = Logger.getLogger(Tokens.class);
     /** How often the tokens file's modification time is looked at. */
     private static final long RELOAD_CHECK_MILLIS = 1000;
+    static final int MIN_ADMIN_TOKEN_LENGTH = 32;
+    /** Who a JWT stands for: {@code jwt:<subject>}, never the name of a static token. */
+    static final String JWT_PREFIX = "jwt:";
     static final String WORKSPACES_CLAIM = "workspaces";
 
     /** The result of authenticating a request: a caller, or why there is none. */
@@ -77,8 +82,11 @@ public class Tokens {
         }
     }
 
+    /** The admin token's hash; null when there is none (production without JOBSTREAM_ADMIN_TOKEN). */
     private final byte[] adminHash;
+    private final int adminLength;
     private final String generated;
+    private final boolean production;
     private final Optional<Path> file;
     private final ObjectMapper json;
     private final JWTParser jwt;
@@ -90,7 +98,8 @@ public class Tokens {
 
     Tokens(JobstreamConfig config, ObjectMapper json, JWTParser jwt) {
         String admin = config.adminToken().filter(t -> !t.isBlank()).orElse(null);
-        if (admin == null) {
+        this.production = LaunchMode.current() == LaunchMode.NORMAL;
+        if (admin == null && LaunchMode.current() == LaunchMode.DEVELOPMENT) {
             byte[] random = new byte[24];
             new SecureRandom().nextBytes(random);
             admin = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
@@ -98,7 +107,8 @@ public class Tokens {
         } else {
             generated = null;
         }
-        this.adminHash = sha256(admin);
+        this.adminHash = admin == null ? null : sha256(admin);
+        this.adminLength = admin == null ? 0 : admin.length();
         this.file = config.tokensFile().filter(f -> !f.isBlank()).map(Path::of);
         this.json = json;
         this.jwt = jwt;
@@ -108,6 +118,16 @@ public class Tokens {
     }
 
     void start(@Observes StartupEvent event) {
+        if (production) {
+            refuseWeakAuthentication();
+        }
+        // (dev and test mode without a key location have the in-memory key of smallrye-jwt, which signs nothing real)
+        boolean keyLocation = ConfigProvider.getConfig()
+                .getOptionalValue("mp.jwt.verify.publickey.location", String.class).filter(v -> !v.isBlank())
+                .isPresent();
+        if (jwtEnabled && (production || keyLocation)) {
+            requireJwtBinding();
+        }
         if (file.isPresent()) {
             try {
                 load(file.get());
@@ -120,7 +140,48 @@ public class Tokens {
             LOG.info("JWT bearer tokens are accepted (mp.jwt.verify.publickey.location)");
         }
         if (generated != null) {
-            LOG.infof("No JOBSTREAM_ADMIN_TOKEN set; generated admin token for this process: %s", generated);
+            // dev mode only: the token is for the developer at the keyboard, and the log is theirs
+            LOG.infof("No JOBSTREAM_ADMIN_TOKEN set; generated admin token for this dev session: %s", generated);
+        }
+    }
+
+    /**
+     * A JWT key is accepted only with the issuer and the audience its tokens must name ({@code mp.jwt.verify.issuer},
+     * {@code mp.jwt.verify.audiences}): without them any token the key's owner ever signed, for any service, would do.
+     */
+    private static void requireJwtBinding() {
+        var config = ConfigProvider.getConfig();
+        boolean issuer = config.getOptionalValue("mp.jwt.verify.issuer", String.class).filter(v -> !v.isBlank())
+                .isPresent();
+        boolean audience = config.getOptionalValue("mp.jwt.verify.audiences", String.class).filter(v -> !v.isBlank())
+                .isPresent();
+        List<String> missing = new ArrayList<>();
+        if (!issuer) {
+            missing.add("MP_JWT_VERIFY_ISSUER");
+        }
+        if (!audience) {
+            missing.add("MP_JWT_VERIFY_AUDIENCES");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("A JWT key is set (MP_JWT_VERIFY_PUBLICKEY_LOCATION), so "
+                    + String.join(" and ", missing) + " must be set too: the issuer and the audience a JWT must name");
+        }
+    }
+
+    /**
+     * In production the service starts only with a way to authenticate — an admin token of at least
+     * {@value #MIN_ADMIN_TOKEN_LENGTH} characters, a tokens file, or a JWT key — and never with a short admin token.
+     */
+    private void refuseWeakAuthentication() {
+        if (adminHash != null && adminLength < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new IllegalStateException(
+                    "JOBSTREAM_ADMIN_TOKEN has " + adminLength + " characters; it needs at least "
+                            + MIN_ADMIN_TOKEN_LENGTH + " (for example: openssl rand -hex 32)");
+        }
+        if (adminHash == null && file.isEmpty() && !jwtEnabled) {
+            throw new IllegalStateException("No way to authenticate requests: set JOBSTREAM_ADMIN_TOKEN (at least "
+                    + MIN_ADMIN_TOKEN_LENGTH
+                    + " characters), JOBSTREAM_TOKENS_FILE, or MP_JWT_VERIFY_PUBLICKEY_LOCATION");
         }
     }
 
@@ -142,7 +203,7 @@ public class Tokens {
             return Authentication.failed("Invalid bearer token");
         }
         byte[] hash = sha256(token);
-        if (MessageDigest.isEqual(adminHash, hash)) {
+        if (adminHash != null && MessageDigest.isEqual(adminHash, hash)) {
             return Authentication.of(new Caller("admin", Role.ADMIN, null));
         }
         reloadIfChanged();
@@ -176,10 +237,13 @@ public class Tokens {
                     ? "Expired bearer token"
                     : "Invalid bearer token");
         }
-        String name = parsed.getSubject() != null ? parsed.getSubject() : parsed.getName();
-        if (name == null || name.isBlank() || name.length() > 200 || !name.chars().allMatch(c -> c >= 32 && c != 127)) {
+        String subject = parsed.getSubject() != null ? parsed.getSubject() : parsed.getName();
+        if (subject == null || subject.isBlank() || subject.length() > 200
+                || !subject.chars().allMatch(c -> c >= 32 && c != 127)) {
             return Authentication.failed("Invalid bearer token: its subject must be 1 to 200 printable characters");
         }
+        // "jwt:" keeps a JWT's subject apart from the names of static tokens (which may not start with it)
+        String name = JWT_PREFIX + subject;
         Role role = Role.highest(parsed.getGroups() == null ? Set.of() : parsed.getGroups()).orElse(null);
         Set<UUID> workspaces;
         try {
@@ -289,6 +353,10 @@ public class Tokens {
         String name = node.path("name").asText("");
         if (!name.matches("[A-Za-z0-9._@:-]{1,100}")) {
             throw new InvalidTokensFile(where + ": 'name' must be 1-100 letters, digits or ._@:-");
+        }
+        if (name.startsWith(JWT_PREFIX) || name.equals("admin")) {
+            throw new InvalidTokensFile(where + ": 'name' may not be 'admin' or start with '" + JWT_PREFIX
+                    + "' (they name the admin token and JWTs)");
         }
         String sha = node.path("sha256").asText("");
         if (!sha.matches("[0-9a-fA-F]{64}")) {

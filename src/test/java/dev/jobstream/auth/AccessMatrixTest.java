@@ -87,6 +87,18 @@ class AccessMatrixTest extends DatabaseTest {
     }
 
     @Test
+    void aJwtCallerIsNamedApartFromStaticTokens() {
+        String token = Security.jwt("operator", List.of("operator"), null, Instant.now().plusSeconds(60));
+        String root = base.toString().replaceAll("/$", "");
+        Http.Answer me = Http.send(root, "GET", "/v1/me", token, "application/json", null);
+        assertTrue(me.body().contains("\"name\":\"jwt:operator\""), me.body());
+        Http.Answer run = Http.send(root, "POST", "/v1/jobs/demo.sleep/runs", token, "application/json",
+                ("{\"workspace_id\":\"" + UUID.randomUUID() + "\",\"params\":{\"items\":0}}").getBytes());
+        assertEquals(202, run.status(), run.body());
+        assertTrue(run.body().contains("\"triggered_by\":\"jwt:operator\""), run.body());
+    }
+
+    @Test
     void aJwtWithoutAKnownRoleIsAuthenticatedButMayDoNothing() {
         String token = Security.jwt("nobody", List.of("staff"), null, Instant.now().plusSeconds(60));
         Http.Answer answer = Http.send(base.toString().replaceAll("/$", ""), "GET", "/v1/runs", token,
@@ -96,15 +108,23 @@ class AccessMatrixTest extends DatabaseTest {
     }
 
     @Test
-    void aJwtSignedWithAnotherKeyOrIssuerIsRefused() {
+    void aJwtSignedWithAnotherKeyOrIssuerOrForAnotherAudienceIsRefused() {
         String valid = Security.jwt("op", List.of("operator"), null, Instant.now().plusSeconds(60));
         String[] parts = valid.split("\\.");
         String tampered = parts[0] + "." + parts[1].substring(0, parts[1].length() - 4) + "AAAA." + parts[2];
         String otherIssuer = Security.sign(new io.vertx.core.json.JsonObject().put("iss", "https://evil.test")
+                .put("aud", Security.AUDIENCE).put("sub", "op")
+                .put("groups", new io.vertx.core.json.JsonArray().add("admin"))
+                .put("exp", Instant.now().plusSeconds(60).getEpochSecond()));
+        String otherAudience = Security.sign(new io.vertx.core.json.JsonObject().put("iss", Security.ISSUER)
+                .put("aud", "another-service").put("sub", "op")
+                .put("groups", new io.vertx.core.json.JsonArray().add("admin"))
+                .put("exp", Instant.now().plusSeconds(60).getEpochSecond()));
+        String noAudience = Security.sign(new io.vertx.core.json.JsonObject().put("iss", Security.ISSUER)
                 .put("sub", "op").put("groups", new io.vertx.core.json.JsonArray().add("admin"))
                 .put("exp", Instant.now().plusSeconds(60).getEpochSecond()));
         String root = base.toString().replaceAll("/$", "");
-        for (String token : List.of(tampered, otherIssuer)) {
+        for (String token : List.of(tampered, otherIssuer, otherAudience, noAudience)) {
             Http.Answer answer = Http.send(root, "GET", "/v1/runs", token, "application/json", null);
             assertEquals(401, answer.status(), answer.body());
             assertNotNull(answer.challenge());

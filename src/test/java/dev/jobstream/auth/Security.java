@@ -39,6 +39,7 @@ public final class Security {
     public static final String WORKSPACE_A = "aaaaaaaa-0000-4000-8000-000000000001";
     public static final String WORKSPACE_B = "bbbbbbbb-0000-4000-8000-000000000002";
     public static final String ISSUER = "https://issuer.jobstream.test";
+    public static final String AUDIENCE = "jobstream-test";
 
     static final Path DIR = Path.of("target", "security");
     static final Path TOKENS = DIR.resolve("tokens.json");
@@ -55,7 +56,7 @@ public final class Security {
             write();
             return Map.of("jobstream.tokens-file", TOKENS.toAbsolutePath().toString(),
                     "mp.jwt.verify.publickey.location", PUBLIC_KEY.toUri().toString(),
-                    "mp.jwt.verify.issuer", ISSUER);
+                    "mp.jwt.verify.issuer", ISSUER, "mp.jwt.verify.audiences", AUDIENCE);
         }
     }
 
@@ -113,7 +114,7 @@ public final class Security {
 
     /** A JWT signed with the test key (RS256): subject, groups, optional workspaces, expiry. */
     public static String jwt(String subject, List<String> groups, List<String> workspaces, Instant expires) {
-        JsonObject claims = new JsonObject().put("iss", ISSUER).put("sub", subject)
+        JsonObject claims = new JsonObject().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", subject)
                 .put("groups", new JsonArray(groups)).put("iat", Instant.now().getEpochSecond() - 60)
                 .put("exp", expires.getEpochSecond());
         if (workspaces != null) {

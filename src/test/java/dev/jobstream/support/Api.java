@@ -14,7 +14,7 @@ import io.restassured.specification.RequestSpecification;
 /** HTTP helpers for tests: requests carry the test admin token; waits use Awaitility. */
 public final class Api {
 
-    public static final String ADMIN_TOKEN = "test-admin-token";
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
     public static final String GLOBAL = "00000000-0000-0000-0000-000000000000";
 
     private Api() {
