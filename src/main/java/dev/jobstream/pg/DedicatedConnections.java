@@ -6,6 +6,7 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.jobstream.config.LibpqSsl;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
@@ -30,6 +31,7 @@ public class DedicatedConnections {
         this.options = PgConnectOptions.fromUri(uri);
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
+        LibpqSsl.fromEnvironment().ifPresent(ssl -> ssl.applyTo(options));
     }
 
     /** A new connection to the service's PostgreSQL. */
