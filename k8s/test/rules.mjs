@@ -47,6 +47,8 @@ function source(objects, name) {
     if (from.secretRef) {
       const secret = all(objects, 'Secret').find((s) => s.metadata.name === from.secretRef.name);
       if (secret && name in { ...secret.data, ...secret.stringData }) return { secret: secret.metadata.name, key: name };
+      // a Secret the operator creates (not in the manifests): its keys are the ones README "Deploy" lists
+      if (!secret) return { secret: from.secretRef.name, key: name, external: true };
     }
     if (from.configMapRef) {
       const map = all(objects, 'ConfigMap').find((m) => m.metadata.name === from.configMapRef.name);
@@ -116,6 +118,44 @@ export const deploymentRules = {
     if (from.literal !== undefined && CREDENTIALS.includes(name)) return [`${name} is a literal value`];
     return [];
   }),
+  'no Secret in the manifests: the operator creates it, so no placeholder secret can be applied': (o) =>
+    all(o, 'Secret').map((s) => `Secret ${s.metadata.name} is in the manifests`),
+  'no service account token in the pods': (o) =>
+    (podSpec(o).automountServiceAccountToken === false ? [] : ['automountServiceAccountToken is not false']),
+  'a NetworkPolicy of the pods: in only from the ingress controller and Prometheus on http, out only to PostgreSQL and DNS':
+    (o) => {
+      const n = all(o, 'NetworkPolicy').find((x) => selects(x.spec.podSelector?.matchLabels, podLabels(o)));
+      if (!n) return ['no NetworkPolicy selects the pods'];
+      const p = [];
+      for (const type of ['Ingress', 'Egress']) {
+        if (!(n.spec.policyTypes || []).includes(type)) p.push(`policyTypes lacks ${type}`);
+      }
+      const http = (container(o).ports || []).flatMap((port) => [port.name, port.containerPort]);
+      for (const rule of n.spec.ingress || []) {
+        if (!rule.from || rule.from.length === 0) p.push('an ingress rule admits every source');
+        for (const peer of rule.from || []) {
+          if (!peer.podSelector || !peer.namespaceSelector) p.push('an ingress peer is not a pod of a namespace');
+        }
+        if (!rule.ports || rule.ports.some((x) => !http.includes(x.port))) p.push('an ingress rule opens another port');
+      }
+      const allowed = (x) => (x.port === 5432 && (x.protocol ?? 'TCP') === 'TCP') || x.port === 53;
+      for (const rule of n.spec.egress || []) {
+        if (!rule.ports || rule.ports.length === 0 || !rule.ports.every(allowed)) {
+          p.push(`an egress rule opens more than PostgreSQL (5432) and DNS (53): ${JSON.stringify(rule.ports ?? 'all')}`);
+        }
+      }
+      return p;
+    },
+  'an Ingress with TLS for every host, plain HTTP redirected': (o) => {
+    const i = one(o, 'Ingress');
+    if (!i) return ['no Ingress'];
+    const covered = (i.spec.tls || []).filter((t) => t.secretName).flatMap((t) => t.hosts || []);
+    const p = (i.spec.rules || []).filter((r) => !covered.includes(r.host)).map((r) => `host ${r.host} without TLS`);
+    if (i.metadata.annotations?.['nginx.ingress.kubernetes.io/force-ssl-redirect'] !== 'true') {
+      p.push('plain HTTP is not redirected');
+    }
+    return p;
+  },
   'a ConfigMap of the documented settings, without credentials': (o) => {
     const maps = all(o, 'ConfigMap');
     if (maps.length === 0) return ['no ConfigMap'];
@@ -165,7 +205,7 @@ export const deploymentRules = {
 };
 
 export const overlayRules = {
-  'a CloudNativePG Cluster whose -rw service is PGHOST and whose app Secret holds the credentials': (o) => {
+  'a CloudNativePG Cluster whose -rw service is PGHOST, whose app Secret holds the credentials and whose CA verifies it': (o) => {
     const clusters = o.filter((x) => x.apiVersion === 'postgresql.cnpg.io/v1' && x.kind === 'Cluster');
     if (clusters.length !== 1) return [`${clusters.length} Clusters`];
     const name = clusters[0].metadata.name;
@@ -175,9 +215,11 @@ export const overlayRules = {
       const from = source(o, variable);
       if (from?.secret !== `${name}-app` || from.key !== key) p.push(`${variable} is not ${name}-app/${key}`);
     }
-    const secret = all(o, 'Secret').find((s) => s.metadata.name === 'jobstream');
-    Object.keys({ ...secret?.data, ...secret?.stringData }).filter((k) => k.startsWith('PG'))
-      .forEach((k) => p.push(`the jobstream Secret still holds ${k}`));
+    if (source(o, 'PGSSLMODE')?.literal !== 'verify-full') p.push('PGSSLMODE is not verify-full');
+    const ca = source(o, 'PGSSLROOTCERT')?.literal;
+    const mount = (container(o).volumeMounts || []).find((m) => ca && ca.startsWith(`${m.mountPath}/`));
+    const volume = mount && (podSpec(o).volumes || []).find((v) => v.name === mount.name);
+    if (volume?.secret?.secretName !== `${name}-ca`) p.push(`PGSSLROOTCERT is not a file of the Secret ${name}-ca`);
     return p;
   },
 };

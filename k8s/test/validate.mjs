@@ -151,6 +151,15 @@ const BASE_BREAKAGES = {
     find(l, 'Ingress').metadata.annotations['nginx.ingress.kubernetes.io/proxy-buffering'] = 'on';
   },
   'the password in the ConfigMap': (l) => { find(l, 'ConfigMap').data.PGPASSWORD = 'x'; },
+  'a placeholder Secret': (l) => {
+    l.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'jobstream' }, stringData: { JOBSTREAM_ADMIN_TOKEN: 'x' } });
+  },
+  'a service account token mounted': (l) => {
+    find(l, 'Deployment').spec.template.spec.automountServiceAccountToken = true;
+  },
+  'a NetworkPolicy that admits everyone': (l) => { find(l, 'NetworkPolicy').spec.ingress = [{}]; },
+  'a NetworkPolicy that lets the pods reach anything': (l) => { find(l, 'NetworkPolicy').spec.egress.push({}); },
+  'an Ingress without TLS': (l) => { delete find(l, 'Ingress').spec.tls; },
   'a PDB selecting other pods': (l) => {
     find(l, 'PodDisruptionBudget').spec.selector.matchLabels = { app: 'other' };
   },
@@ -159,6 +168,7 @@ const OVERLAY_BREAKAGES = {
   'a Cluster of no instances': (l) => { find(l, 'Cluster').spec.instances = 0; },
   'PGHOST on a replica instead of the primary': (l) => { env(l, 'PGHOST').value = 'jobstream-db-ro'; },
   'a password written out': (l) => { env(l, 'PGPASSWORD').value = 'secret'; delete env(l, 'PGPASSWORD').valueFrom; },
+  'TLS to the database not verified': (l) => { env(l, 'PGSSLMODE').value = 'require'; },
 };
 
 // the checker must be able to fail: each broken copy must be rejected
