@@ -12,7 +12,10 @@ public class AdminTokenResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return Map.of("jobstream.admin-token", Api.ADMIN_TOKEN);
+        // the packaged application under test gets Quarkus's in-memory JWT key and issuer from the test launcher; a
+        // JWT key in production needs an audience too
+        return Map.of("jobstream.admin-token", Api.ADMIN_TOKEN, "jobstream.demo-jobs", "true",
+                "mp.jwt.verify.audiences", "jobstream-test");
     }
 
     @Override
