@@ -52,7 +52,7 @@ reset_statements() { q "$1" "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 
 
 PID=
 start() { # build engines port
-  PGDATABASE=$(db "$1") JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_ENGINES_MAX=$2 QUARKUS_HTTP_PORT=$3 \
+  PGDATABASE=$(db "$1") JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true JOBSTREAM_ENGINES_MAX=$2 QUARKUS_HTTP_PORT=$3 \
     java -jar "${JAR[$1]}" >"$OUT/service-$1-$2.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 150); do

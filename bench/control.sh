@@ -17,7 +17,7 @@ mkdir -p "$OUT"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 PIDS=()
 start() { # name engines port
-  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_INSTANCE_ID=$1 JOBSTREAM_ENGINES_MAX=$2 QUARKUS_HTTP_PORT=$3 \
+  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true JOBSTREAM_INSTANCE_ID=$1 JOBSTREAM_ENGINES_MAX=$2 QUARKUS_HTTP_PORT=$3 \
     java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-$1.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$3/q/health/ready" >/dev/null 2>&1 && return 0; sleep 0.2; done

@@ -20,7 +20,7 @@ mkdir -p "$OUT"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 
 pin() { if [ -n "${1:-}" ]; then echo "taskset -c $1"; fi; }  # SERVER_CPUS / CLIENT_CPUS, e.g. 0 and 1
-JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_STREAMS_MAX_PER_TOKEN=$((SUBSCRIBERS + 10)) QUARKUS_HTTP_PORT=$PORT $(pin "${SERVER_CPUS:-}") java -Xmx"$XMX" ${JAVA_OPTS:-} \
+JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true JOBSTREAM_STREAMS_MAX_PER_TOKEN=$((SUBSCRIBERS + 10)) QUARKUS_HTTP_PORT=$PORT $(pin "${SERVER_CPUS:-}") java -Xmx"$XMX" ${JAVA_OPTS:-} \
   -jar target/quarkus-app/quarkus-run.jar \
   >"$OUT/service-fanout.log" 2>&1 &
 PID=$!

@@ -29,7 +29,7 @@ export JOBSTREAM_TOKEN=$BENCH_TOKEN
 JVM_FLAGS=${JVM_FLAGS:-"-XX:MaxRAM=$LIMIT -XX:MaxRAMPercentage=$RATIO -XX:+UseParallelGC -XX:MinHeapFreeRatio=10 \
 -XX:MaxHeapFreeRatio=20 -XX:GCTimeRatio=4 -XX:AdaptiveSizePolicyWeight=90 -XX:+ExitOnOutOfMemoryError"}
 # shellcheck disable=SC2086
-JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_STREAMS_MAX_PER_TOKEN=$((SUBSCRIBERS + 10)) QUARKUS_HTTP_PORT=$PORT java $JVM_FLAGS -jar target/quarkus-app/quarkus-run.jar \
+JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true JOBSTREAM_STREAMS_MAX_PER_TOKEN=$((SUBSCRIBERS + 10)) QUARKUS_HTTP_PORT=$PORT java $JVM_FLAGS -jar target/quarkus-app/quarkus-run.jar \
   >"$OUT/service-memory.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true' EXIT

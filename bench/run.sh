@@ -28,7 +28,7 @@ q() { psql -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 PID=
 start_service() { # engines [port]
   local port=${2:-$PORT}
-  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_ENGINES_MAX=$1 QUARKUS_HTTP_PORT=$port \
+  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true JOBSTREAM_ENGINES_MAX=$1 QUARKUS_HTTP_PORT=$port \
     java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-$1.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do

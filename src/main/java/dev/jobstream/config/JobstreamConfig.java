@@ -10,8 +10,12 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "jobstream")
 public interface JobstreamConfig {
 
-    /** An admin bearer token. Unset: a random one is generated and logged once at startup. */
+    /** An admin bearer token (at least 32 characters in production). Unset: none, except in dev mode. */
     Optional<String> adminToken();
+
+    /** The demo jobs ({@code demo.*}): on in dev and test mode, off in production unless set. */
+    @WithDefault("false")
+    boolean demoJobs();
 
     /**
      * A JSON file of further tokens: {@code [{"name", "sha256", "roles": [...], "workspaces": [...],

@@ -13,9 +13,16 @@ import dev.jobstream.spi.JobParam;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-/** {@code demo.sleep}: {@code items} steps of {@code delay_ms}, each logged, counted and checkpointed. */
+/**
+ * {@code demo.sleep}: {@code items} steps of {@code delay_ms}, each logged, counted and checkpointed. A demo job: it is
+ * there in dev and test mode, and in production only with {@code JOBSTREAM_DEMO_JOBS=true}.
+ */
 @Singleton
 public class DemoSleepJob implements JobHandler {
+
+    /** At most 100,000 steps of at most a minute each: a demo run cannot be made to hold an engine for ever. */
+    static final int MAX_ITEMS = 100_000;
+    static final int MAX_DELAY_MS = 60_000;
 
     @Override
     public String name() {
@@ -31,13 +38,18 @@ public class DemoSleepJob implements JobHandler {
     @Override
     public List<JobParam> params() {
         return List.of(
-                JobParam.integer("items", 5, 0, "number of steps"),
-                JobParam.integer("delay_ms", 200, 0, "sleep per step, in milliseconds"),
-                JobParam.integer("fail_at", null, 1, "step at which the run fails"));
+                JobParam.integer("items", 5, 0, MAX_ITEMS, "number of steps"),
+                JobParam.integer("delay_ms", 200, 0, MAX_DELAY_MS, "sleep per step, in milliseconds"),
+                JobParam.integer("fail_at", null, 1, MAX_ITEMS, "step at which the run fails"));
     }
 
     @Override
     public Uni<Map<String, Object>> run(JobContext context) {
+        return sleep(context);
+    }
+
+    /** The steps, as the params of {@code context} say. */
+    static Uni<Map<String, Object>> sleep(JobContext context) {
         int items = context.params().getInteger("items");
         Duration delay = Duration.ofMillis(context.params().getInteger("delay_ms"));
         Integer failAt = context.params().getInteger("fail_at");

@@ -34,6 +34,9 @@ public record JobDefinition(String name, String description, boolean exclusive, 
             if (param.minimum() != null) {
                 property.put("minimum", param.minimum());
             }
+            if (param.maximum() != null) {
+                property.put("maximum", param.maximum());
+            }
             if (param.defaultValue() != null) {
                 property.put("default", param.defaultValue());
                 defaults.put(param.name(), param.defaultValue());

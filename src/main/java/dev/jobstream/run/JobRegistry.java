@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
+import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.JobParam;
@@ -23,11 +24,16 @@ public class JobRegistry {
 
     /** Largest params object a trigger may carry. */
     public static final int MAX_PARAMS_BYTES = 16 * 1024;
+    /** The names of the demo jobs begin so. */
+    static final String DEMO_PREFIX = "demo.";
 
     private final Map<String, JobHandler> handlers = new TreeMap<>();
 
-    JobRegistry(Instance<JobHandler> all) {
+    JobRegistry(Instance<JobHandler> all, JobstreamConfig config) {
         for (JobHandler handler : all) {
+            if (handler.name().startsWith(DEMO_PREFIX) && !config.demoJobs()) {
+                continue; // a demo job, off in production unless JOBSTREAM_DEMO_JOBS=true
+            }
             if (handlers.putIfAbsent(handler.name(), handler) != null) {
                 throw new IllegalStateException("Two jobs are named " + handler.name());
             }
@@ -42,8 +48,13 @@ public class JobRegistry {
         return Optional.ofNullable(handlers.get(name));
     }
 
-    public JobHandler require(String name) {
-        return find(name).orElseThrow(() -> ApiException.notFound("Unknown job '" + name + "'"));
+    /**
+     * The job a trigger names; 404 for an unknown job, and for an internal one unless the trigger comes from the
+     * service itself ({@code fromService}).
+     */
+    public JobHandler require(String name, boolean fromService) {
+        return find(name).filter(job -> fromService || !job.internal())
+                .orElseThrow(() -> ApiException.notFound("Unknown job '" + name + "'"));
     }
 
     /** The trigger's params checked against the job's declaration and merged over its defaults. */
@@ -90,6 +101,9 @@ public class JobRegistry {
                 if (param.minimum() != null && number.longValue() < param.minimum()) {
                     throw ApiException.badRequest(where + " must be at least " + param.minimum());
                 }
+                if (param.maximum() != null && number.longValue() > param.maximum()) {
+                    throw ApiException.badRequest(where + " must be at most " + param.maximum());
+                }
                 return number.intValue();
             }
             case "date" -> {
@@ -128,7 +142,7 @@ public class JobRegistry {
     /** The definitions shown by {@code GET /v1/jobs}. */
     public List<JobDefinition> definitions() {
         List<JobDefinition> definitions = new ArrayList<>();
-        handlers.values().forEach(h -> definitions.add(JobDefinition.of(h)));
+        handlers.values().stream().filter(h -> !h.internal()).forEach(h -> definitions.add(JobDefinition.of(h)));
         return definitions;
     }
 }

@@ -44,10 +44,12 @@ public class RunService {
 
     /**
      * Validates a trigger of {@code jobName} by {@code caller} and gives the run to insert; 404 unknown job, 400 bad
-     * input, 403 for a workspace outside the caller's, or for a system job and a caller limited to workspaces.
+     * input, 403 for a workspace outside the caller's, or for a system job and a caller limited to workspaces;
+     * {@code fromService}: the service triggers it itself (the self-test), which may name an internal job.
      */
-    public NewRun prepare(String jobName, TriggerRequest request, Caller caller, String correlationId) {
-        JobHandler job = jobs.require(jobName);
+    public NewRun prepare(String jobName, TriggerRequest request, Caller caller, String correlationId,
+            boolean fromService) {
+        JobHandler job = jobs.require(jobName, fromService);
         JsonObject params = jobs.resolveParams(job, request.params());
         String key = request.idempotencyKey();
         if (key != null && (key.isEmpty() || key.length() > 200 || key.indexOf('\u0000') >= 0)) {

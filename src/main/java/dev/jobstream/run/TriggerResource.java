@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.Role;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
@@ -50,9 +51,12 @@ public class TriggerResource {
     private final ObjectMapper json;
     private final RunStreams streams;
     private final TokenLimits limits;
+    private final InternalKey internalKey;
 
-    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json, RunStreams streams, TokenLimits limits) {
+    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json, RunStreams streams, TokenLimits limits,
+            InternalKey internalKey) {
         this.limits = limits;
+        this.internalKey = internalKey;
         this.runs = runs;
         this.jobs = jobs;
         this.json = json;
@@ -70,11 +74,11 @@ public class TriggerResource {
     @Allow(Role.OPERATOR)
     public Uni<Response> trigger(@PathParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("dry_run") String dryRun, @QueryParam("wait") String wait,
-            @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
+            @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(InternalKey.HEADER) String internal,
+            @Context SecurityContext security, String body) throws JsonProcessingException {
         int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);
         Caller caller = Caller.of(security);
-        NewRun run = prepare(job, body, workspace, dryRun, correlation, caller);
+        NewRun run = prepare(job, body, workspace, dryRun, correlation, caller, internalKey.matches(internal));
         if (waitSeconds == 0) {
             return trigger(run, 0);
         }
@@ -117,12 +121,20 @@ public class TriggerResource {
                 .onTermination().invoke(permit::release);
     }
 
-    /** Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. */
-    NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, Caller caller)
-            throws JsonProcessingException {
+    /**
+     * Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. {@code fromService}: the
+     * request carries this process's {@link InternalKey} (the self-test), which may trigger internal jobs.
+     */
+    NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, Caller caller,
+            boolean fromService) throws JsonProcessingException {
         TriggerRequest request = merge(parse(checkedSize(body), TriggerRequest.class, TriggerRequest.EMPTY),
                 Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
-        return runs.prepare(job, request, caller, correlationId(correlation));
+        return runs.prepare(job, request, caller, correlationId(correlation), fromService);
+    }
+
+    /** True if the request carries this process's internal key. */
+    boolean fromService(String header) {
+        return internalKey.matches(header);
     }
 
     @POST
@@ -142,7 +154,8 @@ public class TriggerResource {
         for (int i = 0; i < request.runs().size(); i++) {
             TriggerRequest item = request.runs().get(i);
             try {
-                prepared.add(runs.prepare(job, item == null ? TriggerRequest.EMPTY : item, caller, correlationId));
+                prepared.add(runs.prepare(job, item == null ? TriggerRequest.EMPTY : item, caller, correlationId,
+                        false));
             } catch (ApiException e) {
                 if (e.status() != 400) {
                     throw e.status() == 403

@@ -14,6 +14,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Problem;
@@ -56,7 +57,8 @@ public class TriggerStreamFilter {
             var query = request.getUriInfo().getQueryParameters();
             Caller caller = Caller.of(request.getSecurityContext());
             NewRun run = resource.prepare(path.group(1), body, query.getFirst("workspace_id"),
-                    query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"), caller);
+                    query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"), caller,
+                    resource.fromService(request.getHeaderString(InternalKey.HEADER)));
             TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.STREAM);
             request.setProperty(PERMIT, permit);
             return runs.trigger(run).onFailure().invoke(permit::release).map(outcome -> {

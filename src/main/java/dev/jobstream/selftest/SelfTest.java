@@ -96,7 +96,7 @@ final class SelfTest {
 
     private Uni<Void> runToCompletion() {
         String body = "{\"workspace_id\":\"" + UUID.randomUUID() + "\",\"params\":{\"items\":2,\"delay_ms\":10}}";
-        return api.post("/v1/jobs/demo.sleep/runs?wait=30", body).flatMap(answer -> {
+        return api.post("/v1/jobs/selftest.sleep/runs?wait=30", body).flatMap(answer -> {
             check(answer.status() == 200, "trigger with wait answered " + answer.status());
             run1 = track(answer.json().getString("id"));
             return api.get("/v1/runs/" + run1);
@@ -176,7 +176,7 @@ final class SelfTest {
                 .flatMap(v -> expect(api.get("/v1/runs/" + run1), 404, "get deleted run 1"))
                 .flatMap(v -> expect(api.delete("/v1/runs/" + run3), 204, "delete run 3"))
                 .flatMap(v -> expect(api.get("/v1/runs/" + run3), 404, "get deleted run 3"))
-                .flatMap(v -> api.get("/v1/runs?job=demo.sleep&limit=500"))
+                .flatMap(v -> api.get("/v1/runs?job=selftest.sleep&limit=500"))
                 .flatMap(answer -> {
                     List<String> listed = ids(answer.json().getJsonArray("runs"));
                     check(!listed.contains(run1) && !listed.contains(run3), "deleted runs are still listed");
@@ -189,7 +189,7 @@ final class SelfTest {
     // ---- helpers ----
 
     private Uni<String> startSlow() {
-        return api.post("/v1/jobs/demo.sleep/runs", SLOW.formatted(UUID.randomUUID())).flatMap(answer -> {
+        return api.post("/v1/jobs/selftest.sleep/runs", SLOW.formatted(UUID.randomUUID())).flatMap(answer -> {
             check(answer.status() == 202, "trigger answered " + answer.status());
             String id = track(answer.json().getString("id"));
             return awaitStatus(id, "running").replaceWith(id);

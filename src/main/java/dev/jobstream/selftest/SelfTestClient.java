@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import dev.jobstream.auth.InternalKey;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,10 +31,13 @@ final class SelfTestClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String authorization;
+    private final String internalKey;
 
-    SelfTestClient(int port, String authorization) {
+    /** {@code internalKey}: this process's key, which lets the self-test trigger its own internal job. */
+    SelfTestClient(int port, String authorization, String internalKey) {
         this.base = "http://localhost:" + port;
         this.authorization = authorization;
+        this.internalKey = internalKey;
     }
 
     Uni<Answer> get(String path) {
@@ -55,7 +59,8 @@ final class SelfTestClient {
 
     private HttpRequest.Builder request(String path, String accept) {
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", authorization).header("Accept", accept);
+                .header("Authorization", authorization).header("Accept", accept)
+                .header(InternalKey.HEADER, internalKey);
     }
 
     private Uni<Answer> send(HttpRequest.Builder request) {

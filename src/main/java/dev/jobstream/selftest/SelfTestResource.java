@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.Role;
 import dev.jobstream.problem.ApiException;
 import io.quarkus.runtime.LaunchMode;
@@ -31,6 +32,12 @@ import io.vertx.core.json.JsonObject;
 @Path("/v1/selftest")
 public class SelfTestResource {
 
+    private final InternalKey internalKey;
+
+    SelfTestResource(InternalKey internalKey) {
+        this.internalKey = internalKey;
+    }
+
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Allow(Role.ADMIN)
@@ -40,7 +47,7 @@ public class SelfTestResource {
             throw new ApiException(403, "Forbidden",
                     "The self-test triggers runs in workspaces of its own: it needs an admin token for all workspaces");
         }
-        SelfTest test = new SelfTest(new SelfTestClient(port(), authorization));
+        SelfTest test = new SelfTest(new SelfTestClient(port(), authorization, internalKey.value()));
         AtomicInteger seq = new AtomicInteger();
         return test.run().map(report -> {
             String ts = Instant.now().toString();

@@ -35,6 +35,14 @@ public interface JobHandler {
         return false;
     }
 
+    /**
+     * An internal job is the service's own (the self-test's): not listed by {@code GET /v1/jobs}, and a trigger that
+     * does not come from the service itself is answered 404, as for a job that does not exist.
+     */
+    default boolean internal() {
+        return false;
+    }
+
     /** How many times a run may be attempted (requeued after its engine died). */
     default int maxAttempts() {
         return 1;

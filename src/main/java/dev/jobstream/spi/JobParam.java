@@ -4,20 +4,27 @@ import java.time.Duration;
 
 /**
  * One parameter a job accepts. {@code type} is {@code integer}, {@code string}, {@code date} (ISO yyyy-MM-dd) or
- * {@code duration} (e.g. {@code 90d}, {@code 12h}, {@code PT30M}); {@code defaultValue} may be null (unset).
+ * {@code duration} (e.g. {@code 90d}, {@code 12h}, {@code PT30M}); {@code defaultValue} may be null (unset); an
+ * integer's {@code minimum} and {@code maximum} (null: none) bound what a trigger may pass.
  */
-public record JobParam(String name, String type, Object defaultValue, Long minimum, String description) {
+public record JobParam(String name, String type, Object defaultValue, Long minimum, Long maximum,
+        String description) {
 
     public static JobParam integer(String name, Integer defaultValue, long minimum, String description) {
-        return new JobParam(name, "integer", defaultValue, minimum, description);
+        return new JobParam(name, "integer", defaultValue, minimum, null, description);
+    }
+
+    /** An integer between {@code minimum} and {@code maximum}, both included. */
+    public static JobParam integer(String name, Integer defaultValue, long minimum, long maximum, String description) {
+        return new JobParam(name, "integer", defaultValue, minimum, maximum, description);
     }
 
     public static JobParam date(String name, String description) {
-        return new JobParam(name, "date", null, null, description);
+        return new JobParam(name, "date", null, null, null, description);
     }
 
     public static JobParam duration(String name, String defaultValue, String description) {
-        return new JobParam(name, "duration", defaultValue, null, description);
+        return new JobParam(name, "duration", defaultValue, null, null, description);
     }
 
     /**

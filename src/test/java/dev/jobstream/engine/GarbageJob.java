@@ -33,7 +33,8 @@ public class GarbageJob implements JobHandler {
 
     @Override
     public List<JobParam> params() {
-        return List.of(new JobParam("mode", "string", "log", null, "log, counts, huge, metrics, overflow or fail"));
+        return List
+                .of(new JobParam("mode", "string", "log", null, null, "log, counts, huge, metrics, overflow or fail"));
     }
 
     @Override

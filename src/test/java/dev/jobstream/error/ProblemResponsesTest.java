@@ -72,6 +72,8 @@ class ProblemResponsesTest extends DatabaseTest {
                 Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"items\":\"five\"}}", 400),
                 Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"items\":1.5}}", 400),
                 Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"items\":99999999999}}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"items\":100001}}", 400),
+                Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"delay_ms\":60001}}", 400),
                 Arguments.of("POST", "/v1/jobs/demo.sleep/runs", "{\"params\":{\"nope\":1}}", 400),
                 Arguments.of("POST", "/v1/jobs/errors.rollup/runs", "{\"params\":{\"date\":\"yesterday\"}}", 400),
                 Arguments.of("POST", "/v1/jobs/errors.cleanup/runs", "{\"params\":{\"older_than\":\"-3d\"}}", 400),

@@ -24,6 +24,16 @@ import io.quarkus.test.junit.QuarkusTest;
 class RunLifecycleTest extends DatabaseTest {
 
     @Test
+    void theDemoJobsParamsHaveMaximumsShownInItsSchemaAndChecked() {
+        admin().get("/v1/jobs").then().statusCode(200)
+                .body("find { it.name == 'demo.sleep' }.params_schema.properties.items.maximum", equalTo(100000))
+                .body("find { it.name == 'demo.sleep' }.params_schema.properties.delay_ms.maximum", equalTo(60000));
+        admin().contentType("application/json").body(java.util.Map.of("params", java.util.Map.of("items", 100001)))
+                .post("/v1/jobs/demo.sleep/runs").then().statusCode(400)
+                .body("detail", equalTo("Param 'items' of job 'demo.sleep' must be at most 100000"));
+    }
+
+    @Test
     void demoSleepRunsToCompletedWithOrderedEvents() {
         String workspace = UUID.randomUUID().toString();
         String id = trigger("demo.sleep",

@@ -42,7 +42,7 @@ public final class Replica implements AutoCloseable {
         builder.environment().putAll(Map.of("PGHOST", "localhost", "PGPORT", Integer.toString(pgPort),
                 "PGDATABASE", database, "PGUSER", "postgres", "PGPASSWORD", "postgres",
                 "QUARKUS_HTTP_PORT", Integer.toString(port), "JOBSTREAM_ADMIN_TOKEN", Api.ADMIN_TOKEN,
-                "JOBSTREAM_INSTANCE_ID", name));
+                "JOBSTREAM_INSTANCE_ID", name, "JOBSTREAM_DEMO_JOBS", "true"));
         builder.environment().putAll(env);
         Replica replica = new Replica(builder.start(), port);
         HttpClient client = HttpClient.newHttpClient();
@@ -78,7 +78,8 @@ public final class Replica implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log);
         builder.environment().putAll(Map.of("PGHOST", "localhost", "PGPORT", Integer.toString(pgPort),
                 "PGDATABASE", database, "PGUSER", "postgres", "PGPASSWORD", "postgres",
-                "QUARKUS_HTTP_PORT", Integer.toString(freePort()), "JOBSTREAM_ADMIN_TOKEN", Api.ADMIN_TOKEN));
+                "QUARKUS_HTTP_PORT", Integer.toString(freePort()), "JOBSTREAM_ADMIN_TOKEN", Api.ADMIN_TOKEN,
+                "JOBSTREAM_DEMO_JOBS", "true"));
         builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
