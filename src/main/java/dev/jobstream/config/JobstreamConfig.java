@@ -83,6 +83,10 @@ public interface JobstreamConfig {
          */
         @WithDefault("50")
         int maxWaitsPerToken();
+
+        /** How far ahead a trigger's {@code run_at} or {@code delay} may ask for its run; beyond, a 400 problem. */
+        @WithDefault("30d")
+        Duration maxDelay();
     }
 
     Streams streams();

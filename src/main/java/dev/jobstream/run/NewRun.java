@@ -1,10 +1,11 @@
 package dev.jobstream.run;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import io.vertx.core.json.JsonObject;
 
-/** A run about to be inserted as {@code queued}: validated, with its id chosen. */
+/** A run about to be inserted as {@code queued}: validated, with its id chosen; {@code runAfter} null: due now. */
 public record NewRun(
         UUID id,
         String job,
@@ -15,5 +16,6 @@ public record NewRun(
         int maxAttempts,
         String triggeredBy,
         String correlationId,
-        String idempotencyKey) {
+        String idempotencyKey,
+        Instant runAfter) {
 }

@@ -33,6 +33,7 @@ public record Run(
         String correlationId,
         String owner,
         Instant createdAt,
+        Instant runAfter,
         Instant startedAt,
         Instant finishedAt,
         Instant updatedAt,
@@ -44,7 +45,10 @@ public record Run(
         @JsonIgnore int lastSeq,
         @JsonIgnore String idempotencyKey) {
 
-    /** The display status {@code stale} marks executing runs whose heartbeat is older than {@code staleBefore}. */
+    /**
+     * The display status {@code stale} marks executing runs whose heartbeat is older than {@code staleBefore};
+     * {@code scheduled}, queued runs that are not due yet (asked for later with {@code run_at} or {@code delay}).
+     */
     public static Run from(Row row, Instant staleBefore) {
         RunStatus status = RunStatus.of(row.getString("status"));
         Instant heartbeat = instant(row, "heartbeat_at");
@@ -57,7 +61,7 @@ public record Run(
                 row.getString("job_name"),
                 row.getUUID("workspace_id"),
                 status,
-                stale ? "stale" : status.value(),
+                stale ? "stale" : scheduled(status, instant(row, "run_after")) ? "scheduled" : status.value(),
                 row.getBoolean("dry_run"),
                 row.getJsonObject("params").getMap(),
                 metrics == null ? null : metrics.getMap(),
@@ -72,6 +76,7 @@ public record Run(
                 row.getString("correlation_id"),
                 row.getString("owner"),
                 instant(row, "created_at"),
+                instant(row, "run_after"),
                 instant(row, "started_at"),
                 instant(row, "finished_at"),
                 instant(row, "updated_at"),
@@ -82,6 +87,10 @@ public record Run(
                 row.getBoolean("exclusive"),
                 row.getInteger("last_seq"),
                 row.getString("idempotency_key"));
+    }
+
+    private static boolean scheduled(RunStatus status, Instant runAfter) {
+        return status == RunStatus.QUEUED && runAfter != null && runAfter.isAfter(Instant.now());
     }
 
     static Instant instant(Row row, String column) {

@@ -23,11 +23,14 @@ public class RunService {
 
     /** The workspace of runs triggered without one. */
     public static final UUID GLOBAL_WORKSPACE = Workspaces.GLOBAL;
+    /** How far in the past a {@code run_at} may be (clocks differ a little); the run is then due at once. */
+    static final Duration RUN_AT_SKEW = Duration.ofMinutes(1);
     public static final UUID SYSTEM_WORKSPACE = Workspaces.SYSTEM;
     /** Most runs in one batch trigger, and in one micro-batched INSERT. */
     public static final int MAX_BATCH = 1000;
     private static final Duration POLL = Duration.ofMillis(500);
 
+    private final Duration maxDelay;
     private final JobRegistry jobs;
     private final RunStore repository;
     private final RunWaiters waiters;
@@ -40,6 +43,7 @@ public class RunService {
         this.waiters = waiters;
         this.metrics = metrics;
         this.triggers = new MicroBatcher<>(MAX_BATCH, config.triggers().maxWaiting(), repository::insertAll);
+        this.maxDelay = config.triggers().maxDelay();
     }
 
     /**
@@ -61,7 +65,44 @@ public class RunService {
                     + workspace);
         }
         return new NewRun(UUID.randomUUID(), job.name(), workspace, job.exclusive(),
-                Boolean.TRUE.equals(request.dryRun()), params, job.maxAttempts(), caller.name(), correlationId, key);
+                Boolean.TRUE.equals(request.dryRun()), params, job.maxAttempts(), caller.name(), correlationId, key,
+                runAfter(request, Instant.now()));
+    }
+
+    /**
+     * When a run asked for later is due: {@code run_at} (an ISO-8601 instant, at most {@link #RUN_AT_SKEW} in the past)
+     * or {@code delay} (a duration), not both, not beyond {@code jobstream.triggers.max-delay}; null: now.
+     */
+    Instant runAfter(TriggerRequest request, Instant now) {
+        if (request.runAt() != null && request.delay() != null) {
+            throw ApiException.badRequest("'run_at' and 'delay' exclude each other: give one");
+        }
+        Instant at;
+        if (request.runAt() != null) {
+            try {
+                at = java.time.OffsetDateTime.parse(request.runAt()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw ApiException.badRequest("'run_at' must be an ISO-8601 instant with an offset, e.g. "
+                        + "2026-12-01T08:00:00Z");
+            }
+            if (at.isBefore(now.minus(RUN_AT_SKEW))) {
+                throw ApiException.badRequest("'run_at' " + request.runAt() + " is in the past");
+            }
+        } else if (request.delay() != null) {
+            try {
+                at = now.plus(dev.jobstream.spi.JobParam.parseDuration(request.delay()));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'delay' must be a duration such as 90s, 15m, 2h, 1d or PT30M");
+            }
+        } else {
+            return null;
+        }
+        Duration horizon = maxDelay;
+        if (at.isAfter(now.plus(horizon))) {
+            throw ApiException.badRequest("'" + (request.runAt() != null ? "run_at" : "delay")
+                    + "' is more than " + horizon.toDays() + " days ahead (jobstream.triggers.max-delay)");
+        }
+        return at.isAfter(now) ? at : null;
     }
 
     /** The workspace of a new run: the system workspace for a system job, the one asked for (or global) otherwise. */

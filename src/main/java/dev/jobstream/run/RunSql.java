@@ -19,13 +19,13 @@ final class RunSql {
     static final String INSERT_RUNS = """
             WITH inserted AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
-                                      triggered_by, correlation_id, idempotency_key)
+                                      triggered_by, correlation_id, idempotency_key, run_after)
                 SELECT id, job_name, workspace_id, exclusive, dry_run, params::jsonb, max_attempts,
-                       triggered_by, correlation_id, idempotency_key
+                       triggered_by, correlation_id, idempotency_key, coalesce(run_after, now())
                   FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::boolean[], $6::text[],
-                              $7::integer[], $8::text[], $9::text[], $10::text[])
+                              $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
                        AS n(id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
-                            triggered_by, correlation_id, idempotency_key)
+                            triggered_by, correlation_id, idempotency_key, run_after)
                 ON CONFLICT DO NOTHING
                 RETURNING *
             )

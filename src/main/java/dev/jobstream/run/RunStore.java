@@ -60,6 +60,7 @@ public class RunStore {
         String[] triggeredBy = new String[n];
         String[] correlation = new String[n];
         String[] idempotency = new String[n];
+        OffsetDateTime[] runAfter = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
             NewRun run = runs.get(i);
             ids[i] = run.id();
@@ -72,9 +73,10 @@ public class RunStore {
             triggeredBy[i] = run.triggeredBy();
             correlation[i] = run.correlationId();
             idempotency[i] = run.idempotencyKey();
+            runAfter[i] = run.runAfter() == null ? null : utc(run.runAfter());
         }
         Tuple args = Tuple.tuple(List.of(ids, jobs, workspaces, exclusive, dryRun, params, maxAttempts, triggeredBy,
-                correlation, idempotency));
+                correlation, idempotency, runAfter));
         return pool.preparedQuery(INSERT_RUNS).execute(args)
                 .flatMap(rows -> {
                     Map<UUID, Run> inserted = byId(rows);

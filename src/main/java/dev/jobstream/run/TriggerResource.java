@@ -216,7 +216,8 @@ public class TriggerResource {
             throw ApiException.badRequest("'dry_run' differs between query and body");
         }
         return new TriggerRequest(workspace != null ? workspace : body.workspaceId(),
-                dryRun != null ? dryRun : body.dryRun(), body.params(), body.idempotencyKey());
+                dryRun != null ? dryRun : body.dryRun(), body.params(), body.idempotencyKey(), body.runAt(),
+                body.delay());
     }
 
     private static String correlationId(String header) {

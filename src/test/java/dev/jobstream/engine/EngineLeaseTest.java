@@ -89,7 +89,7 @@ class EngineLeaseTest {
     private static Engine engine(Timer clock) {
         Run run = new Run(UUID.randomUUID(), "test.lease", UUID.randomUUID(), RunStatus.RUNNING, "running", false,
                 Map.of(), null, null, null, List.of(), 0, null, 3, 3, "test", null, "here", Instant.now(),
-                Instant.now(), null, Instant.now(), Instant.now(), null, null, null, false, 0, null);
+                Instant.now(), Instant.now(), null, Instant.now(), Instant.now(), null, null, null, false, 0, null);
         JobHandler handler = new JobHandler() {
             @Override
             public String name() {
