@@ -49,7 +49,7 @@ class RunControlTest extends DatabaseTest {
 
     @Test
     void pauseStopsProgressUntilResumeAndTheRunThenCompletes() throws Exception {
-        String id = slow(25);
+        String id = slow(100); // 4 s: long enough to be seen running and paused on a cold JVM
         awaitStatus(id, "running");
         refused(id, "resume", "Cannot resume: run is running");
 
@@ -61,7 +61,7 @@ class RunControlTest extends DatabaseTest {
         refused(id, "pause", "Cannot pause: run is already paused");
 
         control(id, "resume").statusCode(202);
-        awaitStatus(id, "completed").body("processed", equalTo(25));
+        awaitStatus(id, "completed").body("processed", equalTo(100));
         List<Map<String, Object>> events = events(id);
         List<Object> states = events.stream().filter(e -> "state_json".equals(e.get("event")))
                 .map(e -> ((Map<?, ?>) e.get("data")).get("state")).map(Object.class::cast).toList();
