@@ -191,7 +191,7 @@ public class RunService {
 
     /** Deletes a terminal run and its events; 409 while active, 404 if absent. */
     public Uni<Void> delete(UUID id) {
-        return repository.deleteTerminal(id).flatMap(deleted -> {
+        return repository.deleteRun(id).flatMap(deleted -> {
             if (deleted) {
                 return Uni.createFrom().voidItem();
             }

@@ -403,5 +403,9 @@ final class RunSql {
                              FOR UPDATE SKIP LOCKED)
             """;
 
-    static final String DELETE_TERMINAL = "DELETE FROM job_runs WHERE id = $1 AND status = ANY($2)";
+    /** Deletes a terminal run, or a queued one that is not due yet (asked for later); its events go with it. */
+    static final String DELETE_RUN = """
+            DELETE FROM job_runs
+             WHERE id = $1 AND (status = ANY($2) OR (status = 'queued' AND run_after > now()))
+            """;
 }

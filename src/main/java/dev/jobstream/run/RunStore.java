@@ -166,9 +166,9 @@ public class RunStore {
         return pool.preparedQuery(sql).execute(Tuple.tuple(args)).map(this::toRuns);
     }
 
-    /** Deletes a terminal run (its events go with it); false if the run is absent or still active. */
-    public Uni<Boolean> deleteTerminal(UUID id) {
-        return pool.preparedQuery(DELETE_TERMINAL).execute(Tuple.of(id, RunStatus.TERMINAL))
+    /** Deletes a terminal run, or a scheduled one not due yet (its events go with it); false if absent or active. */
+    public Uni<Boolean> deleteRun(UUID id) {
+        return pool.preparedQuery(DELETE_RUN).execute(Tuple.of(id, RunStatus.TERMINAL))
                 .map(rows -> rows.rowCount() == 1);
     }
 

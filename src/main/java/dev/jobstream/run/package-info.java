@@ -21,7 +21,8 @@
  * <td>{@code INTERRUPT_STALE}</td></tr>
  * <tr><td>resume parked</td><td>parked paused → queued</td><td>{@code RESUME_PARKED}</td></tr>
  * <tr><td>cancel now</td><td>queued, parked paused (force: any active) → cancelled</td><td>{@code CANCEL_NOW}</td></tr>
- * <tr><td>delete, expire</td><td>terminal → deleted</td><td>{@code DELETE_TERMINAL}, {@code DELETE_EXPIRED}</td></tr>
+ * <tr><td>delete, expire</td><td>terminal (delete: or queued, not due yet) → deleted</td><td>{@code DELETE_RUN},
+ * {@code DELETE_EXPIRED}</td></tr>
  * </table>
  * The README's "Run states" holds the same table with the guards; a test keeps the two lists of statements equal.
  */

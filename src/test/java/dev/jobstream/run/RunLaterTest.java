@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * A trigger may ask for its run later ({@code run_at} or {@code delay}): the run is queued as {@code scheduled}, not
  * claimed before it is due (while runs triggered after it are), claimed once due, holds its exclusive slot meanwhile,
- * and can be cancelled before it starts. Bad times are 400 problems naming the field.
+ * and can be cancelled or deleted before it starts. Bad times are 400 problems naming the field.
  */
 @QuarkusTest
 class RunLaterTest extends DatabaseTest {
@@ -42,6 +42,18 @@ class RunLaterTest extends DatabaseTest {
 
         admin().post("/v1/runs/" + later + "/cancel").then().statusCode(202);
         awaitStatus(later, "cancelled").body("started_at", equalTo(null));
+    }
+
+    @Test
+    void aScheduledRunCanBeDeletedBeforeItStartsWhichFreesItsSlot() {
+        String workspace = UUID.randomUUID().toString();
+        String later = trigger(Map.of("workspace_id", workspace, "delay", "1h")).then().statusCode(202)
+                .extract().path("id");
+        admin().delete("/v1/runs/" + later).then().statusCode(204);
+        admin().get("/v1/runs/" + later).then().statusCode(404);
+        String now = trigger(Map.of("workspace_id", workspace, "params", Map.of("items", 0))).then().statusCode(202)
+                .extract().path("id");
+        awaitStatus(now, "completed");
     }
 
     @Test
