@@ -91,6 +91,7 @@ public class Tokens {
     private final ObjectMapper json;
     private final JWTParser jwt;
     private final boolean jwtEnabled;
+    private final boolean jwtKeyLocation;
 
     private volatile List<Entry> entries = List.of();
     private volatile FileTime loaded;
@@ -112,9 +113,13 @@ public class Tokens {
         this.file = config.tokensFile().filter(f -> !f.isBlank()).map(Path::of);
         this.json = json;
         this.jwt = jwt;
-        this.jwtEnabled = ConfigProvider.getConfig().getOptionalValue("mp.jwt.verify.publickey.location", String.class)
-                .or(() -> ConfigProvider.getConfig().getOptionalValue("mp.jwt.verify.publickey", String.class))
-                .filter(v -> !v.isBlank()).isPresent();
+        this.jwtKeyLocation = isSet("mp.jwt.verify.publickey.location");
+        this.jwtEnabled = jwtKeyLocation || isSet("mp.jwt.verify.publickey");
+    }
+
+    /** True if the MicroProfile setting {@code name} has a value that is not blank. */
+    private static boolean isSet(String name) {
+        return ConfigProvider.getConfig().getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isPresent();
     }
 
     void start(@Observes StartupEvent event) {
@@ -122,10 +127,7 @@ public class Tokens {
             refuseWeakAuthentication();
         }
         // (dev and test mode without a key location have the in-memory key of smallrye-jwt, which signs nothing real)
-        boolean keyLocation = ConfigProvider.getConfig()
-                .getOptionalValue("mp.jwt.verify.publickey.location", String.class).filter(v -> !v.isBlank())
-                .isPresent();
-        if (jwtEnabled && (production || keyLocation)) {
+        if (jwtEnabled && (production || jwtKeyLocation)) {
             requireJwtBinding();
         }
         if (file.isPresent()) {
@@ -150,11 +152,8 @@ public class Tokens {
      * {@code mp.jwt.verify.audiences}): without them any token the key's owner ever signed, for any service, would do.
      */
     private static void requireJwtBinding() {
-        var config = ConfigProvider.getConfig();
-        boolean issuer = config.getOptionalValue("mp.jwt.verify.issuer", String.class).filter(v -> !v.isBlank())
-                .isPresent();
-        boolean audience = config.getOptionalValue("mp.jwt.verify.audiences", String.class).filter(v -> !v.isBlank())
-                .isPresent();
+        boolean issuer = isSet("mp.jwt.verify.issuer");
+        boolean audience = isSet("mp.jwt.verify.audiences");
         List<String> missing = new ArrayList<>();
         if (!issuer) {
             missing.add("MP_JWT_VERIFY_ISSUER");

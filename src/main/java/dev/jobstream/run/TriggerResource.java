@@ -78,7 +78,7 @@ public class TriggerResource {
             @Context SecurityContext security, String body) throws JsonProcessingException {
         int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);
         Caller caller = Caller.of(security);
-        NewRun run = prepare(job, body, workspace, dryRun, correlation, caller, internalKey.matches(internal));
+        NewRun run = prepare(job, body, workspace, dryRun, correlation, caller, fromService(internal));
         if (waitSeconds == 0) {
             return trigger(run, 0);
         }
