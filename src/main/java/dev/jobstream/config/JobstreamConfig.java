@@ -120,6 +120,13 @@ public interface JobstreamConfig {
          */
         @WithDefault("10m")
         Duration pauseHold();
+
+        /**
+         * How long a job past its timeout may take to reach a checkpoint; then its attempt is abandoned (it fails
+         * with {@code timeout} and its engine is freed, as force-cancel does).
+         */
+        @WithDefault("30s")
+        Duration timeoutGrace();
     }
 
     interface Sweeper {

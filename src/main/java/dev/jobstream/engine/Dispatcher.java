@@ -48,8 +48,14 @@ public class Dispatcher {
     private final JobRegistry jobs;
     private final AdvisoryLocks locks;
     private final Timer timer;
-    /** The jobs of this replica: it claims only their runs (a rolling deploy may add jobs the old version lacks). */
-    private final String[] known;
+    /**
+     * The jobs of this replica without a cluster-wide limit: it claims only runs of its jobs (a rolling deploy may
+     * add jobs the old version lacks).
+     */
+    private final String[] unlimited;
+    /** The jobs of this replica with a cluster-wide limit on active runs, claimed one job at a time. */
+    private final Map<String, Integer> limited;
+    private final Engine.Limits limits;
     private final RunWriter writer;
     private final RunWaiters waiters;
     private final Notifications notifications;
@@ -70,7 +76,13 @@ public class Dispatcher {
         this.jobs = jobs;
         this.locks = locks;
         this.timer = new VertxTimer(vertx);
-        this.known = jobs.all().stream().map(JobHandler::name).toArray(String[]::new);
+        this.unlimited = jobs.all().stream().filter(job -> job.maxActive().isEmpty()).map(JobHandler::name)
+                .toArray(String[]::new);
+        this.limited = new java.util.TreeMap<>();
+        jobs.all().stream().filter(job -> job.maxActive().isPresent())
+                .forEach(job -> limited.put(job.name(), job.maxActive().getAsInt()));
+        this.limits = new Engine.Limits(config.events().maxPerRun(), config.engines().pauseHold(),
+                lease(config.staleAfter()), config.engines().timeoutGrace(), config.triggers().maxDelay());
         this.writer = writer;
         this.waiters = waiters;
         this.notifications = notifications;
@@ -160,7 +172,7 @@ public class Dispatcher {
         int limit = Math.min(free, config.dispatch().claimBatch());
         backlog = false;
         registry.reserve(limit);
-        return repository.claim(instance.id(), limit, known).map(runs -> {
+        return claim(limit).map(runs -> {
             registry.release(limit - runs.size());
             boolean full = runs.size() == limit;
             if (full) {
@@ -178,6 +190,27 @@ public class Dispatcher {
             backlog = true;
             LOG.warnf("Claiming queued runs failed (retrying on the next poll): %s", failure.getMessage());
         });
+    }
+
+    /**
+     * Claims up to {@code limit} runs: those of jobs without a cluster-wide limit in one statement, then each limited
+     * job's within what its limit leaves (a statement each, serialized across replicas).
+     */
+    private Uni<List<Run>> claim(int limit) {
+        Uni<List<Run>> claimed = unlimited.length == 0
+                ? Uni.createFrom().item(List.of())
+                : repository.claim(instance.id(), limit, unlimited);
+        for (Map.Entry<String, Integer> job : limited.entrySet()) {
+            claimed = claimed.flatMap(runs -> runs.size() >= limit
+                    ? Uni.createFrom().item(runs)
+                    : repository.claimLimited(instance.id(), limit - runs.size(), job.getKey(), job.getValue())
+                            .map(more -> {
+                                List<Run> all = new java.util.ArrayList<>(runs);
+                                all.addAll(more);
+                                return all;
+                            }));
+        }
+        return claimed;
     }
 
     private void start(Run run) {
@@ -200,8 +233,7 @@ public class Dispatcher {
     }
 
     private void launch(Run run, JobHandler handler, AdvisoryLocks.Lock lock) {
-        Engine engine = new Engine(run, handler, writer, lock, config.events().maxPerRun(), timer,
-                config.engines().pauseHold(), lease(config.staleAfter()));
+        Engine engine = new Engine(run, handler, writer, lock, timer, limits);
         registry.add(engine);
         registry.unclaimed(run.id());
         engine.execute().subscribe().with(written -> ended(engine), failure -> {
@@ -219,7 +251,11 @@ public class Dispatcher {
             if (engine.outcome() != null && engine.outcome().isTerminal()) {
                 waiters.ended(engine.run().id());
             }
-            slotFreed();
+            if (limited.containsKey(engine.run().job())) {
+                wake(); // a limited job's runs may wait for this one's place
+            } else {
+                slotFreed();
+            }
         });
     }
 

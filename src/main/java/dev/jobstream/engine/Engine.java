@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.jobstream.concurrent.Timer;
 import dev.jobstream.pg.AdvisoryLocks;
@@ -14,7 +15,9 @@ import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
 import dev.jobstream.spi.FencingToken;
 import dev.jobstream.spi.JobContext;
+import dev.jobstream.spi.JobFailure;
 import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.Snooze;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
@@ -49,6 +52,25 @@ public final class Engine implements JobContext {
     /** The run stayed paused longer than {@code jobstream.engines.pause-hold}: it is parked, its engine freed. */
     static final String PAUSE_HOLD = "pause_hold";
 
+    /**
+     * Thrown at a checkpoint once the attempt ran past its timeout, and raced in when it reached no checkpoint within
+     * the grace after it: the attempt fails with {@code error_code "timeout"}.
+     */
+    static final class RunTimedOut extends RuntimeException {
+        RunTimedOut(long timeoutMs, boolean abandoned) {
+            super("Timed out after " + timeoutMs + " ms" + (abandoned
+                    ? " and reached no checkpoint within the grace period: abandoned"
+                    : ""), null, false, false);
+        }
+    }
+
+    /**
+     * What bounds an engine: events stored per run, how long a pause holds its slot, the lease a heartbeat gives, how
+     * long a job past its timeout may take to reach a checkpoint, and the longest snooze.
+     */
+    record Limits(int maxEvents, Duration pauseHold, Duration lease, Duration timeoutGrace, Duration maxSnooze) {
+    }
+
     /** Thrown at a checkpoint when the run was asked to cancel; the run ends {@code cancelled}. */
     static final class RunCancelled extends RuntimeException {
         RunCancelled() {
@@ -71,8 +93,11 @@ public final class Engine implements JobContext {
     private final CompletableFuture<Boolean> endWritten = new CompletableFuture<>();
     private final RunBuffer buffer;
     private final Timer timer;
-    private final Duration pauseHold;
+    private final Limits limits;
     private final long leaseMillis;
+    /** Completed with a {@link Failed} when the job ran past its timeout and its grace: it is abandoned. */
+    private final CompletableFuture<Object> abandoned = new CompletableFuture<>();
+    private volatile boolean timedOut;
     /** The time ({@link Timer#now()}) after which the run may be taken elsewhere: the job then holds. */
     private volatile long leaseUntil;
     // guarded by this: completed when the lease is renewed, or the engine must stop
@@ -91,14 +116,13 @@ public final class Engine implements JobContext {
     private volatile RunStatus outcome;
     private volatile Instant stoppedAt;
 
-    Engine(Run run, JobHandler handler, RunWriter writer, AdvisoryLocks.Lock lock, int maxEvents, Timer timer,
-            Duration pauseHold, Duration lease) {
+    Engine(Run run, JobHandler handler, RunWriter writer, AdvisoryLocks.Lock lock, Timer timer, Limits limits) {
         this.timer = timer;
-        this.pauseHold = pauseHold;
-        this.leaseMillis = lease.toMillis();
+        this.limits = limits;
+        this.leaseMillis = limits.lease().toMillis();
         this.leaseUntil = timer.now() + leaseMillis; // the claim was a heartbeat
         this.run = run;
-        this.buffer = new RunBuffer(run, maxEvents);
+        this.buffer = new RunBuffer(run, limits.maxEvents());
         this.handler = handler;
         this.params = new JsonObject(run.params());
         this.writer = writer;
@@ -117,7 +141,11 @@ public final class Engine implements JobContext {
                 .put("workspace_id", run.workspaceId().toString())
                 .put("state", "running")
                 .put("dry_run", run.dryRun())
-                .put("attempt", run.attempt()));
+                .put("attempt", run.attempt())
+                .put("max_attempts", run.maxAttempts()));
+        if (run.timeoutMs() != null) {
+            watchTimeout(run.timeoutMs());
+        }
         Uni<Map<String, Object>> work;
         try {
             work = handler.run(this);
@@ -128,7 +156,8 @@ public final class Engine implements JobContext {
         // (any() waits for an item, so the job's failure travels as an item too)
         Uni<Object> raced = Uni.combine().any().of(
                 work.map(metrics -> (Object) metrics).onFailure().recoverWithItem(Failed::new),
-                Uni.createFrom().completionStage(killed).map(v -> KILLED));
+                Uni.createFrom().completionStage(killed).map(v -> KILLED),
+                Uni.createFrom().completionStage(abandoned));
         return raced.flatMap(item -> {
             lifecycle = State.STOPPING;
             if (item == KILLED || killed.isDone()) {
@@ -147,29 +176,111 @@ public final class Engine implements JobContext {
         });
     }
 
+    /**
+     * The attempt ended by itself: completed, cancelled, failed — or to be retried (a failure the retry policy allows
+     * another attempt for) or snoozed, which put the run back in the queue as its next attempt.
+     */
     private void end(Map<String, Object> metrics, Throwable failure) {
         long duration = (System.nanoTime() - startNanos) / 1_000_000;
+        if (failure instanceof Snooze snooze) {
+            Duration wait = snooze.duration().compareTo(limits.maxSnooze()) > 0
+                    ? limits.maxSnooze()
+                    : snooze.duration();
+            requeue(duration, wait, null, null, true);
+            return;
+        }
         JsonObject metricsJson = new JsonObject(Values.metrics(metrics));
         boolean cancelled = failure instanceof RunCancelled;
+        String error = failure == null || cancelled ? null : errorText(failure);
+        String errorCode = failure == null || cancelled ? null : errorCode(failure);
+        if (failure != null && !cancelled && retryable(failure)) {
+            Duration wait = handler.retry().delay(run.attempt(), ThreadLocalRandom.current().nextDouble());
+            requeue(duration, wait, error, errorCode, false);
+            return;
+        }
         RunStatus status = failure == null
                 ? RunStatus.COMPLETED
                 : cancelled ? RunStatus.CANCELLED : RunStatus.FAILED;
-        String error = failure == null || cancelled ? null : errorText(failure);
-        String errorCode = failure == null || cancelled ? null : "job_failed";
         JsonObject data = new JsonObject()
                 .put("ok", failure == null)
                 .put("state", status.value())
                 .put("cancelled", cancelled)
                 .put("error", error)
+                .put("error_code", errorCode)
+                .put("attempt", run.attempt())
                 .put("metrics", metricsJson)
                 .put("duration_ms", duration);
         buffer.end(new RunFlush.End(status, metricsJson.encode(), error, errorCode, duration), data);
         writer.changed(this);
         if (status == RunStatus.FAILED) {
-            RunLog.warn(Engine.class, run, "Run failed after %d ms (attempt %d): %s", duration, run.attempt(), error);
+            RunLog.warn(Engine.class, run, "Run failed after %d ms (attempt %d of %d): %s", duration, run.attempt(),
+                    run.maxAttempts(), error);
         } else {
             RunLog.debug(Engine.class, run, "Run %s after %d ms", status.value(), duration);
         }
+    }
+
+    /** Another attempt may follow: attempts are left, and the failure is not a permanent one. */
+    private boolean retryable(Throwable failure) {
+        if (failure instanceof JobFailure jobFailure && !jobFailure.retryable()) {
+            return false;
+        }
+        return run.attempt() < run.maxAttempts();
+    }
+
+    /** The run's error_code for a failure: the job's own, {@code timeout}, or {@code job_failed}. */
+    static String errorCode(Throwable failure) {
+        if (failure instanceof RunTimedOut) {
+            return "timeout";
+        }
+        return failure instanceof JobFailure jobFailure ? jobFailure.code() : "job_failed";
+    }
+
+    /** The attempt ends and the run goes back to the queue as its next attempt, due after {@code wait}. */
+    private void requeue(long duration, Duration wait, String error, String errorCode, boolean snoozed) {
+        RunStatus from;
+        synchronized (this) {
+            from = state;
+        }
+        JsonObject data = new JsonObject()
+                .put("state", RunStatus.QUEUED.value())
+                .put("previous", from.value())
+                .put("reason", snoozed ? "snooze" : "retry")
+                .put("attempt", run.attempt() + 1)
+                .put("ended_attempt", run.attempt())
+                .put("max_attempts", run.maxAttempts() + (snoozed ? 1 : 0))
+                .put("error", error)
+                .put("error_code", errorCode)
+                .put("retry_in_ms", wait.toMillis())
+                .put("duration_ms", duration);
+        buffer.end(new RunFlush.End(RunStatus.QUEUED, null, error, errorCode, duration, wait.toMillis(), snoozed),
+                "state_json", data);
+        writer.changed(this);
+        if (snoozed) {
+            RunLog.info(Engine.class, run, "Run snoozed for %s after attempt %d", wait, run.attempt());
+        } else {
+            RunLog.warn(Engine.class, run, "Attempt %d of %d failed after %d ms, retried in %d ms: %s",
+                    run.attempt(), run.maxAttempts(), duration, wait.toMillis(), error);
+        }
+    }
+
+    /**
+     * Past the timeout the job stops at its next checkpoint; past the grace after it, it is abandoned (its work is
+     * no longer awaited, its attempt fails, its slot frees) as a force-cancel would — unless it is paused then, which
+     * holds no job code (a pause that lasts parks the run anyway).
+     */
+    private void watchTimeout(long timeoutMs) {
+        timer.schedule(timeoutMs, () -> {
+            timedOut = true;
+            RunLog.info(Engine.class, run, "Timeout of %d ms reached: the job stops at its next checkpoint", timeoutMs);
+        });
+        timer.schedule(timeoutMs + limits.timeoutGrace().toMillis(), () -> {
+            if (lifecycle == State.RUNNING && runState() == RunStatus.RUNNING && stopReason == null) {
+                RunLog.warn(Engine.class, run, "No checkpoint within %s of the timeout: the job is abandoned",
+                        limits.timeoutGrace());
+                abandoned.complete(new Failed(new RunTimedOut(timeoutMs, true)));
+            }
+        });
     }
 
     /** The failure's message (or class name), cleaned and cut to what a run stores. */
@@ -313,6 +424,9 @@ public final class Engine implements JobContext {
             halted();
             return Uni.createFrom().failure(new RunStopped(stop));
         }
+        if (timedOut) {
+            return Uni.createFrom().failure(new RunTimedOut(run.timeoutMs(), false));
+        }
         if (timer.now() > leaseUntil) {
             return holdForLease().flatMap(v -> checkpoint());
         }
@@ -331,13 +445,14 @@ public final class Engine implements JobContext {
         }
         writer.changed(this);
         // a pause that lasts parks the run: its engine and slot are freed, the pause is kept, resume queues it
-        timer.schedule(pauseHold.toMillis(), () -> {
+        timer.schedule(limits.pauseHold().toMillis(), () -> {
             boolean stillPaused;
             synchronized (this) {
                 stillPaused = wake == waiting;
             }
             if (stillPaused) {
-                RunLog.info(Engine.class, run, "Paused for %s: the run is parked and its engine freed", pauseHold);
+                RunLog.info(Engine.class, run, "Paused for %s: the run is parked and its engine freed",
+                        limits.pauseHold());
                 stop(PAUSE_HOLD);
             }
         });
@@ -357,6 +472,9 @@ public final class Engine implements JobContext {
             changeState(RunStatus.RUNNING, "resume");
         }
         writer.changed(this);
+        if (timedOut) {
+            return Uni.createFrom().failure(new RunTimedOut(run.timeoutMs(), false));
+        }
         return Uni.createFrom().voidItem();
     }
 

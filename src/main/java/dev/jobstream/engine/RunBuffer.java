@@ -85,8 +85,13 @@ final class RunBuffer {
     }
 
     synchronized void end(RunFlush.End end, JsonObject data) {
+        end(end, "end_json", data);
+    }
+
+    /** The attempt's end, with its event ({@code end_json}, or {@code state_json} for a requeue). */
+    synchronized void end(RunFlush.End end, String event, JsonObject data) {
         this.end = end;
-        add("end_json", data);
+        add(event, data);
     }
 
     /**

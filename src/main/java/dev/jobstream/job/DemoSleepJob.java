@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import dev.jobstream.spi.JobContext;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.JobParam;
+import dev.jobstream.spi.RetryPolicy;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -23,6 +24,12 @@ public class DemoSleepJob implements JobHandler {
     /** At most 100,000 steps of at most a minute each: a demo run cannot be made to hold an engine for ever. */
     static final int MAX_ITEMS = 100_000;
     static final int MAX_DELAY_MS = 60_000;
+
+    /** One attempt: a demo run that fails (fail_at) fails at once; retry it with POST /v1/runs/{id}/retry. */
+    @Override
+    public RetryPolicy retry() {
+        return RetryPolicy.none();
+    }
 
     @Override
     public String name() {

@@ -21,6 +21,11 @@ public final class PgErrors {
         return false;
     }
 
+    /** True when the statement hit a unique index (SQLSTATE 23505). */
+    public static boolean isUniqueViolation(Throwable failure) {
+        return failure instanceof DatabaseException database && "23505".equals(database.getSqlState());
+    }
+
     /** The database's message of a failure, or its class name. */
     public static String message(Throwable failure) {
         return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();

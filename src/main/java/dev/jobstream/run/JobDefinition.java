@@ -8,11 +8,16 @@ import dev.jobstream.spi.JobParam;
 
 /**
  * A job as {@code GET /v1/jobs} shows it; {@code params_schema} is a JSON Schema of the accepted params; {@code system}
- * jobs act on every workspace and only a token not limited to workspaces may trigger them.
+ * jobs act on every workspace and only a token not limited to workspaces may trigger them; {@code schedule} is the
+ * cron the job declares (UTC); {@code timeout_ms} null: no limit; {@code max_active} null: no cluster-wide limit.
  */
 public record JobDefinition(String name, String description, boolean exclusive, boolean system, String schedule,
-        int maxAttempts,
+        Retry retry, Long timeoutMs, int priority, Integer maxActive,
         Map<String, Object> paramsSchema, Map<String, Object> paramsDefaults) {
+
+    /** The job's retry policy: attempts in all, and the backoff between them. */
+    public record Retry(int maxAttempts, long backoffBaseMs, long backoffMaxMs, double jitter) {
+    }
 
     static JobDefinition of(JobHandler handler) {
         Map<String, Object> properties = new LinkedHashMap<>();
@@ -49,6 +54,10 @@ public record JobDefinition(String name, String description, boolean exclusive, 
         schema.put("properties", properties);
         schema.put("additionalProperties", false);
         return new JobDefinition(handler.name(), handler.description(), handler.exclusive(), handler.system(),
-                handler.schedule().orElse(null), handler.maxAttempts(), schema, defaults);
+                handler.schedule().orElse(null),
+                new Retry(handler.retry().maxAttempts(), handler.retry().base().toMillis(),
+                        handler.retry().max().toMillis(), handler.retry().jitter()),
+                handler.timeout().map(java.time.Duration::toMillis).orElse(null), handler.priority(),
+                handler.maxActive().isPresent() ? handler.maxActive().getAsInt() : null, schema, defaults);
     }
 }

@@ -5,7 +5,10 @@ import java.util.UUID;
 
 import io.vertx.core.json.JsonObject;
 
-/** A run about to be inserted as {@code queued}: validated, with its id chosen; {@code runAfter} null: due now. */
+/**
+ * A run about to be inserted as {@code queued}: validated, with its id chosen; {@code runAfter} null: due now;
+ * {@code timeoutMs} null: no limit; {@code scheduleId}: the schedule whose tick it is, if any.
+ */
 public record NewRun(
         UUID id,
         String job,
@@ -17,5 +20,8 @@ public record NewRun(
         String triggeredBy,
         String correlationId,
         String idempotencyKey,
-        Instant runAfter) {
+        Instant runAfter,
+        int priority,
+        Long timeoutMs,
+        UUID scheduleId) {
 }

@@ -2,6 +2,8 @@ package dev.jobstream.run;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,13 +43,19 @@ public record Run(
         Long durationMs,
         String controlRequested,
         String controlledBy,
+        int priority,
+        Long timeoutMs,
+        UUID scheduleId,
+        List<Map<String, Object>> attempts,
         @JsonIgnore boolean exclusive,
         @JsonIgnore int lastSeq,
         @JsonIgnore String idempotencyKey) {
 
     /**
      * The display status {@code stale} marks executing runs whose heartbeat is older than {@code staleBefore};
-     * {@code scheduled}, queued runs that are not due yet (asked for later with {@code run_at} or {@code delay}).
+     * {@code retrying}, queued runs waiting for their next attempt after a failed one; {@code scheduled}, other queued
+     * runs that are not due yet (asked for later with {@code run_at} or {@code delay}, or snoozed). {@code attempts}
+     * is the run's attempt history: the attempts that ended before, then the current one once it started.
      */
     public static Run from(Row row, Instant staleBefore) {
         RunStatus status = RunStatus.of(row.getString("status"));
@@ -56,12 +64,19 @@ public record Run(
                 && heartbeat != null && heartbeat.isBefore(staleBefore);
         JsonObject metrics = row.getJsonObject("metrics");
         JsonArray errorLog = row.getJsonArray("error_log");
+        JsonArray previous = row.getJsonArray("attempts");
+        Instant runAfter = instant(row, "run_after");
+        String display = stale
+                ? "stale"
+                : !scheduled(status, runAfter)
+                        ? status.value()
+                        : lastOutcomeFailed(previous) ? "retrying" : "scheduled";
         return new Run(
                 row.getUUID("id"),
                 row.getString("job_name"),
                 row.getUUID("workspace_id"),
                 status,
-                stale ? "stale" : scheduled(status, instant(row, "run_after")) ? "scheduled" : status.value(),
+                display,
                 row.getBoolean("dry_run"),
                 row.getJsonObject("params").getMap(),
                 metrics == null ? null : metrics.getMap(),
@@ -84,9 +99,46 @@ public record Run(
                 row.getLong("duration_ms"),
                 row.getString("control_requested"),
                 row.getColumnIndex("controlled_by") >= 0 ? row.getString("controlled_by") : null,
+                row.getInteger("priority"),
+                row.getLong("timeout_ms"),
+                row.getUUID("schedule_id"),
+                attempts(row, status, previous),
                 row.getBoolean("exclusive"),
                 row.getInteger("last_seq"),
                 row.getString("idempotency_key"));
+    }
+
+    /** The attempts that ended before the current one, then the current one if it started (or the run ended). */
+    private static List<Map<String, Object>> attempts(Row row, RunStatus status, JsonArray previous) {
+        List<Map<String, Object>> attempts = new ArrayList<>();
+        if (previous != null) {
+            for (Object entry : previous) {
+                attempts.add(((JsonObject) entry).getMap());
+            }
+        }
+        Instant started = instant(row, "started_at");
+        if (started == null && !status.isTerminal()) {
+            return attempts; // the current attempt has not begun
+        }
+        Map<String, Object> current = new LinkedHashMap<>();
+        current.put("attempt", row.getInteger("attempt"));
+        current.put("owner", row.getString("owner"));
+        current.put("started_at", started);
+        current.put("finished_at", instant(row, "finished_at"));
+        current.put("outcome", status.value());
+        current.put("error", row.getString("error"));
+        current.put("error_code", row.getString("error_code"));
+        attempts.add(current);
+        return attempts;
+    }
+
+    private static boolean lastOutcomeFailed(JsonArray previous) {
+        if (previous == null || previous.isEmpty()) {
+            return false;
+        }
+        Object last = previous.getValue(previous.size() - 1);
+        return last instanceof JsonObject entry
+                && ("failed".equals(entry.getString("outcome")) || "stale".equals(entry.getString("outcome")));
     }
 
     private static boolean scheduled(RunStatus status, Instant runAfter) {

@@ -16,7 +16,9 @@ import dev.jobstream.auth.Role;
 import dev.jobstream.problem.Params;
 import io.smallrye.mutiny.Uni;
 
-/** {@code POST /v1/runs/{id}/pause|resume|cancel}: 202 and the run; 409 when its state does not allow it. */
+/**
+ * {@code POST /v1/runs/{id}/pause|resume|cancel|retry}: 202 and the run; 409 when its state does not allow it.
+ */
 @Path("/v1/runs/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunControlResource {
@@ -49,6 +51,13 @@ public class RunControlResource {
         boolean forced = Boolean.TRUE.equals(Params.optionalBoolean("force", force));
         return control.cancel(Params.uuid("id", id), forced, Caller.of(security))
                 .map(RunControlResource::accepted);
+    }
+
+    @POST
+    @Path("retry")
+    @Allow(Role.OPERATOR)
+    public Uni<Response> retry(@PathParam("id") String id, @Context SecurityContext security) {
+        return control.retry(Params.uuid("id", id), Caller.of(security)).map(RunControlResource::accepted);
     }
 
     private static Response accepted(Run run) {

@@ -8,6 +8,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.auth.Caller;
+import dev.jobstream.pg.PgErrors;
+import dev.jobstream.problem.ApiException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -63,6 +65,26 @@ public class RunControlService {
             }
             return control.request(id, Control.CANCEL, EXECUTING, by).flatMap(r -> orRefusal(r, id, Control.CANCEL));
         });
+    }
+
+    /**
+     * Puts a failed or cancelled run back in the queue as a new attempt of the same run (its history keeps the
+     * attempts before); 409 while it is active or completed, or when another run of its job holds its exclusive slot.
+     */
+    public Uni<Run> retry(UUID id, Caller caller) {
+        return runs.checkVisible(id, caller)
+                .flatMap(v -> control.retry(id, caller.name()))
+                .onFailure(PgErrors::isUniqueViolation).transform(e -> ApiException.conflict("Cannot retry: another "
+                        + "run of this job and workspace is active (the job is exclusive); retry once it ends"))
+                .flatMap(retried -> {
+                    if (retried.isPresent()) {
+                        return Uni.createFrom().item(retried.get());
+                    }
+                    return runs.get(id).map(run -> {
+                        throw ApiException.conflict("Cannot retry: run is " + run.status().value()
+                                + "; only failed and cancelled runs can be retried");
+                    });
+                }).invoke(run -> audit(caller, "retry", run));
     }
 
     /** A run this replica ended in the database (queued, or force-cancelled): counted here. */

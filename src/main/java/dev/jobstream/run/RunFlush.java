@@ -15,7 +15,15 @@ public record RunFlush(UUID runId, int attempt, int lastSeq, Long processed, Lon
     public record Event(int seq, String event, String data) {
     }
 
-    /** How the engine ended the run ({@code queued}: it gave the run back as its next attempt). */
-    public record End(RunStatus status, String metrics, String error, String errorCode, long durationMs) {
+    /**
+     * How the attempt ended: a terminal state, or {@code queued} — the run comes back as its next attempt in
+     * {@code retryInMs} (a failed attempt to be retried; or {@code snoozed}, which allows one attempt more).
+     */
+    public record End(RunStatus status, String metrics, String error, String errorCode, long durationMs,
+            Long retryInMs, boolean snoozed) {
+
+        public End(RunStatus status, String metrics, String error, String errorCode, long durationMs) {
+            this(status, metrics, error, errorCode, durationMs, null, false);
+        }
     }
 }

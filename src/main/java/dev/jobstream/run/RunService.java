@@ -65,8 +65,60 @@ public class RunService {
                     + workspace);
         }
         return new NewRun(UUID.randomUUID(), job.name(), workspace, job.exclusive(),
-                Boolean.TRUE.equals(request.dryRun()), params, job.maxAttempts(), caller.name(), correlationId, key,
-                runAfter(request, Instant.now()));
+                Boolean.TRUE.equals(request.dryRun()), params, maxAttempts(job, request.maxAttempts()), caller.name(),
+                correlationId, key, runAfter(request, Instant.now()), priority(job, request.priority()),
+                timeoutMillis(job, request.timeout()), null);
+    }
+
+    /** Lowest and highest priority; higher runs first among due runs. */
+    public static final int MIN_PRIORITY = -100;
+    public static final int MAX_PRIORITY = 100;
+    /** The shortest timeout a trigger may give. */
+    public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+
+    /** The trigger's priority, or the job's; 400 out of range. */
+    static int priority(JobHandler job, Integer asked) {
+        int priority = asked != null ? asked : job.priority();
+        if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+            throw ApiException.badRequest("'priority' must be from " + MIN_PRIORITY + " to " + MAX_PRIORITY
+                    + " (higher runs first): " + priority);
+        }
+        return priority;
+    }
+
+    /** The trigger's max_attempts, at most the job's; the job's when not given. */
+    static int maxAttempts(JobHandler job, Integer asked) {
+        int most = job.retry().maxAttempts();
+        if (asked == null) {
+            return most;
+        }
+        if (asked < 1 || asked > most) {
+            throw ApiException.badRequest("'max_attempts' must be from 1 to " + most + " (the retry policy of job '"
+                    + job.name() + "'): " + asked);
+        }
+        return asked;
+    }
+
+    /** The trigger's timeout (at least {@link #MIN_TIMEOUT}, at most the job's), or the job's; null: no limit. */
+    static Long timeoutMillis(JobHandler job, String asked) {
+        Duration own = job.timeout().orElse(null);
+        if (asked == null) {
+            return own == null ? null : own.toMillis();
+        }
+        Duration timeout;
+        try {
+            timeout = dev.jobstream.spi.JobParam.parseDuration(asked);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("'timeout' must be a duration such as 30s, 15m, 2h or PT30M");
+        }
+        if (timeout.compareTo(MIN_TIMEOUT) < 0) {
+            throw ApiException.badRequest("'timeout' must be at least " + MIN_TIMEOUT.toSeconds() + "s: " + asked);
+        }
+        if (own != null && timeout.compareTo(own) > 0) {
+            throw ApiException.badRequest("'timeout' may shorten the timeout of job '" + job.name() + "' ("
+                    + own.toSeconds() + "s), not lengthen it: " + asked);
+        }
+        return timeout.toMillis();
     }
 
     /**

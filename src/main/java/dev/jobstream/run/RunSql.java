@@ -19,13 +19,17 @@ final class RunSql {
     static final String INSERT_RUNS = """
             WITH inserted AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
-                                      triggered_by, correlation_id, idempotency_key, run_after)
+                                      triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
+                                      schedule_id)
                 SELECT id, job_name, workspace_id, exclusive, dry_run, params::jsonb, max_attempts,
-                       triggered_by, correlation_id, idempotency_key, coalesce(run_after, now())
+                       triggered_by, correlation_id, idempotency_key, coalesce(run_after, now()), priority, timeout_ms,
+                       schedule_id
                   FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::boolean[], $6::text[],
-                              $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[])
+                              $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::smallint[],
+                              $13::bigint[], $14::uuid[])
                        AS n(id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
-                            triggered_by, correlation_id, idempotency_key, run_after)
+                            triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
+                            schedule_id)
                 ON CONFLICT DO NOTHING
                 RETURNING *
             )
@@ -69,27 +73,48 @@ final class RunSql {
     static final String COUNT_QUEUED = "SELECT count(*) FROM (SELECT 1 FROM job_runs WHERE status = 'queued' LIMIT $1) q";
 
     /**
-     * Claims up to {@code $2} due runs of the jobs {@code $3} in dispatch order. The runs are chosen (and locked) in
-     * the queued index, then updated by primary key ({@code = ANY (ARRAY(…))}), never through a join that could read
-     * the whole table.
+     * Claims up to {@code $2} due runs of the jobs {@code $3} in dispatch order: higher priority first, then the
+     * earliest due, then the oldest. The runs are chosen (and locked) in the queued index, then updated by primary key
+     * ({@code = ANY (ARRAY(…))}), never through a join that could read the whole table. The error of an attempt
+     * before is cleared (it stays in the attempt history).
      */
-    static final String CLAIM_QUEUED = """
-            WITH claimed AS (
-                UPDATE job_runs
-                   SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(), updated_at = now(),
-                       version = version + 1
-                 WHERE id = ANY (ARRAY(SELECT id FROM job_runs
-                                        WHERE status = 'queued' AND run_after <= now() AND job_name = ANY($3)
-                                        ORDER BY run_after, created_at
-                                        LIMIT $2
-                                          FOR UPDATE SKIP LOCKED))
-                RETURNING *
-            ), notified AS (
-                SELECT pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
-                 WHERE EXISTS (SELECT FROM claimed)
-            )
-            SELECT claimed.* FROM claimed CROSS JOIN notified
-            """;
+    static final String CLAIM_QUEUED = claim("job_name = ANY($3)", "$2");
+
+    /**
+     * Claims due runs of one job with a cluster-wide limit ({@code $3} the job, {@code $4} its limit): at most
+     * {@code $2}, and no more than the limit leaves, counting the job's runs executing on any replica. Run after
+     * {@link #LOCK_LIMITED_JOB} in the same transaction, which serializes the claims of that job across replicas.
+     */
+    static final String CLAIM_LIMITED = claim("job_name = $3", """
+            greatest(0, least($2, $4 - (SELECT count(*) FROM job_runs
+                                         WHERE job_name = $3 AND status IN ('running', 'paused')
+                                           AND owner IS NOT NULL)))""");
+
+    /**
+     * Serializes, until the transaction ends, the claims of the limited job {@code $1} (the two-key advisory lock
+     * space, apart from the exclusive runs' one-key locks).
+     */
+    static final String LOCK_LIMITED_JOB = "SELECT pg_advisory_xact_lock(1785688915, hashtext($1))";
+
+    private static String claim(String jobs, String limit) {
+        return """
+                WITH claimed AS (
+                    UPDATE job_runs
+                       SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(),
+                           updated_at = now(), error = NULL, error_code = NULL, version = version + 1
+                     WHERE id = ANY (ARRAY(SELECT id FROM job_runs
+                                            WHERE status = 'queued' AND run_after <= now() AND %s
+                                            ORDER BY priority DESC, run_after, created_at
+                                            LIMIT %s
+                                              FOR UPDATE SKIP LOCKED))
+                    RETURNING *
+                ), notified AS (
+                    SELECT pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+                     WHERE EXISTS (SELECT FROM claimed)
+                )
+                SELECT claimed.* FROM claimed CROSS JOIN notified
+                """.formatted(jobs, limit);
+    }
 
     /** Gives a claimed run back to the queue (its exclusive key is still locked elsewhere). */
     static final String RELEASE_CLAIM = """
@@ -169,15 +194,19 @@ final class RunSql {
 
     /**
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
-     * it carried out) and, when the job ended, its terminal state; the events of those runs; a JOB_FAILED error event
-     * for each run that failed; one NOTIFY on {@code jobstream_events} (see RunEventHub) and one on the feed's
+     * it carried out) and, when the attempt ended, its end: a terminal state, or {@code queued} again — a failed
+     * attempt to be retried, or a snooze — as the next attempt, due {@code retry_in} ms from now, with the attempt
+     * that ended appended to the run's history ({@code attempts}; a snooze allows one attempt more). Also the events
+     * of those runs; a JOB_FAILED error event for each run that failed, a JOB_ATTEMPT_FAILED warning for each failed
+     * attempt that will be retried; one NOTIFY on {@code jobstream_events} (see RunEventHub) and one on the feed's
      * channel per statement, not per run. An engine that stops before
      * its job ends flushes what it has, then interrupts its attempt ({@link #INTERRUPT_OWNED}). Rows this replica no longer owns (owner, attempt, executing state:
      * the fence) are left alone and their events dropped; the returned ids are the runs that were written.
      * <p>
      * Idempotent, for a retry after a lost reply: events already stored are skipped ({@code ON CONFLICT DO
-     * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number) is
-     * returned as written and left as it is, and the rest sets absolute values. A flush is a heartbeat too
+     * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number; for
+     * a requeue, its attempt in the history) is returned as written and left as it is, and the rest sets absolute
+     * values. A flush is a heartbeat too
      * ({@code heartbeat_at}); the heartbeat never waits for a row a flush holds (it skips it), so the two never
      * deadlock. Every run is read by its primary key (the check for an end already stored is a scalar subquery, which
      * PostgreSQL never turns into a join, and it runs only for the runs the update did not write): a flush never
@@ -187,9 +216,9 @@ final class RunSql {
             WITH changes AS (
                 SELECT * FROM unnest($2::uuid[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[],
                                      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[],
-                                     $17::text[])
+                                     $17::text[], $18::bigint[], $19::boolean[])
                        AS c(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
-                            duration_ms, acknowledged)
+                            duration_ms, acknowledged, retry_in, snoozed)
             ), written AS (
                 UPDATE job_runs r
                    SET last_seq = c.last_seq,
@@ -203,24 +232,39 @@ final class RunSql {
                        duration_ms = coalesce(c.duration_ms, r.duration_ms),
                        finished_at = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN now()
                                           ELSE r.finished_at END,
-                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled')
+                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled', 'queued')
                                                 THEN NULL
                                                 WHEN r.control_requested = c.acknowledged THEN NULL
                                                 ELSE r.control_requested END,
-                       heartbeat_at = now(),
+                       heartbeat_at = CASE WHEN c.status = 'queued' THEN NULL ELSE now() END,
+                       owner = CASE WHEN c.status = 'queued' THEN NULL ELSE r.owner END,
+                       attempt = CASE WHEN c.status = 'queued' THEN r.attempt + 1 ELSE r.attempt END,
+                       max_attempts = CASE WHEN c.snoozed THEN r.max_attempts + 1 ELSE r.max_attempts END,
+                       started_at = CASE WHEN c.status = 'queued' THEN NULL ELSE r.started_at END,
+                       run_after = CASE WHEN c.status = 'queued' THEN now() + c.retry_in * interval '1 millisecond'
+                                        ELSE r.run_after END,
+                       attempts = CASE WHEN c.status <> 'queued' THEN r.attempts
+                                       ELSE r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
+                                            'started_at', r.started_at, 'finished_at', now(),
+                                            'outcome', CASE WHEN c.snoozed THEN 'snoozed' ELSE 'failed' END,
+                                            'error', c.error, 'error_code', c.error_code) END,
                        updated_at = now(),
                        version = r.version + 1
                   FROM changes c
                  WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.status IN ('running', 'paused')
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
-                          r.attempt
+                          r.attempt, r.max_attempts, r.run_after, c.snoozed
             ), applied AS (
                 SELECT c.id
                   FROM changes c
                  WHERE c.status NOT IN ('running', 'paused') AND c.id NOT IN (SELECT id FROM written)
-                   AND (SELECT r.status FROM job_runs r
-                         WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.last_seq = c.last_seq)
-                       = c.status
+                   AND CASE WHEN c.status = 'queued'
+                            THEN (SELECT r.attempts @> jsonb_build_array(jsonb_build_object('attempt', c.attempt,
+                                                                                           'owner', $1::text))
+                                    FROM job_runs r WHERE r.id = c.id)
+                            ELSE (SELECT r.status FROM job_runs r
+                                   WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt
+                                     AND r.last_seq = c.last_seq) = c.status END
             ), events AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
                 SELECT e.run_id, e.seq, e.event, e.data::jsonb
@@ -230,14 +274,27 @@ final class RunSql {
             ), failures AS (
                 INSERT INTO error_events (severity, kind, message, job_name, workspace_id, run_id, correlation_id,
                                           details)
-                SELECT 'error', 'JOB_FAILED', left('Run of ' || w.job_name || ' failed: ' || coalesce(w.error, ''), 2000),
+                SELECT CASE WHEN w.status = 'failed' THEN 'error' ELSE 'warning' END,
+                       CASE WHEN w.status = 'failed' THEN 'JOB_FAILED' ELSE 'JOB_ATTEMPT_FAILED' END,
+                       left(CASE WHEN w.status = 'failed'
+                                 THEN 'Run of ' || w.job_name || ' failed: '
+                                 ELSE 'Attempt ' || (w.attempt - 1) || ' of ' || (w.max_attempts) || ' of '
+                                      || w.job_name || ' failed (retried at '
+                                      || to_char(w.run_after AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                                      || '): ' END || coalesce(w.error, ''), 2000),
                        w.job_name, w.workspace_id, w.id, w.correlation_id,
-                       jsonb_build_object('error_code', w.error_code, 'attempt', w.attempt)
+                       CASE WHEN w.status = 'failed'
+                            THEN jsonb_build_object('error_code', w.error_code, 'attempt', w.attempt)
+                            ELSE jsonb_build_object('error_code', w.error_code, 'attempt', w.attempt - 1,
+                                                    'next_attempt', w.attempt, 'max_attempts', w.max_attempts,
+                                                    'run_after', w.run_after) END
                   FROM written w
-                 WHERE w.status = 'failed'
+                 WHERE w.status = 'failed' OR (w.status = 'queued' AND NOT w.snoozed)
             ), notified AS (
                 SELECT pg_notify('jobstream_events', ''),
-                       pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+                       pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text),
+                       CASE WHEN EXISTS (SELECT FROM written WHERE status = 'queued')
+                            THEN pg_notify('jobstream_queued', '') END
                  WHERE EXISTS (SELECT FROM written)
             )
             SELECT w.id FROM written w CROSS JOIN notified
@@ -285,6 +342,11 @@ final class RunSql {
                        duration_ms = CASE WHEN d.outcome IN ('cancelled', 'failed')
                                           THEN greatest(0, (extract(epoch FROM d.at - r.started_at) * 1000)::bigint)
                                           ELSE r.duration_ms END,
+                       attempts = CASE WHEN d.outcome NOT IN ('queued', 'paused') THEN r.attempts
+                                       ELSE r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
+                                            'started_at', r.started_at, 'finished_at', d.at,
+                                            'outcome', CASE WHEN d.reason = 'stale' THEN 'stale' ELSE 'interrupted' END,
+                                            'reason', d.reason, 'error', NULL, 'error_code', NULL) END,
                        control_requested = NULL,
                        last_seq = r.last_seq + 1,
                        updated_at = now(),
@@ -391,6 +453,41 @@ final class RunSql {
             SELECT resumed.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM resumed
+            """;
+
+    /**
+     * An operator's retry ({@code $2} who asked): a failed or cancelled run goes back to {@code queued}, due now, as a
+     * new attempt of the same run — the attempt that ended goes to the history, and the run is allowed one attempt
+     * more if it had used them all — with a {@code state_json} event. A run whose exclusive slot another run took
+     * meanwhile hits the exclusive index (a unique violation: the caller answers 409).
+     */
+    static final String RETRY = """
+            WITH previous AS (
+                SELECT id, status FROM job_runs WHERE id = $1 AND status IN ('failed', 'cancelled') FOR UPDATE
+            ), retried AS (
+                UPDATE job_runs r
+                   SET status = 'queued', run_after = now(), owner = NULL, started_at = NULL, heartbeat_at = NULL,
+                       finished_at = NULL, duration_ms = NULL, error = NULL, error_code = NULL,
+                       control_requested = NULL, controlled_by = $2,
+                       attempts = r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
+                                       'started_at', r.started_at, 'finished_at', r.finished_at,
+                                       'outcome', r.status, 'error', r.error, 'error_code', r.error_code),
+                       attempt = r.attempt + 1, max_attempts = greatest(r.max_attempts, r.attempt + 1),
+                       last_seq = r.last_seq + 1, updated_at = now(), version = r.version + 1
+                  FROM previous p
+                 WHERE r.id = p.id
+                RETURNING r.*, p.status AS previous
+            ), events AS (
+                INSERT INTO job_run_events (run_id, seq, event, data)
+                SELECT id, last_seq, 'state_json',
+                       jsonb_build_object('state', 'queued', 'previous', previous, 'reason', 'retry',
+                                          'attempt', attempt, 'by', $2::text,
+                                          'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                  FROM retried
+            )
+            SELECT retried.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM retried
             """;
 
     /** Terminal runs that ended before {@code $1}, a batch at a time; their events go with them (cascade). */

@@ -61,6 +61,9 @@ public class RunStore {
         String[] correlation = new String[n];
         String[] idempotency = new String[n];
         OffsetDateTime[] runAfter = new OffsetDateTime[n];
+        Short[] priorities = new Short[n];
+        Long[] timeouts = new Long[n];
+        UUID[] schedules = new UUID[n];
         for (int i = 0; i < n; i++) {
             NewRun run = runs.get(i);
             ids[i] = run.id();
@@ -74,9 +77,12 @@ public class RunStore {
             correlation[i] = run.correlationId();
             idempotency[i] = run.idempotencyKey();
             runAfter[i] = run.runAfter() == null ? null : utc(run.runAfter());
+            priorities[i] = (short) run.priority();
+            timeouts[i] = run.timeoutMs();
+            schedules[i] = run.scheduleId();
         }
         Tuple args = Tuple.tuple(List.of(ids, jobs, workspaces, exclusive, dryRun, params, maxAttempts, triggeredBy,
-                correlation, idempotency, runAfter));
+                correlation, idempotency, runAfter, priorities, timeouts, schedules));
         return pool.preparedQuery(INSERT_RUNS).execute(args)
                 .flatMap(rows -> {
                     Map<UUID, Run> inserted = byId(rows);
@@ -218,6 +224,15 @@ public class RunStore {
                 .execute(Tuple.of(id, from, forced ? "force_cancelled" : null, forced, by)).map(this::first);
     }
 
+    /**
+     * Puts a failed or cancelled run back in the queue as a new attempt, for {@code by}; empty if it is neither. Fails
+     * with a unique violation ({@link dev.jobstream.pg.PgErrors#isUniqueViolation}) when another run took its
+     * exclusive slot.
+     */
+    public Uni<Optional<Run>> retry(UUID id, String by) {
+        return pool.preparedQuery(RETRY).execute(Tuple.of(id, by)).map(this::first);
+    }
+
     private Optional<Run> first(RowSet<Row> rows) {
         return rows.size() == 0 ? Optional.empty() : Optional.of(toRun(rows.iterator().next()));
     }
@@ -231,6 +246,22 @@ public class RunStore {
             rows.forEach(row -> runs.add(Run.from(row, Instant.EPOCH)));
             return runs;
         });
+    }
+
+    /**
+     * Claims up to {@code limit} due runs of {@code job}, within its cluster-wide limit {@code maxActive}: the claims
+     * of that job are serialized across replicas (a transaction-scoped advisory lock), so that together they never
+     * exceed it.
+     */
+    public Uni<List<Run>> claimLimited(String owner, int limit, String job, int maxActive) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB).execute(Tuple.of(job))
+                .flatMap(locked -> connection.preparedQuery(CLAIM_LIMITED)
+                        .execute(Tuple.of(owner, limit, job, maxActive))))
+                .map(rows -> {
+                    List<Run> runs = new ArrayList<>(rows.size());
+                    rows.forEach(row -> runs.add(Run.from(row, Instant.EPOCH)));
+                    return runs;
+                });
     }
 
     public Uni<Integer> releaseClaims(List<UUID> ids, String owner, long delayMillis) {
@@ -298,6 +329,8 @@ public class RunStore {
         String[] errors = new String[runs];
         String[] errorCodes = new String[runs];
         Long[] durations = new Long[runs];
+        Long[] retryIn = new Long[runs];
+        Boolean[] snoozed = new Boolean[runs];
         int eventCount = batch.stream().mapToInt(p -> p.events().size()).sum();
         UUID[] eventRuns = new UUID[eventCount];
         Integer[] seqs = new Integer[eventCount];
@@ -322,6 +355,10 @@ public class RunStore {
                 errors[i] = p.end().error();
                 errorCodes[i] = p.end().errorCode();
                 durations[i] = p.end().durationMs();
+                retryIn[i] = p.end().retryInMs();
+                snoozed[i] = p.end().snoozed();
+            } else {
+                snoozed[i] = false;
             }
             for (RunFlush.Event event : p.events()) {
                 eventRuns[e] = p.runId();
@@ -332,7 +369,7 @@ public class RunStore {
             }
         }
         return Tuple.tuple(List.of(owner, ids, attempts, lastSeqs, processed, totals, errorLogs, statuses, metrics,
-                errors, errorCodes, durations, eventRuns, seqs, names, data, acknowledged));
+                errors, errorCodes, durations, eventRuns, seqs, names, data, acknowledged, retryIn, snoozed));
     }
 
     // ---- sweeper: stale runs, retention ----

@@ -217,7 +217,7 @@ public class TriggerResource {
         }
         return new TriggerRequest(workspace != null ? workspace : body.workspaceId(),
                 dryRun != null ? dryRun : body.dryRun(), body.params(), body.idempotencyKey(), body.runAt(),
-                body.delay());
+                body.delay(), body.priority(), body.timeout(), body.maxAttempts());
     }
 
     private static String correlationId(String header) {

@@ -1,5 +1,7 @@
 package dev.jobstream.spi;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
@@ -51,6 +53,20 @@ public interface JobContext {
 
     /** Where the job may be paused or stopped; the returned Uni fails if the run must stop. */
     Uni<Void> checkpoint();
+
+    /**
+     * Ends this attempt and brings the run back after {@code duration} (at most {@code jobstream.triggers.max-delay})
+     * as its next attempt, with one attempt more allowed: a snooze does not use up the retry policy. Return it from
+     * {@link JobHandler#run}.
+     */
+    default <T> Uni<T> snooze(Duration duration) {
+        return Uni.createFrom().failure(new Snooze(duration));
+    }
+
+    /** The clock a job should read the time from (UTC; a test may set it). */
+    default Clock clock() {
+        return Clock.systemUTC();
+    }
 
     /** Runs blocking code on a worker thread. */
     <T> Uni<T> blocking(Callable<T> work);

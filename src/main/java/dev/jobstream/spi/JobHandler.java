@@ -1,15 +1,18 @@
 package dev.jobstream.spi;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.mutiny.Uni;
 
 /**
  * A job: a CDI bean that executes one run at a time for one workspace. Implementations are non-blocking; blocking
- * code goes through {@link JobContext#blocking}. A failed {@code Uni} (or thrown exception) fails the run with its
- * message.
+ * code goes through {@link JobContext#blocking}. A failed {@code Uni} (or thrown exception) fails the attempt with its
+ * message: the run is retried as {@link #retry()} says, unless the failure is a {@link JobFailure#permanent permanent}
+ * one; failing with {@link Snooze} ({@link JobContext#snooze}) brings the run back later without using an attempt.
  */
 public interface JobHandler {
 
@@ -43,12 +46,42 @@ public interface JobHandler {
         return false;
     }
 
-    /** How many times a run may be attempted (requeued after its engine died). */
-    default int maxAttempts() {
-        return 1;
+    /**
+     * How failed attempts are retried: {@link RetryPolicy#DEFAULT} (3 attempts, exponential backoff) unless the job
+     * says otherwise; a trigger may lower {@code max_attempts}. A run of a replica that died is retried within the same
+     * attempts.
+     */
+    default RetryPolicy retry() {
+        return RetryPolicy.DEFAULT;
     }
 
-    /** A cron schedule on which the job fires by itself, if any. */
+    /**
+     * How long one attempt may run (empty: no limit); a trigger may shorten it. An attempt past it stops at its next
+     * {@link JobContext#checkpoint()} and fails with {@code error_code "timeout"} (retried like any failure); one that
+     * reaches no checkpoint within {@code jobstream.timeouts.grace} more is abandoned, as force-cancel does.
+     */
+    default Optional<Duration> timeout() {
+        return Optional.empty();
+    }
+
+    /** The priority of its runs unless a trigger gives one: -100 to 100, higher first among due runs (default 0). */
+    default int priority() {
+        return 0;
+    }
+
+    /**
+     * The most runs of this job active at once across all replicas (running or paused on an engine), whatever their
+     * workspace; empty: no limit but the replicas' engines. Honoured by the claim itself.
+     */
+    default OptionalInt maxActive() {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * A schedule the job declares in code: a Unix cron expression (5 fields, or {@code @hourly}, {@code @daily},
+     * {@code @weekly}, {@code @monthly}, {@code @yearly}), fired in UTC with the default params, in the global
+     * workspace (the system workspace for a system job). It is created on start-up, and operators may disable it.
+     */
     default Optional<String> schedule() {
         return Optional.empty();
     }

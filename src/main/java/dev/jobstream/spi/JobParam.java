@@ -19,6 +19,11 @@ public record JobParam(String name, String type, Object defaultValue, Long minim
         return new JobParam(name, "integer", defaultValue, minimum, maximum, description);
     }
 
+    /** A string of at most 200 characters. */
+    public static JobParam string(String name, String defaultValue, String description) {
+        return new JobParam(name, "string", defaultValue, null, null, description);
+    }
+
     public static JobParam date(String name, String description) {
         return new JobParam(name, "date", null, null, null, description);
     }

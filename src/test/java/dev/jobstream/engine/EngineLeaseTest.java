@@ -89,7 +89,8 @@ class EngineLeaseTest {
     private static Engine engine(Timer clock) {
         Run run = new Run(UUID.randomUUID(), "test.lease", UUID.randomUUID(), RunStatus.RUNNING, "running", false,
                 Map.of(), null, null, null, List.of(), 0, null, 3, 3, "test", null, "here", Instant.now(),
-                Instant.now(), Instant.now(), null, Instant.now(), Instant.now(), null, null, null, false, 0, null);
+                Instant.now(), Instant.now(), null, Instant.now(), Instant.now(), null, null, null, 0, null, null,
+                List.of(), false, 0, null);
         JobHandler handler = new JobHandler() {
             @Override
             public String name() {
@@ -101,6 +102,7 @@ class EngineLeaseTest {
                 return Uni.createFrom().nothing();
             }
         };
-        return new Engine(run, handler, null, null, 100, clock, Duration.ofMinutes(10), LEASE);
+        return new Engine(run, handler, null, null, clock,
+                new Engine.Limits(100, Duration.ofMinutes(10), LEASE, Duration.ofSeconds(30), Duration.ofDays(1)));
     }
 }

@@ -9,6 +9,7 @@ import jakarta.inject.Singleton;
 import dev.jobstream.spi.JobContext;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.JobParam;
+import dev.jobstream.spi.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -20,6 +21,12 @@ import io.smallrye.mutiny.Uni;
 public class GarbageJob implements JobHandler {
 
     static final String NUL = "\u0000";
+
+    /** One attempt: its failure is the end the tests look at. */
+    @Override
+    public RetryPolicy retry() {
+        return RetryPolicy.none();
+    }
 
     @Override
     public String name() {

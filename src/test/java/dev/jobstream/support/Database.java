@@ -39,7 +39,8 @@ public final class Database {
     }
 
     public void truncate() {
-        pool.query("TRUNCATE job_runs, job_run_events, error_events, error_event_rollups").execute().await()
+        pool.query("TRUNCATE job_runs, job_run_events, error_events, error_event_rollups, job_schedules").execute()
+                .await()
                 .atMost(TIMEOUT);
     }
 
