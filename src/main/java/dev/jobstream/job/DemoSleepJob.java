@@ -24,6 +24,11 @@ public class DemoSleepJob implements JobHandler {
     /** At most 100,000 steps of at most a minute each: a demo run cannot be made to hold an engine for ever. */
     static final int MAX_ITEMS = 100_000;
     static final int MAX_DELAY_MS = 60_000;
+    /** The params of the steps (also {@code demo.throttled}'s). */
+    static final List<JobParam> PARAMS = List.of(
+            JobParam.integer("items", 5, 0, MAX_ITEMS, "number of steps"),
+            JobParam.integer("delay_ms", 200, 0, MAX_DELAY_MS, "sleep per step, in milliseconds"),
+            JobParam.integer("fail_at", null, 1, MAX_ITEMS, "step at which the run fails"));
 
     /** One attempt: a demo run that fails (fail_at) fails at once; retry it with POST /v1/runs/{id}/retry. */
     @Override
@@ -44,10 +49,7 @@ public class DemoSleepJob implements JobHandler {
 
     @Override
     public List<JobParam> params() {
-        return List.of(
-                JobParam.integer("items", 5, 0, MAX_ITEMS, "number of steps"),
-                JobParam.integer("delay_ms", 200, 0, MAX_DELAY_MS, "sleep per step, in milliseconds"),
-                JobParam.integer("fail_at", null, 1, MAX_ITEMS, "step at which the run fails"));
+        return PARAMS;
     }
 
     @Override

@@ -113,7 +113,10 @@ public record Run(
         List<Map<String, Object>> attempts = new ArrayList<>();
         if (previous != null) {
             for (Object entry : previous) {
-                attempts.add(((JsonObject) entry).getMap());
+                Map<String, Object> attempt = new LinkedHashMap<>(((JsonObject) entry).getMap());
+                attempt.computeIfPresent("started_at", (k, v) -> OffsetDateTime.parse((String) v).toInstant());
+                attempt.computeIfPresent("finished_at", (k, v) -> OffsetDateTime.parse((String) v).toInstant());
+                attempts.add(attempt);
             }
         }
         Instant started = instant(row, "started_at");

@@ -243,11 +243,12 @@ final class RunSql {
                        started_at = CASE WHEN c.status = 'queued' THEN NULL ELSE r.started_at END,
                        run_after = CASE WHEN c.status = 'queued' THEN now() + c.retry_in * interval '1 millisecond'
                                         ELSE r.run_after END,
-                       attempts = CASE WHEN c.status <> 'queued' THEN r.attempts
-                                       ELSE r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
+                       attempts = CASE WHEN c.status = 'queued'
+                                       THEN r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
                                             'started_at', r.started_at, 'finished_at', now(),
                                             'outcome', CASE WHEN c.snoozed THEN 'snoozed' ELSE 'failed' END,
-                                            'error', c.error, 'error_code', c.error_code) END,
+                                            'error', c.error, 'error_code', c.error_code)
+                                       ELSE r.attempts END,
                        updated_at = now(),
                        version = r.version + 1
                   FROM changes c
@@ -342,11 +343,12 @@ final class RunSql {
                        duration_ms = CASE WHEN d.outcome IN ('cancelled', 'failed')
                                           THEN greatest(0, (extract(epoch FROM d.at - r.started_at) * 1000)::bigint)
                                           ELSE r.duration_ms END,
-                       attempts = CASE WHEN d.outcome NOT IN ('queued', 'paused') THEN r.attempts
-                                       ELSE r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
+                       attempts = CASE WHEN d.outcome IN ('queued', 'paused')
+                                       THEN r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
                                             'started_at', r.started_at, 'finished_at', d.at,
                                             'outcome', CASE WHEN d.reason = 'stale' THEN 'stale' ELSE 'interrupted' END,
-                                            'reason', d.reason, 'error', NULL, 'error_code', NULL) END,
+                                            'reason', d.reason, 'error', NULL, 'error_code', NULL)
+                                       ELSE r.attempts END,
                        control_requested = NULL,
                        last_seq = r.last_seq + 1,
                        updated_at = now(),
