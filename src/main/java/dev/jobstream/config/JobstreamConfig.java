@@ -55,6 +55,8 @@ public interface JobstreamConfig {
 
     Dispatch dispatch();
 
+    Schedules schedules();
+
     Triggers triggers();
 
     Pg pg();
@@ -161,6 +163,12 @@ public interface JobstreamConfig {
         /** Longest wait before buffered events are written; a flush also starts as soon as the previous one ends. */
         @WithDefault("5ms")
         Duration flushLinger();
+    }
+
+    interface Schedules {
+        /** How often a replica looks for schedules whose tick is due (a tick fires at most this late). */
+        @WithDefault("1s")
+        Duration pollInterval();
     }
 
     interface Dispatch {

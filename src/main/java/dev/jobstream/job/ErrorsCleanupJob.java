@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -34,6 +35,12 @@ public class ErrorsCleanupJob implements JobHandler {
     @Override
     public boolean system() {
         return true;
+    }
+
+    /** Daily, after the rollup. */
+    @Override
+    public Optional<String> schedule() {
+        return Optional.of("30 0 * * *");
     }
 
     @Override

@@ -1,10 +1,10 @@
 package dev.jobstream.job;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.inject.Singleton;
 
@@ -35,6 +35,12 @@ public class ErrorsRollupJob implements JobHandler {
         return true;
     }
 
+    /** Daily, just after midnight UTC: yesterday's events. */
+    @Override
+    public Optional<String> schedule() {
+        return Optional.of("5 0 * * *");
+    }
+
     @Override
     public String description() {
         return "Rolls one day's error events (UTC; yesterday unless 'date' is given) up per kind and severity into "
@@ -49,7 +55,7 @@ public class ErrorsRollupJob implements JobHandler {
     @Override
     public Uni<Map<String, Object>> run(JobContext context) {
         String given = context.params().getString("date");
-        LocalDate day = given == null ? LocalDate.now(ZoneOffset.UTC).minusDays(1) : LocalDate.parse(given);
+        LocalDate day = given == null ? LocalDate.now(context.clock()).minusDays(1) : LocalDate.parse(given);
         return errors.countForRollup(day).flatMap(counts -> {
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("date", day.toString());

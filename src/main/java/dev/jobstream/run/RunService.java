@@ -3,6 +3,7 @@ package dev.jobstream.run;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.inject.Singleton;
@@ -16,6 +17,7 @@ import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /** Triggering, reading and deleting runs. */
 @Singleton
@@ -77,7 +79,7 @@ public class RunService {
     public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
 
     /** The trigger's priority, or the job's; 400 out of range. */
-    static int priority(JobHandler job, Integer asked) {
+    public static int priority(JobHandler job, Integer asked) {
         int priority = asked != null ? asked : job.priority();
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
             throw ApiException.badRequest("'priority' must be from " + MIN_PRIORITY + " to " + MAX_PRIORITY
@@ -157,8 +159,49 @@ public class RunService {
         return at.isAfter(now) ? at : null;
     }
 
-    /** The workspace of a new run: the system workspace for a system job, the one asked for (or global) otherwise. */
-    private static UUID workspace(JobHandler job, UUID asked, Caller caller) {
+    /**
+     * The run of a schedule's tick: the schedule's params over the job's defaults, the job's retry policy and
+     * timeout; its idempotency key names the schedule and the tick. 400 if the params no longer suit the job.
+     */
+    public NewRun tickRun(JobHandler job, UUID scheduleId, UUID workspace, Map<String, Object> params, int priority,
+            Instant tick) {
+        return new NewRun(UUID.randomUUID(), job.name(), workspace, job.exclusive(), false,
+                jobs.resolveParams(job, params), job.retry().maxAttempts(), "schedule", null,
+                "schedule:" + scheduleId + ":" + tick, null, priority, timeoutMillis(job, null), scheduleId);
+    }
+
+    /**
+     * Inserts the runs of schedule ticks on {@code client}, the transaction that advanced their schedules; a tick
+     * whose exclusive slot is taken is recorded as a {@code skipped} run.
+     */
+    public Uni<Map<UUID, RunStatus>> insertTicks(SqlClient client, List<NewRun> runs, List<Instant> ticks) {
+        return repository.insertTicks(client, runs, ticks).invoke(inserted -> runs.forEach(run -> {
+            if (inserted.get(run.id()) == RunStatus.QUEUED) {
+                metrics.triggered(run.job());
+            }
+        }));
+    }
+
+    /** The job a caller outside the service may name (404 for an unknown or internal one). */
+    public JobHandler job(String name) {
+        return jobs.require(name, false);
+    }
+
+    /** The jobs of this replica. */
+    public java.util.Collection<JobHandler> jobs() {
+        return jobs.all();
+    }
+
+    /** {@code given} params checked against the job's and merged over its defaults (400 naming a bad one). */
+    public JsonObject params(JobHandler job, Map<String, Object> given) {
+        return jobs.resolveParams(job, given);
+    }
+
+    /**
+     * The workspace of a new run (or schedule) of {@code job}: the system workspace for a system job (403 for a caller
+     * limited to workspaces), the one asked for (or global) otherwise.
+     */
+    public static UUID workspace(JobHandler job, UUID asked, Caller caller) {
         if (job.system()) {
             if (caller.scoped()) {
                 throw new ApiException(403, "Forbidden", "Job '" + job.name() + "' acts on every workspace; token '"

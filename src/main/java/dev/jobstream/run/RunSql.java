@@ -36,6 +36,55 @@ final class RunSql {
             SELECT inserted.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) FROM inserted
             """;
 
+    /**
+     * Inserts the runs of schedule ticks ({@code $1}…{@code $14} as {@link #INSERT_RUNS} takes them, {@code $15} their
+     * ticks): a tick whose exclusive slot is taken is recorded as a {@code skipped} run that names the active run.
+     * The idempotency key names the schedule and the tick, so a tick never makes two runs. Answers each inserted run's
+     * id and status.
+     */
+    static final String INSERT_TICKS = """
+            WITH ticks AS (
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::boolean[], $6::text[],
+                                     $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
+                                     $12::smallint[], $13::bigint[], $14::uuid[], $15::timestamptz[])
+                       AS t(id, job_name, workspace_id, exclusive, dry_run, params, max_attempts, triggered_by,
+                            correlation_id, idempotency_key, run_after, priority, timeout_ms, schedule_id, tick)
+            ), inserted AS (
+                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
+                                      triggered_by, correlation_id, idempotency_key, priority, timeout_ms, schedule_id)
+                SELECT id, job_name, workspace_id, exclusive, dry_run, params::jsonb, max_attempts, triggered_by,
+                       correlation_id, idempotency_key, priority, timeout_ms, schedule_id
+                  FROM ticks
+                ON CONFLICT DO NOTHING
+                RETURNING id
+            ), skipped AS (
+                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, params, max_attempts, triggered_by,
+                                      idempotency_key, priority, timeout_ms, schedule_id, status, finished_at, error,
+                                      error_code)
+                SELECT t.id, t.job_name, t.workspace_id, t.exclusive, t.params::jsonb, t.max_attempts, t.triggered_by,
+                       t.idempotency_key, t.priority, t.timeout_ms, t.schedule_id, 'skipped', now(),
+                       left('Skipped the tick of ' || to_char(t.tick AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                            || ': run ' || coalesce((SELECT r.id::text FROM job_runs r
+                                                      WHERE r.job_name = t.job_name
+                                                        AND r.workspace_id = t.workspace_id AND r.exclusive
+                                                        AND r.status IN ('queued', 'running', 'paused')
+                                                      LIMIT 1), '?')
+                            || ' of this job and workspace was still active', 1000),
+                       'slot_taken'
+                  FROM ticks t
+                 WHERE t.id NOT IN (SELECT id FROM inserted)
+                ON CONFLICT DO NOTHING
+                RETURNING id
+            ), notified AS (
+                SELECT pg_notify('jobstream_queued', ''),
+                       pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+                 WHERE EXISTS (SELECT FROM inserted) OR EXISTS (SELECT FROM skipped)
+            )
+            SELECT x.id, x.status
+              FROM (SELECT id, 'queued' AS status FROM inserted UNION ALL SELECT id, 'skipped' FROM skipped) x
+                   CROSS JOIN notified
+            """;
+
     /** The runs that made inserts of the given (job, workspace, idempotency key) triples conflict. */
     static final String FIND_CONFLICTING = """
             SELECT r.* FROM job_runs r

@@ -23,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -49,6 +50,37 @@ public class RunStore {
 
     /** Inserts the runs in one statement and one commit; the outcomes come in input order. */
     public Uni<List<TriggerOutcome>> insertAll(List<NewRun> runs) {
+        Tuple args = Tuple.tuple(columns(runs));
+        return pool.preparedQuery(INSERT_RUNS).execute(args)
+                .flatMap(rows -> {
+                    Map<UUID, Run> inserted = byId(rows);
+                    List<NewRun> skipped = runs.stream().filter(r -> !inserted.containsKey(r.id())).toList();
+                    if (skipped.isEmpty()) {
+                        return Uni.createFrom().item(runs.stream()
+                                .<TriggerOutcome>map(r -> new TriggerOutcome.Created(inserted.get(r.id())))
+                                .toList());
+                    }
+                    return findConflicting(skipped).map(conflicts -> outcomes(runs, inserted, conflicts));
+                });
+    }
+
+    /**
+     * Inserts the runs of schedule ticks ({@code ticks}: each run's tick) on {@code client} (the transaction that
+     * advanced their schedules); a tick whose exclusive slot is taken becomes a {@code skipped} run. The item maps
+     * each run inserted to its status.
+     */
+    public Uni<Map<UUID, RunStatus>> insertTicks(SqlClient client, List<NewRun> runs, List<Instant> ticks) {
+        List<Object> args = columns(runs);
+        args.add(ticks.stream().map(RunStore::utc).toArray(OffsetDateTime[]::new));
+        return client.preparedQuery(INSERT_TICKS).execute(Tuple.tuple(args)).map(rows -> {
+            Map<UUID, RunStatus> inserted = new HashMap<>();
+            rows.forEach(row -> inserted.put(row.getUUID("id"), RunStatus.of(row.getString("status"))));
+            return inserted;
+        });
+    }
+
+    /** The columns of {@link RunSql#INSERT_RUNS} ({@code $1}…{@code $14}): one array each. */
+    private static List<Object> columns(List<NewRun> runs) {
         int n = runs.size();
         UUID[] ids = new UUID[n];
         String[] jobs = new String[n];
@@ -81,19 +113,8 @@ public class RunStore {
             timeouts[i] = run.timeoutMs();
             schedules[i] = run.scheduleId();
         }
-        Tuple args = Tuple.tuple(List.of(ids, jobs, workspaces, exclusive, dryRun, params, maxAttempts, triggeredBy,
+        return new ArrayList<>(List.of(ids, jobs, workspaces, exclusive, dryRun, params, maxAttempts, triggeredBy,
                 correlation, idempotency, runAfter, priorities, timeouts, schedules));
-        return pool.preparedQuery(INSERT_RUNS).execute(args)
-                .flatMap(rows -> {
-                    Map<UUID, Run> inserted = byId(rows);
-                    List<NewRun> skipped = runs.stream().filter(r -> !inserted.containsKey(r.id())).toList();
-                    if (skipped.isEmpty()) {
-                        return Uni.createFrom().item(runs.stream()
-                                .<TriggerOutcome>map(r -> new TriggerOutcome.Created(inserted.get(r.id())))
-                                .toList());
-                    }
-                    return findConflicting(skipped).map(conflicts -> outcomes(runs, inserted, conflicts));
-                });
     }
 
     private Uni<List<Run>> findConflicting(List<NewRun> skipped) {

@@ -78,6 +78,9 @@ public final class Endpoints {
         if (method.isAnnotationPresent(DELETE.class)) {
             return "DELETE";
         }
+        if (method.isAnnotationPresent(jakarta.ws.rs.PATCH.class)) {
+            return "PATCH";
+        }
         if (method.isAnnotationPresent(PUT.class)) {
             return "PUT";
         }

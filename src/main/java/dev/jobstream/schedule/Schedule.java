@@ -1,0 +1,50 @@
+package dev.jobstream.schedule;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * A schedule as the API shows it: its job fires on {@code cron} in {@code time_zone} with {@code params}, in
+ * {@code workspace_id}; {@code next_fire_at} is the tick it fires next ({@code next_fire_times}: the few after that
+ * too), {@code last_run_id} the run of its last tick. {@code source}: {@code code} (declared by the job; it can be
+ * disabled, not changed or deleted) or {@code api}.
+ */
+public record Schedule(UUID id, String job, UUID workspaceId, String cron, String timeZone, Map<String, Object> params,
+        int priority, boolean enabled, Instant nextFireAt, Instant lastFiredAt, UUID lastRunId, String source,
+        String createdBy, Instant createdAt, Instant updatedAt, List<Instant> nextFireTimes) {
+
+    /** How many fire times a schedule shows. */
+    static final int SHOWN_FIRE_TIMES = 5;
+
+    static Schedule from(Row row) {
+        String cron = row.getString("cron");
+        String zone = row.getString("time_zone");
+        Instant next = instant(row, "next_fire_at");
+        boolean enabled = row.getBoolean("enabled");
+        List<Instant> upcoming = List.of();
+        if (enabled) {
+            try {
+                Cron parsed = Cron.parse(cron, zone);
+                upcoming = new java.util.ArrayList<>();
+                upcoming.add(next);
+                upcoming.addAll(parsed.next(next, SHOWN_FIRE_TIMES - 1));
+            } catch (IllegalArgumentException e) {
+                upcoming = List.of(next); // stored before a parser change; it still fires at next_fire_at
+            }
+        }
+        return new Schedule(row.getUUID("id"), row.getString("job_name"), row.getUUID("workspace_id"), cron, zone,
+                row.getJsonObject("params").getMap(), row.getInteger("priority"), enabled, next,
+                instant(row, "last_fired_at"), row.getUUID("last_run_id"), row.getString("source"),
+                row.getString("created_by"), instant(row, "created_at"), instant(row, "updated_at"), upcoming);
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}
