@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -19,7 +18,6 @@ import dev.jobstream.spi.JobFailure;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.Snooze;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -508,19 +506,6 @@ public final class Engine implements JobContext {
     void kill() {
         stop(LOCK_LOST);
         killed.complete(null);
-    }
-
-    @Override
-    public <T> Uni<T> blocking(Callable<T> work) {
-        return Uni.createFrom().item(() -> {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     // ---- registry view ----

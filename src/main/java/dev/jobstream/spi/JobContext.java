@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -68,6 +69,16 @@ public interface JobContext {
         return Clock.systemUTC();
     }
 
-    /** Runs blocking code on a worker thread. */
-    <T> Uni<T> blocking(Callable<T> work);
+    /** Runs blocking code on a worker thread; a checked exception fails the Uni as an IllegalStateException. */
+    default <T> Uni<T> blocking(Callable<T> work) {
+        return Uni.createFrom().item(() -> {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
 }
