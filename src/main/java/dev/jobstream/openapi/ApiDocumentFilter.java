@@ -74,7 +74,19 @@ public class ApiDocumentFilter implements OASFilter {
                 .addProperty("dry_run", OASFactory.createSchema().addType(SchemaType.BOOLEAN))
                 .addProperty("params", OASFactory.createSchema().addType(SchemaType.OBJECT)
                         .description("the job's params (GET /v1/jobs: params_schema), at most 16 KiB"))
-                .addProperty("idempotency_key", OASFactory.createSchema().addType(SchemaType.STRING));
+                .addProperty("idempotency_key", OASFactory.createSchema().addType(SchemaType.STRING).maxLength(200))
+                .addProperty("run_at", OASFactory.createSchema().addType(SchemaType.STRING).format("date-time")
+                        .description("run later, at this instant (at most a minute past; not with delay)"))
+                .addProperty("delay", OASFactory.createSchema().addType(SchemaType.STRING)
+                        .description("run later, after this duration: 90s, 15m, 2h, 1d or PT30M (not with run_at)"))
+                .addProperty("priority", OASFactory.createSchema().addType(SchemaType.INTEGER)
+                        .minimum(java.math.BigDecimal.valueOf(-100)).maximum(java.math.BigDecimal.valueOf(100))
+                        .description("higher runs first among due runs; default: the job's (0 unless it says)"))
+                .addProperty("timeout", OASFactory.createSchema().addType(SchemaType.STRING)
+                        .description("how long one attempt may run: a duration of at least 1s, at most the job's"))
+                .addProperty("max_attempts", OASFactory.createSchema().addType(SchemaType.INTEGER).minimum(
+                        java.math.BigDecimal.ONE).description("at most the job's retry policy's attempts"))
+                .additionalPropertiesBoolean(false);
     }
 
     private static Schema ref(String schema) {

@@ -11,7 +11,8 @@ final class Endpoints {
     }
 
     private static final Map<String, Endpoint> ALL = Map.ofEntries(
-            entry("GET /v1/jobs", "Job definitions: name, description, exclusive, schedule, max attempts, params",
+            entry("GET /v1/jobs", "Job definitions: name, description, exclusive, schedule, retry policy, timeout, "
+                    + "priority, cluster-wide limit, params",
                     List.of(200), List.of(), false),
             entry("POST /v1/jobs/{job}/runs", "Trigger a run (202 + Location); ?wait=N answers when it ends (200) "
                     + "or N s pass (202); Accept: text/event-stream streams its events (200)",
@@ -34,6 +35,19 @@ final class Endpoints {
             entry("POST /v1/runs/{id}/resume", "Resume a paused run", List.of(202), List.of(400, 404, 409), true),
             entry("POST /v1/runs/{id}/cancel", "Cancel an active run; ?force=true ends it in the database at once",
                     List.of(202), List.of(400, 404, 409), true),
+            entry("POST /v1/runs/{id}/retry", "Put a failed or cancelled run back in the queue as its next attempt",
+                    List.of(202), List.of(400, 404, 409), true),
+            entry("GET /v1/schedules", "Schedules with their next fire times; filters job, workspace_id",
+                    List.of(200), List.of(400), false),
+            entry("POST /v1/schedules", "Add a schedule: a job fired on a Unix cron in a time zone", List.of(201),
+                    List.of(400, 403, 404), false),
+            entry("GET /v1/schedules/preview", "The next fire times of a cron in a time zone", List.of(200),
+                    List.of(400), false),
+            entry("GET /v1/schedules/{id}", "One schedule", List.of(200), List.of(400, 404), false),
+            entry("PATCH /v1/schedules/{id}", "Change, enable or disable a schedule", List.of(200),
+                    List.of(400, 404), false),
+            entry("DELETE /v1/schedules/{id}", "Delete a schedule added through the API", List.of(204),
+                    List.of(400, 404, 409), false),
             entry("GET /v1/stream", "SSE of run changes (created, state, progress) for dashboards", List.of(200),
                     List.of(400), false),
             entry("GET /v1/errors", "Error events, newest first", List.of(200), List.of(400), false),

@@ -38,7 +38,14 @@ class OpenApiTest extends DatabaseTest {
             "POST /v1/runs/{id}/pause",
             "POST /v1/runs/{id}/resume",
             "POST /v1/runs/{id}/cancel",
+            "POST /v1/runs/{id}/retry",
             "DELETE /v1/runs/{id}",
+            "GET /v1/schedules",
+            "POST /v1/schedules",
+            "GET /v1/schedules/preview",
+            "GET /v1/schedules/{id}",
+            "PATCH /v1/schedules/{id}",
+            "DELETE /v1/schedules/{id}",
             "GET /v1/stream",
             "GET /v1/errors",
             "POST /v1/errors/{id}/resolve",
@@ -69,6 +76,22 @@ class OpenApiTest extends DatabaseTest {
         List<String> undocumented = Endpoints.all().stream().map(e -> e.method() + " " + e.path()).distinct()
                 .filter(endpoint -> !documented.contains(endpoint)).toList();
         assertEquals(List.of(), undocumented, "endpoints served but missing from /q/openapi");
+    }
+
+    @Test
+    void theJobModelsFieldsAreDocumented() {
+        JsonPath doc = document();
+        assertEquals(List.of("workspace_id", "dry_run", "params", "idempotency_key", "run_at", "delay", "priority",
+                "timeout", "max_attempts"),
+                List.copyOf(doc.getMap("components.schemas.TriggerRequest.properties").keySet()));
+        Map<String, Object> run = doc.getMap("components.schemas.Run.properties");
+        for (String field : List.of("attempts", "priority", "timeout_ms", "schedule_id", "run_after")) {
+            org.junit.jupiter.api.Assertions.assertTrue(run.containsKey(field), "Run." + field);
+        }
+        Map<String, Object> schedule = doc.getMap("components.schemas.Schedule.properties");
+        for (String field : List.of("cron", "time_zone", "next_fire_at", "next_fire_times", "enabled", "source")) {
+            org.junit.jupiter.api.Assertions.assertTrue(schedule.containsKey(field), "Schedule." + field);
+        }
     }
 
     @Test
