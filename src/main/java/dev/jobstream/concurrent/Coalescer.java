@@ -27,7 +27,7 @@ public final class Coalescer {
     /** The timer of a coalescer that never waits: only its clock is read. */
     private static final Timer NO_TIMER = new Timer() {
         @Override
-        public void schedule(long delayMillis, Runnable action) {
+        public Cancel schedule(long delayMillis, Runnable action) {
             throw new IllegalStateException("This coalescer does not wait");
         }
 

@@ -6,8 +6,17 @@ package dev.jobstream.concurrent;
  */
 public interface Timer {
 
-    /** Runs {@code action} after {@code delayMillis} (0: soon, never on the caller's stack). */
-    void schedule(long delayMillis, Runnable action);
+    /**
+     * Runs {@code action} after {@code delayMillis} (0: soon, never on the caller's stack); the answer cancels it
+     * (a no-op once it ran), so that a long wait that is no longer needed holds nothing.
+     */
+    Cancel schedule(long delayMillis, Runnable action);
+
+    /** Cancels a scheduled action. */
+    @FunctionalInterface
+    interface Cancel {
+        void cancel();
+    }
 
     /** A monotonic time in milliseconds. */
     long now();

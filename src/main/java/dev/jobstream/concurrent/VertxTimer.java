@@ -12,12 +12,14 @@ public final class VertxTimer implements Timer {
     }
 
     @Override
-    public void schedule(long delayMillis, Runnable action) {
+    public Cancel schedule(long delayMillis, Runnable action) {
         if (delayMillis <= 0) {
             vertx.runOnContext(v -> action.run());
-        } else {
-            vertx.setTimer(delayMillis, id -> action.run());
+            return () -> {
+            };
         }
+        long id = vertx.setTimer(delayMillis, timer -> action.run());
+        return () -> vertx.cancelTimer(id);
     }
 
     @Override

@@ -96,6 +96,8 @@ public final class Engine implements JobContext {
     /** Completed with a {@link Failed} when the job ran past its timeout and its grace: it is abandoned. */
     private final CompletableFuture<Object> abandoned = new CompletableFuture<>();
     private volatile boolean timedOut;
+    /** Cancels the timeout's timers once the attempt ended (a long timeout must not hold an ended engine). */
+    private volatile Timer.Cancel[] timeoutTimers = new Timer.Cancel[0];
     /** The time ({@link Timer#now()}) after which the run may be taken elsewhere: the job then holds. */
     private volatile long leaseUntil;
     // guarded by this: completed when the lease is renewed, or the engine must stop
@@ -158,6 +160,9 @@ public final class Engine implements JobContext {
                 Uni.createFrom().completionStage(abandoned));
         return raced.flatMap(item -> {
             lifecycle = State.STOPPING;
+            for (Timer.Cancel timeout : timeoutTimers) {
+                timeout.cancel();
+            }
             if (item == KILLED || killed.isDone()) {
                 stopped(false);
             } else if (item instanceof Failed failed && failed.failure() instanceof RunStopped stop) {
@@ -268,17 +273,18 @@ public final class Engine implements JobContext {
      * holds no job code (a pause that lasts parks the run anyway).
      */
     private void watchTimeout(long timeoutMs) {
-        timer.schedule(timeoutMs, () -> {
+        Timer.Cancel stop = timer.schedule(timeoutMs, () -> {
             timedOut = true;
             RunLog.info(Engine.class, run, "Timeout of %d ms reached: the job stops at its next checkpoint", timeoutMs);
         });
-        timer.schedule(timeoutMs + limits.timeoutGrace().toMillis(), () -> {
+        Timer.Cancel abandon = timer.schedule(timeoutMs + limits.timeoutGrace().toMillis(), () -> {
             if (lifecycle == State.RUNNING && runState() == RunStatus.RUNNING && stopReason == null) {
                 RunLog.warn(Engine.class, run, "No checkpoint within %s of the timeout: the job is abandoned",
                         limits.timeoutGrace());
                 abandoned.complete(new Failed(new RunTimedOut(timeoutMs, true)));
             }
         });
+        timeoutTimers = new Timer.Cancel[]{stop, abandon};
     }
 
     /** The failure's message (or class name), cleaned and cut to what a run stores. */

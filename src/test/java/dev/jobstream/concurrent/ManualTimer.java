@@ -15,8 +15,14 @@ final class ManualTimer implements Timer {
     private long order;
 
     @Override
-    public synchronized void schedule(long delayMillis, Runnable action) {
-        queue.add(new Due(now + Math.max(0, delayMillis), order++, action));
+    public synchronized Cancel schedule(long delayMillis, Runnable action) {
+        Due due = new Due(now + Math.max(0, delayMillis), order++, action);
+        queue.add(due);
+        return () -> {
+            synchronized (this) {
+                queue.remove(due);
+            }
+        };
     }
 
     @Override

@@ -37,8 +37,9 @@ class EngineLeaseTest {
         long now;
 
         @Override
-        public void schedule(long delayMillis, Runnable action) {
-            // the pause hold is not exercised here
+        public Cancel schedule(long delayMillis, Runnable action) {
+            return () -> {
+            }; // the pause hold and timeouts are not exercised here
         }
 
         @Override
