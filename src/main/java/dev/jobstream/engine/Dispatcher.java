@@ -65,6 +65,12 @@ public class Dispatcher {
 
     private final Coalescer claimer = Coalescer.of(this::claimOnce).build();
     private volatile boolean backlog = true;
+    /**
+     * Runs of limited jobs may be waiting: set by a wake (a NOTIFY, the poll, a limited run's end) and by a limited
+     * claim that took runs; a claim made only because a slot freed skips the limited jobs' statements otherwise, so
+     * that a replica working off other jobs does not pay a transaction per limited job on every claim.
+     */
+    private volatile boolean limitedDue = true;
     private volatile boolean stopped;
     private long pollTimer = -1;
 
@@ -145,6 +151,7 @@ public class Dispatcher {
     /** Queued runs may be waiting: claim as many as there are free slots. */
     public void wake() {
         backlog = true;
+        limitedDue = true;
         claimer.request();
     }
 
@@ -200,17 +207,30 @@ public class Dispatcher {
         Uni<List<Run>> claimed = unlimited.length == 0
                 ? Uni.createFrom().item(List.of())
                 : repository.claim(instance.id(), limit, unlimited);
+        if (limited.isEmpty() || !limitedDue) {
+            return claimed;
+        }
+        limitedDue = false;
         for (Map.Entry<String, Integer> job : limited.entrySet()) {
             claimed = claimed.flatMap(runs -> runs.size() >= limit
-                    ? Uni.createFrom().item(runs)
+                    ? notYet(runs)
                     : repository.claimLimited(instance.id(), limit - runs.size(), job.getKey(), job.getValue())
                             .map(more -> {
+                                if (!more.isEmpty()) {
+                                    limitedDue = true;
+                                }
                                 List<Run> all = new java.util.ArrayList<>(runs);
                                 all.addAll(more);
                                 return all;
                             }));
         }
         return claimed;
+    }
+
+    /** The claim is full before a limited job's turn: its runs are claimed next time. */
+    private Uni<List<Run>> notYet(List<Run> runs) {
+        limitedDue = true;
+        return Uni.createFrom().item(runs);
     }
 
     private void start(Run run) {
