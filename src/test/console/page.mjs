@@ -46,6 +46,11 @@ export const details = (page) => page.locator('#details');
 export const detailsStatus = (page) => page.locator('#details-status .badge');
 export const rowBadge = (page, id) => page.locator(`#runs tr[data-id="${id}"] .badge`);
 export const action = (page, name) => page.locator('#details-actions').getByRole('button', { name, exact: true });
+export const attemptRows = (page) => page.locator('#attempts tbody tr');
+/** The run's fields as they read ("Attempt 1 of 1 Priority 0 …"), on one line. */
+export const fieldsText = async (page) =>
+  (await page.locator('#details-fields').evaluate((list) => list.innerText)).replace(/\s+/g, ' ');
+export const scheduleRow = (page, id) => page.locator(`#schedules tr[data-id="${id}"]`);
 
 export async function waitForStatus(page, id, status, timeout = 15000) {
   await eventually(`run ${id} shown as ${status}`, async () => (await detailsStatus(page).textContent()) === status
@@ -70,14 +75,22 @@ export async function confirm(page, expected, answer) {
 
 export const background = (locator) => locator.evaluate((node) => getComputedStyle(node).backgroundColor);
 
-/** Calls the API as an admin from the test (to set up or to check what the page did). */
-export async function call(base, token, method, path, body) {
+/** Sends a request to the API from the test; answers its status and JSON body, whatever the status. */
+export async function request(base, token, method, path, body) {
   const response = await fetch(new URL(path, base), {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
+  return { status: response.status, body: text ? JSON.parse(text) : null, text };
+}
+
+/** Calls the API as an admin from the test (to set up or to check what the page did); throws unless it is a 2xx. */
+export async function call(base, token, method, path, body) {
+  const answer = await request(base, token, method, path, body);
+  if (answer.status < 200 || answer.status > 299) {
+    throw new Error(`${method} ${path}: HTTP ${answer.status} ${answer.text}`);
+  }
+  return answer.body;
 }

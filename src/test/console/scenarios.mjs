@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { newPage } from './browser.mjs';
 import { startProxy } from './proxy.mjs';
 import {
-  action, background, call, confirm, details, detailsStatus, eventually, logLines, rowBadge, signIn, sleep, trigger,
-  waitForLog, waitForStatus,
+  action, attemptRows, background, call, confirm, details, detailsStatus, eventually, fieldsText, logLines, request,
+  rowBadge, scheduleRow, signIn, sleep, trigger, waitForLog, waitForStatus,
 } from './page.mjs';
 
 const GREEN = 'rgb(26, 127, 55)';
@@ -15,6 +15,8 @@ const RED = 'rgb(207, 34, 46)';
 const DARK = 'rgb(36, 41, 47)';
 const BLUE = 'rgb(9, 105, 218)';
 const GREY = 'rgb(110, 119, 129)';
+const LILAC = 'rgb(251, 239, 255)';
+const APRICOT = 'rgb(255, 241, 229)';
 
 const uuid = () => randomUUID();
 
@@ -318,6 +320,214 @@ export const scenarios = {
     return { page, result: {} };
   },
 
+  /** A failed run shows its attempts; a Retry refused (the job's slot is taken) shows why; Retry runs attempt 2. */
+  async retry({ browser, base, admin, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const workspace = uuid();
+    const id = await trigger(page, { params: { items: 2, delay_ms: 10, fail_at: 1 }, workspace });
+    await waitForStatus(page, id, 'failed');
+    await waitForLog(page, 'ended: failed');
+    await eventually('one failed attempt', async () => (await attemptRows(page).count()) === 1);
+    const first = attemptRows(page).first();
+    assert.equal(await first.locator('th').textContent(), '1');
+    assert.equal(await first.locator('.badge').textContent(), 'failed');
+    assert.match(await first.locator('.message').textContent(), /Failed at item 1 of 2 \(fail_at\)/);
+    assert.match(await fieldsText(page), /Attempt 1 of 1 Priority 0 Timeout none/);
+    const retry = action(page, 'Retry');
+    assert.equal(await retry.isDisabled(), false);
+
+    const blocker = await call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs',
+      { workspace_id: workspace, params: { items: 100, delay_ms: 100 } });
+    await retry.click();
+    await eventually('the refusal', async () => /Cannot retry: another run of this job and workspace is active/
+      .test(await page.locator('#details-error').textContent()));
+    assert.equal(await detailsStatus(page).textContent(), 'failed');
+    await call(base, admin, 'POST', `/v1/runs/${blocker.id}/cancel?force=true`);
+
+    await retry.click();
+    const retried = new RegExp(`Retry: run ${id.slice(0, 8)} is queued as attempt 2`);
+    await eventually('the retry announced', async () => retried.test(await page.locator('#status').textContent()));
+    assert.equal(await page.locator('#details-error').textContent(), '');
+    await waitForLog(page, 'state: queued (retry)');
+    await waitForLog(page, 'started: attempt 2');
+    await eventually('two failed attempts', async () => (await attemptRows(page).count()) === 2
+      && (await attemptRows(page).nth(1).locator('.badge').textContent()) === 'failed');
+    await waitForStatus(page, id, 'failed');
+    assert.equal(await attemptRows(page).nth(0).locator('.badge').textContent(), 'failed');
+    assert.match(await fieldsText(page), /Attempt 2 of 2/);
+    assert.equal((await logLines(page)).filter((line) => line.includes('ended: failed')).length, 2);
+    await shot(page, 'run-retried');
+    return { page, result: { run: id, blocker: blocker.id } };
+  },
+
+  /** Asked for later (delay, priority): scheduled, and deleted before it is due; after a failed attempt: retrying. */
+  async waiting({ browser, base, admin, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const posts = [];
+    page.on('request', (sent) => {
+      if (sent.method() === 'POST') posts.push(sent.url());
+    });
+    await page.getByText('Trigger a run').click();
+    await page.locator('#trigger-delay').fill('soon');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    assert.match(await page.locator('#trigger-error').textContent(), /Delay must be a duration such as 90s/);
+    assert.equal(await page.locator('#trigger-delay').getAttribute('aria-invalid'), 'true');
+    await page.locator('#trigger-delay').fill('15m');
+    await page.locator('#trigger-priority').fill('101');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    assert.match(await page.locator('#trigger-error').textContent(), /Priority must be a whole number from -100/);
+    assert.deepEqual(posts, [], 'invalid fields must not be sent');
+
+    await page.locator('#trigger-priority').fill('7');
+    const later = await trigger(page, { params: { items: 1 }, workspace: uuid() });
+    await waitForStatus(page, later, 'scheduled');
+    await eventually('LILAC badge colour', async () => (await background(rowBadge(page, later))) === LILAC);
+    assert.match(await page.locator('#details-status').textContent(), /scheduled\s*due /);
+    assert.match(await fieldsText(page), /Runs after .+ Priority 7 Timeout none/);
+    const run = await call(base, admin, 'GET', `/v1/runs/${later}`);
+    assert.equal(run.priority, 7);
+    const ahead = Date.parse(run.run_after) - Date.parse(run.created_at);
+    assert.ok(Math.abs(ahead - 15 * 60000) < 5000, `due 15 min after it was created: ${ahead} ms`);
+    await shot(page, 'run-scheduled');
+    await action(page, 'Delete').click();
+    await confirm(page, /Delete this run/, 'Delete');
+    await eventually('the deleted run gone from the table', async () =>
+      (await page.locator(`#runs tr[data-id="${later}"]`).count()) === 0 && !(await details(page).isVisible()));
+
+    await page.locator('#trigger-delay').fill('');
+    await page.locator('#trigger-priority').fill('');
+    const failing = await trigger(page,
+      { job: 'demo.throttled', params: { items: 1, delay_ms: 10, fail_at: 1 }, workspace: uuid() });
+    await waitForStatus(page, failing, 'retrying');
+    await eventually('APRICOT badge colour', async () => (await background(rowBadge(page, failing))) === APRICOT);
+    assert.match(await fieldsText(page), /Attempt 2 of 3 Next attempt /);
+    assert.equal(await attemptRows(page).first().locator('.badge').textContent(), 'failed');
+    await shot(page, 'run-retrying');
+    await call(base, admin, 'POST', `/v1/runs/${failing}/cancel?force=true`);
+    return { page, result: { scheduled: later, retrying: failing } };
+  },
+
+  /**
+   * The Schedules tab: the maintenance jobs' schedules (declared in code: no Delete); a schedule added with the form,
+   * its next fire times previewed while typed and a bad cron or zone shown inline, then disabled and deleted.
+   */
+  async schedules({ browser, base, admin, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const previews = [];
+    page.on('request', (sent) => {
+      if (sent.url().includes('/v1/schedules/preview')) previews.push(sent.url());
+    });
+    await page.getByRole('tab', { name: 'Schedules' }).click();
+    const code = page.locator('#schedules tbody tr[data-source="code"]');
+    await eventually('the code schedules', async () => (await code.count()) >= 2);
+    for (const job of ['errors.rollup', 'errors.cleanup']) {
+      const row = code.filter({ has: page.locator('th', { hasText: job }) });
+      assert.equal(await row.count(), 1, job);
+      assert.match(await row.textContent(), /system.*enabled\s*code/);
+      assert.equal(await row.getByRole('button', { name: /^Disable schedule/ }).count(), 1);
+      assert.equal(await row.getByRole('button', { name: /^Delete/ }).count(), 0, `${job} has no Delete`);
+    }
+
+    await page.getByText('Add a schedule').click();
+    const cron = page.getByLabel('Cron');
+    const zone = page.getByLabel('Time zone');
+    const preview = page.locator('#schedule-preview');
+    assert.equal(await zone.inputValue(), 'UTC');
+    await page.locator('#schedule-job').selectOption('demo.sleep');
+    await cron.pressSequentially('*/5 * * * *', { delay: 20 });
+    await eventually('five fire times previewed', async () => (await preview.locator('time').count()) === 5);
+    const times = await preview.locator('time').evaluateAll((nodes) => nodes.map((node) => node.dateTime));
+    for (const iso of times) {
+      const at = new Date(iso);
+      assert.ok(at.getUTCMinutes() % 5 === 0 && at.getUTCSeconds() === 0 && at > Date.now(), `${iso} in ${times}`);
+    }
+    assert.ok(previews.length < 11, `previews are debounced, not one a keystroke: ${previews.length}`);
+
+    const bad = await request(base, admin, 'GET', `/v1/schedules/preview?cron=${encodeURIComponent('61 * * * *')}`);
+    assert.equal(bad.status, 400);
+    await cron.fill('61 * * * *');
+    await eventually('the bad cron shown', async () =>
+      (await preview.textContent()) === bad.body.detail && (await preview.locator('time').count()) === 0);
+    assert.match(bad.body.detail, /'cron'/);
+    assert.equal(await cron.getAttribute('aria-invalid'), 'true');
+    await shot(page, 'schedule-bad-cron');
+
+    await cron.fill('*/5 * * * *');
+    await zone.fill('Mars/Olympus');
+    await eventually('the bad zone shown', async () => /'time_zone'/.test(await preview.textContent()));
+    assert.equal(await zone.getAttribute('aria-invalid'), 'true');
+    assert.equal(await cron.getAttribute('aria-invalid'), null);
+    await page.getByRole('button', { name: 'Add schedule' }).click();
+    await eventually('the refused schedule', async () =>
+      /'time_zone' must be an IANA time zone/.test(await page.locator('#schedule-error').textContent()));
+
+    const workspace = uuid();
+    await zone.fill('Europe/Paris');
+    await page.locator('#schedule-workspace').fill(workspace);
+    await page.locator('#schedule-priority').fill('5');
+    await page.getByLabel('Params of each run (JSON object)').fill('{"items": 1}');
+    await eventually('the preview in Paris', async () =>
+      /Europe\/Paris/.test(await preview.textContent()) && (await preview.locator('time').count()) === 5);
+    await page.getByRole('button', { name: 'Add schedule' }).click();
+    const added = page.locator('#schedules tbody tr[data-source="api"]');
+    await eventually('the schedule listed', async () => (await added.count()) === 1);
+    const id = await added.getAttribute('data-id');
+    assert.equal(await page.locator('#schedule-error').textContent(), '');
+    assert.match(await page.locator('#status').textContent(),
+      /Added a schedule of demo\.sleep: \*\/5 \* \* \* \* \(Europe\/Paris\)/);
+    const row = scheduleRow(page, id);
+    assert.equal(await row.getAttribute('aria-current'), 'true');
+    assert.match(await row.locator('th').textContent(), /demo\.sleep\s*priority 5\s*\{"items":1\}/);
+    assert.match(await row.textContent(), /\*\/5 \* \* \* \*\s*Europe\/Paris\s*enabled/);
+    assert.equal(await row.locator('.fire-times time').count(), 3);
+    assert.match(await row.textContent(), /none yet/);
+    const stored = await call(base, admin, 'GET', `/v1/schedules/${id}`);
+    assert.deepEqual([stored.job, stored.workspace_id, stored.cron, stored.time_zone, stored.priority, stored.params,
+      stored.enabled, stored.created_by],
+    ['demo.sleep', workspace, '*/5 * * * *', 'Europe/Paris', 5, { items: 1 }, true, 'admin']);
+    await shot(page, 'schedules');
+
+    await row.getByRole('button', { name: `Disable schedule ${id}` }).click();
+    await eventually('shown disabled', async () => /disabled/.test(await row.locator('.state').textContent()));
+    assert.equal(await row.locator('.fire-times').count(), 0);
+    assert.equal((await call(base, admin, 'GET', `/v1/schedules/${id}`)).enabled, false);
+    assert.equal(await row.getByRole('button', { name: `Enable schedule ${id}` }).count(), 1);
+
+    await row.getByRole('button', { name: `Delete schedule ${id}` }).click();
+    await confirm(page, /Delete the schedule of demo\.sleep \(\*\/5 \* \* \* \*, Europe\/Paris\)\?/, 'Keep it');
+    assert.equal(await row.count(), 1);
+    await row.getByRole('button', { name: `Delete schedule ${id}` }).click();
+    await confirm(page, /Delete the schedule of demo\.sleep/, 'Delete');
+    await eventually('the schedule gone', async () => (await row.count()) === 0);
+    assert.equal((await request(base, admin, 'GET', `/v1/schedules/${id}`)).status, 404);
+    assert.ok(await code.count() >= 2, 'the code schedules stay');
+    return { page, result: { schedule: id } };
+  },
+
+  /** From a schedule to the run its last tick made, and from that run back to its schedule. */
+  async fired({ browser, base, admin, env, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const tab = page.getByRole('tab', { name: 'Schedules' });
+    await tab.click();
+    const row = scheduleRow(page, env.SCHEDULE_ID);
+    await row.waitFor();
+    await row.getByRole('button', { name: `Open last run ${env.RUN_ID}` }).click();
+    await eventually('the run opened', async () =>
+      (await details(page).getAttribute('data-run-id')) === env.RUN_ID && (await details(page).isVisible()));
+    assert.equal(await page.getByRole('tab', { name: 'Runs' }).getAttribute('aria-selected'), 'true');
+    assert.match(await fieldsText(page), new RegExp(`Schedule from schedule ${env.SCHEDULE_ID.slice(0, 8)}`));
+    await details(page).getByRole('button', { name: `Open schedule ${env.SCHEDULE_ID}` }).click();
+    await eventually('the schedule shown and focused', async () => (await tab.getAttribute('aria-selected')) === 'true'
+      && (await row.getAttribute('aria-current')) === 'true'
+      && (await row.locator('th').evaluate((th) => th === document.activeElement)));
+    await shot(page, 'schedule-of-run');
+    return { page, result: {} };
+  },
+
   /** An operator limited to one workspace: triggers there (prefilled), pauses and cancels; no delete, no self-test. */
   async operator({ browser, base, env, shot }) {
     const page = await newPage(browser);
@@ -331,7 +541,8 @@ export const scenarios = {
     const id = await trigger(page, { params: { items: 60, delay_ms: 250 }, workspace: env.WORKSPACE });
     await waitForStatus(page, id, 'running');
     const names = await page.locator('#details-actions button').allTextContents();
-    assert.deepEqual(names, ['Pause', 'Resume', 'Cancel', 'Force cancel']);
+    assert.deepEqual(names, ['Pause', 'Resume', 'Cancel', 'Force cancel', 'Retry']);
+    assert.equal(await action(page, 'Retry').isDisabled(), true, 'a running run cannot be retried');
     await action(page, 'Pause').click();
     await waitForStatus(page, id, 'paused');
     await action(page, 'Cancel').click();
@@ -340,6 +551,14 @@ export const scenarios = {
     await eventually('who cancelled it', async () =>
       /Controlled by\s*operator-1/.test(await page.locator('#details-fields').textContent()));
     await shot(page, 'operator');
+
+    await page.getByRole('tab', { name: 'Schedules' }).click();
+    await page.locator('#schedules-empty').waitFor();
+    assert.equal(await page.locator('#schedules tbody tr').count(), 0, 'the schedules of other workspaces');
+    await page.getByText('Add a schedule').click();
+    const jobs = await page.locator('#schedule-job option').allTextContents();
+    assert.ok(jobs.includes('demo.sleep') && !jobs.includes('errors.rollup'), `system jobs not offered: ${jobs}`);
+    assert.equal(await page.locator('#schedule-workspace').inputValue(), env.WORKSPACE);
     return { page, result: { run: id } };
   },
 
@@ -355,6 +574,9 @@ export const scenarios = {
     await waitForLog(page, 'ended: failed');
     assert.equal(await page.locator('#details-actions button').count(), 0);
     assert.equal(await page.locator('#details-actions').isVisible(), false);
+    assert.equal(await page.getByRole('button', { name: 'Retry' }).count(), 0);
+    await eventually('the failed attempt', async () => (await attemptRows(page).count()) === 1);
+    assert.equal(await attemptRows(page).first().locator('.badge').textContent(), 'failed');
     assert.equal(await page.getByText('Trigger a run').isVisible(), false);
     assert.equal(await page.getByRole('button', { name: 'Run self-test' }).isVisible(), false);
     await shot(page, 'viewer');
@@ -363,6 +585,17 @@ export const scenarios = {
     await eventually('the error event', async () => (await row.count()) === 1);
     assert.equal(await page.locator('#panel-errors').getByRole('button', { name: /Resolve/ }).count(), 0);
     assert.equal((await row.locator('.resolved').textContent()).trim(), 'open');
+
+    await page.getByRole('tab', { name: 'Schedules' }).click();
+    const schedules = page.locator('#schedules tbody tr');
+    await eventually('the code schedules', async () => (await schedules.count()) >= 2);
+    const listed = (await schedules.allTextContents()).join('\n');
+    assert.match(listed, /errors\.rollup[^\n]*5 0 \* \* \*/);
+    assert.match(listed, /errors\.cleanup[^\n]*30 0 \* \* \*/);
+    assert.equal(await page.locator('#panel-schedules').getByRole('button', { name: /^(Enable|Disable|Delete|Add)/ })
+      .count(), 0);
+    assert.equal(await page.getByText('Add a schedule').isVisible(), false);
+    await shot(page, 'viewer-schedules');
     return { page, result: {} };
   },
 };

@@ -2,7 +2,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { checkParams, isWorkspace } from '../../main/resources/META-INF/resources/console/params.js';
+import {
+  checkDelay, checkParams, checkPriority, isWorkspace,
+} from '../../main/resources/META-INF/resources/console/params.js';
 import { SseParser, backoff, openStream } from '../../main/resources/META-INF/resources/console/sse.js';
 
 function parse(...chunks) {
@@ -145,4 +147,18 @@ test('params are checked against the job schema before they are sent', () => {
   assert.equal(isWorkspace(''), true);
   assert.equal(isWorkspace('6f1c1a52-2b1e-4c1e-9f1e-1a2b3c4d5e6f'), true);
   assert.equal(isWorkspace('workspace-1'), false);
+});
+
+test('priority and delay are optional, and checked before they are sent', () => {
+  assert.deepEqual(checkPriority(''), {});
+  assert.deepEqual(checkPriority(' 7 '), { value: 7 });
+  assert.deepEqual(checkPriority('-100'), { value: -100 });
+  assert.deepEqual(checkPriority('100'), { value: 100 });
+  for (const bad of ['101', '-101', '1.5', '1e2', 'high']) {
+    assert.match(checkPriority(bad).error, /whole number from -100 to 100/, bad);
+  }
+  assert.match(checkPriority('', true).error, /whole number/, 'text a number field could not read');
+  assert.deepEqual(checkDelay(''), {});
+  for (const good of ['90s', '15m', '2h', '1d', '500ms', 'PT30M']) assert.deepEqual(checkDelay(good), { value: good });
+  for (const bad of ['soon', '15', '-5m', '1 h']) assert.match(checkDelay(bad).error, /duration such as 90s/, bad);
 });

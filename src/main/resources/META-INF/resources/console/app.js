@@ -1,9 +1,12 @@
-// The operator console: sign in with a bearer token, then runs (live), run details and errors, with the actions
-// the token's roles allow (GET /v1/me): operator triggers, controls and resolves; admin also deletes and self-tests.
+// The operator console: sign in with a bearer token, then runs (live), run details, errors and schedules, with the
+// actions the token's roles allow (GET /v1/me): operator triggers, controls, retries, resolves and manages
+// schedules; admin also deletes runs and self-tests.
 import { ApiError, api, session } from './api.js';
 import { createDetailsView } from './details.js';
 import { createErrorsView } from './errors.js';
 import { createRunsView } from './runs.js';
+import { createScheduleForm } from './schedule-form.js';
+import { createSchedulesView } from './schedules.js';
 import { createSelfTest } from './selftest.js';
 import { createTriggerForm } from './trigger.js';
 import { $, announce, el, fill } from './ui.js';
@@ -25,7 +28,7 @@ function signOut(message) {
 }
 
 function setUpTabs(onShow) {
-  const tabs = [$('#tab-runs'), $('#tab-errors')];
+  const tabs = [$('#tab-runs'), $('#tab-errors'), $('#tab-schedules')];
   function select(tab) {
     tabs.forEach((other) => {
       const chosen = other === tab;
@@ -75,11 +78,18 @@ async function start() {
     onOpen: (id) => openRun(id),
     onChange: (change) => details && details.change(change),
   });
-  details = createDetailsView({ can, runs, announce });
+  details = createDetailsView({ can, runs, announce, onOpenSchedule: (id) => openSchedule(id) });
   const errors = createErrorsView({ can, onOpenRun: (id) => openRun(id), announce });
+  const schedules = createSchedulesView({ can, onOpenRun: (id) => openRun(id), announce });
   const selectTab = setUpTabs((id) => {
     if (id === 'tab-errors') errors.load();
+    if (id === 'tab-schedules') schedules.load();
   });
+
+  function openSchedule(id) {
+    schedules.reveal(id);
+    selectTab($('#tab-schedules'));
+  }
 
   async function openRun(id) {
     selectTab($('#tab-runs'));
@@ -101,6 +111,7 @@ async function start() {
         openRun(run.id);
       },
     });
+    createScheduleForm({ jobs, workspaces: me.workspaces, announce, onAdded: (schedule) => openSchedule(schedule.id) });
   }
   if (can('admin')) createSelfTest({ onClose: () => runs.refresh() });
   await runs.start((error) => announce(error.message, 'error'));

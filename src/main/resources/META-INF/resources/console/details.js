@@ -1,9 +1,9 @@
-// One run in detail: its fields, progress and actions, and its live log from GET /v1/runs/{id}/events (resumed
-// with Last-Event-ID after a drop). The log follows new lines until the user scrolls up.
+// One run in detail: its fields, attempts, progress and actions, and its live log from GET /v1/runs/{id}/events
+// (resumed with Last-Event-ID after a drop, and after a retry of an ended run). The log follows new lines until the
+// user scrolls up.
 import { api, stream } from './api.js';
-import {
-  $, TERMINAL, badge, busy, confirmAction, duration, el, fill, percent, shortId, showConnection, time,
-} from './ui.js';
+import { attemptRows, runFields, waiting } from './run-fields.js';
+import { $, TERMINAL, badge, busy, confirmAction, el, fill, percent, shortId, showConnection, time } from './ui.js';
 
 const MAX_LOG_LINES = 5000;
 
@@ -20,7 +20,10 @@ const ACTIONS = [
     danger: true,
   },
   {
-    name: 'delete', label: 'Delete', role: 'admin', when: (run) => TERMINAL.includes(run.status),
+    name: 'retry', label: 'Retry', role: 'operator', when: (run) => ['failed', 'cancelled'].includes(run.status),
+  },
+  {
+    name: 'delete', label: 'Delete', role: 'admin', when: (run) => TERMINAL.includes(run.status) || waiting(run),
     confirm: 'Delete this run and all of its events? This cannot be undone.', danger: true,
   },
 ];
@@ -36,16 +39,13 @@ function request(action, id) {
   }
 }
 
-function field(label, ...value) {
-  return [el('dt', {}, label), el('dd', {}, ...value)];
+/** What an action's answer adds to its announcement: the attempt a retry starts, the control a run was asked for. */
+function outcome(action, answer) {
+  if (action === 'retry') return ` as attempt ${answer.attempt}`;
+  return answer.control_requested ? ` (${answer.control_requested} requested)` : '';
 }
 
-function json(value) {
-  if (value === null || value === undefined) return '—';
-  return el('pre', { className: 'json' }, JSON.stringify(value, null, 2));
-}
-
-export function createDetailsView({ can, runs, announce }) {
+export function createDetailsView({ can, runs, announce, onOpenSchedule }) {
   const panel = $('#details');
   const title = $('#details-title');
   const log = $('#log');
@@ -54,13 +54,15 @@ export function createDetailsView({ can, runs, announce }) {
   const indicator = $('#log-connection');
   let run = null;
   let events = null;
-  let follow = true;
+  let following = true;
   let inFlight = false;
   let opened = 0;
+  let lastEventId = '';
 
   function renderStatus() {
     fill($('#details-status'), badge(run.display_status || run.status),
       run.dry_run ? el('span', { className: 'tag' }, 'dry run') : null,
+      waiting(run) ? el('span', { className: 'tag' }, 'due ', time(run.run_after, 'short')) : null,
       run.control_requested ? el('span', { className: 'tag' }, `${run.control_requested} requested`) : null);
     const progress = $('#details-progress');
     progress.value = percent(run);
@@ -83,29 +85,10 @@ export function createDetailsView({ can, runs, announce }) {
   }
 
   function renderFields() {
-    const errorLog = run.error_log && run.error_log.length
-      ? el('ol', { className: 'error-log' }, run.error_log.map((entry) => el('li', {},
-        typeof entry === 'object' ? `${entry.item ?? ''} ${entry.message ?? JSON.stringify(entry)}`.trim() : entry)))
-      : '—';
-    fill($('#details-fields'),
-      field('Run', el('code', {}, run.id)),
-      field('Job', run.job),
-      field('Workspace', el('code', {}, run.workspace_id)),
-      field('Attempt', `${run.attempt} of ${run.max_attempts}`),
-      field('Triggered by', run.triggered_by || '—'),
-      field('Controlled by', run.controlled_by || '—'),
-      field('Correlation id', run.correlation_id ? el('code', {}, run.correlation_id) : '—'),
-      field('Owner', run.owner || '—'),
-      field('Created', time(run.created_at)),
-      field('Started', time(run.started_at)),
-      field('Finished', time(run.finished_at)),
-      field('Duration', duration(run.duration_ms)),
-      field('Heartbeat', time(run.heartbeat_at)),
-      field('Params', json(run.params)),
-      field('Metrics', json(run.metrics)),
-      field('Error', run.error || run.error_code ? el('span', { className: 'error-text' }, run.error || '',
-        run.error_code ? ` (${run.error_code})` : '') : '—'),
-      field('Error log', errorLog));
+    fill($('#details-fields'), ...runFields(run, { onOpenSchedule }));
+    const attempts = run.attempts || [];
+    $('#details-attempts').hidden = attempts.length === 0;
+    fill($('#attempts tbody'), attemptRows(attempts));
   }
 
   function show(next) {
@@ -120,7 +103,31 @@ export function createDetailsView({ can, runs, announce }) {
   async function reload() {
     const ticket = opened;
     const fresh = await api('GET', `/v1/runs/${run.id}`);
-    if (ticket === opened) show(fresh);
+    if (ticket === opened) {
+      show(fresh);
+      keepFollowing();
+    }
+  }
+
+  /** Follows the log of the open run from the last event shown. */
+  function follow() {
+    const ticket = opened;
+    events = stream(`/v1/runs/${run.id}/events`, {
+      lastEventId,
+      onEvent: (event) => {
+        if (ticket !== opened) return;
+        lastEventId = event.id;
+        onEvent(event);
+      },
+      onStatus: (state, info) => {
+        if (ticket === opened) showConnection(indicator, state, info);
+      },
+    });
+  }
+
+  /** Follows the log again once a run whose log ended goes on (retried). */
+  function keepFollowing() {
+    if (run && !events && !TERMINAL.includes(run.status)) follow();
   }
 
   async function perform(action) {
@@ -137,9 +144,11 @@ export function createDetailsView({ can, runs, announce }) {
           announce(`Run ${shortId(id)} deleted`);
           return;
         }
-        if (id === (run && run.id)) show(answer);
-        announce(`${action.label}: run ${shortId(id)} is ${answer.status}${answer.control_requested
-          ? ` (${answer.control_requested} requested)` : ''}`);
+        if (id === (run && run.id)) {
+          show(answer);
+          keepFollowing();
+        }
+        announce(`${action.label}: run ${shortId(id)} is ${answer.status}${outcome(action.name, answer)}`);
       });
     } catch (error) {
       errorLine.textContent = error.message;
@@ -154,7 +163,7 @@ export function createDetailsView({ can, runs, announce }) {
     log.append(el('li', { className: `line line-${kind}` },
       ts ? el('time', { dateTime: ts }, ts.slice(11, 23)) : null, ' ', text));
     while (log.childElementCount > MAX_LOG_LINES) log.firstElementChild.remove();
-    if (follow && atBottom) log.scrollTop = log.scrollHeight;
+    if (following && atBottom) log.scrollTop = log.scrollHeight;
     else latest.hidden = false;
   }
 
@@ -204,11 +213,11 @@ export function createDetailsView({ can, runs, announce }) {
 
   log.addEventListener('scroll', () => {
     const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
-    follow = atBottom;
+    following = atBottom;
     if (atBottom) latest.hidden = true;
   });
   latest.addEventListener('click', () => {
-    follow = true;
+    following = true;
     log.scrollTop = log.scrollHeight;
     latest.hidden = true;
   });
@@ -224,8 +233,9 @@ export function createDetailsView({ can, runs, announce }) {
       const ticket = ++opened;
       errorLine.textContent = '';
       log.replaceChildren();
-      follow = true;
+      following = true;
       latest.hidden = true;
+      lastEventId = '';
       const fresh = await api('GET', `/v1/runs/${id}`);
       if (ticket !== opened) return;
       panel.hidden = false;
@@ -233,14 +243,7 @@ export function createDetailsView({ can, runs, announce }) {
       runs.select(id);
       show(fresh);
       title.focus();
-      events = stream(`/v1/runs/${id}/events`, {
-        onEvent: (event) => {
-          if (ticket === opened) onEvent(event);
-        },
-        onStatus: (state, info) => {
-          if (ticket === opened) showConnection(indicator, state, info);
-        },
-      });
+      follow();
     },
     /** A change from the live feed: keeps status and progress current between log events. */
     change(next) {

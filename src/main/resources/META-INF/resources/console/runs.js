@@ -142,11 +142,42 @@ export function createRunsView({ onOpen, onChange }) {
     page.runs.forEach((run) => upsert(run));
   }
 
+  /**
+   * The display status a change from the feed implies. The feed does not say when a queued run is due: one the table
+   * read as not due yet (scheduled, retrying) keeps that until its time; any other queued run shows as queued.
+   */
+  function displayStatus(run, known) {
+    const before = known && known.run;
+    if (run.status === 'queued' && before && before.status === 'queued'
+      && ['scheduled', 'retrying'].includes(before.display_status) && Date.parse(before.run_after) > Date.now()) {
+      return before.display_status;
+    }
+    return run.status;
+  }
+
+  const rereading = new Set();
+
+  /** Reads a run anew (a run back in the queue after an attempt: retrying, or due now), unless a newer one came. */
+  function reread(id) {
+    if (rereading.has(id)) return;
+    rereading.add(id);
+    api('GET', `/v1/runs/${id}`)
+      .then((run) => {
+        const known = rows.get(id);
+        if (known && Date.parse(known.run.updated_at) <= Date.parse(run.updated_at)) upsert(run, { insert: false });
+      })
+      .catch(() => {})
+      .finally(() => rereading.delete(id));
+  }
+
   function change(type, data) {
     const { type: ignored, ...run } = data;
-    if (type === 'state' || type === 'created') run.display_status = run.status;
+    const known = rows.get(run.id);
+    const requeued = type === 'state' && run.status === 'queued' && known && known.run.status !== 'queued';
+    if (type === 'state' || type === 'created') run.display_status = displayStatus(run, known);
     upsert(run, { insert: type === 'created' });
     onChange(run);
+    if (requeued) reread(run.id);
   }
 
   form.addEventListener('submit', (event) => {

@@ -1,13 +1,15 @@
-// The trigger form: job, workspace, dry run and params, checked before POST /v1/jobs/{job}/runs.
+// The trigger form: job, workspace, priority, delay, dry run and params, checked before POST /v1/jobs/{job}/runs.
 import { api } from './api.js';
 import { $, el, fill, shortId } from './ui.js';
-import { checkParams, isWorkspace } from './params.js';
+import { checkDelay, checkParams, checkPriority, defaultParams, isWorkspace, paramsHelp } from './params.js';
 
 export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, announce }) {
   const form = $('#trigger-form');
   const job = $('#trigger-job');
   const workspace = $('#trigger-workspace');
   const params = $('#trigger-params');
+  const priority = $('#trigger-priority');
+  const delay = $('#trigger-delay');
   const help = $('#trigger-params-help');
   const error = $('#trigger-error');
   const submit = form.querySelector('button[type=submit]');
@@ -24,10 +26,8 @@ export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, annou
   function describe() {
     const definition = byName.get(job.value);
     if (!definition) return;
-    const names = Object.entries(definition.params_schema.properties || {})
-      .map(([name, property]) => `${name} (${property.type}${property.format ? `, ${property.format}` : ''})`);
-    help.textContent = `${definition.description} Params: ${names.length ? names.join(', ') : 'none'}.`;
-    if (!edited) params.value = JSON.stringify(definition.params_defaults || {}, null, 1).replace(/\n\s*/g, ' ');
+    help.textContent = paramsHelp(definition);
+    if (!edited) params.value = defaultParams(definition);
   }
 
   function invalid(input, message) {
@@ -41,7 +41,9 @@ export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, annou
     edited = params.value.trim() !== '';
     params.removeAttribute('aria-invalid');
   });
-  workspace.addEventListener('input', () => workspace.removeAttribute('aria-invalid'));
+  for (const input of [workspace, priority, delay]) {
+    input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
+  }
   describe();
 
   form.addEventListener('submit', async (event) => {
@@ -52,6 +54,16 @@ export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, annou
       invalid(workspace, 'Workspace must be a UUID (or empty for the global workspace)');
       return;
     }
+    const rank = checkPriority(priority.value, priority.validity.badInput);
+    if (rank.error) {
+      invalid(priority, rank.error);
+      return;
+    }
+    const later = checkDelay(delay.value);
+    if (later.error) {
+      invalid(delay, later.error);
+      return;
+    }
     const checked = checkParams(params.value, definition && definition.params_schema);
     if (checked.error) {
       invalid(params, checked.error);
@@ -59,11 +71,13 @@ export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, annou
     }
     const body = { params: checked.params, dry_run: $('#trigger-dry-run').checked };
     if (workspace.value.trim()) body.workspace_id = workspace.value.trim().toLowerCase();
+    if (rank.value !== undefined) body.priority = rank.value;
+    if (later.value !== undefined) body.delay = later.value;
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {
       const run = await api('POST', `/v1/jobs/${encodeURIComponent(job.value)}/runs`, body);
-      announce(`Triggered ${run.job}: run ${shortId(run.id)} is ${run.status}`);
+      announce(`Triggered ${run.job}: run ${shortId(run.id)} is ${run.display_status || run.status}`);
       onTriggered(run);
     } catch (failure) {
       const active = failure.problem && failure.problem.active_run_id;

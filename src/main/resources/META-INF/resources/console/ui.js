@@ -30,10 +30,16 @@ export function fill(node, ...children) {
 
 export const $ = (selector, root = document) => root.querySelector(selector);
 
-const STATUSES = ['queued', 'running', 'paused', 'completed', 'failed', 'cancelled', 'skipped', 'stale'];
+const STATUSES = [
+  'queued', 'scheduled', 'retrying', 'running', 'paused', 'completed', 'failed', 'cancelled', 'skipped', 'stale',
+  'snoozed', 'interrupted',
+];
 export const TERMINAL = ['completed', 'failed', 'cancelled', 'skipped'];
 
-/** The status badge of a run: its display status (stale included), colour-coded, and with a text label. */
+/**
+ * The status badge of a run (its display status: stale, and scheduled or retrying for a queued run not due yet) or
+ * of an attempt's outcome, colour-coded, and with a text label.
+ */
 export function badge(status) {
   const known = STATUSES.includes(status) ? status : 'unknown';
   return el('span', { className: `badge badge-${known}`, dataset: { status } }, status);
@@ -50,18 +56,42 @@ export function time(iso, style = 'medium') {
   return el('time', { dateTime: iso, title: iso }, FORMATS[style].format(new Date(iso)));
 }
 
-/** 1234 → "1.2 s", 75000 → "1 min 15 s". */
+const ZONED = new Map();
+
+/** A <time> for an ISO timestamp shown in time zone `zone` (the browser's when the browser does not know it). */
+export function zonedTime(iso, zone) {
+  if (!ZONED.has(zone)) {
+    const options = {
+      weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+      timeZoneName: 'short',
+    };
+    try {
+      ZONED.set(zone, new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone }));
+    } catch {
+      ZONED.set(zone, new Intl.DateTimeFormat(undefined, options));
+    }
+  }
+  return el('time', { dateTime: iso, title: iso }, ZONED.get(zone).format(new Date(iso)));
+}
+
+/** 1234 → "1.2 s", 30000 → "30 s", 75000 → "1 min 15 s", 5400000 → "1 h 30 min". */
 export function duration(ms) {
   if (ms === null || ms === undefined) return '—';
   if (ms < 1000) return `${ms} ms`;
-  if (ms < 60000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60000);
-  return `${minutes} min ${Math.round((ms % 60000) / 1000)} s`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
+  if (ms < 3600000) {
+    const seconds = Math.round((ms % 60000) / 1000);
+    return `${Math.floor(ms / 60000)} min${seconds ? ` ${seconds} s` : ''}`;
+  }
+  const minutes = Math.round((ms % 3600000) / 60000);
+  return `${Math.floor(ms / 3600000)} h${minutes ? ` ${minutes} min` : ''}`;
 }
 
 export const shortId = (id) => (id ? id.slice(0, 8) : '');
 export const GLOBAL_WORKSPACE = '00000000-0000-0000-0000-000000000000';
-export const workspaceLabel = (id) => (id === GLOBAL_WORKSPACE ? 'global' : shortId(id));
+export const SYSTEM_WORKSPACE = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+const WORKSPACE_NAMES = { [GLOBAL_WORKSPACE]: 'global', [SYSTEM_WORKSPACE]: 'system' };
+export const workspaceLabel = (id) => WORKSPACE_NAMES[id] || shortId(id);
 
 /** Percent done of a run (or feed change): its own `percent`, or from processed/total; 100 once completed. */
 export function percent(run) {

@@ -26,8 +26,8 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * The console shows each token what its role allows (tokens from {@code jobstream.tokens-file}): a viewer sees
- * runs, logs and errors and no action; an operator limited to one workspace triggers and controls there, but
- * neither deletes nor runs the self-test.
+ * runs, logs, attempts, errors and schedules and no action; an operator limited to one workspace triggers and
+ * controls there and sees only its schedules, but neither deletes nor runs the self-test.
  */
 @QuarkusTest
 @TestProfile(ConsoleRolesTest.Tokens.class)
@@ -66,7 +66,7 @@ class ConsoleRolesTest extends BrowserTest {
     }
 
     @Test
-    void aViewerSeesRunsLogsAndErrorsButNoActionButton() throws Exception {
+    void aViewerSeesRunsLogsAttemptsErrorsAndSchedulesButNoActionButton() throws Exception {
         given().header("Authorization", "Bearer " + VIEWER_TOKEN).get("/v1/me").then().statusCode(200)
                 .body("name", equalTo("viewer-1")).body("roles", equalTo(List.of("viewer")))
                 .body("workspaces", nullValue());

@@ -100,6 +100,52 @@ class ConsoleTest extends BrowserTest {
     }
 
     @Test
+    void aFailedRunShowsItsAttemptsAndRetryRunsItAgainAsAttemptTwo() throws Exception {
+        JsonPath result = Browser.scenario("retry", base, ADMIN);
+
+        Api.run(result.getString("run")).body("status", equalTo("failed")).body("attempt", equalTo(2))
+                .body("max_attempts", equalTo(2)).body("controlled_by", equalTo("admin"))
+                .body("attempts.attempt", equalTo(List.of(1, 2)))
+                .body("attempts.outcome", equalTo(List.of("failed", "failed")));
+        Api.run(result.getString("blocker")).body("status", equalTo("cancelled"));
+    }
+
+    @Test
+    void aRunAskedForLaterIsScheduledAndOneWaitingForItsNextAttemptIsRetrying() throws Exception {
+        JsonPath result = Browser.scenario("waiting", base, ADMIN);
+
+        admin().get("/v1/runs/{id}", result.getString("scheduled")).then().statusCode(404);
+        Api.run(result.getString("retrying")).body("job", equalTo("demo.throttled"))
+                .body("status", equalTo("cancelled")).body("attempts[0].outcome", equalTo("failed"));
+    }
+
+    @Test
+    void schedulesAreListedAddedWithAPreviewDisabledAndDeletedFromThePage() throws Exception {
+        JsonPath result = Browser.scenario("schedules", base, ADMIN);
+
+        admin().get("/v1/schedules/{id}", result.getString("schedule")).then().statusCode(404);
+        admin().get("/v1/schedules?job=errors.rollup").then().statusCode(200)
+                .body("schedules.enabled", equalTo(List.of(true)));
+        assertEquals(0, db.count("SELECT count(*) FROM job_schedules WHERE source = 'api'"));
+    }
+
+    @Test
+    void aScheduleLinksToTheRunItsTickMadeAndTheRunBackToItsSchedule() throws Exception {
+        String schedule = Api.json(Map.of("job", "demo.sleep", "workspace_id", UUID.randomUUID().toString(), "cron",
+                "*/5 * * * *", "params", Map.of("items", 0))).post("/v1/schedules").then().statusCode(201)
+                .extract().path("id");
+        db.execute("UPDATE job_schedules SET next_fire_at = date_trunc('minute', now()) WHERE id = $1",
+                UUID.fromString(schedule));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> admin().get("/v1/schedules/{id}", schedule).then().extract().path("last_run_id") != null);
+        String run = admin().get("/v1/schedules/{id}", schedule).then().extract().path("last_run_id");
+        Api.awaitStatus(run, "completed").body("schedule_id", equalTo(schedule));
+
+        Browser.scenario("fired", base,
+                Map.of("ADMIN_TOKEN", Api.ADMIN_TOKEN, "SCHEDULE_ID", schedule, "RUN_ID", run));
+    }
+
+    @Test
     void runsOfEveryOutcomeShowTheirBadges() throws Exception {
         Browser.scenario("overview", base, ADMIN);
     }
