@@ -66,11 +66,9 @@ public record Run(
         JsonArray errorLog = row.getJsonArray("error_log");
         JsonArray previous = row.getJsonArray("attempts");
         Instant runAfter = instant(row, "run_after");
-        String display = stale
-                ? "stale"
-                : !scheduled(status, runAfter)
-                        ? status.value()
-                        : lastOutcomeFailed(previous) ? "retrying" : "scheduled";
+        Object last = previous == null || previous.isEmpty() ? null : previous.getValue(previous.size() - 1);
+        String display = display(status, runAfter,
+                last instanceof JsonObject entry ? entry.getString("outcome") : null, stale);
         return new Run(
                 row.getUUID("id"),
                 row.getString("job_name"),
@@ -135,13 +133,19 @@ public record Run(
         return attempts;
     }
 
-    private static boolean lastOutcomeFailed(JsonArray previous) {
-        if (previous == null || previous.isEmpty()) {
-            return false;
+    /**
+     * The display status: {@code stale} for an executing run whose heartbeat is old, {@code retrying} for a queued run
+     * not due yet after a failed (or stale) attempt ({@code lastOutcome}: the outcome of the attempt before),
+     * {@code scheduled} for another queued run not due yet, the status otherwise.
+     */
+    static String display(RunStatus status, Instant runAfter, String lastOutcome, boolean stale) {
+        if (stale) {
+            return "stale";
         }
-        Object last = previous.getValue(previous.size() - 1);
-        return last instanceof JsonObject entry
-                && ("failed".equals(entry.getString("outcome")) || "stale".equals(entry.getString("outcome")));
+        if (!scheduled(status, runAfter)) {
+            return status.value();
+        }
+        return "failed".equals(lastOutcome) || "stale".equals(lastOutcome) ? "retrying" : "scheduled";
     }
 
     private static boolean scheduled(RunStatus status, Instant runAfter) {

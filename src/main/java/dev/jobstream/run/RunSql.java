@@ -99,7 +99,7 @@ final class RunSql {
     /** Runs changed after the cursor ({@code updated_at}, {@code id}), in that order: the live feed's pages. */
     static final String CHANGED_AFTER = """
             SELECT id, job_name, workspace_id, status, dry_run, processed, total, error, created_at, updated_at,
-                   finished_at, version
+                   finished_at, version, run_after, attempt, attempts -> -1 ->> 'outcome' AS last_outcome
               FROM job_runs
              WHERE (updated_at, id) > ($1, $2)
              ORDER BY updated_at, id
@@ -112,7 +112,7 @@ final class RunSql {
      */
     static final String CHANGED_AT = """
             SELECT id, job_name, workspace_id, status, dry_run, processed, total, error, created_at, updated_at,
-                   finished_at, version
+                   finished_at, version, run_after, attempt, attempts -> -1 ->> 'outcome' AS last_outcome
               FROM job_runs
              WHERE updated_at = $1 AND id > $2
              ORDER BY id

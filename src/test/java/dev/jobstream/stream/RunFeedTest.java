@@ -65,6 +65,20 @@ class RunFeedTest extends DatabaseTest {
     }
 
     @Test
+    void aRunAskedForLaterShowsAsScheduledWithItsDueTimeInTheFeed() throws Exception {
+        String workspace = UUID.randomUUID().toString();
+        try (SseClient.Subscription feed = SseClient.subscribe(base + "v1/stream?workspace_id=" + workspace)
+                .awaitOpen()) {
+            String id = trigger("demo.sleep", Map.of("workspace_id", workspace, "delay", "1h"));
+            SseClient.Event created = feed.next(Duration.ofSeconds(10));
+            JsonPath run = JsonPath.from(created.data());
+            assertEquals(List.of(id, "created", "queued", "scheduled", 1), List.of(run.getString("id"),
+                    created.event(), run.getString("status"), run.getString("display_status"), run.getInt("attempt")));
+            assertTrue(Instant.parse(run.getString("run_after")).isAfter(Instant.now().plusSeconds(3500)));
+        }
+    }
+
+    @Test
     void aBurstLargerThanAPageOfTheFeedDoesNotStallIt() throws Exception {
         String workspace = UUID.randomUUID().toString();
         try (SseClient.Subscription feed = SseClient.subscribe(base + "v1/stream?workspace_id=" + workspace)
