@@ -80,7 +80,7 @@ class RunLogTest extends DatabaseTest {
 
         assertEquals("WARN", lineA.getLevel().getName());
         assertTrue(lineA.getFormattedMessage()
-                .matches("Run failed after \\d+ ms \\(attempt 1\\): Failed at item 2 of 2 \\(fail_at\\)"),
+                .matches("Run failed after \\d+ ms \\(attempt 1 of 1\\): Failed at item 2 of 2 \\(fail_at\\)"),
                 lineA.getFormattedMessage());
         assertEquals(Map.of("run_id", a, "job", "demo.sleep", "workspace_id", workspaceA, "correlation_id", "corr-a"),
                 lineA.getMdcCopy());
