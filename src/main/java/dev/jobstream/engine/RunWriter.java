@@ -17,6 +17,7 @@ import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.PgErrors;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunMetrics;
+import dev.jobstream.run.RunStatus;
 import dev.jobstream.run.RunStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -117,6 +118,10 @@ public class RunWriter {
             RunFlush pending = batch.get(i);
             boolean stored = written.contains(pending.runId());
             events.increment(stored ? pending.events().size() : 0);
+            if (stored && pending.end() != null && pending.end().status() == RunStatus.QUEUED
+                    && !pending.end().snoozed()) {
+                metrics.retried(engines.get(i).run().job());
+            }
             if (stored && pending.end() != null && pending.end().status().isTerminal()) {
                 metrics.finished(engines.get(i).run().job(), pending.end().status(),
                         Duration.ofMillis(pending.end().durationMs()));

@@ -22,6 +22,8 @@ public class RunMetrics {
     private final Map<String, Counter> triggered = new ConcurrentHashMap<>();
     private final Map<Outcome, Counter> finished = new ConcurrentHashMap<>();
     private final Map<Outcome, Timer> durations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> retried = new ConcurrentHashMap<>();
+    private final Map<Outcome, Counter> ticks = new ConcurrentHashMap<>();
 
     private record Outcome(String job, RunStatus status) {
     }
@@ -35,6 +37,20 @@ public class RunMetrics {
         triggered.computeIfAbsent(job, name -> Counter.builder("jobstream.runs.triggered")
                 .description("Runs triggered through this replica").tag("job", name).register(registry))
                 .increment();
+    }
+
+    /** An attempt of a run of {@code job} failed and the run was queued for its next attempt. */
+    public void retried(String job) {
+        retried.computeIfAbsent(job, name -> Counter.builder("jobstream.runs.retried")
+                .description("Failed attempts this replica's engines queued for another attempt").tag("job", name)
+                .register(registry)).increment();
+    }
+
+    /** A schedule's tick of {@code job} made a run ({@code queued}) or a {@code skipped} one. */
+    public void ticked(String job, RunStatus status) {
+        ticks.computeIfAbsent(new Outcome(job, status), o -> Counter.builder("jobstream.schedules.ticks")
+                .description("Schedule ticks this replica fired, by what they made")
+                .tag("job", o.job()).tag("outcome", o.status().value()).register(registry)).increment();
     }
 
     /** A run of {@code job} ended {@code status} after {@code duration} (null if it never started). */

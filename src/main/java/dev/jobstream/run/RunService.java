@@ -176,7 +176,11 @@ public class RunService {
      */
     public Uni<Map<UUID, RunStatus>> insertTicks(SqlClient client, List<NewRun> runs, List<Instant> ticks) {
         return repository.insertTicks(client, runs, ticks).invoke(inserted -> runs.forEach(run -> {
-            if (inserted.get(run.id()) == RunStatus.QUEUED) {
+            RunStatus status = inserted.get(run.id());
+            if (status != null) {
+                metrics.ticked(run.job(), status);
+            }
+            if (status == RunStatus.QUEUED) {
                 metrics.triggered(run.job());
             }
         }));

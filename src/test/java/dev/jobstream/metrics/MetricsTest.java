@@ -61,6 +61,22 @@ class MetricsTest extends DatabaseTest {
         assertTrue(metrics.contains("jobstream_sse_subscribers{stream=\"feed\"}"), "feed gauge");
     }
 
+    @Test
+    void retriedAttemptsAndScheduleTicksAreCounted() {
+        double retriedBefore = value(scrape(), "jobstream_runs_retried_total\\{job=\"test.flaky\"");
+        String id = admin().contentType("application/json").body(Map.of("params", Map.of("fail_times", 1)))
+                .post("/v1/jobs/test.flaky/runs").then().statusCode(202).extract().path("id");
+        awaitStatus(id, "completed");
+        String schedule = admin().contentType("application/json").body(Map.of("job", "demo.sleep",
+                "workspace_id", UUID.randomUUID().toString(), "cron", "* * * * *", "params", Map.of("items", 0)))
+                .post("/v1/schedules").then().statusCode(201).extract().path("id");
+        db.execute("UPDATE job_schedules SET next_fire_at = date_trunc('minute', now()) WHERE id = $1",
+                UUID.fromString(schedule));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> value(scrape(),
+                "jobstream_schedules_ticks_total\\{job=\"demo.sleep\",outcome=\"queued\"") >= 1);
+        assertTrue(value(scrape(), "jobstream_runs_retried_total\\{job=\"test.flaky\"") >= retriedBefore + 1);
+    }
+
     private static String scrape() {
         return admin().get("/q/metrics").then().statusCode(200).extract().asString();
     }
