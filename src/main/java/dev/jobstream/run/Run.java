@@ -58,6 +58,18 @@ public record Run(
      * is the run's attempt history: the attempts that ended before, then the current one once it started.
      */
     public static Run from(Row row, Instant staleBefore) {
+        return from(row, staleBefore, true);
+    }
+
+    /**
+     * A run just claimed, for its engine: without its attempt history, which the engine does not read (a claim
+     * decodes hundreds of runs at a time).
+     */
+    static Run claimed(Row row) {
+        return from(row, Instant.EPOCH, false);
+    }
+
+    private static Run from(Row row, Instant staleBefore, boolean history) {
         RunStatus status = RunStatus.of(row.getString("status"));
         Instant heartbeat = instant(row, "heartbeat_at");
         boolean stale = (status == RunStatus.RUNNING || status == RunStatus.PAUSED)
@@ -100,7 +112,7 @@ public record Run(
                 row.getInteger("priority"),
                 row.getLong("timeout_ms"),
                 row.getUUID("schedule_id"),
-                attempts(row, status, previous),
+                history ? attempts(row, status, previous) : List.of(),
                 row.getBoolean("exclusive"),
                 row.getInteger("last_seq"),
                 row.getString("idempotency_key"));

@@ -264,7 +264,7 @@ public class RunStore {
     public Uni<List<Run>> claim(String owner, int limit, String[] jobs) {
         return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(rows -> {
             List<Run> runs = new ArrayList<>(rows.size());
-            rows.forEach(row -> runs.add(Run.from(row, Instant.EPOCH)));
+            rows.forEach(row -> runs.add(Run.claimed(row)));
             return runs;
         });
     }
@@ -280,7 +280,7 @@ public class RunStore {
                         .execute(Tuple.of(owner, limit, job, maxActive))))
                 .map(rows -> {
                     List<Run> runs = new ArrayList<>(rows.size());
-                    rows.forEach(row -> runs.add(Run.from(row, Instant.EPOCH)));
+                    rows.forEach(row -> runs.add(Run.claimed(row)));
                     return runs;
                 });
     }
