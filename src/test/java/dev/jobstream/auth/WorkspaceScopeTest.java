@@ -1,5 +1,6 @@
 package dev.jobstream.auth;
 
+import static dev.jobstream.auth.Security.ADMIN;
 import static dev.jobstream.auth.Security.SCOPED;
 import static dev.jobstream.auth.Security.WORKSPACE_A;
 import static dev.jobstream.auth.Security.WORKSPACE_B;
@@ -87,6 +88,26 @@ class WorkspaceScopeTest extends DatabaseTest {
         as(SCOPED).post("/v1/runs/" + own + "/cancel").then().statusCode(202)
                 .body("controlled_by", equalTo("scoped"));
         awaitStatus(own, "cancelled");
+    }
+
+    @Test
+    void aScopedTokenSeesAndChangesOnlyTheSchedulesOfItsWorkspaces() {
+        String inA = as(SCOPED).contentType("application/json").body(Map.of("job", "demo.sleep", "workspace_id",
+                WORKSPACE_A, "cron", "@hourly")).post("/v1/schedules").then().statusCode(201).extract().path("id");
+        as(SCOPED).contentType("application/json").body(Map.of("job", "demo.sleep", "workspace_id", WORKSPACE_B,
+                "cron", "@hourly")).post("/v1/schedules").then().statusCode(403);
+        as(SCOPED).contentType("application/json").body(Map.of("job", "errors.rollup", "cron", "@hourly"))
+                .post("/v1/schedules").then().statusCode(403);
+        String inB = as(ADMIN).contentType("application/json").body(Map.of("job", "demo.sleep", "workspace_id",
+                WORKSPACE_B, "cron", "@hourly")).post("/v1/schedules").then().statusCode(201).extract().path("id");
+
+        as(SCOPED).get("/v1/schedules").then().statusCode(200).body("schedules.id", equalTo(List.of(inA)));
+        as(SCOPED).get("/v1/schedules/" + inB).then().statusCode(404);
+        as(SCOPED).contentType("application/json").body(Map.of("enabled", false)).patch("/v1/schedules/" + inB)
+                .then().statusCode(404);
+        as(SCOPED).delete("/v1/schedules/" + inB).then().statusCode(404);
+        as(SCOPED).delete("/v1/schedules/" + inA).then().statusCode(204);
+        as(ADMIN).get("/v1/schedules/" + inB).then().statusCode(200).body("enabled", equalTo(true));
     }
 
     @Test
