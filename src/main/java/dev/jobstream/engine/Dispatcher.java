@@ -99,7 +99,7 @@ public class Dispatcher {
 
     void start(@Observes StartupEvent event) {
         locks.onLoss(registry::fenceLocked);
-        notifications.listen(Channels.QUEUED, payload -> wake());
+        notifications.listen(Channels.QUEUED, this::queued);
         pollTimer = vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wake());
         LOG.infof("Dispatcher of %s started: %d engines", instance.id(), config.engines().max());
         wake();
@@ -146,6 +146,19 @@ public class Dispatcher {
                     stuck.size(), e.getMessage());
         }
         stuck.forEach(Engine::kill);
+    }
+
+    /**
+     * A NOTIFY on the queued channel: runs were queued. Its payload names the jobs of inserted runs (empty: not
+     * said); runs of a limited job are looked for only when it names one, or says nothing.
+     */
+    private void queued(String payload) {
+        if (payload == null || payload.isEmpty()
+                || java.util.Arrays.stream(payload.split(",")).anyMatch(limited::containsKey)) {
+            limitedDue = true;
+        }
+        backlog = true;
+        claimer.request();
     }
 
     /** Queued runs may be waiting: claim as many as there are free slots. */

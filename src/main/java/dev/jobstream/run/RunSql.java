@@ -15,7 +15,11 @@ final class RunSql {
     private RunSql() {
     }
 
-    /** Inserts many runs in one statement; a run that hits a unique index (exclusive slot, idempotency key) is skipped. */
+    /**
+     * Inserts many runs in one statement; a run that hits a unique index (exclusive slot, idempotency key) is skipped.
+     * The notification on {@code jobstream_queued} names the jobs inserted (comma-separated; empty when too long),
+     * so that dispatchers know whether runs of a job with a cluster-wide limit came.
+     */
     static final String INSERT_RUNS = """
             WITH inserted AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
@@ -33,7 +37,11 @@ final class RunSql {
                 ON CONFLICT DO NOTHING
                 RETURNING *
             )
-            SELECT inserted.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) FROM inserted
+            SELECT inserted.*, pg_notify('jobstream_queued', (SELECT CASE WHEN length(j) <= 7000 THEN j ELSE '' END
+                                                             FROM (SELECT string_agg(DISTINCT job_name, ',') AS j
+                                                                     FROM inserted) n)),
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM inserted
             """;
 
     /**
