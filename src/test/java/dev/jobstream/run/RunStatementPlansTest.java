@@ -14,7 +14,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The statements a replica runs on every cycle (claim, heartbeat, flush) reach their rows through an index, never
+ * The statements a replica runs on every cycle (claims, heartbeat, flush of ends and of retries) reach their rows
+ * through an index, never
  * by reading the whole table: with a table of tens of thousands of runs, a sequential scan in a flush made every
  * flush cost a pass over the table (it went unnoticed in tests with a handful of rows). The plans are the ones
  * PostgreSQL chooses for these statements with real arguments, on a table with statistics.
@@ -61,6 +62,20 @@ class RunStatementPlansTest extends DatabaseTest {
     @Test
     void aClaimReadsNoWholeTable() {
         assertIndexOnly(RunSql.CLAIM_QUEUED, Tuple.of(OWNER, 500, new String[]{JOB}));
+    }
+
+    @Test
+    void aClaimWithinALimitReadsNoWholeTable() {
+        assertIndexOnly(RunSql.CLAIM_LIMITED, Tuple.of(OWNER, 500, JOB, 2));
+    }
+
+    @Test
+    void aRequeueForARetryReadsNoWholeTable() {
+        List<RunFlush> retries = executing.stream().map(id -> new RunFlush(id, 1, 2, null, null, null, null, null,
+                new RunFlush.End(RunStatus.QUEUED, null, "boom", "job_failed", 1, 5000L, false),
+                List.of(new RunFlush.Event(1, "start_json", "{}"), new RunFlush.Event(2, "state_json", "{}"))))
+                .toList();
+        assertIndexOnly(RunSql.FLUSH, RunStore.flushArgs(OWNER, retries));
     }
 
     private void assertIndexOnly(String sql, Tuple args) {
