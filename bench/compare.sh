@@ -9,7 +9,7 @@
 #
 # Rounds: end to end (RUNS no-op runs posted through /runs/batch while the replica executes them) and drain (the
 # same runs enqueued by an API-only replica while the worker is frozen, then drained), E2E_ROUNDS and DRAIN_ROUNDS
-# of each (4), after a warm-up of 5,000 runs. When the pg_stat_statements extension is installed in the databases,
+# of each (4), after a warm-up of 5,000 runs. JAVA_OPTS goes to the replicas (e.g. a JFR recording). When the pg_stat_statements extension is installed in the databases,
 # the busiest statements of every round are kept in bench/out/compare/.
 # Needs: a JDK, git, psql, curl; the role must be allowed to create databases.
 set -euo pipefail
@@ -53,7 +53,7 @@ reset_statements() { q "$1" "SELECT pg_stat_statements_reset()" >/dev/null 2>&1 
 PID=
 start() { # build engines port
   PGDATABASE=$(db "$1") JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true JOBSTREAM_ENGINES_MAX=$2 QUARKUS_HTTP_PORT=$3 \
-    java -jar "${JAR[$1]}" >"$OUT/service-$1-$2.log" 2>&1 &
+    java ${JAVA_OPTS:-} -jar "${JAR[$1]}" >"$OUT/service-$1-$2.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 150); do
     curl -fs "http://127.0.0.1:$3/q/health/ready" >/dev/null 2>&1 && return 0
