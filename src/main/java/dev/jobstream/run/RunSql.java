@@ -17,8 +17,8 @@ final class RunSql {
 
     /**
      * Inserts many runs in one statement; a run that hits a unique index (exclusive slot, idempotency key) is skipped.
-     * The notification on {@code jobstream_queued} names the jobs inserted (comma-separated; empty when too long),
-     * so that dispatchers know whether runs of a job with a cluster-wide limit came.
+     * The notification on {@code jobstream_queued} carries {@code $15}: the jobs of the batch (comma-separated; empty
+     * when too long), so that dispatchers know whether runs of a job with a cluster-wide limit came.
      */
     static final String INSERT_RUNS = """
             WITH inserted AS (
@@ -37,9 +37,7 @@ final class RunSql {
                 ON CONFLICT DO NOTHING
                 RETURNING *
             )
-            SELECT inserted.*, pg_notify('jobstream_queued', (SELECT CASE WHEN length(j) <= 7000 THEN j ELSE '' END
-                                                             FROM (SELECT string_agg(DISTINCT job_name, ',') AS j
-                                                                     FROM inserted) n)),
+            SELECT inserted.*, pg_notify('jobstream_queued', $15),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM inserted
             """;
@@ -251,7 +249,8 @@ final class RunSql {
 
     /**
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
-     * it carried out) and, when the attempt ended, its end: a terminal state, or {@code queued} again — a failed
+     * it carried out) and, when the attempt ended, its end ({@code ended}): a terminal state, or ({@code requeued})
+     * {@code queued} again — a failed
      * attempt to be retried, or a snooze — as the next attempt, due {@code retry_in} ms from now, with the attempt
      * that ended appended to the run's history ({@code attempts}; a snooze allows one attempt more). Also the events
      * of those runs; a JOB_FAILED error event for each run that failed, a JOB_ATTEMPT_FAILED warning for each failed
@@ -276,7 +275,7 @@ final class RunSql {
                                      $17::text[], $18::bigint[], $19::boolean[])
                        AS c(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
                             duration_ms, acknowledged, retry_in, snoozed)
-            ), written AS (
+            ), ended AS (
                 UPDATE job_runs r
                    SET last_seq = c.last_seq,
                        processed = coalesce(c.processed, r.processed),
@@ -289,29 +288,47 @@ final class RunSql {
                        duration_ms = coalesce(c.duration_ms, r.duration_ms),
                        finished_at = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN now()
                                           ELSE r.finished_at END,
-                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled', 'queued')
+                       control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled')
                                                 THEN NULL
                                                 WHEN r.control_requested = c.acknowledged THEN NULL
                                                 ELSE r.control_requested END,
-                       heartbeat_at = CASE WHEN c.status = 'queued' THEN NULL ELSE now() END,
-                       owner = CASE WHEN c.status = 'queued' THEN NULL ELSE r.owner END,
-                       attempt = CASE WHEN c.status = 'queued' THEN r.attempt + 1 ELSE r.attempt END,
-                       max_attempts = CASE WHEN c.snoozed THEN r.max_attempts + 1 ELSE r.max_attempts END,
-                       started_at = CASE WHEN c.status = 'queued' THEN NULL ELSE r.started_at END,
-                       run_after = CASE WHEN c.status = 'queued' THEN now() + c.retry_in * interval '1 millisecond'
-                                        ELSE r.run_after END,
-                       attempts = CASE WHEN c.status = 'queued'
-                                       THEN r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
-                                            'started_at', r.started_at, 'finished_at', now(),
-                                            'outcome', CASE WHEN c.snoozed THEN 'snoozed' ELSE 'failed' END,
-                                            'error', c.error, 'error_code', c.error_code)
-                                       ELSE r.attempts END,
+                       heartbeat_at = now(),
                        updated_at = now(),
                        version = r.version + 1
                   FROM changes c
                  WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.status IN ('running', 'paused')
+                   AND c.status IS DISTINCT FROM 'queued'
+                RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
+                          r.attempt, r.max_attempts, r.run_after, false AS snoozed
+            ), requeued AS (
+                UPDATE job_runs r
+                   SET last_seq = c.last_seq,
+                       processed = coalesce(c.processed, r.processed),
+                       total = coalesce(c.total, r.total),
+                       error_log = coalesce(c.error_log::jsonb, r.error_log),
+                       status = 'queued',
+                       error = c.error,
+                       error_code = c.error_code,
+                       control_requested = NULL,
+                       heartbeat_at = NULL,
+                       owner = NULL,
+                       attempt = r.attempt + 1,
+                       max_attempts = CASE WHEN c.snoozed THEN r.max_attempts + 1 ELSE r.max_attempts END,
+                       started_at = NULL,
+                       run_after = now() + c.retry_in * interval '1 millisecond',
+                       attempts = r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
+                                      'started_at', r.started_at, 'finished_at', now(),
+                                      'outcome', CASE WHEN c.snoozed THEN 'snoozed' ELSE 'failed' END,
+                                      'error', c.error, 'error_code', c.error_code),
+                       updated_at = now(),
+                       version = r.version + 1
+                  FROM changes c
+                 WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt AND r.status IN ('running', 'paused')
+                   AND c.status = 'queued'
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
                           r.attempt, r.max_attempts, r.run_after, c.snoozed
+            ), written AS (
+                SELECT * FROM ended UNION ALL SELECT * FROM requeued
             ), applied AS (
                 SELECT c.id
                   FROM changes c

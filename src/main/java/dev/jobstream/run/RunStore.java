@@ -50,7 +50,10 @@ public class RunStore {
 
     /** Inserts the runs in one statement and one commit; the outcomes come in input order. */
     public Uni<List<TriggerOutcome>> insertAll(List<NewRun> runs) {
-        Tuple args = Tuple.tuple(columns(runs));
+        List<Object> columns = columns(runs);
+        String jobs = String.join(",", runs.stream().map(NewRun::job).distinct().toList());
+        columns.add(jobs.length() <= 7000 ? jobs : "");
+        Tuple args = Tuple.tuple(columns);
         return pool.preparedQuery(INSERT_RUNS).execute(args)
                 .flatMap(rows -> {
                     Map<UUID, Run> inserted = byId(rows);
