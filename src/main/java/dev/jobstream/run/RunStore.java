@@ -265,11 +265,13 @@ public class RunStore {
 
     /** Claims up to {@code limit} due queued runs of the {@code jobs} this replica knows, oldest first. */
     public Uni<List<Run>> claim(String owner, int limit, String[] jobs) {
-        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(rows -> {
-            List<Run> runs = new ArrayList<>(rows.size());
-            rows.forEach(row -> runs.add(Run.claimed(row)));
-            return runs;
-        });
+        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(RunStore::claimed);
+    }
+
+    private static List<Run> claimed(RowSet<Row> rows) {
+        List<Run> runs = new ArrayList<>(rows.size());
+        rows.forEach(row -> runs.add(Run.claimed(row)));
+        return runs;
     }
 
     /**
@@ -281,11 +283,7 @@ public class RunStore {
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB).execute(Tuple.of(job))
                 .flatMap(locked -> connection.preparedQuery(CLAIM_LIMITED)
                         .execute(Tuple.of(owner, limit, job, maxActive))))
-                .map(rows -> {
-                    List<Run> runs = new ArrayList<>(rows.size());
-                    rows.forEach(row -> runs.add(Run.claimed(row)));
-                    return runs;
-                });
+                .map(RunStore::claimed);
     }
 
     public Uni<Integer> releaseClaims(List<UUID> ids, String owner, long delayMillis) {

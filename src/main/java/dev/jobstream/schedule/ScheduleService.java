@@ -104,20 +104,24 @@ public class ScheduleService {
             List<UUID> ids = new ArrayList<>();
             List<Instant> ticks = new ArrayList<>();
             List<Instant> next = new ArrayList<>();
-            List<NewRun> tickRuns = new ArrayList<>();
+            List<UUID> runIds = new ArrayList<>();
+            Map<UUID, NewRun> tickRuns = new java.util.HashMap<>();
             for (Schedule schedule : due) {
                 NewRun run = tickRun(schedule);
                 ids.add(schedule.id());
                 ticks.add(schedule.nextFireAt());
                 next.add(nextTick(schedule, now));
-                tickRuns.add(run);
+                runIds.add(run == null ? null : run.id());
+                if (run != null) {
+                    tickRuns.put(schedule.id(), run);
+                }
             }
-            return pool.withTransaction(connection -> store.advance(connection, ids, ticks, next,
-                    tickRuns.stream().map(r -> r == null ? null : r.id()).toList()).flatMap(fired -> {
+            return pool.withTransaction(connection -> store.advance(connection, ids, ticks, next, runIds)
+                    .flatMap(fired -> {
                         List<NewRun> toInsert = new ArrayList<>();
                         List<Instant> firedTicks = new ArrayList<>();
                         for (ScheduleStore.Fired tick : fired) {
-                            NewRun run = tickRuns.get(ids.indexOf(tick.scheduleId()));
+                            NewRun run = tickRuns.get(tick.scheduleId());
                             if (run != null) {
                                 toInsert.add(run);
                                 firedTicks.add(tick.tick());
@@ -239,18 +243,16 @@ public class ScheduleService {
     public record Preview(String cron, String timeZone, List<Instant> nextFireTimes) {
     }
 
+    /** The first tick of a cron that {@link #cron} accepted (it fires again). */
     private Instant firstTick(Cron cron) {
-        Instant first = cron.next(clock.instant());
-        if (first == null) {
-            throw ApiException.badRequest("'cron' " + cron.expression() + " never fires");
-        }
-        return first;
+        return cron.next(clock.instant());
     }
 
-    private static Cron cron(String cron, String zone) {
+    /** The cron and zone parsed; 400 naming the field if either is bad, or if the cron never fires. */
+    private Cron cron(String cron, String zone) {
         try {
             Cron parsed = Cron.parse(cron, zone);
-            if (parsed.next(Instant.now()) == null) {
+            if (parsed.next(clock.instant()) == null) {
                 throw new IllegalArgumentException("'cron' " + cron + " never fires");
             }
             return parsed;
