@@ -112,6 +112,13 @@ public interface JobstreamConfig {
         @WithDefault("16")
         int max();
 
+        /**
+         * Runs whose job is done and whose end is still being stored (and lock released), beyond the engines: an
+         * engine's slot takes the next run as soon as its job is done, and this bounds what a replica holds meanwhile.
+         */
+        @WithDefault("1000")
+        int maxEnding();
+
         /** How long stopped engines stay in the registry ({@code GET /v1/engines}). */
         @WithDefault("5m")
         Duration retention();

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -185,7 +186,8 @@ public class Dispatcher {
 
     /** Claims up to the free slots in one statement; more to claim when it took as many as it asked for. */
     private Uni<Boolean> claimOnce() {
-        int free = config.engines().max() - registry.executing();
+        int free = Math.min(config.engines().max() - registry.executing(),
+                config.engines().maxEnding() - registry.ending());
         if (stopped || free <= 0) {
             return Uni.createFrom().item(false);
         }
@@ -265,22 +267,38 @@ public class Dispatcher {
         });
     }
 
+    /**
+     * Starts the run's engine. Its slot frees as soon as the job is done, for the next run, while the end is stored
+     * and the lock released apart ({@code jobstream.engines.max-ending} at most: the runs, and advisory locks, a replica holds beyond its engines): a slot is for a job's concurrency, not for the
+     * bookkeeping after it.
+     */
     private void launch(Run run, JobHandler handler, AdvisoryLocks.Lock lock) {
         Engine engine = new Engine(run, handler, writer, lock, timer, limits);
         registry.add(engine);
         registry.unclaimed(run.id());
-        engine.execute().subscribe().with(written -> ended(engine), failure -> {
+        AtomicBoolean slotHeld = new AtomicBoolean(true);
+        engine.jobEnded().thenRun(() -> {
+            if (slotHeld.compareAndSet(true, false)) {
+                registry.jobEnded();
+                slotFreed();
+            }
+        });
+        engine.execute().subscribe().with(written -> ended(engine, slotHeld), failure -> {
             RunLog.error(Dispatcher.class, run, failure, "Engine of %s failed", run.id());
-            ended(engine);
+            ended(engine, slotHeld);
         });
     }
 
-    private void ended(Engine engine) {
+    private void ended(Engine engine, AtomicBoolean slotHeld) {
         AdvisoryLocks.Lock lock = engine.lock();
         Uni<Void> unlock = lock == null ? Uni.createFrom().voidItem() : locks.unlock(lock);
         unlock.subscribe().with(v -> {
             registry.remove(engine);
-            registry.release(1);
+            if (slotHeld.compareAndSet(true, false)) {
+                registry.release(1);
+            } else {
+                registry.endStored();
+            }
             if (engine.outcome() != null && engine.outcome().isTerminal()) {
                 waiters.ended(engine.run().id());
             }

@@ -89,6 +89,8 @@ public final class Engine implements JobContext {
     private final Instant startedAt = Instant.now();
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Boolean> endWritten = new CompletableFuture<>();
+    /** Completed when the job's code no longer executes: its end, or its interruption, is left to store. */
+    private final CompletableFuture<Void> jobEnded = new CompletableFuture<>();
     private final RunBuffer buffer;
     private final Timer timer;
     private final Limits limits;
@@ -131,8 +133,7 @@ public final class Engine implements JobContext {
 
     /**
      * Executes the job: a start event, the job, an end event. The Uni completes when the end is stored, with false
-     * if the run was lost meanwhile. The engine's slot (and its lock) stay taken until then, which bounds the runs a
-     * replica holds, and the advisory locks it holds, by {@code jobstream.engines.max}.
+     * if the run was lost meanwhile; {@link #jobEnded()} completes before that, as soon as the job's code is done.
      */
     Uni<Boolean> execute() {
         emit("start_json", new JsonObject()
@@ -160,6 +161,7 @@ public final class Engine implements JobContext {
                 Uni.createFrom().completionStage(abandoned));
         return raced.flatMap(item -> {
             lifecycle = State.STOPPING;
+            jobEnded.complete(null);
             for (Timer.Cancel timeout : timeoutTimers) {
                 timeout.cancel();
             }
@@ -530,6 +532,14 @@ public final class Engine implements JobContext {
 
     public Instant stoppedAt() {
         return stoppedAt;
+    }
+
+    /**
+     * Completes when the job's code is done — ended, failed, interrupted at a checkpoint or killed — and only its end
+     * is left to store: the engine's slot may take the next run.
+     */
+    java.util.concurrent.CompletionStage<Void> jobEnded() {
+        return jobEnded;
     }
 
     /** Completes when the engine stopped: true if its end (or requeue) was stored, false if the run was lost. */

@@ -59,6 +59,8 @@ public class EngineRegistry {
     private final ConcurrentLinkedDeque<EngineInfo> stopped = new ConcurrentLinkedDeque<>();
     private final AtomicInteger stoppedCount = new AtomicInteger();
     private final AtomicInteger executing = new AtomicInteger();
+    /** Engines whose job is done and whose end (and lock release) is still being stored. */
+    private final AtomicInteger ending = new AtomicInteger();
     /** Runs claimed whose engine has not started yet: heartbeated like the others. */
     private final java.util.Set<UUID> claimed = ConcurrentHashMap.newKeySet();
 
@@ -101,6 +103,17 @@ public class EngineRegistry {
         executing.addAndGet(-slots);
     }
 
+    /** An engine's job is done: its slot is free, its end is being stored. */
+    void jobEnded() {
+        ending.incrementAndGet();
+        executing.decrementAndGet();
+    }
+
+    /** The end of an engine whose job was done is stored (and its lock released). */
+    void endStored() {
+        ending.decrementAndGet();
+    }
+
     /** The engine stopped: it leaves the live engines and is remembered as stopped. */
     void remove(Engine engine) {
         newest.remove(engine.run().id(), engine);
@@ -126,9 +139,14 @@ public class EngineRegistry {
         return forgotten;
     }
 
-    /** Engines executing a job or storing its end, and slots reserved for a claim in flight. */
+    /** Engines executing a job, and slots reserved for a claim in flight: the engine slots taken. */
     public int executing() {
         return executing.get();
+    }
+
+    /** Engines whose job is done, storing its end. */
+    public int ending() {
+        return ending.get();
     }
 
     public Engine find(UUID runId) {
