@@ -108,8 +108,11 @@ public interface JobstreamConfig {
     }
 
     interface Engines {
-        /** Engines (concurrently executing runs) per replica. */
-        @WithDefault("16")
+        /**
+         * Engines (runs executing at once) per replica: a job's concurrency. An engine is not a thread (blocking
+         * code goes through {@code context.blocking(...)}, on the worker pool), so a hundred cost little; its slot frees when the job is done.
+         */
+        @WithDefault("100")
         int max();
 
         /**
