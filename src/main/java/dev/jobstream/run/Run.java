@@ -58,68 +58,103 @@ public record Run(
      * is the run's attempt history: the attempts that ended before, then the current one once it started.
      */
     public static Run from(Row row, Instant staleBefore) {
-        return from(row, staleBefore, true);
+        return from(row, Columns.of(row), staleBefore, true);
+    }
+
+    /** The runs of a result, decoded by column position: each column is looked up once per result. */
+    static List<Run> all(Iterable<Row> rows, Instant staleBefore, boolean history) {
+        List<Run> runs = new ArrayList<>();
+        Columns columns = null;
+        for (Row row : rows) {
+            if (columns == null) {
+                columns = Columns.of(row);
+            }
+            runs.add(from(row, columns, staleBefore, history));
+        }
+        return runs;
     }
 
     /**
-     * A run just claimed, for its engine: without its attempt history, which the engine does not read (a claim
-     * decodes hundreds of runs at a time).
+     * Where each column of a result is. A row looks a column up by name in a list, one name after the other; a run
+     * has thirty of them, read for every row of results of hundreds.
      */
-    static Run claimed(Row row) {
-        return from(row, Instant.EPOCH, false);
+    private static final class Columns {
+        private final Map<String, Integer> positions = new java.util.HashMap<>();
+
+        static Columns of(Row row) {
+            Columns columns = new Columns();
+            for (int i = 0; i < row.size(); i++) {
+                columns.positions.put(row.getColumnName(i), i);
+            }
+            return columns;
+        }
+
+        /** The column's position; -1 when the result does not have it. */
+        int at(String name) {
+            Integer position = positions.get(name);
+            return position == null ? -1 : position;
+        }
     }
 
-    private static Run from(Row row, Instant staleBefore, boolean history) {
-        RunStatus status = RunStatus.of(row.getString("status"));
-        Instant heartbeat = instant(row, "heartbeat_at");
+    /**
+     * Runs just claimed, for their engines: without their attempt history, which engines do not read (a claim
+     * decodes hundreds of runs at a time).
+     */
+    static List<Run> claimed(Iterable<Row> rows) {
+        return all(rows, Instant.EPOCH, false);
+    }
+
+    private static Run from(Row row, Columns c, Instant staleBefore, boolean history) {
+        RunStatus status = RunStatus.of(row.getString(c.at("status")));
+        Instant heartbeat = instant(row, c.at("heartbeat_at"));
         boolean stale = (status == RunStatus.RUNNING || status == RunStatus.PAUSED)
                 && heartbeat != null && heartbeat.isBefore(staleBefore);
-        JsonObject metrics = row.getJsonObject("metrics");
-        JsonArray errorLog = row.getJsonArray("error_log");
-        JsonArray previous = row.getJsonArray("attempts");
-        Instant runAfter = instant(row, "run_after");
+        JsonObject metrics = row.getJsonObject(c.at("metrics"));
+        JsonArray errorLog = row.getJsonArray(c.at("error_log"));
+        JsonArray previous = row.getJsonArray(c.at("attempts"));
+        Instant runAfter = instant(row, c.at("run_after"));
         Object last = previous == null || previous.isEmpty() ? null : previous.getValue(previous.size() - 1);
         String display = display(status, runAfter,
                 last instanceof JsonObject entry ? entry.getString("outcome") : null, stale);
         return new Run(
-                row.getUUID("id"),
-                row.getString("job_name"),
-                row.getUUID("workspace_id"),
+                row.getUUID(c.at("id")),
+                row.getString(c.at("job_name")),
+                row.getUUID(c.at("workspace_id")),
                 status,
                 display,
-                row.getBoolean("dry_run"),
-                row.getJsonObject("params").getMap(),
+                row.getBoolean(c.at("dry_run")),
+                row.getJsonObject(c.at("params")).getMap(),
                 metrics == null ? null : metrics.getMap(),
-                row.getString("error"),
-                row.getString("error_code"),
+                row.getString(c.at("error")),
+                row.getString(c.at("error_code")),
                 errorLog == null ? List.of() : errorLog.getList(),
-                row.getLong("processed"),
-                row.getLong("total"),
-                row.getInteger("attempt"),
-                row.getInteger("max_attempts"),
-                row.getString("triggered_by"),
-                row.getString("correlation_id"),
-                row.getString("owner"),
-                instant(row, "created_at"),
-                instant(row, "run_after"),
-                instant(row, "started_at"),
-                instant(row, "finished_at"),
-                instant(row, "updated_at"),
+                row.getLong(c.at("processed")),
+                row.getLong(c.at("total")),
+                row.getInteger(c.at("attempt")),
+                row.getInteger(c.at("max_attempts")),
+                row.getString(c.at("triggered_by")),
+                row.getString(c.at("correlation_id")),
+                row.getString(c.at("owner")),
+                instant(row, c.at("created_at")),
+                instant(row, c.at("run_after")),
+                instant(row, c.at("started_at")),
+                instant(row, c.at("finished_at")),
+                instant(row, c.at("updated_at")),
                 heartbeat,
-                row.getLong("duration_ms"),
-                row.getString("control_requested"),
-                row.getColumnIndex("controlled_by") >= 0 ? row.getString("controlled_by") : null,
-                row.getInteger("priority"),
-                row.getLong("timeout_ms"),
-                row.getUUID("schedule_id"),
-                history ? attempts(row, status, previous) : List.of(),
-                row.getBoolean("exclusive"),
-                row.getInteger("last_seq"),
-                row.getString("idempotency_key"));
+                row.getLong(c.at("duration_ms")),
+                row.getString(c.at("control_requested")),
+                c.at("controlled_by") >= 0 ? row.getString(c.at("controlled_by")) : null,
+                row.getInteger(c.at("priority")),
+                row.getLong(c.at("timeout_ms")),
+                row.getUUID(c.at("schedule_id")),
+                history ? attempts(row, c, status, previous) : List.of(),
+                row.getBoolean(c.at("exclusive")),
+                row.getInteger(c.at("last_seq")),
+                row.getString(c.at("idempotency_key")));
     }
 
     /** The attempts that ended before the current one, then the current one if it started (or the run ended). */
-    private static List<Map<String, Object>> attempts(Row row, RunStatus status, JsonArray previous) {
+    private static List<Map<String, Object>> attempts(Row row, Columns c, RunStatus status, JsonArray previous) {
         List<Map<String, Object>> attempts = new ArrayList<>();
         if (previous != null) {
             for (Object entry : previous) {
@@ -129,18 +164,18 @@ public record Run(
                 attempts.add(attempt);
             }
         }
-        Instant started = instant(row, "started_at");
+        Instant started = instant(row, c.at("started_at"));
         if (started == null && !status.isTerminal()) {
             return attempts; // the current attempt has not begun
         }
         Map<String, Object> current = new LinkedHashMap<>();
-        current.put("attempt", row.getInteger("attempt"));
-        current.put("owner", row.getString("owner"));
+        current.put("attempt", row.getInteger(c.at("attempt")));
+        current.put("owner", row.getString(c.at("owner")));
         current.put("started_at", started);
-        current.put("finished_at", instant(row, "finished_at"));
+        current.put("finished_at", instant(row, c.at("finished_at")));
         current.put("outcome", status.value());
-        current.put("error", row.getString("error"));
-        current.put("error_code", row.getString("error_code"));
+        current.put("error", row.getString(c.at("error")));
+        current.put("error_code", row.getString(c.at("error_code")));
         attempts.add(current);
         return attempts;
     }
@@ -165,6 +200,11 @@ public record Run(
     }
 
     static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static Instant instant(Row row, int column) {
         OffsetDateTime value = row.getOffsetDateTime(column);
         return value == null ? null : value.toInstant();
     }

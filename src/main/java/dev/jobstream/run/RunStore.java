@@ -211,10 +211,7 @@ public class RunStore {
     }
 
     private List<Run> toRuns(RowSet<Row> rows) {
-        Instant staleBefore = staleBefore();
-        List<Run> runs = new ArrayList<>(rows.size());
-        rows.forEach(row -> runs.add(Run.from(row, staleBefore)));
-        return runs;
+        return Run.all(rows, staleBefore(), true);
     }
 
     private Map<UUID, Run> byId(RowSet<Row> rows) {
@@ -269,9 +266,7 @@ public class RunStore {
     }
 
     private static List<Run> claimed(RowSet<Row> rows) {
-        List<Run> runs = new ArrayList<>(rows.size());
-        rows.forEach(row -> runs.add(Run.claimed(row)));
-        return runs;
+        return Run.claimed(rows);
     }
 
     /**
