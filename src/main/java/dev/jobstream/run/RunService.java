@@ -66,7 +66,7 @@ public class RunService {
             throw new ApiException(403, "Forbidden", "Token '" + caller.name() + "' may not trigger runs in workspace "
                     + workspace);
         }
-        return new NewRun(UUID.randomUUID(), job.name(), workspace, job.exclusive(),
+        return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(),
                 Boolean.TRUE.equals(request.dryRun()), params, maxAttempts(job, request.maxAttempts()), caller.name(),
                 correlationId, key, runAfter(request, Instant.now()), priority(job, request.priority()),
                 timeoutMillis(job, request.timeout()), null);
@@ -165,7 +165,7 @@ public class RunService {
      */
     public NewRun tickRun(JobHandler job, UUID scheduleId, UUID workspace, Map<String, Object> params, int priority,
             Instant tick) {
-        return new NewRun(UUID.randomUUID(), job.name(), workspace, job.exclusive(), false,
+        return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(), false,
                 jobs.resolveParams(job, params), job.retry().maxAttempts(), "schedule", null,
                 "schedule:" + scheduleId + ":" + tick, null, priority, timeoutMillis(job, null), scheduleId);
     }
