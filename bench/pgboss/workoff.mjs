@@ -1,8 +1,12 @@
-// Work-off benchmark of pg-boss: enqueue JOBS no-op jobs, then measure how long WORKERS
-// workers (batchSize BATCH) need until all of them are completed in the database.
+// Work-off benchmark of pg-boss, measured as jobstream's bench/run.sh measures itself:
+//   warm-up:    WARM (5000) jobs enqueued and worked off by the running workers (JIT, caches, pools);
+//   end to end: JOBS (20000) no-op jobs enqueued with insert() in chunks of BATCH while the workers run;
+//               figure = JOBS / (last completed_on - first created_on), from the database;
+//   drain:      the workers stopped (offWork), JOBS jobs enqueued, the workers started again;
+//               figure = JOBS / (time from the workers' start to the last completion).
 //
 // Connection: standard libpq env vars PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD.
-// Knobs (env): JOBS (20000), BATCH (1000), WORKERS (4), TIMEOUT_S (120),
+// Knobs (env): JOBS (20000), WARM (5000), BATCH (1000), WORKERS (4), TIMEOUT_S (120),
 //              POLL_S (0.5, pg-boss worker polling interval; 0.5 is the minimum it allows),
 //              BURST (1: burstWhenBatchFull, a worker fetches again at once after a full batch; 0: off),
 //              SCHEMA (pgboss_bench; dropped and recreated on every run).
@@ -30,6 +34,7 @@ const numEnv = (name, def) => {
 }
 
 const JOBS = intEnv('JOBS', 20000)
+const WARM = intEnv('WARM', 5000)
 const BATCH = intEnv('BATCH', 1000)
 const WORKERS = intEnv('WORKERS', 4)
 const TIMEOUT_S = numEnv('TIMEOUT_S', 120)
@@ -73,64 +78,79 @@ async function main () {
   await boss.createQueue(QUEUE)
 
   let exitCode = 0
-  try {
-    // 2. Enqueue (timed separately, not part of the work-off figure).
-    const enqStart = process.hrtime.bigint()
-    for (let i = 0; i < JOBS; i += BATCH) {
-      const n = Math.min(BATCH, JOBS - i)
+  const countSql = `
+    SELECT count(*) FILTER (WHERE state = 'completed') AS completed,
+           count(*) FILTER (WHERE state = 'failed') AS failed
+      FROM ${SCHEMA}.job WHERE name = $1 AND data->>'phase' = $2`
+  const enqueue = async (phase, count) => {
+    for (let i = 0; i < count; i += BATCH) {
+      const n = Math.min(BATCH, count - i)
       const chunk = new Array(n)
-      for (let k = 0; k < n; k++) chunk[k] = { data: { i: i + k } }
+      for (let k = 0; k < n; k++) chunk[k] = { data: { phase, i: i + k } }
       await boss.insert(QUEUE, chunk)
     }
-    const enqEnd = process.hrtime.bigint()
-    const { rows: [{ queued: queuedText }] } = await admin.query(
-      `SELECT count(*) AS queued FROM ${SCHEMA}.job WHERE name = $1 AND state = 'created'`, [QUEUE])
-    const queued = Number(queuedText)
-    if (queued !== JOBS) throw new Error(`expected ${JOBS} queued jobs, found ${queued}`)
-
-    const countSql = `
-      SELECT count(*) FILTER (WHERE state = 'completed') AS completed,
-             count(*) FILTER (WHERE state = 'failed') AS failed
-        FROM ${SCHEMA}.job WHERE name = $1`
-
-    // 3. Workers: no-op handler (the handler receives an array of up to batchSize jobs; pg-boss
-    //    completes the whole batch when the returned promise resolves).
-    const workStart = process.hrtime.bigint()
+  }
+  const startWorkers = async () => {
     for (let w = 0; w < WORKERS; w++) {
+      // the handler receives an array of up to batchSize jobs; pg-boss completes the batch when it resolves
       await boss.work(QUEUE, { batchSize: BATCH, pollingIntervalSeconds: POLL_S, burstWhenBatchFull: BURST },
         async () => {})
     }
-
-    // 4. Wait until every job is 'completed' in the database (complete() is fire-and-forget
-    //    inside pg-boss, so the DB is the only reliable signal).
-    const deadline = workStart + BigInt(Math.round(TIMEOUT_S * 1e9))
-    let completed = 0
-    let failed = 0
+  }
+  // complete() is fire-and-forget inside pg-boss, so the database is the only reliable signal
+  const awaitCompleted = async (phase, count) => {
+    const deadline = process.hrtime.bigint() + BigInt(Math.round(TIMEOUT_S * 1e9))
     for (;;) {
-      const { rows } = await admin.query(countSql, [QUEUE])
-      completed = Number(rows[0].completed)
-      failed = Number(rows[0].failed)
-      if (completed >= JOBS) break
-      if (failed > 0) throw new Error(`${failed} jobs failed (completed ${completed}/${JOBS})`)
+      const { rows } = await admin.query(countSql, [QUEUE, phase])
+      const completed = Number(rows[0].completed)
+      const failed = Number(rows[0].failed)
+      if (completed >= count) return
+      if (failed > 0) throw new Error(`${phase}: ${failed} jobs failed (completed ${completed}/${count})`)
       if (process.hrtime.bigint() > deadline) {
-        throw new Error(`timeout after ${TIMEOUT_S}s: completed ${completed}/${JOBS}`)
+        throw new Error(`${phase}: timeout after ${TIMEOUT_S}s: completed ${completed}/${count}`)
       }
       await sleep(CHECK_MS)
     }
-    const workEnd = process.hrtime.bigint()
+  }
+  const span = async (phase, from) => {
+    const { rows: [row] } = await admin.query(
+      `SELECT extract(epoch FROM max(completed_on) - min(${from}))::float8 AS s
+         FROM ${SCHEMA}.job WHERE name = $1 AND data->>'phase' = $2`, [QUEUE, phase])
+    return Number(row.s)
+  }
+  try {
+    await startWorkers()
+    await enqueue('warm', WARM)
+    await awaitCompleted('warm', WARM)
 
-    const enqueueS = secs(enqStart, enqEnd)
-    const workoffS = secs(workStart, workEnd)
+    // end to end: enqueue while the workers run
+    await enqueue('run', JOBS)
+    await awaitCompleted('run', JOBS)
+    const endToEndS = await span('run', 'created_on')
+
+    // drain: the queue filled while no worker runs, then worked off
+    await boss.offWork(QUEUE)
+    const enqStart = process.hrtime.bigint()
+    await enqueue('drain', JOBS)
+    const enqEnd = process.hrtime.bigint()
+    const workStart = process.hrtime.bigint()
+    await startWorkers()
+    await awaitCompleted('drain', JOBS)
+    const drainS = await span('drain', 'created_on') - secs(enqStart, workStart)
+
     process.stdout.write(JSON.stringify({
       system: 'pg-boss',
       version: VERSION,
       jobs: JOBS,
+      warm: WARM,
       batch: BATCH,
       workers: WORKERS,
       burst: BURST,
-      enqueue_s: round3(enqueueS),
-      workoff_s: round3(workoffS),
-      runs_per_s: Math.round(JOBS / workoffS)
+      end_to_end_s: round3(endToEndS),
+      end_to_end_per_s: Math.round(JOBS / endToEndS),
+      enqueue_s: round3(secs(enqStart, enqEnd)),
+      drain_s: round3(drainS),
+      drain_per_s: Math.round(JOBS / drainS)
     }) + '\n')
   } catch (err) {
     log('FAILED:', err?.message ?? err)
