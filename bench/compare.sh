@@ -81,10 +81,17 @@ enqueue() { # batches port
       --data-binary "@$OUT/batch-$i.json" "http://127.0.0.1:$2/v1/jobs/demo.sleep/runs/batch"
   done
 }
+# Waits until the worker of the build completed COUNT more runs than when it was last frozen (its counter, which costs
+# PostgreSQL nothing to read), then checks in the database that COUNT runs are completed.
+declare -A DONE=()
 await_completed() { # build count
-  for _ in $(seq 1 1800); do
-    [ "$(q "$1" "SELECT count(*) FROM job_runs WHERE status = 'completed'")" -ge "$2" ] && return 0
-    sleep 0.1
+  for _ in $(seq 1 3600); do
+    if [ "$(completed_runs "${PORT[$1]}")" -ge $((${DONE[$1]:-0} + $2)) ] &&
+       [ "$(q "$1" "SELECT count(*) FROM job_runs WHERE status = 'completed'")" -ge "$2" ]; then
+      DONE[$1]=$(completed_runs "${PORT[$1]}")
+      return 0
+    fi
+    sleep 0.05
   done
   echo "$1: runs did not complete in time" >&2
   return 1

@@ -17,3 +17,11 @@ write_section() {
     cat "$report" >>bench/RESULTS.md
   fi
 }
+
+# completed_runs PORT: the runs that the replica on PORT completed since it started (its counter
+# jobstream_runs_finished_total). Polling it costs PostgreSQL nothing; a count of job_runs every 0.1 s would cost it
+# a good part of a core (the table is full of dead row versions during a work-off) and slow down what is measured.
+completed_runs() {
+  curl -fsS -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$1/q/metrics" |
+    awk '/^jobstream_runs_finished_total\{/ && /status="completed"/ { s += $2 } END { printf "%d", s }'
+}

@@ -6,8 +6,8 @@
 #   bench/run.sh
 #
 # Needs: a JDK, pgbench and psql (postgresql-client), wrk; Node 20 + npm for the pg-boss (12.38.0) comparison.
-# Knobs: RUNS (20000), DURATION (10 s per load phase), WARMUP (5 s), ENGINES (work-off engines, 1000), PORT (8097),
-# DRAIN_ROUNDS (5: the drain is repeated on the same replica, whose JIT is still warming in the first rounds).
+# Knobs: RUNS (20000), DURATION (10 s per load phase), WARMUP (5 s), PORT (8097), E2E_ROUNDS and DRAIN_ROUNDS (3 each,
+# median: the JIT is still warming in the first rounds), TUNED (the settings of the tuned work-off).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -15,8 +15,10 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-20000}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
-DRAIN_ROUNDS=${DRAIN_ROUNDS:-5}
-ENGINES=${ENGINES:-1000}
+E2E_ROUNDS=${E2E_ROUNDS:-3}
+DRAIN_ROUNDS=${DRAIN_ROUNDS:-3}
+# the settings README's "Short jobs" recommends
+TUNED=${TUNED:-JOBSTREAM_ENGINES_MAX=1000 JOBSTREAM_ENGINES_MAX_ENDING=5000}
 PORT=${PORT:-8097}
 OUT=bench/out
 mkdir -p "$OUT"
@@ -26,16 +28,17 @@ export JOBSTREAM_TOKEN=$BENCH_TOKEN
 
 q() { psql -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 PID=
-start_service() { # engines [port]
-  local port=${2:-$PORT}
-  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true JOBSTREAM_ENGINES_MAX=$1 QUARKUS_HTTP_PORT=$port \
-    java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-$1.log" 2>&1 &
+start_service() { # engines [port [VAR=value …]]: engines "" leaves jobstream's default
+  local engines=$1 port=${2:-$PORT}
+  shift; shift || true
+  env JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true ${engines:+JOBSTREAM_ENGINES_MAX=$engines} \
+    QUARKUS_HTTP_PORT=$port "$@" java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-${engines:-default}.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0
     sleep 0.2
   done
-  echo "service did not become ready; see $OUT/service-$1.log" >&2
+  echo "service did not become ready; see $OUT/service-${engines:-default}.log" >&2
   exit 1
 }
 stop_service() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; }
@@ -78,65 +81,83 @@ enqueue() { # batches [port]
       --data-binary "@$OUT/batch-$i.json" "http://127.0.0.1:${2:-$PORT}/v1/jobs/demo.sleep/runs/batch"
   done
 }
-# Waits until no run is left queued or executing (two index scans: a count of the whole table every 0.1 s would
-# cost PostgreSQL a good part of a core and slow down what it measures), then checks that all of them completed.
+# Waits until the worker replica (on PORT) completed COUNT more runs than when it was last frozen or first asked
+# (its counter, which costs PostgreSQL nothing to read), then checks in the database that COUNT runs are completed.
+DONE=0
 await_completed() { # count
-  for _ in $(seq 1 1200); do
-    if [ "$(q "SELECT (SELECT count(*) FROM job_runs WHERE status = 'queued')
-                    + (SELECT count(*) FROM job_runs WHERE status IN ('running', 'paused'))")" -eq 0 ]; then
-      [ "$(q "SELECT count(*) FROM job_runs WHERE status = 'completed'")" -ge "$1" ] && return 0
+  for _ in $(seq 1 2400); do
+    if [ "$(completed_runs "$PORT")" -ge $((DONE + $1)) ] &&
+       [ "$(q "SELECT count(*) FROM job_runs WHERE status = 'completed'")" -ge "$1" ]; then
+      DONE=$(completed_runs "$PORT")
+      return 0
     fi
-    sleep 0.1
+    sleep 0.05
   done
   echo "runs did not complete in time" >&2
   return 1
 }
 
-echo "== work-off: $RUNS no-op runs enqueued through /runs/batch while $ENGINES engines execute them"
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+
+# workoff LABEL [VAR=value …]: a warm replica with these settings (after 5,000 runs) works off RUNS no-op runs
+# E2E_ROUNDS times end to end (posted through /runs/batch while it executes them) and DRAIN_ROUNDS times as a drain
+# (enqueued by an API-only replica while it is frozen); sets E2E_RPS, E2E_ALL, DRAIN_RPS, DRAIN_ALL, EVENTS.
+workoff() {
+  local label=$1
+  shift
+  echo "== work-off, $label: $RUNS no-op runs; $E2E_ROUNDS rounds end to end, $DRAIN_ROUNDS rounds of drain"
+  start_service "" "$PORT" "$@"
+  local worker=$PID e2e=() drains=()
+  DONE=0
+  q "TRUNCATE job_runs, job_run_events, error_events"
+  enqueue 5 && await_completed 5000
+  for round in $(seq 1 "$E2E_ROUNDS"); do
+    q "TRUNCATE job_runs, job_run_events, error_events"
+    enqueue "$BATCHES"
+    await_completed "$RUNS"
+    e2e+=("$(q "SELECT round($RUNS / extract(epoch FROM max(finished_at) - min(created_at))::numeric) FROM job_runs")")
+    echo "end to end, round $round: ${e2e[-1]} runs/s"
+  done
+  for round in $(seq 1 "$DRAIN_ROUNDS"); do
+    q "TRUNCATE job_runs, job_run_events, error_events"
+    kill -STOP "$worker"
+    start_service 0 $((PORT + 1))
+    enqueue "$BATCHES" $((PORT + 1))
+    stop_service
+    PID=$worker
+    kill -CONT "$worker"
+    await_completed "$RUNS"
+    drains+=("$(q "SELECT round($RUNS / extract(epoch FROM max(finished_at) - min(started_at))::numeric) FROM job_runs")")
+    echo "drain, round $round: ${drains[-1]} runs/s"
+  done
+  EVENTS=$(q "SELECT count(*) FROM job_run_events")
+  stop_service
+  E2E_RPS=$(median "${e2e[@]}"); E2E_ALL="${e2e[*]}"
+  DRAIN_RPS=$(median "${drains[@]}"); DRAIN_ALL="${drains[*]}"
+}
+
 BATCHES=$((RUNS / 1000))
 for i in $(seq 1 "$BATCHES"); do batch_body "$OUT/batch-$i.json"; done
-start_service "$ENGINES"
-q "TRUNCATE job_runs, job_run_events, error_events"
-enqueue 5 && await_completed 5000
-q "TRUNCATE job_runs, job_run_events, error_events"
-enqueue "$BATCHES"
-await_completed "$RUNS"
-END_TO_END_S=$(q "SELECT round(extract(epoch FROM max(finished_at) - min(created_at))::numeric, 3) FROM job_runs")
-ENQUEUE_S=$(q "SELECT round(extract(epoch FROM max(created_at) - min(created_at))::numeric, 3) FROM job_runs")
-COMPLETED=$(q "SELECT count(*) FROM job_runs WHERE status = 'completed'")
-EVENTS=$(q "SELECT count(*) FROM job_run_events")
-WORKOFF_RPS=$(echo "scale=0; $COMPLETED / $END_TO_END_S" | bc)
-echo "work-off end to end: $COMPLETED completed ${END_TO_END_S}s after the first enqueue = $WORKOFF_RPS runs/s; $EVENTS events"
-
-echo "== drain: the same warm replica, paused (SIGSTOP) while a second, API-only replica enqueues $RUNS runs; $DRAIN_ROUNDS rounds"
-WORKER=$PID
-DRAINS=()
-for round in $(seq 1 "$DRAIN_ROUNDS"); do
-  q "TRUNCATE job_runs, job_run_events, error_events"
-  kill -STOP "$WORKER"
-  start_service 0 $((PORT + 1))
-  enqueue "$BATCHES" $((PORT + 1))
-  stop_service
-  PID=$WORKER
-  kill -CONT "$WORKER"
-  await_completed "$RUNS"
-  DRAIN_S=$(q "SELECT round(extract(epoch FROM max(finished_at) - min(started_at))::numeric, 3) FROM job_runs")
-  DRAIN_EVENTS=$(q "SELECT count(*) FROM job_run_events")
-  DRAINS+=("$(echo "scale=0; $RUNS / $DRAIN_S" | bc)")
-  echo "drain round $round: $RUNS runs from first claim to last completion in ${DRAIN_S}s = ${DRAINS[-1]} runs/s; $DRAIN_EVENTS events"
-done
-stop_service
-DRAIN_RPS=$(printf '%s\n' "${DRAINS[@]}" | sort -n | sed -n "$(((DRAIN_ROUNDS + 1) / 2))p")
+workoff "jobstream's default settings"
+DEF_E2E=$E2E_RPS DEF_E2E_ALL=$E2E_ALL DEF_DRAIN=$DRAIN_RPS DEF_DRAIN_ALL=$DRAIN_ALL
+workoff "tuned for short jobs ($TUNED)" $TUNED
+TUN_E2E=$E2E_RPS TUN_E2E_ALL=$E2E_ALL TUN_DRAIN=$DRAIN_RPS TUN_DRAIN_ALL=$DRAIN_ALL
 
 PGBOSS="not run (needs node and npm)"
+PGBOSS_E2E=
+PGBOSS_DRAIN=
 if command -v npm >/dev/null 2>&1 && [ -f bench/pgboss/package.json ]; then
   echo "== pg-boss work-off, same PostgreSQL"
   (cd bench/pgboss && npm ci --silent --no-audit --no-fund >/dev/null 2>&1)
   PGBOSS=$(cd bench/pgboss && JOBS=$RUNS node workoff.mjs | tail -1) || PGBOSS="failed: see output above"
+  PGBOSS_E2E=$(echo "$PGBOSS" | sed -nE 's/.*"end_to_end_per_s":([0-9]+).*/\1/p')
+  PGBOSS_DRAIN=$(echo "$PGBOSS" | sed -nE 's/.*"drain_per_s":([0-9]+).*/\1/p')
   echo "pg-boss: $PGBOSS"
 fi
 
 ratio() { echo "scale=2; $1 / $2" | bc; }
+vs() { [ -n "$2" ] && echo "$(ratio "$1" "$2") ×" || echo "(no pg-boss figure)"; }
+PGBOSS_VERSION=$(echo "$PGBOSS" | sed -nE 's/.*"version":"([^"]+)".*/\1/p')
 TRIGGER_API_RPS=$(echo "$TRIGGER_API" | sed -E 's/.*"rps":([0-9.]+).*/\1/')
 TRIGGER_EXEC_RPS=$(echo "$TRIGGER_EXEC" | sed -E 's/.*"rps":([0-9.]+).*/\1/')
 REPORT="$OUT/latest.md"
@@ -144,7 +165,7 @@ cat >"$REPORT" <<MD
 <!-- bench:latest:begin -->
 ### Latest run: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, PostgreSQL $(q "SHOW server_version") at $PGHOST:$PGPORT
 
-Command: \`bench/run.sh\` (RUNS=$RUNS DURATION=$DURATION ENGINES=$ENGINES)
+Command: \`bench/run.sh\` (RUNS=$RUNS DURATION=$DURATION E2E_ROUNDS=$E2E_ROUNDS DRAIN_ROUNDS=$DRAIN_ROUNDS)
 
 | figure | value |
 |---|---|
@@ -152,9 +173,11 @@ Command: \`bench/run.sh\` (RUNS=$RUNS DURATION=$DURATION ENGINES=$ENGINES)
 | \`pgbench -N -c 64 -j 2\` | $PGB64 tps |
 | trigger path, API-only replica (\`JOBSTREAM_ENGINES_MAX=0\`), 64 wrk clients | $TRIGGER_API → **$(ratio "$TRIGGER_API_RPS" "$PGB1") ×** pgbench -N (1 client), $(ratio "$TRIGGER_API_RPS" "$PGB64") × (64 clients) |
 | trigger path, replica executing the runs too (16 engines) | $TRIGGER_EXEC → $(ratio "$TRIGGER_EXEC_RPS" "$PGB1") × pgbench -N (1 client) |
-| work-off: $RUNS no-op runs enqueued through /runs/batch (1000 a call) while $ENGINES engines execute them, start + end events | **$WORKOFF_RPS runs/s** end to end: $COMPLETED completed ${END_TO_END_S} s after the first enqueue (enqueueing took ${ENQUEUE_S} s of it); $EVENTS events stored |
-| drain of $RUNS queued runs by a warm replica ($ENGINES engines), first claim → last completion, median of $DRAIN_ROUNDS | **$DRAIN_RPS runs/s** (rounds: ${DRAINS[*]} runs/s; $DRAIN_EVENTS events stored in the last) |
-| pg-boss work-off, same database, batch 1000 × 4 workers, \`burstWhenBatchFull\` | $PGBOSS |
+| work-off end to end at jobstream's default settings: $RUNS no-op runs posted through /runs/batch (1000 a call) while the replica executes them, start + end events stored, median of $E2E_ROUNDS | **$DEF_E2E runs/s** (rounds: $DEF_E2E_ALL) → **$(vs "$DEF_E2E" "$PGBOSS_E2E")** pg-boss |
+| the same, tuned for short jobs ($TUNED) | **$TUN_E2E runs/s** (rounds: $TUN_E2E_ALL) → **$(vs "$TUN_E2E" "$PGBOSS_E2E")** pg-boss |
+| drain of $RUNS queued runs by a warm replica, first claim → last completion, median of $DRAIN_ROUNDS: default / tuned | $DEF_DRAIN runs/s (rounds: $DEF_DRAIN_ALL) → $(vs "$DEF_DRAIN" "$PGBOSS_DRAIN") pg-boss; $TUN_DRAIN runs/s (rounds: $TUN_DRAIN_ALL) → $(vs "$TUN_DRAIN" "$PGBOSS_DRAIN") pg-boss |
+| events stored in the last round (a start and an end per run) | $EVENTS |
+| pg-boss $PGBOSS_VERSION, same database: warm-up 5000, then $RUNS jobs inserted (1000 a call) while 4 workers (batch 1000, \`burstWhenBatchFull\`) work them off, and a drain | $PGBOSS |
 <!-- bench:latest:end -->
 MD
 write_section latest "$REPORT"
