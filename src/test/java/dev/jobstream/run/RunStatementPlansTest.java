@@ -1,6 +1,7 @@
 package dev.jobstream.run;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,51 @@ class RunStatementPlansTest extends DatabaseTest {
                 List.of(new RunFlush.Event(1, "start_json", "{}"), new RunFlush.Event(2, "state_json", "{}"))))
                 .toList();
         assertIndexOnly(RunSql.FLUSH, RunStore.flushArgs(OWNER, retries));
+    }
+
+    /**
+     * Statistics are taken when the table is at rest (autovacuum): then they say that no run executes, and a partial
+     * index of executing runs looks empty. During a work-off thousands execute, and that index holds an entry for
+     * every run claimed since the last vacuum: a flush that read its runs through it rather than by primary key
+     * read them all, on every flush. The engines' statements read their runs by primary key whatever the statistics.
+     */
+    @Test
+    void theEnginesStatementsReadTheirRunsByPrimaryKeyWhenTheStatisticsSayNothingExecutes() {
+        db.execute("DELETE FROM job_runs");
+        db.execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, started_at, finished_at)
+                SELECT gen_random_uuid(), $1, gen_random_uuid(), 'completed', false, now(), now()
+                  FROM generate_series(1, $2)
+                """, JOB, RUNS);
+        db.execute("ANALYZE job_runs");
+        db.execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, owner, started_at, heartbeat_at)
+                SELECT gen_random_uuid(), $1, gen_random_uuid(), 'running', false, $2, now(), now()
+                  FROM generate_series(1, 2000)
+                """, JOB, OWNER);
+        executing.clear();
+        db.rows("SELECT id FROM job_runs WHERE status = 'running' LIMIT 300").forEach(r -> executing.add(r.getUUID(0)));
+        List<RunFlush> ends = executing.stream().map(id -> new RunFlush(id, 1, 2, null, null, null, null, null,
+                new RunFlush.End(RunStatus.COMPLETED, "{}", null, null, 1),
+                List.of(new RunFlush.Event(1, "start_json", "{}"), new RunFlush.Event(2, "end_json", "{}"))))
+                .toList();
+        assertByPrimaryKey(RunSql.FLUSH, RunStore.flushArgs(OWNER, ends));
+        assertByPrimaryKey(RunSql.HEARTBEAT, Tuple.of(executing.toArray(UUID[]::new), OWNER, RunStatus.EXECUTING));
+        assertByPrimaryKey(RunSql.CONTROL_OF, Tuple.of(executing.toArray(UUID[]::new), OWNER, RunStatus.EXECUTING));
+        assertByPrimaryKey(RunSql.RELEASE_CLAIM, Tuple.of(executing.toArray(UUID[]::new), OWNER, 1000L));
+        assertByPrimaryKey(RunSql.INTERRUPT_OWNED, Tuple.of(OWNER, executing.toArray(UUID[]::new),
+                executing.stream().map(id -> 1).toArray(Integer[]::new), "shutdown"));
+    }
+
+    private void assertByPrimaryKey(String sql, Tuple args) {
+        String plan = db.plan(sql, args);
+        assertFalse(plan.contains("Seq Scan on job_runs"), () -> "a sequential scan of job_runs:\n" + plan);
+        java.util.regex.Matcher indexes = java.util.regex.Pattern
+                .compile("(?:using|Bitmap Index Scan on) (job_runs_\\w+)").matcher(plan);
+        while (indexes.find()) {
+            String index = indexes.group(1);
+            assertTrue(index.equals("job_runs_pkey"), () -> "job_runs read through " + index + ":\n" + plan);
+        }
     }
 
     private void assertIndexOnly(String sql, Tuple args) {
