@@ -171,7 +171,11 @@ public class RunStore {
         return pool.preparedQuery(list.sql()).execute(list.args()).map(this::toRuns);
     }
 
-    /** The SQL of {@link #list}: the filters given, newest first, one row more than the limit. */
+    /**
+     * The SQL of {@link #list}: the filters given, newest first, one row more than the limit. A status other than
+     * completed is read in {@code job_runs_status_created_idx} (the job, workspaces and dry_run checked in the index),
+     * stale runs in {@code job_runs_executing_heartbeat_idx}, the others in the indexes by creation.
+     */
     static ListStatement listStatement(RunQuery query, Instant staleBefore) {
         List<String> conditions = new ArrayList<>();
         List<Object> args = new ArrayList<>();
