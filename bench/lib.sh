@@ -17,3 +17,13 @@ write_section() {
     cat "$report" >>bench/RESULTS.md
   fi
 }
+
+# await_ready PORT LOG: waits up to 30 s for the replica on PORT to be ready; exits the script, naming LOG, if not.
+await_ready() {
+  for _ in $(seq 1 150); do
+    curl -fs "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "service did not become ready; see $2" >&2
+  exit 1
+}
