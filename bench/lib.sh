@@ -25,3 +25,13 @@ completed_runs() {
   curl -fsS -H "Authorization: Bearer $BENCH_TOKEN" "http://127.0.0.1:$1/q/metrics" |
     awk '/^jobstream_runs_finished_total\{/ && /status="completed"/ { s += $2 } END { printf "%d", s }'
 }
+
+# await_ready PORT LOG: waits up to 30 s for the replica on PORT to be ready; exits the script, naming LOG, if not.
+await_ready() {
+  for _ in $(seq 1 150); do
+    curl -fs "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "service did not become ready; see $2" >&2
+  exit 1
+}

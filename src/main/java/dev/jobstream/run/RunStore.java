@@ -161,8 +161,22 @@ public class RunStore {
                 .map(rows -> rows.size() == 0 ? Optional.<Run>empty() : Optional.of(toRun(rows.iterator().next())));
     }
 
+    /** The list query of {@code GET /v1/runs} and its arguments. */
+    record ListStatement(String sql, Tuple args) {
+    }
+
     /** Newest runs first, keyset-paged on (created_at, id); fetches one row more than asked to know if more exist. */
     public Uni<List<Run>> list(RunQuery query) {
+        ListStatement list = listStatement(query, staleBefore());
+        return pool.preparedQuery(list.sql()).execute(list.args()).map(this::toRuns);
+    }
+
+    /**
+     * The SQL of {@link #list}: the filters given, newest first, one row more than the limit. A status other than
+     * completed is read in {@code job_runs_status_created_idx} (the job, workspaces and dry_run checked in the index),
+     * stale runs in {@code job_runs_executing_heartbeat_idx}, the others in the indexes by creation.
+     */
+    static ListStatement listStatement(RunQuery query, Instant staleBefore) {
         List<String> conditions = new ArrayList<>();
         List<Object> args = new ArrayList<>();
         Function<Object, String> arg = value -> {
@@ -179,7 +193,7 @@ public class RunStore {
             conditions.add("workspace_id = ANY(" + arg.apply(query.scope().toArray(UUID[]::new)) + ")");
         }
         if (query.stale()) {
-            conditions.add("status IN ('running', 'paused') AND heartbeat_at < " + arg.apply(utc(staleBefore())));
+            conditions.add("status IN ('running', 'paused') AND heartbeat_at < " + arg.apply(utc(staleBefore)));
         } else if (query.status() != null) {
             conditions.add("status = " + arg.apply(query.status().value()));
         }
@@ -193,7 +207,7 @@ public class RunStore {
         String sql = "SELECT * FROM job_runs"
                 + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY created_at DESC, id DESC LIMIT " + arg.apply(query.limit() + 1);
-        return pool.preparedQuery(sql).execute(Tuple.tuple(args)).map(this::toRuns);
+        return new ListStatement(sql, Tuple.tuple(args));
     }
 
     /** Deletes a terminal run, or a scheduled one not due yet (its events go with it); false if absent or active. */

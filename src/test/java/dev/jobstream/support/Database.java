@@ -62,6 +62,10 @@ public final class Database {
         return pool.preparedQuery(sql).execute(Tuple.from(args)).await().atMost(TIMEOUT);
     }
 
+    public io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows(String sql, Tuple args) {
+        return pool.preparedQuery(sql).execute(args).await().atMost(TIMEOUT);
+    }
+
     /** The plan PostgreSQL chooses for {@code sql} with these arguments, one line a node (not executed). */
     public String plan(String sql, Tuple args) {
         StringBuilder plan = new StringBuilder();
