@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Work-off on top of a history: for each size in SIZES, the table is seeded with that many finished runs (their
+# events and error events; bench/seed.sh with ACTIVE=0), then a warm replica at jobstream's default settings works
+# off RUNS no-op runs posted through /runs/batch, ROUNDS times (figure: RUNS / (last finished_at − first created_at)
+# of the round's runs, median). The lists at the same sizes: bench/lists.sh. Figures go into bench/RESULTS.md between
+# the "bench:growth" markers.
+#
+#   eval "$(../shared/tools/pg-local.sh)"   # or export PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD yourself
+#   bench/growth.sh                          # ~10 minutes
+#
+# Knobs: SIZES ("10000 100000 1000000"), RUNS (20000), ROUNDS (3), PORT (8097). Uses the database of the PG*
+# variables, whose runs it deletes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+: "${PGHOST:?set PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (see the header of this script)}"
+SIZES=${SIZES:-10000 100000 1000000}
+RUNS=${RUNS:-20000}
+ROUNDS=${ROUNDS:-3}
+PORT=${PORT:-8097}
+OUT=bench/out
+mkdir -p "$OUT"
+[ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
+
+q() { psql -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
+PID=
+stop_service() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; }
+trap stop_service EXIT
+BATCHES=$((RUNS / 1000))
+for i in $(seq 1 "$BATCHES"); do
+  q "SELECT json_build_object('runs', json_agg(json_build_object('workspace_id', gen_random_uuid(),
+       'params', json_build_object('items', 0)))) FROM generate_series(1, 1000)" >"$OUT/growth-batch-$i.json"
+done
+enqueue() {
+  for i in $(seq 1 "$BATCHES"); do
+    curl -fsS -o /dev/null -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
+      --data-binary "@$OUT/growth-batch-$i.json" "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs/batch"
+  done
+}
+DONE=0
+await_completed() { # count since: waits on the replica's counter, then checks the database
+  for _ in $(seq 1 2400); do
+    if [ "$(completed_runs "$PORT")" -ge $((DONE + $1)) ] && [ "$(q "SELECT count(*) FROM job_runs
+         WHERE status = 'completed' AND created_at >= '$2'")" -ge "$1" ]; then
+      DONE=$(completed_runs "$PORT")
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "runs did not complete in time" >&2
+  return 1
+}
+median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+
+ROWS=""
+for size in $SIZES; do
+  echo "== $size existing runs"
+  # the schema: a replica that starts migrates the database
+  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true QUARKUS_HTTP_PORT=$PORT \
+    java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-growth.log" 2>&1 &
+  PID=$!
+  await_ready "$PORT" "$OUT/service-growth.log"
+  stop_service
+  q "TRUNCATE job_runs, job_run_events, error_events"
+  ACTIVE=0 bench/seed.sh "$size" >/dev/null
+  q "VACUUM ANALYZE job_runs" && q "VACUUM ANALYZE job_run_events"
+  RUNS_BEFORE=$(q "SELECT count(*) FROM job_runs")
+  EVENTS_BEFORE=$(q "SELECT count(*) FROM job_run_events")
+  SIZE_ON_DISK=$(q "SELECT pg_size_pretty(pg_total_relation_size('job_runs') + pg_total_relation_size('job_run_events'))")
+  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true QUARKUS_HTTP_PORT=$PORT \
+    java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-growth.log" 2>&1 &
+  PID=$!
+  await_ready "$PORT" "$OUT/service-growth.log"
+  DONE=0
+  since=$(q "SELECT now()")
+  enqueue && await_completed "$RUNS" "$since" # warm-up
+  rates=()
+  for round in $(seq 1 "$ROUNDS"); do
+    since=$(q "SELECT now()")
+    enqueue
+    await_completed "$RUNS" "$since"
+    rates+=("$(q "SELECT round($RUNS / extract(epoch FROM max(finished_at) - min(created_at))::numeric)
+                  FROM job_runs WHERE created_at >= '$since'")")
+    echo "round $round: ${rates[-1]} runs/s"
+  done
+  stop_service
+  ROWS="$ROWS| $size | $RUNS_BEFORE runs, $EVENTS_BEFORE events, $SIZE_ON_DISK | **$(median "${rates[@]}") runs/s** (rounds: ${rates[*]}) |
+"
+done
+
+REPORT="$OUT/growth.md"
+cat >"$REPORT" <<MD
+<!-- bench:growth:begin -->
+### Work-off on top of a history, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, PostgreSQL $(q "SHOW server_version")
+
+Command: \`bench/growth.sh\` (SIZES="$SIZES" RUNS=$RUNS ROUNDS=$ROUNDS), jobstream's default settings, end to end
+($RUNS no-op runs posted through /runs/batch while the replica executes them), after a warm-up of $RUNS.
+
+| existing runs | before the first round (runs and events, their size with indexes) | work-off end to end, median |
+|---|---|---|
+$ROWS<!-- bench:growth:end -->
+MD
+write_section growth "$REPORT"
+cat "$REPORT"
