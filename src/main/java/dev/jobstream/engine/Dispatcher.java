@@ -43,6 +43,11 @@ public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
     /** How long a run whose exclusive key is still locked elsewhere waits before it may be claimed again. */
     private static final long LOCKED_RETRY_MILLIS = 1000;
+    /**
+     * How long a claim asked for while none is in flight waits for more: the slots of short jobs free within a
+     * millisecond or two of each other, and one claim then takes runs for all of them instead of a claim each.
+     */
+    static final Duration CLAIM_LINGER = Duration.ofMillis(2);
 
     private final RunStore repository;
     private final EngineRegistry registry;
@@ -64,7 +69,7 @@ public class Dispatcher {
     private final Vertx vertx;
     private final JobstreamConfig config;
 
-    private final Coalescer claimer = Coalescer.of(this::claimOnce).build();
+    private final Coalescer claimer;
     private volatile boolean backlog = true;
     /**
      * Runs of limited jobs may be waiting: set by a wake (a NOTIFY, the poll, a limited run's end) and by a limited
@@ -83,6 +88,7 @@ public class Dispatcher {
         this.jobs = jobs;
         this.locks = locks;
         this.timer = new VertxTimer(vertx);
+        this.claimer = Coalescer.of(this::claimOnce, timer).linger(CLAIM_LINGER).build();
         this.unlimited = jobs.all().stream().filter(job -> job.maxActive().isEmpty()).map(JobHandler::name)
                 .toArray(String[]::new);
         this.limited = new java.util.TreeMap<>();
