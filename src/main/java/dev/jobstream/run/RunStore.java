@@ -276,11 +276,7 @@ public class RunStore {
 
     /** Claims up to {@code limit} due queued runs of the {@code jobs} this replica knows, oldest first. */
     public Uni<List<Run>> claim(String owner, int limit, String[] jobs) {
-        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(RunStore::claimed);
-    }
-
-    private static List<Run> claimed(RowSet<Row> rows) {
-        return Run.claimed(rows);
+        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(Run::claimed);
     }
 
     /**
@@ -292,7 +288,7 @@ public class RunStore {
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB).execute(Tuple.of(job))
                 .flatMap(locked -> connection.preparedQuery(CLAIM_LIMITED)
                         .execute(Tuple.of(owner, limit, job, maxActive))))
-                .map(RunStore::claimed);
+                .map(Run::claimed);
     }
 
     public Uni<Integer> releaseClaims(List<UUID> ids, String owner, long delayMillis) {
