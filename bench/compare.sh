@@ -55,12 +55,7 @@ start() { # build engines port
   PGDATABASE=$(db "$1") JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true JOBSTREAM_ENGINES_MAX=$2 QUARKUS_HTTP_PORT=$3 \
     java ${JAVA_OPTS:-} -jar "${JAR[$1]}" >"$OUT/service-$1-$2.log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 150); do
-    curl -fs "http://127.0.0.1:$3/q/health/ready" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "$1 did not become ready; see $OUT/service-$1-$2.log" >&2
-  exit 1
+  await_ready "$3" "$OUT/service-$1-$2.log"
 }
 cleanup() {
   for b in $BUILDS; do

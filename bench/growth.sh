@@ -38,19 +38,6 @@ enqueue() {
       --data-binary "@$OUT/growth-batch-$i.json" "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs/batch"
   done
 }
-DONE=0
-await_completed() { # count since: waits on the replica's counter, then checks the database
-  for _ in $(seq 1 2400); do
-    if [ "$(completed_runs "$PORT")" -ge $((DONE + $1)) ] && [ "$(q "SELECT count(*) FROM job_runs
-         WHERE status = 'completed' AND created_at >= '$2'")" -ge "$1" ]; then
-      DONE=$(completed_runs "$PORT")
-      return 0
-    fi
-    sleep 0.05
-  done
-  echo "runs did not complete in time" >&2
-  return 1
-}
 median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 ROWS=""

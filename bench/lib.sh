@@ -35,3 +35,21 @@ await_ready() {
   echo "service did not become ready; see $2" >&2
   exit 1
 }
+
+# await_completed COUNT [SINCE]: waits until the replica on $PORT completed COUNT more runs than when this was last
+# called (its counter, in DONE; set DONE=0 for a new replica), then checks in the database that COUNT runs created
+# at or after SINCE (default: all) are completed.
+DONE=0
+await_completed() {
+  for _ in $(seq 1 2400); do
+    if [ "$(completed_runs "$PORT")" -ge $((DONE + $1)) ] &&
+       [ "$(psql -qtAX -v ON_ERROR_STOP=1 -c "SELECT count(*) FROM job_runs
+              WHERE status = 'completed' AND created_at >= '${2:--infinity}'")" -ge "$1" ]; then
+      DONE=$(completed_runs "$PORT")
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "runs did not complete in time" >&2
+  return 1
+}

@@ -34,12 +34,7 @@ start_service() { # engines [port [VAR=value …]]: engines "" leaves jobstream'
   env JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true ${engines:+JOBSTREAM_ENGINES_MAX=$engines} \
     QUARKUS_HTTP_PORT=$port "$@" java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-${engines:-default}.log" 2>&1 &
   PID=$!
-  for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  echo "service did not become ready; see $OUT/service-${engines:-default}.log" >&2
-  exit 1
+  await_ready "$port" "$OUT/service-${engines:-default}.log"
 }
 stop_service() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; }
 trap stop_service EXIT
@@ -81,22 +76,6 @@ enqueue() { # batches [port]
       --data-binary "@$OUT/batch-$i.json" "http://127.0.0.1:${2:-$PORT}/v1/jobs/demo.sleep/runs/batch"
   done
 }
-# Waits until the worker replica (on PORT) completed COUNT more runs than when it was last frozen or first asked
-# (its counter, which costs PostgreSQL nothing to read), then checks in the database that COUNT runs are completed.
-DONE=0
-await_completed() { # count
-  for _ in $(seq 1 2400); do
-    if [ "$(completed_runs "$PORT")" -ge $((DONE + $1)) ] &&
-       [ "$(q "SELECT count(*) FROM job_runs WHERE status = 'completed'")" -ge "$1" ]; then
-      DONE=$(completed_runs "$PORT")
-      return 0
-    fi
-    sleep 0.05
-  done
-  echo "runs did not complete in time" >&2
-  return 1
-}
-
 median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 # workoff LABEL [VAR=value …]: a warm replica with these settings (after 5,000 runs) works off RUNS no-op runs
