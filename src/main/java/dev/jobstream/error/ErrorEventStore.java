@@ -27,21 +27,29 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @Singleton
 public class ErrorEventStore {
 
+    /**
+     * The columns an {@link ErrorEvent} is read from, named rather than {@code *}: a prepared statement whose result
+     * changed shape (a newer replica's migration added a column) is refused by PostgreSQL.
+     */
+    static final String EVENT = """
+            id, occurred_at, severity, kind, message, job_name, workspace_id, run_id, correlation_id, details,
+            resolved_at, resolved_by""";
+
     static final String INSERT = """
             INSERT INTO error_events (severity, kind, message, job_name, workspace_id, run_id, correlation_id, details)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
-            RETURNING *
-            """;
+            RETURNING %s
+            """.formatted(EVENT);
 
     static final String RESOLVE = """
             UPDATE error_events SET resolved_at = now(), resolved_by = $2
              WHERE id = $1 AND resolved_at IS NULL AND ($3::uuid[] IS NULL OR workspace_id = ANY($3::uuid[]))
-            RETURNING *
-            """;
+            RETURNING %s
+            """.formatted(EVENT);
 
     static final String FIND_BY_ID = """
-            SELECT * FROM error_events WHERE id = $1 AND ($2::uuid[] IS NULL OR workspace_id = ANY($2::uuid[]))
-            """;
+            SELECT %s FROM error_events WHERE id = $1 AND ($2::uuid[] IS NULL OR workspace_id = ANY($2::uuid[]))
+            """.formatted(EVENT);
 
     /** The day's error events per (kind, severity), written over any earlier rollup of that day. */
     static final String ROLL_UP_DAY = """
@@ -138,7 +146,7 @@ public class ErrorEventStore {
         if (query.beforeId() != null) {
             conditions.add("id < " + arg.apply(query.beforeId()));
         }
-        String sql = "SELECT * FROM error_events"
+        String sql = "SELECT " + EVENT + " FROM error_events"
                 + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY id DESC LIMIT " + arg.apply(query.limit() + 1);
         return pool.preparedQuery(sql).execute(Tuple.tuple(args)).map(ErrorEventStore::events);

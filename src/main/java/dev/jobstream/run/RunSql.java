@@ -19,6 +19,20 @@ final class RunSql {
     }
 
     /**
+     * The columns a {@link Run} is read from, named: a statement stays prepared on each connection, and PostgreSQL
+     * refuses to run a prepared statement whose result changed shape, as one reading {@code *} would after a newer
+     * replica's migration added a column.
+     */
+    static final String RUN = """
+            id, job_name, workspace_id, status, exclusive, dry_run, params, metrics, error, error_code, error_log,
+            processed, total, attempt, max_attempts, triggered_by, correlation_id, idempotency_key, owner,
+            control_requested, created_at, run_after, started_at, finished_at, updated_at, heartbeat_at, duration_ms,
+            version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id""";
+
+    /** {@link #RUN} of the table named {@code r}. */
+    static final String R_RUN = "r." + String.join(", r.", RUN.split(",\\s*"));
+
+    /**
      * Inserts many runs in one statement; a run that hits a unique index (exclusive slot, idempotency key) is skipped.
      * The notification on {@code jobstream_queued} carries {@code $15}: the jobs of the batch (comma-separated; empty
      * when too long), so that dispatchers know whether runs of a job with a cluster-wide limit came.
@@ -38,12 +52,12 @@ final class RunSql {
                             triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
                             schedule_id)
                 ON CONFLICT DO NOTHING
-                RETURNING *
+                RETURNING %s
             )
             SELECT inserted.*, pg_notify('jobstream_queued', $15),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM inserted
-            """;
+            """.formatted(RUN);
 
     /**
      * Inserts the runs of schedule ticks ({@code $1}…{@code $14} as {@link #INSERT_RUNS} takes them, {@code $15} their
@@ -96,14 +110,14 @@ final class RunSql {
 
     /** The runs that made inserts of the given (job, workspace, idempotency key) triples conflict. */
     static final String FIND_CONFLICTING = """
-            SELECT r.* FROM job_runs r
+            SELECT %s FROM job_runs r
               JOIN unnest($1::text[], $2::uuid[], $3::text[]) AS c(job_name, workspace_id, idempotency_key)
                 ON r.job_name = c.job_name AND r.workspace_id = c.workspace_id
              WHERE (c.idempotency_key IS NOT NULL AND r.idempotency_key = c.idempotency_key)
                 OR (r.exclusive AND r.status = ANY($4))
-            """;
+            """.formatted(R_RUN);
 
-    static final String FIND_BY_ID = "SELECT * FROM job_runs WHERE id = $1";
+    static final String FIND_BY_ID = "SELECT " + RUN + " FROM job_runs WHERE id = $1";
 
     /** Runs changed after the cursor ({@code updated_at}, {@code id}), in that order: the live feed's pages. */
     static final String CHANGED_AFTER = """
@@ -165,13 +179,13 @@ final class RunSql {
                                             ORDER BY priority DESC, run_after, created_at
                                             LIMIT %s
                                               FOR UPDATE SKIP LOCKED))
-                    RETURNING *
+                    RETURNING %s
                 ), notified AS (
                     SELECT pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
                      WHERE EXISTS (SELECT FROM claimed)
                 )
                 SELECT claimed.* FROM claimed CROSS JOIN notified
-                """.formatted(jobs, limit);
+                """.formatted(jobs, limit, RUN);
     }
 
     /** Gives a claimed run back to the queue (its exclusive key is still locked elsewhere). */
@@ -217,11 +231,12 @@ final class RunSql {
                 UPDATE job_runs SET control_requested = $2, controlled_by = $4, updated_at = now(),
                                     version = version + 1
                  WHERE id = $1 AND status = ANY($3) AND (status = 'queued' OR owner IS NOT NULL)
-                RETURNING *
+                RETURNING %s
             )
             SELECT requested.*, pg_notify('jobstream_control', requested.id::text), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM requested
-            """;
+            """
+            .formatted(RUN);
 
     /**
      * Ends the run as cancelled in the database at once, with its end_json event: for queued runs (no engine) and
@@ -235,7 +250,7 @@ final class RunSql {
                        duration_ms = CASE WHEN started_at IS NULL THEN NULL
                                           ELSE (extract(epoch FROM now() - started_at) * 1000)::bigint END
                  WHERE id = $1 AND (status = ANY($2) OR (status = 'paused' AND owner IS NULL))
-                RETURNING *
+                RETURNING %s
             ), ended AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
                 SELECT id, last_seq, 'end_json',
@@ -248,7 +263,8 @@ final class RunSql {
             SELECT cancelled.*, pg_notify('jobstream_control', cancelled.id::text),
                    pg_notify('jobstream_events', ''), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM cancelled
-            """;
+            """
+            .formatted(RUN);
 
     /**
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
@@ -525,7 +541,7 @@ final class RunSql {
                    SET status = 'queued', run_after = now(), control_requested = NULL, controlled_by = $2,
                        last_seq = last_seq + 1, updated_at = now(), version = version + 1
                  WHERE id = $1 AND status = 'paused' AND owner IS NULL
-                RETURNING *
+                RETURNING %s
             ), events AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
                 SELECT id, last_seq, 'state_json',
@@ -537,7 +553,7 @@ final class RunSql {
             SELECT resumed.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM resumed
-            """;
+            """.formatted(RUN);
 
     /**
      * An operator's retry ({@code $2} who asked): a failed or cancelled run goes back to {@code queued}, due now, as a
@@ -560,7 +576,7 @@ final class RunSql {
                        last_seq = r.last_seq + 1, updated_at = now(), version = r.version + 1
                   FROM previous p
                  WHERE r.id = p.id
-                RETURNING r.*, p.status AS previous
+                RETURNING %s, p.status AS previous
             ), events AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
                 SELECT id, last_seq, 'state_json',
@@ -572,7 +588,7 @@ final class RunSql {
             SELECT retried.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM retried
-            """;
+            """.formatted(R_RUN);
 
     /**
      * Terminal runs that ended before {@code $1}, a batch at a time, oldest first; their events go with them

@@ -9,12 +9,20 @@ final class ScheduleSql {
     private ScheduleSql() {
     }
 
+    /**
+     * The columns a {@link Schedule} is read from, named rather than {@code *}: a prepared statement whose result
+     * changed shape (a newer replica's migration added a column) is refused by PostgreSQL.
+     */
+    static final String SCHEDULE = """
+            id, job_name, workspace_id, cron, time_zone, params, priority, enabled, next_fire_at, last_fired_at,
+            last_run_id, source, created_by, created_at, updated_at""";
+
     static final String INSERT = """
             INSERT INTO job_schedules (id, job_name, workspace_id, cron, time_zone, params, priority, enabled,
                                        next_fire_at, source, created_by)
             VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 'api', $10)
-            RETURNING *
-            """;
+            RETURNING %s
+            """.formatted(SCHEDULE);
 
     /**
      * The schedule a job declares in code, created on start-up; an existing one keeps its state (enabled or not) and
@@ -31,16 +39,16 @@ final class ScheduleSql {
                                      THEN now() ELSE job_schedules.updated_at END
             """;
 
-    static final String FIND = "SELECT * FROM job_schedules WHERE id = $1";
+    static final String FIND = "SELECT " + SCHEDULE + " FROM job_schedules WHERE id = $1";
 
     /** Schedules by creation, optionally of one job ({@code $1}) and workspace ({@code $2}), within {@code $3}. */
     static final String LIST = """
-            SELECT * FROM job_schedules
+            SELECT %s FROM job_schedules
              WHERE ($1::text IS NULL OR job_name = $1) AND ($2::uuid IS NULL OR workspace_id = $2)
                AND ($3::uuid[] IS NULL OR workspace_id = ANY($3))
              ORDER BY created_at, id
              LIMIT $4
-            """;
+            """.formatted(SCHEDULE);
 
     /** Changes a schedule; its next tick is given ({@code $7}), computed from the new cron, zone or enabling. */
     static final String UPDATE = """
@@ -48,18 +56,18 @@ final class ScheduleSql {
                SET cron = $2, time_zone = $3, params = $4::text::jsonb, priority = $5, enabled = $6, next_fire_at = $7,
                    updated_at = now()
              WHERE id = $1
-            RETURNING *
-            """;
+            RETURNING %s
+            """.formatted(SCHEDULE);
 
     static final String DELETE = "DELETE FROM job_schedules WHERE id = $1 AND source = 'api'";
 
     /** Enabled schedules whose next tick is due, of the jobs {@code $1}, earliest first, {@code $2} at most. */
     static final String DUE = """
-            SELECT * FROM job_schedules
+            SELECT %s FROM job_schedules
              WHERE enabled AND next_fire_at <= now() AND job_name = ANY($1)
              ORDER BY next_fire_at
              LIMIT $2
-            """;
+            """.formatted(SCHEDULE);
 
     /**
      * Moves due schedules on to their next tick ({@code $1} ids, {@code $2} the ticks being fired, {@code $3} the next
