@@ -53,3 +53,30 @@ await_completed() {
   echo "runs did not complete in time" >&2
   return 1
 }
+
+# jit_ticks PID: CPU time (clock ticks) the JVM's JIT compiler threads have used so far.
+jit_ticks() {
+  local t s=0
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      C1\ CompilerThre* | C2\ CompilerThre*) s=$((s + $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null || echo 0))) ;;
+    esac
+  done
+  echo "$s"
+}
+
+# await_compiled PID COMMAND...: runs COMMAND (a load of a few seconds) again and again until the JVM PID's JIT
+# compilers used under 5 % of one core during one of them, or for 180 s at most. On 2 cores the compilers were
+# still busy after 20 s of load, taking up to half the machine from what was then measured.
+await_compiled() {
+  local pid=$1 start=$SECONDS before after t0
+  shift
+  while [ $((SECONDS - start)) -lt 180 ]; do
+    before=$(jit_ticks "$pid") t0=$(date +%s%N)
+    "$@" >/dev/null
+    after=$(jit_ticks "$pid")
+    # ticks are 1/100 s; the load's duration in 1/100 s is (now - t0) / 10^7
+    [ $(((after - before) * 20)) -lt $((($(date +%s%N) - t0) / 10000000)) ] && return 0
+  done
+  echo "the JIT compilers were still busy after 180 s of load" >&2
+}

@@ -8,10 +8,11 @@
 #
 # Works in databases of its own, named after PGDATABASE (<db>_lists for the lists, <db>_v8 and <db>_v9 for the
 # writes), dropped and made again. Needs a JDK, psql, pgbench and wrk.
-# Knobs: SIZES ("10000 100000 1000000"), DURATION (4 s measured per combination, after WARMUP 1 s; first
-# WARMUP_ALL 20 s of every combination), CLIENTS (8), PORT (8099), WRITE_SEED (runs in the tables the writes go to,
-# 100000), WRITE_SECONDS (10 per round), WRITE_ROUNDS (5), JAVA_OPTS (to the replica), BENCH_LOCK (a file: each size
-# and the write phase run under flock on it, e.g. /tmp/bench.lock, so that other benchmarks on the machine wait).
+# Knobs: SIZES ("10000 100000 1000000"), DURATION (4 s measured per combination, after WARMUP 1 s; first, rounds
+# of 5 s of every combination until the replica's JIT compilers are done), CLIENTS (8), PORT (8099), WRITE_SEED (runs
+# in the tables the writes go to, 100000), WRITE_SECONDS (10 per round), WRITE_ROUNDS (5), JAVA_OPTS (to the replica),
+# BENCH_LOCK (a file: each size and the write phase run under flock on it, e.g. /tmp/bench.lock, so that other
+# benchmarks on the machine wait).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -19,7 +20,6 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-10000 100000 1000000}
 DURATION=${DURATION:-4}
 WARMUP=${WARMUP:-1}
-WARMUP_ALL=${WARMUP_ALL:-20}
 CLIENTS=${CLIENTS:-8}
 PORT=${PORT:-8099}
 WRITE_SEED=${WRITE_SEED:-100000}
@@ -45,10 +45,17 @@ printf '[{"name": "bench-scoped", "sha256": "%s", "roles": ["viewer"], "workspac
   "$(printf %s "$SCOPED_TOKEN" | sha256sum | cut -d' ' -f1)" \
   "$(echo "$SCOPE" | sed 's/.*/"&"/' | paste -sd,)" >"$OUT/lists-tokens.json"
 
+# The replica writes each request's time in ms, from its first byte read to its last byte written, to ACCESS: the
+# server's share of what the clients measure (the rest is waiting for a core, and the network stack).
+ACCESS=$OUT/lists-access.log
 PID=
 start_service() {
+  rm -f "$ACCESS"
   JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_TOKENS_FILE="$OUT/lists-tokens.json" JOBSTREAM_ENGINES_MAX=0 \
     JOBSTREAM_STALE_AFTER=1h QUARKUS_SCHEDULER_ENABLED=false QUARKUS_HTTP_PORT=$PORT \
+    QUARKUS_HTTP_RECORD_REQUEST_START_TIME=true QUARKUS_HTTP_ACCESS_LOG_ENABLED=true QUARKUS_HTTP_ACCESS_LOG_PATTERN=%D \
+    QUARKUS_HTTP_ACCESS_LOG_LOG_TO_FILE=true QUARKUS_HTTP_ACCESS_LOG_LOG_DIRECTORY="$OUT" \
+    QUARKUS_HTTP_ACCESS_LOG_BASE_FILE_NAME=lists-access \
     java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-lists.log" 2>&1 &
   PID=$!
   await_ready "$PORT" "$OUT/service-lists.log"
@@ -112,18 +119,20 @@ db_mean() {
   [ -n "$1" ] && [ -n "$2" ] || { echo "-"; return; }
   echo "$1 $2" | awk '{ printf "%.2f", ($3 > $1) ? ($4 - $2) / ($3 - $1) : 0 }'
 }
-# load COMBOS: WARMUP_ALL seconds of every combination's queries (the replica's JIT), then per combination WARMUP
+# load COMBOS: every combination's queries until the replica's JIT compilers are done, then per combination WARMUP
 # seconds not counted and DURATION seconds measured; one line per combination: its name, then wrk_lists's figures
 load() {
   local name token queries before figures
   cut -f3- "$1" | tr '\t' '\n' >"$OUT/lists-queries.txt"
-  wrk_lists "$BENCH_TOKEN" "$OUT/lists-queries.txt" "$WARMUP_ALL" >/dev/null
+  await_compiled "$PID" wrk_lists "$BENCH_TOKEN" "$OUT/lists-queries.txt" 5
   while IFS=$'\t' read -r name token queries; do
     echo "$queries" | tr '\t' '\n' >"$OUT/lists-queries.txt"
     wrk_lists "$token" "$OUT/lists-queries.txt" "$WARMUP" >/dev/null
-    before=$(statements)
+    before=$(statements) logged=$(wc -l <"$ACCESS")
     figures=$(wrk_lists "$token" "$OUT/lists-queries.txt" "$DURATION")
-    printf '%s\t%s\t%s\n' "$name" "$figures" "$(db_mean "$before" "$(statements)")"
+    sleep 1 # the access log is written behind the requests
+    printf '%s\t%s\t%s\t%s\n' "$name" "$figures" "$(db_mean "$before" "$(statements)")" \
+      "$(tail -n +$((logged + 1)) "$ACCESS" | sort -n | awk '{ t[NR] = $1 } END { print NR ? t[int(NR * 0.99)] : "-" }')"
   done <"$1"
 }
 
@@ -192,8 +201,9 @@ REPORT="$OUT/lists.md"
   echo "### Lists at 10k–1M runs, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, PostgreSQL $(q "SHOW server_version")"
   echo
   echo "Command: \`bench/lists.sh\` (SIZES=\"$SIZES\" CLIENTS=$CLIENTS DURATION=$DURATION; data: bench/seed.sql)."
-  echo "p99 (p50; mean time of the statement in PostgreSQL, from pg_stat_statements) of \`GET /v1/runs\` in ms, $CLIENTS"
-  echo "clients back to back on an API-only replica:"
+  echo "p99 (p50; the replica's own p99, from its first byte read to its last byte written; mean time of the statement"
+  echo "in PostgreSQL, from pg_stat_statements) of \`GET /v1/runs\` in ms, $CLIENTS clients back to back on an API-only"
+  echo "replica, after the replica's JIT compilers are done:"
   echo
   printf '| combination |'; for n in $SIZES; do printf ' %s runs |' "$n"; done; echo
   printf '|---|'; for _ in $SIZES; do printf -- '---|'; done; echo
@@ -201,7 +211,7 @@ REPORT="$OUT/lists.md"
     printf '| %s |' "$name"
     for n in $SIZES; do
       awk -F'\t' -v name="$name" '$1 == name {
-        printf " %s%s%s (%s; %s)%s |", ($4 + 0 >= 20 ? "**" : ""), $4, ($4 + 0 >= 20 ? "**" : ""), $3, $7,
+        printf " %s%s%s (%s; %s; %s)%s |", ($4 + 0 >= 20 ? "**" : ""), $4, ($4 + 0 >= 20 ? "**" : ""), $3, $8, $7,
           ($6 > 0 ? ", " $6 " errors" : "") }' "$OUT/lists-$n.tsv"
     done
     echo
