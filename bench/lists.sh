@@ -12,7 +12,7 @@
 # of 5 s of every combination until the replica's JIT compilers are done), CLIENTS (8), PORT (8099), WRITE_SEED (runs
 # in the tables the writes go to, 100000), WRITE_SECONDS (10 per round), WRITE_ROUNDS (5), JAVA_OPTS (to the replica),
 # BENCH_LOCK (a file: each size and the write phase run under flock on it, e.g. /tmp/bench.lock, so that other
-# benchmarks on the machine wait).
+# benchmarks on the machine wait), REUSE (1: a size whose figures bench/out holds is not measured again).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -153,16 +153,17 @@ measure_size() { # runs
 [ "$(psql -qtAX -d postgres -c "SELECT count(*) FROM pg_database WHERE datname = '$PGDATABASE'")" = 1 ] ||
   createdb "$PGDATABASE"
 q "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null 2>&1 || true
-for n in $SIZES; do locked measure_size "$n"; done
+for n in $SIZES; do
+  [ -n "${REUSE:-}" ] && [ -s "$OUT/lists-$n.tsv" ] || locked measure_size "$n"
+done
 
 # ---- write cost: insert, claim, end of one run per transaction, V1–V8 against V1–V9 ----
 write_dbs() {
   local db
   for db in v8 v9; do
     fresh_db "${BASE_DB}_$db"
-    for f in migrations/V*.sql; do
-      if [ "$db" = v8 ] && [[ $f == migrations/V9__* ]]; then continue; fi
-      PGDATABASE=${BASE_DB}_$db psql -qX -v ON_ERROR_STOP=1 -f "$f" >/dev/null
+    for v in $(seq 1 "${db#v}"); do
+      PGDATABASE=${BASE_DB}_$db psql -qX -v ON_ERROR_STOP=1 -f migrations/V"$v"__*.sql >/dev/null
     done
     PGDATABASE=${BASE_DB}_$db bench/seed.sh "$WRITE_SEED" >/dev/null
   done
