@@ -112,7 +112,7 @@ wrk_lists() {
 statements() {
   q "SELECT sum(calls), sum(total_exec_time) FROM pg_stat_statements
       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND query LIKE 'SELECT * FROM job_runs%ORDER BY created_at DESC, id DESC LIMIT%'" 2>/dev/null | tr '|' ' ' || true
+        AND query LIKE 'SELECT % FROM job_runs%ORDER BY created_at DESC, id DESC LIMIT%'" 2>/dev/null | tr '|' ' ' || true
 }
 # db_mean BEFORE AFTER: the mean execution time in PostgreSQL of the statements between two statements snapshots
 db_mean() {
