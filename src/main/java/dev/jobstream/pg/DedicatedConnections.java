@@ -32,8 +32,6 @@ public class DedicatedConnections {
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         LibpqSsl.fromEnvironment().ifPresent(ssl -> ssl.applyTo(options));
-        // as the pool's: a claim's batch of locks is one round trip, its statement not parsed again
-        options.setCachePreparedStatements(true);
     }
 
     /** A new connection to the service's PostgreSQL. */
