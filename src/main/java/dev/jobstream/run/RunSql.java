@@ -591,23 +591,38 @@ final class RunSql {
             """.formatted(R_RUN);
 
     /**
-     * Terminal runs that ended before {@code $1}, a batch at a time, oldest first; their events go with them
-     * (cascade). A run ends after it was created, so the runs created before {@code $1} hold them all: they are read
+     * Terminal runs that ended before {@code $1}, a batch at a time, oldest first, and their events; answers how many
+     * runs went. A run ends after it was created, so the runs created before {@code $1} hold them all: they are read
      * in {@code job_runs_created_idx}, and no index of ended runs costs every end an entry. The batch is then deleted
      * by primary key ({@code = ANY (ARRAY(…))}), never through a join that could read the whole table.
      */
     static final String DELETE_EXPIRED = """
-            DELETE FROM job_runs
-             WHERE id = ANY (ARRAY(SELECT id FROM job_runs
-                                    WHERE created_at < $1 AND finished_at < $1
-                                    ORDER BY created_at
-                                    LIMIT $2
-                                      FOR UPDATE SKIP LOCKED))
+            WITH expired AS (
+                DELETE FROM job_runs
+                 WHERE id = ANY (ARRAY(SELECT id FROM job_runs
+                                        WHERE created_at < $1 AND finished_at < $1
+                                        ORDER BY created_at
+                                        LIMIT $2
+                                          FOR UPDATE SKIP LOCKED))
+                RETURNING id
+            ), events AS (
+                DELETE FROM job_run_events WHERE run_id = ANY (ARRAY(SELECT id FROM expired))
+            )
+            SELECT count(*) FROM expired
             """;
 
-    /** Deletes a terminal run, or a queued one that is not due yet (asked for later); its events go with it. */
+    /**
+     * Deletes a terminal run, or a queued one that is not due yet (asked for later), and its events; answers how many
+     * runs went (0 or 1).
+     */
     static final String DELETE_RUN = """
-            DELETE FROM job_runs
-             WHERE id = $1 AND (status = ANY($2) OR (status = 'queued' AND run_after > now()))
+            WITH deleted AS (
+                DELETE FROM job_runs
+                 WHERE id = $1 AND (status = ANY($2) OR (status = 'queued' AND run_after > now()))
+                RETURNING id
+            ), events AS (
+                DELETE FROM job_run_events WHERE run_id = ANY (ARRAY(SELECT id FROM deleted))
+            )
+            SELECT count(*) FROM deleted
             """;
 }

@@ -210,10 +210,10 @@ public class RunStore {
         return new ListStatement(sql, Tuple.tuple(args));
     }
 
-    /** Deletes a terminal run, or a scheduled one not due yet (its events go with it); false if absent or active. */
+    /** Deletes a terminal run, or a scheduled one not due yet, and its events; false if absent or active. */
     public Uni<Boolean> deleteRun(UUID id) {
         return pool.preparedQuery(DELETE_RUN).execute(Tuple.of(id, RunStatus.TERMINAL))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> rows.iterator().next().getLong(0) == 1);
     }
 
     public Instant staleBefore() {
@@ -411,7 +411,8 @@ public class RunStore {
     }
 
     public Uni<Integer> deleteExpired(Instant endedBefore, int limit) {
-        return pool.preparedQuery(DELETE_EXPIRED).execute(Tuple.of(utc(endedBefore), limit)).map(r -> r.rowCount());
+        return pool.preparedQuery(DELETE_EXPIRED).execute(Tuple.of(utc(endedBefore), limit))
+                .map(rows -> rows.iterator().next().getLong(0).intValue());
     }
 
     // ---- live feed and queue depth ----
