@@ -52,6 +52,22 @@ public record Run(
         @JsonIgnore String idempotencyKey) {
 
     /**
+     * The columns a run is read from, named: statements stay prepared on each connection, and PostgreSQL refuses to
+     * run a prepared statement whose result changed shape, as one reading {@code *} would after a newer replica's
+     * migration added a column.
+     */
+    static final String COLUMNS = """
+            id, job_name, workspace_id, status, exclusive, dry_run, params, metrics, error, error_code, error_log,
+            processed, total, attempt, max_attempts, triggered_by, correlation_id, idempotency_key, owner,
+            control_requested, created_at, run_after, started_at, finished_at, updated_at, heartbeat_at, duration_ms,
+            version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id""";
+
+    /** {@link #COLUMNS} of the table named {@code alias} in a statement. */
+    static String columns(String alias) {
+        return alias + "." + String.join(", " + alias + ".", COLUMNS.split(",\\s*"));
+    }
+
+    /**
      * The display status {@code stale} marks executing runs whose heartbeat is older than {@code staleBefore};
      * {@code retrying}, queued runs waiting for their next attempt after a failed one; {@code scheduled}, other queued
      * runs that are not due yet (asked for later with {@code run_at} or {@code delay}, or snoozed). {@code attempts}

@@ -19,20 +19,6 @@ final class RunSql {
     }
 
     /**
-     * The columns a {@link Run} is read from, named: a statement stays prepared on each connection, and PostgreSQL
-     * refuses to run a prepared statement whose result changed shape, as one reading {@code *} would after a newer
-     * replica's migration added a column.
-     */
-    static final String RUN = """
-            id, job_name, workspace_id, status, exclusive, dry_run, params, metrics, error, error_code, error_log,
-            processed, total, attempt, max_attempts, triggered_by, correlation_id, idempotency_key, owner,
-            control_requested, created_at, run_after, started_at, finished_at, updated_at, heartbeat_at, duration_ms,
-            version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id""";
-
-    /** {@link #RUN} of the table named {@code r}. */
-    static final String R_RUN = "r." + String.join(", r.", RUN.split(",\\s*"));
-
-    /**
      * Inserts many runs in one statement; a run that hits a unique index (exclusive slot, idempotency key) is skipped.
      * The notification on {@code jobstream_queued} carries {@code $15}: the jobs of the batch (comma-separated; empty
      * when too long), so that dispatchers know whether runs of a job with a cluster-wide limit came.
@@ -57,7 +43,7 @@ final class RunSql {
             SELECT inserted.*, pg_notify('jobstream_queued', $15),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM inserted
-            """.formatted(RUN);
+            """.formatted(Run.COLUMNS);
 
     /**
      * Inserts the runs of schedule ticks ({@code $1}…{@code $14} as {@link #INSERT_RUNS} takes them, {@code $15} their
@@ -115,9 +101,9 @@ final class RunSql {
                 ON r.job_name = c.job_name AND r.workspace_id = c.workspace_id
              WHERE (c.idempotency_key IS NOT NULL AND r.idempotency_key = c.idempotency_key)
                 OR (r.exclusive AND r.status = ANY($4))
-            """.formatted(R_RUN);
+            """.formatted(Run.columns("r"));
 
-    static final String FIND_BY_ID = "SELECT " + RUN + " FROM job_runs WHERE id = $1";
+    static final String FIND_BY_ID = "SELECT " + Run.COLUMNS + " FROM job_runs WHERE id = $1";
 
     /** Runs changed after the cursor ({@code updated_at}, {@code id}), in that order: the live feed's pages. */
     static final String CHANGED_AFTER = """
@@ -185,7 +171,7 @@ final class RunSql {
                      WHERE EXISTS (SELECT FROM claimed)
                 )
                 SELECT claimed.* FROM claimed CROSS JOIN notified
-                """.formatted(jobs, limit, RUN);
+                """.formatted(jobs, limit, Run.COLUMNS);
     }
 
     /** Gives a claimed run back to the queue (its exclusive key is still locked elsewhere). */
@@ -236,7 +222,7 @@ final class RunSql {
             SELECT requested.*, pg_notify('jobstream_control', requested.id::text), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM requested
             """
-            .formatted(RUN);
+            .formatted(Run.COLUMNS);
 
     /**
      * Ends the run as cancelled in the database at once, with its end_json event: for queued runs (no engine) and
@@ -264,7 +250,7 @@ final class RunSql {
                    pg_notify('jobstream_events', ''), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM cancelled
             """
-            .formatted(RUN);
+            .formatted(Run.COLUMNS);
 
     /**
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
@@ -553,7 +539,7 @@ final class RunSql {
             SELECT resumed.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM resumed
-            """.formatted(RUN);
+            """.formatted(Run.COLUMNS);
 
     /**
      * An operator's retry ({@code $2} who asked): a failed or cancelled run goes back to {@code queued}, due now, as a
@@ -588,7 +574,7 @@ final class RunSql {
             SELECT retried.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM retried
-            """.formatted(R_RUN);
+            """.formatted(Run.columns("r"));
 
     /**
      * Terminal runs that ended before {@code $1}, a batch at a time, oldest first, and their events; answers how many

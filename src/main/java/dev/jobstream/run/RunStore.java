@@ -204,7 +204,7 @@ public class RunStore {
             conditions.add("(created_at, id) < (" + arg.apply(utc(query.cursor().createdAt())) + ", "
                     + arg.apply(query.cursor().id()) + ")");
         }
-        String sql = "SELECT " + RunSql.RUN + " FROM job_runs"
+        String sql = "SELECT " + Run.COLUMNS + " FROM job_runs"
                 + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                 + " ORDER BY created_at DESC, id DESC LIMIT " + arg.apply(query.limit() + 1);
         return new ListStatement(sql, Tuple.tuple(args));
