@@ -174,7 +174,9 @@ public class RunStore {
     /**
      * The SQL of {@link #list}: the filters given, newest first, one row more than the limit. A status other than
      * completed is read in {@code job_runs_status_created_idx} (the job, workspaces and dry_run checked in the index),
-     * stale runs in {@code job_runs_executing_heartbeat_idx}, the others in the indexes by creation.
+     * stale runs in {@code job_runs_executing_heartbeat_idx}, the others in the indexes by creation. A token's
+     * workspaces are each read newest first (a page of each at most) and merged: as one list of
+     * {@code workspace_id = ANY(…)} they were read in the newest runs of every workspace until a page of theirs came.
      */
     static ListStatement listStatement(RunQuery query, Instant staleBefore) {
         List<String> conditions = new ArrayList<>();
@@ -189,8 +191,12 @@ public class RunStore {
         if (query.workspaceId() != null) {
             conditions.add("workspace_id = " + arg.apply(query.workspaceId()));
         }
-        if (query.scope() != null) {
+        String scope = null;
+        if (query.scope() != null && query.workspaceId() != null) {
             conditions.add("workspace_id = ANY(" + arg.apply(query.scope().toArray(UUID[]::new)) + ")");
+        } else if (query.scope() != null) {
+            scope = arg.apply(query.scope().toArray(UUID[]::new));
+            conditions.add("workspace_id = scope.workspace_id");
         }
         if (query.stale()) {
             conditions.add("status IN ('running', 'paused') AND heartbeat_at < " + arg.apply(utc(staleBefore)));
@@ -204,9 +210,14 @@ public class RunStore {
             conditions.add("(created_at, id) < (" + arg.apply(utc(query.cursor().createdAt())) + ", "
                     + arg.apply(query.cursor().id()) + ")");
         }
+        String limit = arg.apply(query.limit() + 1);
         String sql = "SELECT " + Run.COLUMNS + " FROM job_runs"
                 + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-                + " ORDER BY created_at DESC, id DESC LIMIT " + arg.apply(query.limit() + 1);
+                + " ORDER BY created_at DESC, id DESC LIMIT " + limit;
+        if (scope != null) {
+            sql = "SELECT " + Run.columns("r") + " FROM unnest(" + scope + "::uuid[]) AS scope(workspace_id)"
+                    + " CROSS JOIN LATERAL (" + sql + ") r ORDER BY r.created_at DESC, r.id DESC LIMIT " + limit;
+        }
         return new ListStatement(sql, Tuple.tuple(args));
     }
 

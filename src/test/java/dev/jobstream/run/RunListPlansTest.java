@@ -3,6 +3,8 @@ package dev.jobstream.run;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +26,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 class RunListPlansTest extends DatabaseTest {
 
     private static final String BY_STATUS = "job_runs_status_created_idx";
+
+    private static final List<UUID> SMALL = List.of(UUID.fromString("00000000-0000-4000-8000-000000000101"),
+            UUID.fromString("00000000-0000-4000-8000-000000000102"));
 
     private Instant now;
 
@@ -53,6 +58,46 @@ class RunListPlansTest extends DatabaseTest {
         assertPlanUses(BY_STATUS, query(null, null, RunStatus.FAILED, false, null, deep));
         assertPlanUses(BY_STATUS, new RunQuery(null, null, RunStatus.SKIPPED, false, null, 50, null,
                 ListedRuns.SCOPE));
+    }
+
+    @Test
+    void aTokensWorkspacesAreEachReadInTheirIndexAndMerged() {
+        // Read as one list of workspace_id = ANY(…), a token's workspaces walked the newest runs of all workspaces
+        // until a page of theirs came: ~14,500 rows at 1,000,000 runs for a token of five small workspaces.
+        Set<UUID> scope = Set.of(SMALL.get(0), SMALL.get(1));
+        addSmallWorkspaces();
+        for (RunQuery query : List.of(new RunQuery(null, null, null, false, null, 50, null, scope),
+                new RunQuery(ListedRuns.JOBS.get(1), null, null, false, null, 50,
+                        new RunCursor(now.minusSeconds(3_000), UUID.randomUUID()), scope),
+                new RunQuery(null, null, RunStatus.COMPLETED, false, null, 50, null, scope))) {
+            RunStore.ListStatement list = RunStore.listStatement(query, now);
+            String plan = db.plan(list.sql(), list.args());
+            assertTrue(plan.contains("Function Scan on unnest scope")
+                    && plan.contains("job_runs_workspace_created_idx")
+                    && plan.replace("(", "").contains("Index Cond: workspace_id = scope.workspace_id)"),
+                    () -> query + " does not read each workspace in its index:\n" + plan);
+        }
+    }
+
+    @Test
+    void aSmallWorkspaceIsReadNewestFirstWithItsJobCheckedInTheIndex() {
+        addSmallWorkspaces();
+        assertPlanUses("job_runs_workspace_created_idx", query(null, SMALL.get(0), null, false, null, null));
+        assertPlanUses("job_runs_workspace_created_idx",
+                query(ListedRuns.JOBS.get(1), SMALL.get(0), null, false, null, null));
+    }
+
+    /** 200 workspaces of 10 runs each among the 20,000 (as a table of many tenants is), spread over the same time. */
+    private void addSmallWorkspaces() {
+        db.execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, created_at, run_after, started_at,
+                                      finished_at)
+                SELECT gen_random_uuid(), 'test.list-' || (i % 3),
+                       ('00000000-0000-4000-8000-' || lpad((100 + i % 200)::text, 12, '0'))::uuid, 'completed', false,
+                       now() - i * interval '3 seconds', now(), now(), now()
+                  FROM generate_series(1, 2000) i
+                """);
+        db.execute("ANALYZE job_runs");
     }
 
     @Test
