@@ -128,6 +128,25 @@ final class RunSql {
              LIMIT $3
             """;
 
+    /**
+     * The active runs of the workspaces given ($1, null: all) by what they wait for: due in the queue, asked for later
+     * (retrying: after a failed or stale attempt; the others scheduled), executing (stale: heartbeat before $2),
+     * paused; and since when the oldest due run waits. Read in the partial index of runs not completed.
+     */
+    static final String ACTIVE_COUNTS = """
+            SELECT count(*) FILTER (WHERE status = 'queued' AND run_after <= now()),
+                   count(*) FILTER (WHERE status = 'queued' AND run_after > now()
+                                      AND attempts -> -1 ->> 'outcome' IN ('failed', 'stale')),
+                   count(*) FILTER (WHERE status = 'queued' AND run_after > now()),
+                   count(*) FILTER (WHERE status = 'running'),
+                   count(*) FILTER (WHERE status = 'paused'),
+                   count(*) FILTER (WHERE status IN ('running', 'paused') AND heartbeat_at < $2),
+                   min(run_after) FILTER (WHERE status = 'queued' AND run_after <= now()),
+                   now()
+              FROM job_runs
+             WHERE status IN ('queued', 'running', 'paused') AND ($1::uuid[] IS NULL OR workspace_id = ANY($1::uuid[]))
+            """;
+
     static final String COUNT_QUEUED = "SELECT count(*) FROM (SELECT 1 FROM job_runs WHERE status = 'queued' LIMIT $1) q";
 
     /**

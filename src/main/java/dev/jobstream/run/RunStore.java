@@ -444,6 +444,27 @@ public class RunStore {
         return versions;
     }
 
+    /** Active runs by what they wait for (see {@link RunSql#ACTIVE_COUNTS}), of the workspaces given (null: all). */
+    public record ActiveCounts(long queued, long retrying, long scheduled, long running, long paused, long stale,
+            Long oldestQueuedMillis) {
+    }
+
+    public Uni<ActiveCounts> activeCounts(Set<UUID> workspaces) {
+        return pool.preparedQuery(ACTIVE_COUNTS)
+                .execute(Tuple.of(workspaces == null ? null : workspaces.toArray(UUID[]::new), utc(staleBefore())))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    OffsetDateTime oldest = row.getOffsetDateTime(6);
+                    Long waiting = oldest == null
+                            ? null
+                            : Math.max(0, Duration.between(oldest, row.getOffsetDateTime(7)).toMillis());
+                    long later = row.getLong(2);
+                    long retrying = row.getLong(1);
+                    return new ActiveCounts(row.getLong(0), retrying, later - retrying, row.getLong(3), row.getLong(4),
+                            row.getLong(5), waiting);
+                });
+    }
+
     /** Queued runs, counted up to {@code limit}. */
     public Uni<Long> countQueued(int limit) {
         return pool.preparedQuery(COUNT_QUEUED).execute(Tuple.of(limit)).map(rows -> rows.iterator().next().getLong(0));

@@ -17,6 +17,7 @@ import dev.jobstream.error.ErrorEventStore;
 import dev.jobstream.pg.Connectivity;
 import dev.jobstream.run.RunMetrics;
 import dev.jobstream.run.RunStore;
+import dev.jobstream.stats.StatsStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -64,6 +65,7 @@ public class Sweeper {
     private final RunStore runs;
     private final Connectivity connectivity;
     private final ErrorEventStore errors;
+    private final StatsStore rollup;
     private final EngineRegistry engines;
     private final JobstreamConfig config;
     private final RunMetrics runMetrics;
@@ -75,14 +77,15 @@ public class Sweeper {
     private volatile Instant lastStarted;
     private volatile Instant lastSwept;
     private volatile String lastFailure;
+    /** When this replica last deleted the outcome rollup's old rows (once an hour is enough: they age by the hour). */
+    private volatile Instant rollupExpiredAt = Instant.EPOCH;
 
-    Sweeper(RunStore runs, Connectivity connectivity, ErrorEventStore errors, EngineRegistry engines,
-            JobstreamConfig config,
-            RunMetrics runMetrics,
-            MeterRegistry meters) {
+    Sweeper(RunStore runs, Connectivity connectivity, ErrorEventStore errors, StatsStore rollup,
+            EngineRegistry engines, JobstreamConfig config, RunMetrics runMetrics, MeterRegistry meters) {
         this.runs = runs;
         this.connectivity = connectivity;
         this.errors = errors;
+        this.rollup = rollup;
         this.runMetrics = runMetrics;
         this.meters = meters;
         this.engines = engines;
@@ -130,6 +133,7 @@ public class Sweeper {
                                     .map(errors -> new Sweep(stale.requeued(), stale.failed(), stale.parked(),
                                             stale.cancelled(), forgotten, runs, errors)));
                 })
+                .call(sweep -> expireRollup(now))
                 .invoke(sweep -> {
                     count("stale_requeued", sweep.staleRequeued());
                     count("stale_failed", sweep.staleFailed());
@@ -157,6 +161,13 @@ public class Sweeper {
                     lastFailure = failure.getMessage() == null ? failure.toString() : failure.getMessage();
                     LOG.warnf("Sweep failed (next one in %s): %s", config.sweeper().interval(), lastFailure);
                 });
+    }
+
+    private Uni<Integer> expireRollup(Instant now) {
+        if (Duration.between(rollupExpiredAt, now).compareTo(Duration.ofHours(1)) < 0) {
+            return Uni.createFrom().item(0);
+        }
+        return rollup.deleteExpired(now).invoke(deleted -> rollupExpiredAt = now);
     }
 
     private Uni<Stale> stale(Instant at, Stale sofar, int batch) {
