@@ -20,11 +20,13 @@ export async function eventually(what, check, timeout = 15000) {
   }
 }
 
-export async function signIn(page, base, token) {
+/** Signs in on `base` (a link with a fragment shows its view), then opens the tab `tab` unless null. */
+export async function signIn(page, base, token, { tab = 'Runs' } = {}) {
   await page.goto(base);
   await page.getByLabel('Bearer token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('body[data-ready="true"]').waitFor({ timeout: 15000 });
+  if (tab) await page.getByRole('tab', { name: tab, exact: true }).click();
 }
 
 /** Triggers a run from the form and answers its id, once its details are open. */

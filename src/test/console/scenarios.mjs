@@ -562,6 +562,79 @@ export const scenarios = {
     return { page, result: { run: id } };
   },
 
+  /**
+   * The overview after a known set of runs (of env.JOB: COMPLETED completed, FAILED failed): its
+   * tiles and job table match GET /v1/stats, the chart has a point per minute of the hour and follows new ends live; a
+   * job's failed runs are a link whose view (tab, filters, then the open run) is in the URL and survives a reload.
+   */
+  async dashboard({ browser, base, admin, env, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin, { tab: null });
+    assert.equal(await page.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected'), 'true');
+    const job = env.JOB;
+    const completed = Number(env.COMPLETED);
+    const failed = Number(env.FAILED);
+    const row = page.locator(`#overview-jobs tr[data-job="${job}"]`);
+    await eventually('the job in the table', async () => (await row.count()) === 1);
+    const cells = async () => (await row.locator('th, td').allTextContents()).map((text) => text.trim());
+    const stats = await call(base, admin, 'GET', '/v1/stats?window=1h');
+    const api = stats.jobs.find((entry) => entry.job === job);
+    assert.equal(api.runs, completed + failed);
+    const shown = await cells();
+    assert.deepEqual(shown.slice(0, 4), [job, String(completed + failed), String(completed), String(failed)]);
+    assert.equal(shown[4], `${((failed / (completed + failed)) * 100).toFixed(failed / (completed + failed) < 0.1 ? 1 : 0)} %`);
+    const tile = async (key) => (await page.locator(`#overview-tiles [data-key="${key}"] .tile-value`).textContent());
+    assert.equal(await tile('failed_last_hour'), String(stats.now.failed_last_hour));
+    assert.equal(await tile('queued'), String(stats.now.queued));
+    assert.equal(await page.locator('#overview-chart').getAttribute('data-points'), '60');
+    assert.equal(await page.locator('#overview-chart canvas').count(), 1);
+    assert.match(await page.locator('#overview-chart-summary').textContent(),
+      new RegExp(`${stats.series.reduce((sum, bucket) => sum + bucket.completed, 0)} completed, ${failed} failed`));
+    await shot(page, 'overview');
+
+    // live: three more runs end, and the table follows within a refresh (10 s)
+    for (let i = 0; i < 3; i++) {
+      await call(base, admin, 'POST', `/v1/jobs/${job}/runs`, { workspace_id: uuid(), params: { items: 0 } });
+    }
+    await eventually('the new ends in the table', async () =>
+      (await cells())[1] === String(completed + failed + 3), 25000);
+
+    // a job's failed runs: a link to the runs tab, filtered, and a URL that shows the same after a reload
+    await row.getByRole('button', { name: `${failed} failed runs of ${job}` }).click();
+    assert.equal(await page.getByRole('tab', { name: 'Runs' }).getAttribute('aria-selected'), 'true');
+    const failedRows = page.locator('#runs tbody tr');
+    await eventually('the failed runs listed', async () => (await failedRows.count()) === failed);
+    const url = new URL(page.url());
+    const fragment = new URLSearchParams(url.hash.slice(1));
+    assert.equal(fragment.get('tab'), 'runs');
+    assert.equal(fragment.get('job'), job);
+    assert.equal(fragment.get('status'), 'failed');
+    const first = await failedRows.first().getAttribute('data-id');
+    await page.getByRole('button', { name: `Open run ${first}` }).click();
+    await eventually('the run in the URL', async () => new URL(page.url()).hash.includes(`run=${first}`));
+    assert.ok(!page.url().includes(admin), 'no token in the URL');
+
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor({ timeout: 15000 });
+    await eventually('the run open again', async () => (await details(page).getAttribute('data-run-id')) === first
+      && (await details(page).isVisible()));
+    assert.equal(await page.locator('#filter-job').inputValue(), job);
+    assert.equal(await page.locator('#filter-status').inputValue(), 'failed');
+    await eventually('the same runs listed', async () => (await failedRows.count()) === failed);
+
+    // a link opened in a new tab of the same session (the token is in this tab's session storage only)
+    const shared = new URL(base);
+    shared.hash = 'tab=overview&window=24h';
+    await page.goto(shared.toString()); // the same document, another fragment: read when the page loads
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor({ timeout: 15000 });
+    assert.equal(await page.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.locator('#overview-window').inputValue(), '24h');
+    await eventually('a point per 15 minutes of the day', async () =>
+      (await page.locator('#overview-chart').getAttribute('data-points')) === '96');
+    return { page, result: {} };
+  },
+
   /** A viewer's token: the runs, a run and its log, the errors — and no action button anywhere. */
   async viewer({ browser, base, viewer, env, shot }) {
     const page = await newPage(browser);

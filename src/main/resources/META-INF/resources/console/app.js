@@ -1,9 +1,12 @@
-// The operator console: sign in with a bearer token, then runs (live), run details, errors and schedules, with the
-// actions the token's roles allow (GET /v1/me): operator triggers, controls, retries, resolves and manages
-// schedules; admin also deletes runs and self-tests.
+// The operator console: sign in with a bearer token, then the overview, runs (live), run details, errors and
+// schedules, with the actions the token's roles allow (GET /v1/me): operator triggers, controls, retries, resolves and
+// manages schedules; admin also deletes runs and self-tests. What a view shows is in the URL's fragment (tab, the
+// runs' filters, the open run, the overview's window: #tab=runs&job=…&status=failed&run=…), so a link to it can be
+// shared and survives a reload; the token never is.
 import { ApiError, api, session } from './api.js';
 import { createDetailsView } from './details.js';
 import { createErrorsView } from './errors.js';
+import { createOverviewView } from './overview.js';
 import { createRunsView } from './runs.js';
 import { createScheduleForm } from './schedule-form.js';
 import { createSchedulesView } from './schedules.js';
@@ -27,8 +30,21 @@ function signOut(message) {
   location.reload();
 }
 
+/** The view's state in the URL's fragment: tab, job, workspace_id, status, run, window. */
+const place = {
+  read() {
+    return Object.fromEntries(new URLSearchParams(location.hash.replace(/^#/, '')));
+  },
+  write(changes) {
+    const state = { ...place.read(), ...changes };
+    const kept = Object.entries(state).filter(([, value]) => value !== undefined && value !== null && value !== '');
+    const hash = new URLSearchParams(kept).toString();
+    history.replaceState(null, '', hash ? `#${hash}` : location.pathname + location.search);
+  },
+};
+
 function setUpTabs(onShow) {
-  const tabs = [$('#tab-runs'), $('#tab-errors'), $('#tab-schedules')];
+  const tabs = [$('#tab-overview'), $('#tab-runs'), $('#tab-errors'), $('#tab-schedules')];
   function select(tab) {
     tabs.forEach((other) => {
       const chosen = other === tab;
@@ -73,15 +89,30 @@ async function start() {
     select.append(...jobs.map((job) => el('option', { value: job.name }, job.name)));
   }
 
+  const initial = place.read();
   let details = null;
   const runs = createRunsView({
     onOpen: (id) => openRun(id),
     onChange: (change) => details && details.change(change),
+    onFilter: (filters) => place.write({ job: filters.job, workspace_id: filters.workspace_id, status: filters.status }),
   });
-  details = createDetailsView({ can, runs, announce, onOpenSchedule: (id) => openSchedule(id) });
+  details = createDetailsView({
+    can, runs, announce, onOpenSchedule: (id) => openSchedule(id), onClose: () => place.write({ run: '' }),
+  });
   const errors = createErrorsView({ can, onOpenRun: (id) => openRun(id), announce });
   const schedules = createSchedulesView({ can, onOpenRun: (id) => openRun(id), announce });
+  const overview = createOverviewView({
+    initialWindow: initial.window,
+    onError: (error) => announce(error.message, 'error'),
+    onOpenRuns: (filters) => {
+      selectTab($('#tab-runs'));
+      runs.applyFilters(filters);
+    },
+  });
   const selectTab = setUpTabs((id) => {
+    place.write({ tab: id.replace(/^tab-/, '') });
+    if (id === 'tab-overview') overview.show((chosen) => place.write({ window: chosen }));
+    else overview.hide();
     if (id === 'tab-errors') errors.load();
     if (id === 'tab-schedules') schedules.load();
   });
@@ -95,6 +126,7 @@ async function start() {
     selectTab($('#tab-runs'));
     try {
       await details.open(id);
+      place.write({ run: id });
     } catch (error) {
       announce(error instanceof ApiError ? error.message : String(error), 'error');
     }
@@ -114,7 +146,10 @@ async function start() {
     createScheduleForm({ jobs, workspaces: me.workspaces, announce, onAdded: (schedule) => openSchedule(schedule.id) });
   }
   if (can('admin')) createSelfTest({ onClose: () => runs.refresh() });
-  await runs.start((error) => announce(error.message, 'error'));
+  await runs.start((error) => announce(error.message, 'error'), initial);
+  const tab = ['overview', 'runs', 'errors', 'schedules'].includes(initial.tab) ? initial.tab : 'overview';
+  if (/^[0-9a-f-]{36}$/i.test(initial.run || '')) await openRun(initial.run);
+  else selectTab($(`#tab-${tab}`));
   document.body.dataset.ready = 'true';
 }
 

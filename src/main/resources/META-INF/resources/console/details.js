@@ -45,7 +45,7 @@ function outcome(action, answer) {
   return answer.control_requested ? ` (${answer.control_requested} requested)` : '';
 }
 
-export function createDetailsView({ can, runs, announce, onOpenSchedule }) {
+export function createDetailsView({ can, runs, announce, onOpenSchedule, onClose = () => {} }) {
   const panel = $('#details');
   const title = $('#details-title');
   const log = $('#log');
@@ -209,6 +209,7 @@ export function createDetailsView({ can, runs, announce, onOpenSchedule }) {
     document.body.classList.remove('details-open');
     runs.select(null);
     if (id) runs.focusRow(id);
+    onClose();
   }
 
   log.addEventListener('scroll', () => {

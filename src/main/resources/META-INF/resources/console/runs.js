@@ -6,7 +6,7 @@ import { $, badge, duration, el, fill, percent, shortId, showConnection, time, w
 const PAGE = 50;
 const REFRESH_MS = 15000;
 
-export function createRunsView({ onOpen, onChange }) {
+export function createRunsView({ onOpen, onChange, onFilter = () => {} }) {
   const table = $('#runs tbody');
   const empty = $('#runs-empty');
   const more = $('#runs-more');
@@ -184,8 +184,20 @@ export function createRunsView({ onOpen, onChange }) {
     event.preventDefault();
     const data = new FormData(form);
     filters = { job: data.get('job'), workspace_id: data.get('workspace_id').trim(), status: data.get('status') };
+    onFilter(filters);
     load(false).catch((error) => onError(error));
   });
+
+  /** Shows the runs of these filters (job, workspace_id, status; absent: any), as if chosen in the form. */
+  function applyFilters(wanted) {
+    form.elements.job.value = wanted.job || '';
+    form.elements.workspace_id.value = wanted.workspace_id || '';
+    form.elements.status.value = wanted.status || '';
+    filters = { job: form.elements.job.value, workspace_id: form.elements.workspace_id.value.trim(),
+      status: form.elements.status.value };
+    onFilter(filters);
+    return load(false);
+  }
   more.addEventListener('click', () => load(true).catch((error) => onError(error)));
 
   let onError = () => {};
@@ -193,8 +205,13 @@ export function createRunsView({ onOpen, onChange }) {
   let timer = null;
 
   return {
-    start(errorHandler) {
+    start(errorHandler, initialFilters = {}) {
       onError = errorHandler;
+      form.elements.job.value = initialFilters.job || '';
+      form.elements.workspace_id.value = initialFilters.workspace_id || '';
+      form.elements.status.value = initialFilters.status || '';
+      filters = { job: form.elements.job.value, workspace_id: form.elements.workspace_id.value.trim(),
+        status: form.elements.status.value };
       let dropped = false;
       feed = stream('/v1/stream', {
         onEvent: (event) => change(event.type, JSON.parse(event.data)),
@@ -213,6 +230,7 @@ export function createRunsView({ onOpen, onChange }) {
       return load(false);
     },
     refresh: () => refresh().catch((error) => onError(error)),
+    applyFilters: (wanted) => applyFilters(wanted).catch((error) => onError(error)),
     stop() {
       if (feed) feed.close();
       clearInterval(timer);

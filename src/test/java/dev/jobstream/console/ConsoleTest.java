@@ -120,6 +120,27 @@ class ConsoleTest extends BrowserTest {
     }
 
     @Test
+    void theOverviewMatchesTheApiFollowsEndsLiveAndItsLinksSurviveAReload() throws Exception {
+        List<String> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            runs.add(Api.trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(), "params",
+                    Map.of("items", 0))));
+        }
+        for (int i = 0; i < 2; i++) {
+            runs.add(Api.trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(), "params",
+                    Map.of("items", 1, "delay_ms", 0, "fail_at", 1))));
+        }
+        for (int i = 0; i < runs.size(); i++) {
+            Api.awaitStatus(runs.get(i), i < 4 ? "completed" : "failed");
+        }
+
+        Browser.scenario("dashboard", base, Map.of("ADMIN_TOKEN", Api.ADMIN_TOKEN, "JOB", "demo.sleep", "COMPLETED",
+                "4", "FAILED", "2"));
+
+        admin().get("/v1/stats").then().statusCode(200).body("jobs[0].runs", equalTo(9));
+    }
+
+    @Test
     void schedulesAreListedAddedWithAPreviewDisabledAndDeletedFromThePage() throws Exception {
         JsonPath result = Browser.scenario("schedules", base, ADMIN);
 
