@@ -50,7 +50,8 @@ class OpenApiTest extends DatabaseTest {
             "GET /v1/errors",
             "POST /v1/errors/{id}/resolve",
             "GET /v1/selftest",
-            "GET /v1/engines");
+            "GET /v1/engines",
+            "GET /v1/stats");
 
     private static JsonPath document() {
         return openapi().then().statusCode(200).extract().jsonPath();
