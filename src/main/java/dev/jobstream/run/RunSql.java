@@ -131,21 +131,21 @@ final class RunSql {
     /**
      * The active runs of the workspaces given ($1, null: all) by what they wait for: due in the queue, asked for later
      * (retrying: after a failed or stale attempt; the others scheduled), executing (stale: heartbeat before $2),
-     * paused; and since when the oldest due run waits. Read in the partial index of runs not completed.
+     * paused; and since when the oldest due run waits. Each count is read in an index alone (the queue's, the status
+     * index, the heartbeat index, the retrying runs'), not in the table.
      */
     static final String ACTIVE_COUNTS = """
-            SELECT count(*) FILTER (WHERE status = 'queued' AND run_after <= now()),
-                   count(*) FILTER (WHERE status = 'queued' AND run_after > now()
-                                      AND attempts -> -1 ->> 'outcome' IN ('failed', 'stale')),
-                   count(*) FILTER (WHERE status = 'queued' AND run_after > now()),
-                   count(*) FILTER (WHERE status = 'running'),
-                   count(*) FILTER (WHERE status = 'paused'),
-                   count(*) FILTER (WHERE status IN ('running', 'paused') AND heartbeat_at < $2),
-                   min(run_after) FILTER (WHERE status = 'queued' AND run_after <= now()),
+            SELECT (SELECT count(*) FROM job_runs WHERE status = 'queued' AND run_after <= now() AND %1$s),
+                   (SELECT count(*) FROM job_runs
+                     WHERE status = 'queued' AND attempt > 1 AND run_after > now()
+                       AND attempts -> -1 ->> 'outcome' IN ('failed', 'stale') AND %1$s),
+                   (SELECT count(*) FROM job_runs WHERE status = 'queued' AND run_after > now() AND %1$s),
+                   (SELECT count(*) FROM job_runs WHERE status = 'running' AND %1$s),
+                   (SELECT count(*) FROM job_runs WHERE status = 'paused' AND %1$s),
+                   (SELECT count(*) FROM job_runs WHERE status IN ('running', 'paused') AND heartbeat_at < $2 AND %1$s),
+                   (SELECT min(run_after) FROM job_runs WHERE status = 'queued' AND run_after <= now() AND %1$s),
                    now()
-              FROM job_runs
-             WHERE status IN ('queued', 'running', 'paused') AND ($1::uuid[] IS NULL OR workspace_id = ANY($1::uuid[]))
-            """;
+            """.formatted("($1::uuid[] IS NULL OR workspace_id = ANY($1::uuid[]))");
 
     static final String COUNT_QUEUED = "SELECT count(*) FROM (SELECT 1 FROM job_runs WHERE status = 'queued' LIMIT $1) q";
 

@@ -10,14 +10,12 @@ public record Durations(long runs, Double p50Millis, Double p95Millis) {
 
     static final int SLOTS = 49;
 
-    static Durations of(Integer[] histogram) {
+    static Durations of(long[] histogram) {
         long[] counts = new long[SLOTS];
         long runs = 0;
-        if (histogram != null) {
-            for (int i = 0; i < Math.min(SLOTS, histogram.length); i++) {
-                counts[i] = histogram[i] == null ? 0 : Math.max(0, histogram[i]);
-                runs += counts[i];
-            }
+        for (int i = 0; i < Math.min(SLOTS, histogram.length); i++) {
+            counts[i] = Math.max(0, histogram[i]);
+            runs += counts[i];
         }
         return new Durations(runs, percentile(counts, runs, 0.50), percentile(counts, runs, 0.95));
     }

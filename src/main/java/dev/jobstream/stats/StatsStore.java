@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Singleton;
 
@@ -16,15 +18,72 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The SQL of {@code job_run_rollup}: runs' outcomes by minute and by hour, per workspace (shard 0) and for every
- * workspace (shards 1 to 4, workspace the nil UUID), written by the trigger of {@code job_runs} as runs end
- * (migrations/V12__outcome_rollup.sql), read here.
+ * The SQL of {@code job_run_rollup} (runs' outcomes by minute and by hour, per workspace and for every workspace) and
+ * of its mark: the sweep adds the runs that ended since the last one, read from {@code job_runs}
+ * (migrations/V12__outcome_rollup.sql), and {@code GET /v1/stats} reads it.
  */
 @Singleton
 public class StatsStore {
 
-    /** The workspace_id of the rows that count every workspace (shards 1 to 4). */
+    /** The workspace_id of the rows that count every workspace. */
     static final UUID EVERY_WORKSPACE = new UUID(0, 0);
+    /** At most this much of the runs' ends goes into one pass of {@link #rollUp}. */
+    static final Duration MAX_PASS = Duration.ofHours(1);
+
+    /**
+     * Locks the mark (or nothing, when another replica's pass holds it: a sweep does not wait) and answers it and how
+     * far this pass goes: up to {@code $1} ms before now, at most an hour further.
+     */
+    static final String LOCK_MARK = """
+            SELECT rolled_up_to, least(now() - $1::bigint * interval '1 millisecond', rolled_up_to + interval '1 hour')
+              FROM job_run_rollup_mark WHERE id = 1 FOR UPDATE SKIP LOCKED
+            """;
+
+    /**
+     * Adds the runs that ended after $1 and at or before $2 to the rollup: their workspaces' minutes and hours, and
+     * every workspace's with the histogram of their durations. Read through the index of the runs' last change, in
+     * the same range: an end is a run's last change, at the instant it ended (a run changes again after its end only
+     * when it is retried, which takes the end back).
+     */
+    static final String ROLL_UP = """
+            WITH ended AS (
+                SELECT workspace_id, job_name, status, finished_at, duration_ms,
+                       jobstream_duration_slot(duration_ms) AS slot
+                  FROM job_runs
+                 WHERE updated_at > $1 AND updated_at <= $2 AND finished_at > $1 AND finished_at <= $2
+            ), periods AS (
+                SELECT p.period, date_trunc(p.period, e.finished_at) AS bucket, e.*
+                  FROM ended e CROSS JOIN (VALUES ('minute'), ('hour')) AS p(period)
+            ), workspaces AS (
+                INSERT INTO job_run_rollup AS r (period, every, workspace_id, bucket, job_name, completed, failed,
+                                                 cancelled, skipped, duration_ms_total)
+                SELECT period, false, workspace_id, bucket, job_name, %1$s
+                  FROM periods
+                 GROUP BY period, workspace_id, bucket, job_name
+                    ON CONFLICT (period, every, workspace_id, bucket, job_name) DO UPDATE
+                   SET %2$s
+            ), every AS (
+                INSERT INTO job_run_rollup AS r (period, every, workspace_id, bucket, job_name, completed, failed,
+                                                 cancelled, skipped, duration_ms_total, durations)
+                SELECT period, true, '00000000-0000-0000-0000-000000000000'::uuid, bucket, job_name, %1$s,
+                       ARRAY[%3$s]::integer[]
+                  FROM periods
+                 GROUP BY period, bucket, job_name
+                    ON CONFLICT (period, every, workspace_id, bucket, job_name) DO UPDATE
+                   SET %2$s, durations = jobstream_histogram_merge(r.durations, excluded.durations)
+            )
+            SELECT count(*) FROM ended
+            """.formatted("""
+            count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'),
+                       count(*) FILTER (WHERE status = 'cancelled'), count(*) FILTER (WHERE status = 'skipped'),
+                       coalesce(sum(duration_ms), 0)""", """
+            completed = r.completed + excluded.completed, failed = r.failed + excluded.failed,
+                       cancelled = r.cancelled + excluded.cancelled, skipped = r.skipped + excluded.skipped,
+                       duration_ms_total = r.duration_ms_total + excluded.duration_ms_total""",
+            IntStream.rangeClosed(1, 49).mapToObj(i -> "count(*) FILTER (WHERE slot = " + i + ")")
+                    .collect(Collectors.joining(", ")));
+
+    static final String MOVE_MARK = "UPDATE job_run_rollup_mark SET rolled_up_to = $1 WHERE id = 1";
     static final Duration MINUTES_KEPT = Duration.ofDays(2);
     static final Duration HOURS_KEPT = Duration.ofDays(8);
 
@@ -32,23 +91,24 @@ public class StatsStore {
             SELECT date_bin($1::bigint * interval '1 second', bucket, $2::timestamptz) AS at, sum(completed),
                    sum(failed), sum(cancelled), sum(skipped)
               FROM job_run_rollup
-             WHERE period = $3 AND workspace_id = ANY($4::uuid[]) AND (shard = 0) = $6 AND bucket >= $2 AND bucket < $5
+             WHERE period = $3 AND workspace_id = ANY($4::uuid[]) AND every = $6 AND bucket >= $2 AND bucket < $5
              GROUP BY 1
             """;
 
+    /** The histograms are summed element by element: a function's call per row would cost more than the rest. */
     static final String JOBS = """
-            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped),
-                   jobstream_histogram_sum(durations), sum(duration_ms_total)
+            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped), sum(duration_ms_total), %s
               FROM job_run_rollup
-             WHERE period = $1 AND workspace_id = ANY($2::uuid[]) AND (shard = 0) = $5 AND bucket >= $3 AND bucket < $4
+             WHERE period = $1 AND workspace_id = ANY($2::uuid[]) AND every = $5 AND bucket >= $3 AND bucket < $4
              GROUP BY job_name
              ORDER BY job_name
-            """;
+            """.formatted(IntStream.rangeClosed(1, Durations.SLOTS).mapToObj(i -> "sum(durations[" + i + "])")
+            .collect(Collectors.joining(", ")));
 
     static final String FAILED_SINCE = """
             SELECT coalesce(sum(failed), 0)
               FROM job_run_rollup
-             WHERE period = 'minute' AND workspace_id = ANY($1::uuid[]) AND (shard = 0) = $3 AND bucket >= $2
+             WHERE period = 'minute' AND workspace_id = ANY($1::uuid[]) AND every = $3 AND bucket >= $2
             """;
 
     static final String DELETE_EXPIRED = """
@@ -75,7 +135,7 @@ public class StatsStore {
     public Uni<List<Bucket>> series(StatsWindow window, Set<UUID> workspaces) {
         return pool.preparedQuery(SERIES)
                 .execute(Tuple.of(window.step().toSeconds(), utc(window.from()), window.period(),
-                        scope(workspaces), utc(window.to()), workspaces != null))
+                        scope(workspaces), utc(window.to()), workspaces == null))
                 .map(rows -> {
                     List<Bucket> buckets = new ArrayList<>();
                     for (Row row : rows) {
@@ -89,11 +149,15 @@ public class StatsStore {
 
     /** The window's ends per job, by name. */
     public Uni<List<JobOutcomes>> jobs(StatsWindow window, Set<UUID> workspaces) {
-        return pool.preparedQuery(JOBS).execute(Tuple.of(window.period(), scope(workspaces), utc(window.from()),
-                utc(window.to()), workspaces != null)).map(rows -> {
+        return pool.preparedQuery(JOBS).execute(Tuple.of(window.jobsPeriod(), scope(workspaces), utc(window.jobsFrom()),
+                utc(window.to()), workspaces == null)).map(rows -> {
                     List<JobOutcomes> jobs = new ArrayList<>();
                     for (Row row : rows) {
-                        Integer[] histogram = row.getArrayOfIntegers(5);
+                        long[] histogram = new long[Durations.SLOTS];
+                        for (int i = 0; i < histogram.length; i++) {
+                            Long count = row.getLong(6 + i);
+                            histogram[i] = count == null ? 0 : count;
+                        }
                         jobs.add(new JobOutcomes(row.getString(0), row.getLong(1), row.getLong(2), row.getLong(3),
                                 row.getLong(4), Durations.of(histogram)));
                     }
@@ -103,8 +167,40 @@ public class StatsStore {
 
     /** Runs that failed at or after {@code since} (by the minute), of the workspaces given. */
     public Uni<Long> failedSince(Instant since, Set<UUID> workspaces) {
-        return pool.preparedQuery(FAILED_SINCE).execute(Tuple.of(scope(workspaces), utc(since), workspaces != null))
+        return pool.preparedQuery(FAILED_SINCE).execute(Tuple.of(scope(workspaces), utc(since), workspaces == null))
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * What one pass of {@link #rollUp} did: the ends it added, whether more are due (it stopped at an hour), whether
+     * another pass held the mark (this one did nothing).
+     */
+    public record RollUp(long ended, boolean behind, boolean skipped) {
+    }
+
+    /**
+     * Adds the runs that ended since the last pass, up to {@code lag} before now (an end whose transaction commits
+     * later than that after its instant would be missed), at most an hour of them; nothing when another replica's
+     * pass holds the mark. A run that ended, was retried and ended again between two passes counts once, with its
+     * last outcome.
+     */
+    public Uni<RollUp> rollUp(Duration lag) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_MARK).execute(Tuple.of(lag.toMillis()))
+                .flatMap(marks -> {
+                    if (marks.size() == 0) {
+                        return Uni.createFrom().item(new RollUp(0, false, true));
+                    }
+                    Row mark = marks.iterator().next();
+                    java.time.OffsetDateTime from = mark.getOffsetDateTime(0);
+                    java.time.OffsetDateTime to = mark.getOffsetDateTime(1);
+                    if (!to.isAfter(from)) {
+                        return Uni.createFrom().item(new RollUp(0, false, false));
+                    }
+                    boolean behind = !to.isBefore(from.plus(MAX_PASS));
+                    return connection.preparedQuery(ROLL_UP).execute(Tuple.of(from, to))
+                            .flatMap(ended -> connection.preparedQuery(MOVE_MARK).execute(Tuple.of(to))
+                                    .map(moved -> new RollUp(ended.iterator().next().getLong(0), behind, false)));
+                }));
     }
 
     /** Deletes minutes older than 2 days and hours older than 8 before {@code now}; answers how many rows went. */

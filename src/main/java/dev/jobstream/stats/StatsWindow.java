@@ -52,6 +52,21 @@ public record StatsWindow(String window, String bucket, Duration length, Duratio
                 to.minus(length), to);
     }
 
+    /**
+     * Where the per-job figures are read: the window's minutes for an hour, its hours beyond (a day of minutes is
+     * 1,440 rows per job); the window then starts at the hour that holds its start.
+     */
+    public String jobsPeriod() {
+        return length.compareTo(Duration.ofHours(1)) <= 0 ? "minute" : "hour";
+    }
+
+    /** The start of the per-job figures: the window's, or the hour that holds it. */
+    public Instant jobsFrom() {
+        return "minute".equals(jobsPeriod())
+                ? from
+                : Instant.ofEpochSecond(Math.floorDiv(from.getEpochSecond(), 3_600) * 3_600);
+    }
+
     /** How many buckets. */
     public int buckets() {
         return (int) length.dividedBy(step);

@@ -25,8 +25,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Cleans up after dead replicas and old data: stale runs are requeued, failed, kept paused or cancelled as asked, stopped engines leave
- * the registry, expired runs and error events are deleted in bounded batches. Every replica sweeps; the SQL makes
- * concurrent sweeps safe.
+ * the registry, expired runs and error events are deleted in bounded batches, runs that ended are added to the
+ * outcome rollup. Every replica sweeps; the SQL makes concurrent sweeps safe.
  */
 @Singleton
 public class Sweeper {
@@ -61,6 +61,9 @@ public class Sweeper {
             return new Stale(requeued + q, failed + f, parked + p, cancelled + c);
         }
     }
+
+    /** How far behind now the outcome rollup is kept: an end committed later than that after its instant is missed. */
+    static final Duration ROLLUP_LAG = Duration.ofSeconds(5);
 
     private final RunStore runs;
     private final Connectivity connectivity;
@@ -133,6 +136,7 @@ public class Sweeper {
                                     .map(errors -> new Sweep(stale.requeued(), stale.failed(), stale.parked(),
                                             stale.cancelled(), forgotten, runs, errors)));
                 })
+                .call(sweep -> rollUp(0))
                 .call(sweep -> expireRollup(now))
                 .invoke(sweep -> {
                     count("stale_requeued", sweep.staleRequeued());
@@ -161,6 +165,16 @@ public class Sweeper {
                     lastFailure = failure.getMessage() == null ? failure.toString() : failure.getMessage();
                     LOG.warnf("Sweep failed (next one in %s): %s", config.sweeper().interval(), lastFailure);
                 });
+    }
+
+    /**
+     * Adds the runs that ended up to {@link #ROLLUP_LAG} ago to the outcome rollup, an hour of them per pass, up to a
+     * day of them per sweep (a replica that starts on a table of 8 days catches up in 8 sweeps).
+     */
+    private Uni<Long> rollUp(int pass) {
+        return rollup.rollUp(ROLLUP_LAG).flatMap(done -> done.behind() && pass < 23
+                ? rollUp(pass + 1).map(more -> more + done.ended())
+                : Uni.createFrom().item(done.ended()));
     }
 
     private Uni<Integer> expireRollup(Instant now) {

@@ -30,8 +30,9 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 /**
- * {@code GET /v1/stats}: the active runs now and the ends of a window per bucket and per job, as runs end — whichever
- * statement ends them, inserted ended or updated — and only of a token's workspaces; bad windows are 400 problems.
+ * {@code GET /v1/stats}: the active runs now and the ends of a window per bucket and per job, as the sweep's roll-up
+ * adds them — whichever statement ended them, inserted ended or updated — and only of a token's workspaces; bad
+ * windows are 400 problems.
  */
 @QuarkusTest
 @TestProfile(Security.Profile.class)
@@ -52,7 +53,7 @@ class StatsTest extends DatabaseTest {
                 """, job, workspace, count);
         db.execute("UPDATE job_runs SET heartbeat_at = now() WHERE job_name = $1", job); // not an end
         db.execute("""
-                UPDATE job_runs SET status = $3, finished_at = now(), duration_ms = $4, owner = NULL
+                UPDATE job_runs SET status = $3, finished_at = now(), updated_at = now(), duration_ms = $4, owner = NULL
                  WHERE job_name = $1 AND workspace_id = $2 AND status = 'running'
                 """, job, workspace, outcome, durationMs);
     }
@@ -65,9 +66,10 @@ class StatsTest extends DatabaseTest {
         endedRuns("stats.b", B, 5, "cancelled", 20);
         // a tick recorded skipped: inserted ended
         db.execute("""
-                INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, finished_at)
-                VALUES (gen_random_uuid(), 'stats.b', $1, 'skipped', false, now())
+                INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, finished_at, updated_at)
+                VALUES (gen_random_uuid(), 'stats.b', $1, 'skipped', false, now(), now())
                 """, B);
+        rolledUp();
 
         JsonPath stats = as(VIEWER).get("/v1/stats?window=1h").then().statusCode(200)
                 .body("window", equalTo("1h")).body("bucket", equalTo("1m")).extract().jsonPath();
@@ -96,6 +98,7 @@ class StatsTest extends DatabaseTest {
     void runsOfTheGlobalWorkspaceAreCountedOnce() {
         endedRuns("stats.g", new UUID(0, 0), 3, "completed", 10); // the workspace of runs triggered without one
         endedRuns("stats.g", A, 2, "completed", 10);
+        rolledUp();
         as(ADMIN).get("/v1/stats").then().statusCode(200).body("jobs[0].runs", equalTo(5));
         as(SCOPED).get("/v1/stats").then().statusCode(200).body("jobs[0].runs", equalTo(2));
     }
@@ -103,13 +106,16 @@ class StatsTest extends DatabaseTest {
     @Test
     void aRunRetriedByHandEndsAgainAndCountsAgain() {
         endedRuns("stats.retried", A, 1, "failed", 50);
+        rolledUp(); // a pass sees the failure before the retry
         db.execute("""
                 UPDATE job_runs SET status = 'queued', finished_at = NULL, attempt = attempt + 1, max_attempts = 2,
                                     duration_ms = NULL
                  WHERE job_name = 'stats.retried'
                 """);
         db.execute("UPDATE job_runs SET status = 'running', owner = 'stats-test', started_at = now()");
-        db.execute("UPDATE job_runs SET status = 'completed', owner = NULL, finished_at = now(), duration_ms = 60");
+        db.execute("UPDATE job_runs SET status = 'completed', owner = NULL, finished_at = now(), updated_at = now(),"
+                + " duration_ms = 60");
+        rolledUp();
 
         JsonPath stats = as(ADMIN).get("/v1/stats").then().statusCode(200).extract().jsonPath();
         assertEquals(1, sum(stats.getList("series"), "failed"));
@@ -162,6 +168,7 @@ class StatsTest extends DatabaseTest {
     void aScopedTokenSeesTheEndsOfItsWorkspacesOnly() {
         endedRuns("stats.a", A, 3, "completed", 10);
         endedRuns("stats.a", B, 7, "failed", 10);
+        rolledUp();
 
         JsonPath scoped = as(SCOPED).get("/v1/stats").then().statusCode(200).extract().jsonPath();
         assertEquals(3, sum(scoped.getList("series"), "completed"));
@@ -176,6 +183,7 @@ class StatsTest extends DatabaseTest {
     @Test
     void longerWindowsReadTheHours() {
         endedRuns("stats.a", A, 4, "completed", 10);
+        rolledUp();
         JsonPath day = as(VIEWER).get("/v1/stats?window=24h&bucket=1h").then().statusCode(200).extract().jsonPath();
         assertEquals(24, day.getList("series").size());
         assertEquals(4, sum(day.getList("series"), "completed"));
@@ -188,8 +196,20 @@ class StatsTest extends DatabaseTest {
     }
 
     @Test
+    void twoPassesAtOnceAddEachEndOnce() {
+        endedRuns("stats.a", A, 10, "completed", 10);
+        io.smallrye.mutiny.Uni.combine().all().unis(rollup.rollUp(Duration.ZERO), rollup.rollUp(Duration.ZERO),
+                rollup.rollUp(Duration.ZERO)).discardItems().await().atMost(Duration.ofSeconds(10));
+        rolledUp();
+        assertEquals(10, sum(as(ADMIN).get("/v1/stats").then().statusCode(200).extract().jsonPath()
+                .getList("series"), "completed"));
+        assertEquals(10, db.count("SELECT sum(completed) FROM job_run_rollup WHERE period = 'hour' AND NOT every"));
+    }
+
+    @Test
     void minutesAndHoursExpire() {
         endedRuns("stats.a", A, 2, "completed", 10);
+        rolledUp();
         Instant now = Instant.now();
         assertEquals(0, rollup.deleteExpired(now).await().indefinitely());
         assertEquals(2, rollup.deleteExpired(now.plus(Duration.ofDays(3))).await().indefinitely(),
@@ -207,6 +227,11 @@ class StatsTest extends DatabaseTest {
                     .contentType(containsString("application/problem+json")).body("status", equalTo(400));
         }
         as(VIEWER).get("/v1/stats?window=7d&bucket=1m").then().body("detail", containsString("at most 1440"));
+    }
+
+    /** Passes of the sweep's roll-up, up to now. */
+    private void rolledUp() {
+        RollUps.toNow(rollup);
     }
 
     private static long sum(List<Map<String, Object>> series, String outcome) {
