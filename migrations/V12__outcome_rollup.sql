@@ -1,14 +1,12 @@
 -- Outcomes of runs by minute and by hour, for GET /v1/stats and the console's overview: how many runs of a job ended
 -- completed, failed, cancelled or skipped in the period, how long they took in all, and (for every workspace
--- together) a histogram of their durations, so that a window of an hour or a week is read in a few thousand rows
+-- together, job_run_totals) a histogram of their durations, so that a window of an hour or a week is read in a few thousand rows
 -- rather than in the runs. A sweep adds the runs that ended since the last one (job_run_rollup_mark), a few seconds
 -- behind, off the path of the runs themselves; retention deletes minutes after 2 days and hours after 8. History only
 -- grows: deleting a run does not take its end back.
+-- One workspace's ends: what a token scoped to workspaces reads.
 CREATE TABLE job_run_rollup (
     period            text        NOT NULL CHECK (period IN ('minute', 'hour')),
-    -- true: every workspace together (workspace_id is the nil UUID), what a token without a scope reads; false: one
-    -- workspace, what a token scoped to workspaces reads
-    every             boolean     NOT NULL,
     workspace_id      uuid        NOT NULL,
     bucket            timestamptz NOT NULL,
     job_name          text        NOT NULL,
@@ -17,10 +15,24 @@ CREATE TABLE job_run_rollup (
     cancelled         integer     NOT NULL,
     skipped           integer     NOT NULL,
     duration_ms_total bigint      NOT NULL,
-    -- of every workspace's rows: the runs that ran (a duration), by duration: element 1 below 1 ms, element 1 + k
-    -- from 2^((k-1)/2) ms up to 2^(k/2) ms, the last one open-ended
-    durations         integer[]   CHECK (cardinality(durations) = 49),
-    PRIMARY KEY (period, every, workspace_id, bucket, job_name)
+    PRIMARY KEY (period, workspace_id, bucket, job_name)
+);
+
+-- Every workspace's ends together, what a token without a scope reads: a table of its own, so that a week of them
+-- sits in a few pages rather than one row a page among the workspaces' rows.
+CREATE TABLE job_run_totals (
+    period            text        NOT NULL CHECK (period IN ('minute', 'hour')),
+    bucket            timestamptz NOT NULL,
+    job_name          text        NOT NULL,
+    completed         integer     NOT NULL,
+    failed            integer     NOT NULL,
+    cancelled         integer     NOT NULL,
+    skipped           integer     NOT NULL,
+    duration_ms_total bigint      NOT NULL,
+    -- the runs that ran (a duration), by duration: element 1 below 1 ms, element 1 + k from 2^((k-1)/2) ms up to
+    -- 2^(k/2) ms, the last one open-ended
+    durations         integer[]   NOT NULL CHECK (cardinality(durations) = 49),
+    PRIMARY KEY (period, bucket, job_name)
 );
 
 -- Runs that ended up to this instant are in the rollup (one row: the sweep that adds more locks it).

@@ -74,7 +74,8 @@ public class StatsService {
         long ran = o.completed() + o.failed();
         long runs = o.completed() + o.failed() + o.cancelled() + o.skipped();
         return new Job(o.job(), runs, o.completed(), o.failed(), o.cancelled(), o.skipped(),
-                ran == 0 ? null : Math.round(10_000.0 * o.failed() / ran) / 10_000.0, o.durations().p50Millis(),
-                o.durations().p95Millis());
+                ran == 0 ? null : Math.round(10_000.0 * o.failed() / ran) / 10_000.0,
+                o.durations() == null ? null : o.durations().p50Millis(),
+                o.durations() == null ? null : o.durations().p95Millis());
     }
 }

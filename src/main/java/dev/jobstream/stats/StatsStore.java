@@ -18,17 +18,27 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * The SQL of {@code job_run_rollup} (runs' outcomes by minute and by hour, per workspace and for every workspace) and
- * of its mark: the sweep adds the runs that ended since the last one, read from {@code job_runs}
- * (migrations/V12__outcome_rollup.sql), and {@code GET /v1/stats} reads it.
+ * The SQL of the outcome rollup — {@code job_run_rollup} (runs' ends by minute and by hour, per workspace),
+ * {@code job_run_totals} (the same for every workspace together, with the durations' histogram) and their mark: the
+ * sweep adds the runs that ended since its last pass, read from {@code job_runs} (migrations/V12__outcome_rollup.sql),
+ * and {@code GET /v1/stats} reads them.
  */
 @Singleton
 public class StatsStore {
 
-    /** The workspace_id of the rows that count every workspace. */
-    static final UUID EVERY_WORKSPACE = new UUID(0, 0);
+    static final Duration MINUTES_KEPT = Duration.ofDays(2);
+    static final Duration HOURS_KEPT = Duration.ofDays(8);
     /** At most this much of the runs' ends goes into one pass of {@link #rollUp}. */
     static final Duration MAX_PASS = Duration.ofHours(1);
+
+    private static final String COUNTS = """
+            count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'),
+                       count(*) FILTER (WHERE status = 'cancelled'), count(*) FILTER (WHERE status = 'skipped'),
+                       coalesce(sum(duration_ms), 0)""";
+    private static final String ADD_COUNTS = """
+            completed = r.completed + excluded.completed, failed = r.failed + excluded.failed,
+                       cancelled = r.cancelled + excluded.cancelled, skipped = r.skipped + excluded.skipped,
+                       duration_ms_total = r.duration_ms_total + excluded.duration_ms_total""";
 
     /**
      * Locks the mark (or nothing, when another replica's pass holds it: a sweep does not wait) and answers it and how
@@ -55,65 +65,89 @@ public class StatsStore {
                 SELECT p.period, date_trunc(p.period, e.finished_at) AS bucket, e.*
                   FROM ended e CROSS JOIN (VALUES ('minute'), ('hour')) AS p(period)
             ), workspaces AS (
-                INSERT INTO job_run_rollup AS r (period, every, workspace_id, bucket, job_name, completed, failed,
-                                                 cancelled, skipped, duration_ms_total)
-                SELECT period, false, workspace_id, bucket, job_name, %1$s
+                INSERT INTO job_run_rollup AS r (period, workspace_id, bucket, job_name, completed, failed, cancelled,
+                                                 skipped, duration_ms_total)
+                SELECT period, workspace_id, bucket, job_name, %1$s
                   FROM periods
                  GROUP BY period, workspace_id, bucket, job_name
-                    ON CONFLICT (period, every, workspace_id, bucket, job_name) DO UPDATE
+                    ON CONFLICT (period, workspace_id, bucket, job_name) DO UPDATE
                    SET %2$s
-            ), every AS (
-                INSERT INTO job_run_rollup AS r (period, every, workspace_id, bucket, job_name, completed, failed,
-                                                 cancelled, skipped, duration_ms_total, durations)
-                SELECT period, true, '00000000-0000-0000-0000-000000000000'::uuid, bucket, job_name, %1$s,
-                       ARRAY[%3$s]::integer[]
+            ), totals AS (
+                INSERT INTO job_run_totals AS r (period, bucket, job_name, completed, failed, cancelled, skipped,
+                                                 duration_ms_total, durations)
+                SELECT period, bucket, job_name, %1$s, ARRAY[%3$s]::integer[]
                   FROM periods
                  GROUP BY period, bucket, job_name
-                    ON CONFLICT (period, every, workspace_id, bucket, job_name) DO UPDATE
+                    ON CONFLICT (period, bucket, job_name) DO UPDATE
                    SET %2$s, durations = jobstream_histogram_merge(r.durations, excluded.durations)
             )
             SELECT count(*) FROM ended
-            """.formatted("""
-            count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'),
-                       count(*) FILTER (WHERE status = 'cancelled'), count(*) FILTER (WHERE status = 'skipped'),
-                       coalesce(sum(duration_ms), 0)""", """
-            completed = r.completed + excluded.completed, failed = r.failed + excluded.failed,
-                       cancelled = r.cancelled + excluded.cancelled, skipped = r.skipped + excluded.skipped,
-                       duration_ms_total = r.duration_ms_total + excluded.duration_ms_total""",
-            IntStream.rangeClosed(1, 49).mapToObj(i -> "count(*) FILTER (WHERE slot = " + i + ")")
-                    .collect(Collectors.joining(", ")));
+            """.formatted(COUNTS, ADD_COUNTS, IntStream.rangeClosed(1, Durations.SLOTS)
+            .mapToObj(i -> "count(*) FILTER (WHERE slot = " + i + ")").collect(Collectors.joining(", ")));
 
     static final String MOVE_MARK = "UPDATE job_run_rollup_mark SET rolled_up_to = $1 WHERE id = 1";
-    static final Duration MINUTES_KEPT = Duration.ofDays(2);
-    static final Duration HOURS_KEPT = Duration.ofDays(8);
 
-    static final String SERIES = """
-            SELECT date_bin($1::bigint * interval '1 second', bucket, $2::timestamptz) AS at, sum(completed),
-                   sum(failed), sum(cancelled), sum(skipped)
-              FROM job_run_rollup
-             WHERE period = $3 AND workspace_id = ANY($4::uuid[]) AND every = $6 AND bucket >= $2 AND bucket < $5
+    /** $1 bucket (s), $2 from, $3 period, $4 to; of every workspace. */
+    static final String SERIES_ALL = """
+            SELECT date_bin($1::bigint * interval '1 second', bucket, $2::timestamptz), sum(completed), sum(failed),
+                   sum(cancelled), sum(skipped)
+              FROM job_run_totals
+             WHERE period = $3 AND bucket >= $2 AND bucket < $4
              GROUP BY 1
             """;
 
-    /** The histograms are summed element by element: a function's call per row would cost more than the rest. */
-    static final String JOBS = """
-            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped), sum(duration_ms_total), %s
+    /** The same, of the workspaces $5. */
+    static final String SERIES_OF = """
+            SELECT date_bin($1::bigint * interval '1 second', bucket, $2::timestamptz), sum(completed), sum(failed),
+                   sum(cancelled), sum(skipped)
               FROM job_run_rollup
-             WHERE period = $1 AND workspace_id = ANY($2::uuid[]) AND every = $5 AND bucket >= $3 AND bucket < $4
+             WHERE period = $3 AND workspace_id = ANY($5::uuid[]) AND bucket >= $2 AND bucket < $4
+             GROUP BY 1
+            """;
+
+    /**
+     * $1 period, $2 from, $3 to; of every workspace, with the histograms summed element by element (a function's call
+     * per row costs more than the rest).
+     */
+    static final String JOBS_ALL = """
+            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped), sum(duration_ms_total), %s
+              FROM job_run_totals
+             WHERE period = $1 AND bucket >= $2 AND bucket < $3
              GROUP BY job_name
              ORDER BY job_name
             """.formatted(IntStream.rangeClosed(1, Durations.SLOTS).mapToObj(i -> "sum(durations[" + i + "])")
             .collect(Collectors.joining(", ")));
 
-    static final String FAILED_SINCE = """
+    /** The same, of the workspaces $4, without histograms (a workspace's ends keep none). */
+    static final String JOBS_OF = """
+            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped), sum(duration_ms_total)
+              FROM job_run_rollup
+             WHERE period = $1 AND workspace_id = ANY($4::uuid[]) AND bucket >= $2 AND bucket < $3
+             GROUP BY job_name
+             ORDER BY job_name
+            """;
+
+    static final String FAILED_SINCE_ALL = """
+            SELECT coalesce(sum(failed), 0) FROM job_run_totals WHERE period = 'minute' AND bucket >= $1
+            """;
+
+    static final String FAILED_SINCE_OF = """
             SELECT coalesce(sum(failed), 0)
               FROM job_run_rollup
-             WHERE period = 'minute' AND workspace_id = ANY($1::uuid[]) AND every = $3 AND bucket >= $2
+             WHERE period = 'minute' AND workspace_id = ANY($2::uuid[]) AND bucket >= $1
             """;
 
     static final String DELETE_EXPIRED = """
-            DELETE FROM job_run_rollup
-             WHERE (period = 'minute' AND bucket < $1) OR (period = 'hour' AND bucket < $2)
+            WITH workspaces AS (
+                DELETE FROM job_run_rollup
+                 WHERE (period = 'minute' AND bucket < $1) OR (period = 'hour' AND bucket < $2)
+                RETURNING 1
+            ), totals AS (
+                DELETE FROM job_run_totals
+                 WHERE (period = 'minute' AND bucket < $1) OR (period = 'hour' AND bucket < $2)
+                RETURNING 1
+            )
+            SELECT (SELECT count(*) FROM workspaces) + (SELECT count(*) FROM totals)
             """;
 
     private final Pool pool;
@@ -126,48 +160,61 @@ public class StatsStore {
     public record Bucket(Instant at, long completed, long failed, long cancelled, long skipped) {
     }
 
-    /** Ends of one job within a window, and the durations of its runs that ran (see {@link Durations}). */
+    /**
+     * Ends of one job within a window, their total duration, and the durations of its runs that ran (see
+     * {@link Durations}; null for a token's workspaces, which keep no histogram).
+     */
     public record JobOutcomes(String job, long completed, long failed, long cancelled, long skipped,
-            Durations durations) {
+            long durationMsTotal, Durations durations) {
     }
 
     /** The window's buckets that have ends (oldest first), of the workspaces given (null: every workspace). */
     public Uni<List<Bucket>> series(StatsWindow window, Set<UUID> workspaces) {
-        return pool.preparedQuery(SERIES)
-                .execute(Tuple.of(window.step().toSeconds(), utc(window.from()), window.period(),
-                        scope(workspaces), utc(window.to()), workspaces == null))
-                .map(rows -> {
-                    List<Bucket> buckets = new ArrayList<>();
-                    for (Row row : rows) {
-                        buckets.add(new Bucket(row.getOffsetDateTime(0).toInstant(), row.getLong(1), row.getLong(2),
-                                row.getLong(3), row.getLong(4)));
-                    }
-                    buckets.sort((a, b) -> a.at().compareTo(b.at()));
-                    return buckets;
-                });
+        Tuple args = Tuple.of(window.step().toSeconds(), utc(window.from()), window.period(), utc(window.to()));
+        if (workspaces != null) {
+            args.addValue(workspaces.toArray(UUID[]::new));
+        }
+        return pool.preparedQuery(workspaces == null ? SERIES_ALL : SERIES_OF).execute(args).map(rows -> {
+            List<Bucket> buckets = new ArrayList<>();
+            for (Row row : rows) {
+                buckets.add(new Bucket(row.getOffsetDateTime(0).toInstant(), row.getLong(1), row.getLong(2),
+                        row.getLong(3), row.getLong(4)));
+            }
+            buckets.sort((a, b) -> a.at().compareTo(b.at()));
+            return buckets;
+        });
     }
 
-    /** The window's ends per job, by name. */
+    /** The window's ends per job, by name; durations only of every workspace together. */
     public Uni<List<JobOutcomes>> jobs(StatsWindow window, Set<UUID> workspaces) {
-        return pool.preparedQuery(JOBS).execute(Tuple.of(window.jobsPeriod(), scope(workspaces), utc(window.jobsFrom()),
-                utc(window.to()), workspaces == null)).map(rows -> {
-                    List<JobOutcomes> jobs = new ArrayList<>();
-                    for (Row row : rows) {
-                        long[] histogram = new long[Durations.SLOTS];
-                        for (int i = 0; i < histogram.length; i++) {
-                            Long count = row.getLong(6 + i);
-                            histogram[i] = count == null ? 0 : count;
-                        }
-                        jobs.add(new JobOutcomes(row.getString(0), row.getLong(1), row.getLong(2), row.getLong(3),
-                                row.getLong(4), Durations.of(histogram)));
+        Tuple args = Tuple.of(window.jobsPeriod(), utc(window.jobsFrom()), utc(window.to()));
+        if (workspaces != null) {
+            args.addValue(workspaces.toArray(UUID[]::new));
+        }
+        return pool.preparedQuery(workspaces == null ? JOBS_ALL : JOBS_OF).execute(args).map(rows -> {
+            List<JobOutcomes> jobs = new ArrayList<>();
+            for (Row row : rows) {
+                Durations durations = null;
+                if (workspaces == null) {
+                    long[] histogram = new long[Durations.SLOTS];
+                    for (int i = 0; i < histogram.length; i++) {
+                        Long count = row.getLong(6 + i);
+                        histogram[i] = count == null ? 0 : count;
                     }
-                    return jobs;
-                });
+                    durations = Durations.of(histogram);
+                }
+                jobs.add(new JobOutcomes(row.getString(0), row.getLong(1), row.getLong(2), row.getLong(3),
+                        row.getLong(4), row.getLong(5), durations));
+            }
+            return jobs;
+        });
     }
 
     /** Runs that failed at or after {@code since} (by the minute), of the workspaces given. */
     public Uni<Long> failedSince(Instant since, Set<UUID> workspaces) {
-        return pool.preparedQuery(FAILED_SINCE).execute(Tuple.of(scope(workspaces), utc(since), workspaces == null))
+        return (workspaces == null
+                ? pool.preparedQuery(FAILED_SINCE_ALL).execute(Tuple.of(utc(since)))
+                : pool.preparedQuery(FAILED_SINCE_OF).execute(Tuple.of(utc(since), workspaces.toArray(UUID[]::new))))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -207,13 +254,7 @@ public class StatsStore {
     public Uni<Integer> deleteExpired(Instant now) {
         return pool.preparedQuery(DELETE_EXPIRED)
                 .execute(Tuple.of(utc(now.minus(MINUTES_KEPT)), utc(now.minus(HOURS_KEPT))))
-                .map(rows -> rows.rowCount());
-    }
-
-    private static UUID[] scope(Set<UUID> workspaces) {
-        return workspaces == null
-                ? new UUID[]{EVERY_WORKSPACE}
-                : workspaces.stream().filter(w -> !EVERY_WORKSPACE.equals(w)).toArray(UUID[]::new);
+                .map(rows -> (int) rows.iterator().next().getLong(0).longValue());
     }
 
     private static java.time.OffsetDateTime utc(Instant instant) {
