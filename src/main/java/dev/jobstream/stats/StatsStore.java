@@ -50,8 +50,9 @@ public class StatsStore {
             """;
 
     /**
-     * Adds the runs that ended after $1 and at or before $2 to the rollup: their workspaces' minutes and hours, and
-     * every workspace's with the histogram of their durations. Read through the index of the runs' last change, in
+     * Adds the runs that ended after $1 and at or before $2 to the rollup: their workspaces' minutes (those of the
+     * last 2 days: retention deletes older ones) and hours, and every workspace's with the histogram of their
+     * durations. Read through the index of the runs' last change, in
      * the same range: an end is a run's last change, at the instant it ended (a run changes again after its end only
      * when it is retried, which takes the end back).
      */
@@ -64,6 +65,7 @@ public class StatsStore {
             ), periods AS (
                 SELECT p.period, date_trunc(p.period, e.finished_at) AS bucket, e.*
                   FROM ended e CROSS JOIN (VALUES ('minute'), ('hour')) AS p(period)
+                 WHERE p.period = 'hour' OR e.finished_at > now() - interval '2 days'
             ), workspaces AS (
                 INSERT INTO job_run_rollup AS r (period, workspace_id, bucket, job_name, completed, failed, cancelled,
                                                  skipped, duration_ms_total)
