@@ -631,8 +631,8 @@ export const scenarios = {
     await page.locator('body[data-ready="true"]').waitFor({ timeout: 15000 });
     assert.equal(await page.getByRole('tab', { name: 'Overview' }).getAttribute('aria-selected'), 'true');
     assert.equal(await page.locator('#overview-window').inputValue(), '24h');
-    await eventually('a point per 15 minutes of the day', async () =>
-      (await page.locator('#overview-chart').getAttribute('data-points')) === '96');
+    await eventually('a point per hour of the day', async () =>
+      (await page.locator('#overview-chart').getAttribute('data-points')) === '24');
     return { page, result: {} };
   },
 

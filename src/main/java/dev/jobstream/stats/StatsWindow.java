@@ -10,7 +10,8 @@ import dev.jobstream.problem.ApiException;
 /**
  * The window of {@code GET /v1/stats} and the buckets it is cut into: {@code window} one of {@code 1h}, {@code 24h},
  * {@code 7d}; {@code bucket} one of {@code 1m}, {@code 5m}, {@code 15m}, {@code 1h}, {@code 6h}, {@code 1d}, shorter
- * than the window and at most 1,440 of them; by default 1m for an hour, 15m for a day, 1h for a week. Buckets shorter
+ * than the window and at most 1,440 of them; by default 1m for an hour, 1h for a day or a week (a day in minutes
+ * reads 1,440 rows per job). Buckets shorter
  * than an hour are read in the rollup's minutes (kept 2 days), the others in its hours (kept 8 days). Buckets are
  * aligned to the epoch, the last one holds now.
  */
@@ -19,7 +20,7 @@ public record StatsWindow(String window, String bucket, Duration length, Duratio
 
     private static final Map<String, Duration> WINDOWS = Map.of("1h", Duration.ofHours(1), "24h",
             Duration.ofHours(24), "7d", Duration.ofDays(7));
-    private static final Map<String, String> DEFAULT_BUCKETS = Map.of("1h", "1m", "24h", "15m", "7d", "1h");
+    private static final Map<String, String> DEFAULT_BUCKETS = Map.of("1h", "1m", "24h", "1h", "7d", "1h");
     private static final Map<String, Duration> BUCKETS = Map.of("1m", Duration.ofMinutes(1), "5m",
             Duration.ofMinutes(5), "15m", Duration.ofMinutes(15), "1h", Duration.ofHours(1), "6h", Duration.ofHours(6),
             "1d", Duration.ofDays(1));
