@@ -27,17 +27,8 @@ q() { psql -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 PID=
 stop_service() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; }
 trap stop_service EXIT
-BATCHES=$((RUNS / 1000))
-for i in $(seq 1 "$BATCHES"); do
-  q "SELECT json_build_object('runs', json_agg(json_build_object('workspace_id', gen_random_uuid(),
-       'params', json_build_object('items', 0)))) FROM generate_series(1, 1000)" >"$OUT/growth-batch-$i.json"
-done
-enqueue() {
-  for i in $(seq 1 "$BATCHES"); do
-    curl -fsS -o /dev/null -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
-      --data-binary "@$OUT/growth-batch-$i.json" "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs/batch"
-  done
-}
+batches growth "$RUNS"
+enqueue() { post_batches growth "$RUNS"; }
 median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 ROWS=""

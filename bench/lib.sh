@@ -80,3 +80,51 @@ await_compiled() {
   done
   echo "the JIT compilers were still busy after 180 s of load" >&2
 }
+
+# locked FUNCTION [ARGS…]: runs it under flock on BENCH_LOCK, when set (so that other benchmarks on the machine wait)
+locked() { ( [ -z "${BENCH_LOCK:-}" ] || flock 9; "$@" ) 9>>"${BENCH_LOCK:-/dev/null}"; }
+
+# A viewer token limited to five workspaces of bench/seed.sql: 10, 500, 2000, 5000 and 9000 (a few thousand runs
+# per million down to a few dozen). scoped_tokens FILE writes a tokens file (JOBSTREAM_TOKENS_FILE) that holds it.
+SCOPED_TOKEN=bench-scoped-token-0123456789abcdef
+scoped_tokens() {
+  printf '[{"name": "bench-scoped", "sha256": "%s", "roles": ["viewer"], "workspaces": [%s]}]\n' \
+    "$(printf %s "$SCOPED_TOKEN" | sha256sum | cut -d' ' -f1)" \
+    "$(printf '"00000000-0000-4000-8000-%012d"\n' 10 500 2000 5000 9000 | paste -sd,)" >"$1"
+}
+
+# api_replica NAME: starts an API-only replica on $PORT (PID: its process; it does not sweep unless SCHEDULER=true)
+# that knows the scoped token and writes each request's time in ms, from its first byte read to its last byte
+# written, to bench/out/NAME-access.log: the server's share of what the clients measure (the rest is waiting for a
+# core, and the network stack).
+api_replica() {
+  scoped_tokens "bench/out/$1-tokens.json"
+  rm -f "bench/out/$1-access.log"
+  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_TOKENS_FILE="bench/out/$1-tokens.json" JOBSTREAM_ENGINES_MAX=0 \
+    JOBSTREAM_STALE_AFTER=1h QUARKUS_SCHEDULER_ENABLED=${SCHEDULER:-false} QUARKUS_HTTP_PORT=$PORT \
+    QUARKUS_HTTP_RECORD_REQUEST_START_TIME=true QUARKUS_HTTP_ACCESS_LOG_ENABLED=true QUARKUS_HTTP_ACCESS_LOG_PATTERN=%D \
+    QUARKUS_HTTP_ACCESS_LOG_LOG_TO_FILE=true QUARKUS_HTTP_ACCESS_LOG_LOG_DIRECTORY=bench/out \
+    QUARKUS_HTTP_ACCESS_LOG_BASE_FILE_NAME="$1-access" \
+    java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"bench/out/service-$1.log" 2>&1 &
+  PID=$!
+  await_ready "$PORT" "bench/out/service-$1.log"
+}
+
+# batches NAME RUNS: writes RUNS / 1000 bodies of /runs/batch (1,000 no-op runs of demo.sleep each, every run in a
+# workspace of its own) to bench/out/NAME-batch-<i>.json; post_batches NAME RUNS posts them to the replica on $PORT,
+# one after the other.
+batches() {
+  local i
+  for i in $(seq 1 $(($2 / 1000))); do
+    psql -qtAX -v ON_ERROR_STOP=1 -c "SELECT json_build_object('runs', json_agg(json_build_object(
+        'workspace_id', gen_random_uuid(), 'params', json_build_object('items', 0)))) FROM generate_series(1, 1000)" \
+      >"bench/out/$1-batch-$i.json"
+  done
+}
+post_batches() {
+  local i
+  for i in $(seq 1 $(($2 / 1000))); do
+    curl -fsS -o /dev/null -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
+      --data-binary "@bench/out/$1-batch-$i.json" "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs/batch"
+  done
+}

@@ -1,5 +1,5 @@
--- wrk script (bench/lists.sh): GET /v1/runs, each request one of the queries in the file $QUERIES (one a line,
--- without the leading "?") at random, with the token $TOKEN. Prints one line when done:
+-- wrk script (bench/lists.sh, bench/stats.sh): GET $ENDPOINT (default /v1/runs), each request one of the queries in
+-- the file $QUERIES (one a line, without the leading "?") at random, with the token $TOKEN. Prints one line when done:
 -- requests, p50_ms, p99_ms, max_ms, errors (answers other than 2xx and socket errors), tab-separated.
 local counter = 0
 
@@ -14,7 +14,7 @@ function init(args)
   math.randomseed(os.time() * 1000 + id * 7919)
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
   for line in io.lines(os.getenv("QUERIES")) do
-    table.insert(paths, "/v1/runs?" .. line)
+    table.insert(paths, (os.getenv("ENDPOINT") or "/v1/runs") .. "?" .. line)
   end
 end
 

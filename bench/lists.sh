@@ -34,32 +34,9 @@ export PGDATABASE=${BASE_DB}_lists
 
 q() { psql -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 fresh_db() { dropdb --if-exists "$1" && createdb "$1"; }
-# locked: runs the function $1 (with its arguments) under flock on BENCH_LOCK, when set
-locked() { ( [ -z "${BENCH_LOCK:-}" ] || flock 9; "$@" ) 9>>"${BENCH_LOCK:-/dev/null}"; }
-
-# A viewer token limited to five workspaces of bench/seed.sql: 10, 500, 2000, 5000 and 9000 (a few thousand runs
-# per million down to a few dozen).
-SCOPED_TOKEN=bench-scoped-token-0123456789abcdef
-SCOPE=$(printf '00000000-0000-4000-8000-%012d\n' 10 500 2000 5000 9000)
-printf '[{"name": "bench-scoped", "sha256": "%s", "roles": ["viewer"], "workspaces": [%s]}]\n' \
-  "$(printf %s "$SCOPED_TOKEN" | sha256sum | cut -d' ' -f1)" \
-  "$(echo "$SCOPE" | sed 's/.*/"&"/' | paste -sd,)" >"$OUT/lists-tokens.json"
-
-# The replica writes each request's time in ms, from its first byte read to its last byte written, to ACCESS: the
-# server's share of what the clients measure (the rest is waiting for a core, and the network stack).
-ACCESS=$OUT/lists-access.log
 PID=
-start_service() {
-  rm -f "$ACCESS"
-  JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_TOKENS_FILE="$OUT/lists-tokens.json" JOBSTREAM_ENGINES_MAX=0 \
-    JOBSTREAM_STALE_AFTER=1h QUARKUS_SCHEDULER_ENABLED=false QUARKUS_HTTP_PORT=$PORT \
-    QUARKUS_HTTP_RECORD_REQUEST_START_TIME=true QUARKUS_HTTP_ACCESS_LOG_ENABLED=true QUARKUS_HTTP_ACCESS_LOG_PATTERN=%D \
-    QUARKUS_HTTP_ACCESS_LOG_LOG_TO_FILE=true QUARKUS_HTTP_ACCESS_LOG_LOG_DIRECTORY="$OUT" \
-    QUARKUS_HTTP_ACCESS_LOG_BASE_FILE_NAME=lists-access \
-    java ${JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-lists.log" 2>&1 &
-  PID=$!
-  await_ready "$PORT" "$OUT/service-lists.log"
-}
+start_service() { api_replica lists; }
+ACCESS=$OUT/lists-access.log
 stop_service() { [ -z "$PID" ] || { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=; }; }
 trap stop_service EXIT
 
