@@ -33,9 +33,11 @@ class MaintenanceJobsTest extends DatabaseTest {
                     + "($1::date)::timestamp AT TIME ZONE 'UTC' + interval '12 hours', $2, $3, 'seeded')", yesterday,
                     row[0], row[1]);
         }
-        db.execute(INSERT_ERROR, 24 * 100, "error", "JOB_FAILED", java.time.OffsetDateTime.now(), "ops");
-        db.execute(INSERT_ERROR, 24 * 100, "info", "OTHER", java.time.OffsetDateTime.now(), "ops");
-        db.execute(INSERT_ERROR, 24 * 100, "critical", "OTHER", null, null);
+        // 60 days old: past the cleanup's 30 days, within the sweeper's retention of 90 (which deletes older ones
+        // whenever it sweeps, and so raced this test)
+        db.execute(INSERT_ERROR, 24 * 60, "error", "JOB_FAILED", java.time.OffsetDateTime.now(), "ops");
+        db.execute(INSERT_ERROR, 24 * 60, "info", "OTHER", java.time.OffsetDateTime.now(), "ops");
+        db.execute(INSERT_ERROR, 24 * 60, "critical", "OTHER", null, null);
         assertEquals(3, db.count("SELECT count(*) FROM error_events WHERE occurred_at::date = $1", yesterday));
     }
 
