@@ -588,6 +588,8 @@ export const scenarios = {
     assert.equal(await tile('queued'), String(stats.now.queued));
     assert.equal(await page.locator('#overview-chart').getAttribute('data-points'), '60');
     assert.equal(await page.locator('#overview-chart canvas').count(), 1);
+    assert.equal(await page.locator('#overview-queue').getAttribute('data-points'), '60', 'the queue sampled');
+    assert.equal(await page.locator('#overview-queue canvas').count(), 1);
     assert.match(await page.locator('#overview-chart-summary').textContent(),
       new RegExp(`${stats.series.reduce((sum, bucket) => sum + bucket.completed, 0)} completed, ${failed} failed`));
     await shot(page, 'overview');

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -29,8 +30,15 @@ public class StatsService {
     }
 
     /** The answer of {@code GET /v1/stats}. */
-    public record Stats(String window, String bucket, Instant from, Instant to, Now now, List<StatsStore.Bucket> series,
+    public record Stats(String window, String bucket, Instant from, Instant to, Now now, List<Point> series,
             List<Job> jobs) {
+    }
+
+    /**
+     * One bucket: the runs that ended in it, and the deepest the queue was sampled in it (runs due; of every
+     * workspace together: null for a token scoped to workspaces, and for a bucket without a sample).
+     */
+    public record Point(Instant at, long completed, long failed, long cancelled, long skipped, Long queued) {
     }
 
     /** The runs that need attention now. */
@@ -48,24 +56,27 @@ public class StatsService {
         Uni<Long> failed = rollup.failedSince(now.minus(Duration.ofHours(1)), workspaces);
         Uni<List<StatsStore.Bucket>> series = rollup.series(window, workspaces);
         Uni<List<StatsStore.JobOutcomes>> jobs = rollup.jobs(window, workspaces);
-        return Uni.combine().all().unis(active, failed, series, jobs).with((a, f, s, j) -> new Stats(window.window(),
-                window.bucket(), window.from(), window.to(),
+        Uni<Map<Instant, Long>> depths = workspaces == null
+                ? rollup.queueDepths(window)
+                : Uni.createFrom().item(Map.of());
+        return Uni.combine().all().unis(active, failed, series, jobs, depths).with((a, f, s, j, d) -> new Stats(
+                window.window(), window.bucket(), window.from(), window.to(),
                 new Now(a.queued(), a.retrying(), a.scheduled(), a.running(), a.paused(), a.stale(), f,
                         a.oldestQueuedMillis()),
-                everyBucket(window, s), j.stream().map(StatsService::job).toList()));
+                everyBucket(window, s, d), j.stream().map(StatsService::job).toList()));
     }
 
     /** The buckets of the window, oldest first, those without ends as zeros. */
-    private static List<StatsStore.Bucket> everyBucket(StatsWindow window, List<StatsStore.Bucket> withEnds) {
-        List<StatsStore.Bucket> all = new ArrayList<>(window.buckets());
+    private static List<Point> everyBucket(StatsWindow window, List<StatsStore.Bucket> withEnds,
+            Map<Instant, Long> depths) {
+        List<Point> all = new ArrayList<>(window.buckets());
         int next = 0;
         for (int i = 0; i < window.buckets(); i++) {
             Instant at = window.bucketStart(i);
-            if (next < withEnds.size() && withEnds.get(next).at().equals(at)) {
-                all.add(withEnds.get(next++));
-            } else {
-                all.add(new StatsStore.Bucket(at, 0, 0, 0, 0));
-            }
+            StatsStore.Bucket ends = next < withEnds.size() && withEnds.get(next).at().equals(at)
+                    ? withEnds.get(next++)
+                    : new StatsStore.Bucket(at, 0, 0, 0, 0);
+            all.add(new Point(at, ends.completed(), ends.failed(), ends.cancelled(), ends.skipped(), depths.get(at)));
         }
         return all;
     }

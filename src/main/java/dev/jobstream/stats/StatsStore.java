@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -139,6 +141,28 @@ public class StatsStore {
              WHERE period = 'minute' AND workspace_id = ANY($2::uuid[]) AND bucket >= $1
             """;
 
+    /**
+     * Samples the queue for this minute, unless a replica did: the runs due in the queue, those running, how long the
+     * oldest due one has waited (each read in an index alone).
+     */
+    static final String SAMPLE_QUEUE = """
+            INSERT INTO job_queue_samples (minute, queued, running, oldest_queued_ms)
+            SELECT date_trunc('minute', now()),
+                   (SELECT count(*) FROM job_runs WHERE status = 'queued' AND run_after <= now()),
+                   (SELECT count(*) FROM job_runs WHERE status = 'running'),
+                   (SELECT greatest(0, (extract(epoch FROM now() - min(run_after)) * 1000)::bigint)
+                      FROM job_runs WHERE status = 'queued' AND run_after <= now())
+                ON CONFLICT (minute) DO NOTHING
+            """;
+
+    /** $1 bucket (s), $2 from, $3 to: the deepest the queue was sampled in each bucket. */
+    static final String QUEUE_SERIES = """
+            SELECT date_bin($1::bigint * interval '1 second', minute, $2::timestamptz), max(queued)
+              FROM job_queue_samples
+             WHERE minute >= $2 AND minute < $3
+             GROUP BY 1
+            """;
+
     static final String DELETE_EXPIRED = """
             WITH workspaces AS (
                 DELETE FROM job_run_rollup
@@ -148,8 +172,10 @@ public class StatsStore {
                 DELETE FROM job_run_totals
                  WHERE (period = 'minute' AND bucket < $1) OR (period = 'hour' AND bucket < $2)
                 RETURNING 1
+            ), samples AS (
+                DELETE FROM job_queue_samples WHERE minute < $2 RETURNING 1
             )
-            SELECT (SELECT count(*) FROM workspaces) + (SELECT count(*) FROM totals)
+            SELECT (SELECT count(*) FROM workspaces) + (SELECT count(*) FROM totals) + (SELECT count(*) FROM samples)
             """;
 
     private final Pool pool;
@@ -212,6 +238,24 @@ public class StatsStore {
         });
     }
 
+    /** Samples the queue for this minute, unless a replica did; answers whether this call did. */
+    public Uni<Boolean> sampleQueue() {
+        return pool.preparedQuery(SAMPLE_QUEUE).execute().map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The deepest the queue was sampled in each bucket of the window that has a sample, by the bucket's start. */
+    public Uni<Map<Instant, Long>> queueDepths(StatsWindow window) {
+        return pool.preparedQuery(QUEUE_SERIES)
+                .execute(Tuple.of(window.step().toSeconds(), utc(window.from()), utc(window.to())))
+                .map(rows -> {
+                    Map<Instant, Long> depths = new HashMap<>();
+                    for (Row row : rows) {
+                        depths.put(row.getOffsetDateTime(0).toInstant(), row.getLong(1));
+                    }
+                    return depths;
+                });
+    }
+
     /** Runs that failed at or after {@code since} (by the minute), of the workspaces given. */
     public Uni<Long> failedSince(Instant since, Set<UUID> workspaces) {
         return (workspaces == null
@@ -252,7 +296,10 @@ public class StatsStore {
                 }));
     }
 
-    /** Deletes minutes older than 2 days and hours older than 8 before {@code now}; answers how many rows went. */
+    /**
+     * Deletes minutes older than 2 days, hours and queue samples older than 8 before {@code now}; answers how many
+     * rows went.
+     */
     public Uni<Integer> deleteExpired(Instant now) {
         return pool.preparedQuery(DELETE_EXPIRED)
                 .execute(Tuple.of(utc(now.minus(MINUTES_KEPT)), utc(now.minus(HOURS_KEPT))))

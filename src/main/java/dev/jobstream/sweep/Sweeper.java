@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * Cleans up after dead replicas and old data: stale runs are requeued, failed, kept paused or cancelled as asked, stopped engines leave
  * the registry, expired runs and error events are deleted in bounded batches, runs that ended are added to the
- * outcome rollup. Every replica sweeps; the SQL makes concurrent sweeps safe.
+ * outcome rollup, and the queue is sampled once a minute. Every replica sweeps; the SQL makes concurrent sweeps safe.
  */
 @Singleton
 public class Sweeper {
@@ -137,6 +137,7 @@ public class Sweeper {
                                             stale.cancelled(), forgotten, runs, errors)));
                 })
                 .call(sweep -> rollUp(0))
+                .call(sweep -> rollup.sampleQueue())
                 .call(sweep -> expireRollup(now))
                 .invoke(sweep -> {
                     count("stale_requeued", sweep.staleRequeued());

@@ -1,5 +1,5 @@
-// The overview: the runs that need attention now, the runs that ended per bucket over a window (a uPlot chart,
-// loaded as console/vendor/uPlot.iife.min.js), and a table per job; from GET /v1/stats, read again every 10 s while
+// The overview: the runs that need attention now, the runs that ended per bucket over a window and the queue's depth
+// (uPlot charts, loaded as console/vendor/uPlot.iife.min.js), and a table per job; from GET /v1/stats, read again every 10 s while
 // the tab is shown. Every tile and job links to the runs it counts.
 import { api, query } from './api.js';
 import { $, duration, el, fill } from './ui.js';
@@ -75,6 +75,36 @@ export function createOverviewView({ onOpenRuns, onError, initialWindow }) {
     summary.textContent = `In ${WINDOWS[stats.window]}: ${totals.join(', ')}.`;
   }
 
+  let queueChart = null;
+  const queueBox = $('#overview-queue');
+
+  /** The deepest the queue was sampled per bucket (every workspace together: a scoped token has no samples). */
+  function renderQueue(stats) {
+    const depths = stats.series.map((bucket) => bucket.queued);
+    const sampled = depths.filter((depth) => depth !== null && depth !== undefined);
+    $('#overview-queue-figure').hidden = sampled.length === 0;
+    if (sampled.length === 0) return;
+    const data = [stats.series.map((bucket) => Date.parse(bucket.at) / 1000), depths];
+    const width = Math.max(280, queueBox.clientWidth || 600);
+    if (queueChart) {
+      queueChart.setData(data);
+      if (Math.abs(queueChart.width - width) > 2) queueChart.setSize({ width, height: 140 });
+    } else {
+      queueChart = new window.uPlot({
+        width,
+        height: 140,
+        legend: { show: false },
+        scales: { x: { time: true } },
+        axes: [{}, { label: 'runs due', size: 50 }],
+        series: [{}, { label: 'Queued', stroke: '#0969da', width: 2, spanGaps: false, points: { show: true, size: 4 } }],
+      }, data, queueBox);
+    }
+    queueBox.dataset.points = String(data[0].length);
+    $('#overview-queue-title').textContent = `Queue depth: the most runs due per ${BUCKETS[stats.bucket]}`;
+    $('#overview-queue-summary').textContent =
+      `In ${WINDOWS[stats.window]}, at most ${Math.max(...sampled)} runs were due at once; now ${stats.now.queued}.`;
+  }
+
   function renderJobs(stats) {
     const percent = (rate) => (rate == null ? '—' : `${(rate * 100).toFixed(rate < 0.1 ? 1 : 0)} %`);
     const ms = (value) => (value == null ? '—' : duration(value));
@@ -98,6 +128,7 @@ export function createOverviewView({ onOpenRuns, onError, initialWindow }) {
     if (ticket !== loading) return;
     renderTiles(stats.now);
     renderChart(stats);
+    renderQueue(stats);
     renderJobs(stats);
     updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
     $('#panel-overview').dataset.loaded = String(Number($('#panel-overview').dataset.loaded || 0) + 1);

@@ -197,6 +197,30 @@ class StatsTest extends DatabaseTest {
     }
 
     @Test
+    void theQueueIsSampledOnceAMinuteForEveryWorkspaceTogether() {
+        db.execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, run_after)
+                SELECT gen_random_uuid(), 'stats.q', CASE WHEN i <= 3 THEN $1 ELSE $2 END, 'queued', false,
+                       now() - interval '1 minute'
+                  FROM generate_series(1, 4) i
+                """, A, B);
+        // the sweep samples once a minute too: whichever of the two comes first sees these four runs
+        db.execute("DELETE FROM job_queue_samples");
+        rollup.sampleQueue().await().atMost(Duration.ofSeconds(10));
+        assertEquals(false, rollup.sampleQueue().await().atMost(Duration.ofSeconds(10)), "once a minute");
+
+        List<Map<String, Object>> series = as(ADMIN).get("/v1/stats").then().statusCode(200).extract().jsonPath()
+                .getList("series");
+        List<Object> sampled = series.stream().map(bucket -> bucket.get("queued")).filter(q -> q != null).toList();
+        assertEquals(List.of(4), sampled, "one sample, this minute's, in the hour");
+        assertEquals(1, db.count("SELECT count(*) FROM job_queue_samples WHERE oldest_queued_ms >= 60000"));
+        List<Map<String, Object>> scoped = as(SCOPED).get("/v1/stats").then().statusCode(200).extract().jsonPath()
+                .getList("series");
+        assertTrue(scoped.stream().allMatch(bucket -> bucket.get("queued") == null),
+                "samples are of every workspace together");
+    }
+
+    @Test
     void twoPassesAtOnceAddEachEndOnce() {
         endedRuns("stats.a", A, 10, "completed", 10);
         io.smallrye.mutiny.Uni.combine().all().unis(rollup.rollUp(Duration.ZERO), rollup.rollUp(Duration.ZERO),
