@@ -38,6 +38,18 @@ export function createOverviewView({ onOpenRuns, onError, initialWindow }) {
   let loading = 0;
   if (initialWindow && WINDOWS[initialWindow]) select.value = initialWindow;
 
+  /** Draws `data` in `box` with uPlot: into `existing` (same series) when there is one, else a new chart. */
+  function plot(existing, box, height, data, options) {
+    const width = Math.max(280, box.clientWidth || 600);
+    if (existing && existing.series.length === options.series.length) {
+      existing.setData(data);
+      if (Math.abs(existing.width - width) > 2) existing.setSize({ width, height });
+      return existing;
+    }
+    if (existing) existing.destroy();
+    return new window.uPlot({ width, height, scales: { x: { time: true } }, ...options }, data, box);
+  }
+
   function tile(spec, value) {
     const shown = spec.time ? (value == null ? '—' : duration(value)) : String(value);
     const needs = spec.attention && value != null && value > 0;
@@ -54,21 +66,11 @@ export function createOverviewView({ onOpenRuns, onError, initialWindow }) {
   function renderChart(stats) {
     const xs = stats.series.map((bucket) => Date.parse(bucket.at) / 1000);
     const data = [xs, ...SERIES.map((s) => stats.series.map((bucket) => bucket[s.key]))];
-    const width = Math.max(280, chartBox.clientWidth || 600);
-    if (chart && chart.series.length === SERIES.length + 1) {
-      chart.setData(data);
-      if (Math.abs(chart.width - width) > 2) chart.setSize({ width, height: 220 });
-    } else {
-      if (chart) chart.destroy();
-      chart = new window.uPlot({
-        width,
-        height: 220,
-        legend: { live: false },
-        scales: { x: { time: true } },
-        axes: [{}, { label: 'runs', size: 50 }],
-        series: [{}, ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: false } }))],
-      }, data, chartBox);
-    }
+    chart = plot(chart, chartBox, 220, data, {
+      legend: { live: false },
+      axes: [{}, { label: 'runs', size: 50 }],
+      series: [{}, ...SERIES.map((s) => ({ label: s.label, stroke: s.stroke, width: 2, points: { show: false } }))],
+    });
     chartBox.dataset.points = String(xs.length);
     const totals = SERIES.map((s) => `${stats.series.reduce((sum, bucket) => sum + bucket[s.key], 0)} ${s.key}`);
     caption.textContent = `Runs ended per ${BUCKETS[stats.bucket]}, ${WINDOWS[stats.window]}`;
@@ -85,20 +87,11 @@ export function createOverviewView({ onOpenRuns, onError, initialWindow }) {
     $('#overview-queue-figure').hidden = sampled.length === 0;
     if (sampled.length === 0) return;
     const data = [stats.series.map((bucket) => Date.parse(bucket.at) / 1000), depths];
-    const width = Math.max(280, queueBox.clientWidth || 600);
-    if (queueChart) {
-      queueChart.setData(data);
-      if (Math.abs(queueChart.width - width) > 2) queueChart.setSize({ width, height: 140 });
-    } else {
-      queueChart = new window.uPlot({
-        width,
-        height: 140,
-        legend: { show: false },
-        scales: { x: { time: true } },
-        axes: [{}, { label: 'runs due', size: 50 }],
-        series: [{}, { label: 'Queued', stroke: '#0969da', width: 2, spanGaps: false, points: { show: true, size: 4 } }],
-      }, data, queueBox);
-    }
+    queueChart = plot(queueChart, queueBox, 140, data, {
+      legend: { show: false },
+      axes: [{}, { label: 'runs due', size: 50 }],
+      series: [{}, { label: 'Queued', stroke: '#0969da', width: 2, points: { show: true, size: 4 } }],
+    });
     queueBox.dataset.points = String(data[0].length);
     $('#overview-queue-title').textContent = `Queue depth: the most runs due per ${BUCKETS[stats.bucket]}`;
     $('#overview-queue-summary').textContent =
