@@ -357,6 +357,11 @@ export const scenarios = {
     assert.equal(await attemptRows(page).nth(0).locator('.badge').textContent(), 'failed');
     assert.match(await fieldsText(page), /Attempt 2 of 2/);
     assert.equal((await logLines(page)).filter((line) => line.includes('ended: failed')).length, 2);
+    const steps = ['Queued', 'Attempt 1 started', 'Attempt 1 failed', 'Attempt 2 started', 'Attempt 2 failed'];
+    await eventually('the timeline of both attempts', async () =>
+      JSON.stringify(await page.locator('#timeline .step-label').allTextContents()) === JSON.stringify(steps));
+    const gaps = await page.locator('#timeline .step-gap').allTextContents();
+    assert.equal(gaps.length, 4, `a duration since the step before, after the first: ${gaps}`);
     await shot(page, 'run-retried');
     return { page, result: { run: id, blocker: blocker.id } };
   },

@@ -2,7 +2,7 @@
 // (resumed with Last-Event-ID after a drop, and after a retry of an ended run). The log follows new lines until the
 // user scrolls up.
 import { api, stream } from './api.js';
-import { attemptRows, runFields, waiting } from './run-fields.js';
+import { attemptRows, runFields, timeline, waiting } from './run-fields.js';
 import { $, TERMINAL, badge, busy, confirmAction, el, fill, percent, shortId, showConnection, time } from './ui.js';
 
 const MAX_LOG_LINES = 5000;
@@ -89,6 +89,7 @@ export function createDetailsView({ can, runs, announce, onOpenSchedule, onClose
     const attempts = run.attempts || [];
     $('#details-attempts').hidden = attempts.length === 0;
     fill($('#attempts tbody'), attemptRows(attempts));
+    fill($('#timeline'), timeline(run));
   }
 
   function show(next) {

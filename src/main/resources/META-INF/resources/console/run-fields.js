@@ -1,5 +1,5 @@
-// What a run is, as the details panel lists it: its fields (a <dl>) and its attempt history (`attempts`: one row per
-// attempt, the ones that ended before and the current one).
+// What a run is, as the details panel lists it: its fields (a <dl>), its timeline, and its attempt history
+// (`attempts`: one row per attempt, the ones that ended before and the current one).
 import { badge, duration, el, shortId, time } from './ui.js';
 
 /** A queued run that is not due yet: asked for later, snoozed, or waiting for its next attempt. */
@@ -72,4 +72,41 @@ export function attemptRows(attempts) {
     el('td', {}, time(attempt.finished_at, 'short')),
     el('td', { className: 'owner' }, attempt.owner || '—'),
     el('td', { className: 'message' }, problem(attempt))));
+}
+
+function step(label, at, since, kind) {
+  const waited = since && at ? Date.parse(at) - Date.parse(since) : null;
+  return el('li', { className: `step ${kind || ''}`.trim() },
+    el('span', { className: 'step-label' }, label), ' ',
+    at ? el('time', { dateTime: at }, time(at, 'short')) : '—',
+    waited !== null && waited >= 0 ? el('span', { className: 'step-gap' }, ` +${duration(waited)}`) : null);
+}
+
+/**
+ * The run's life, first to last: queued, each attempt's start and end (with the time since the step before), what
+ * it waits for now (its next attempt, or the time it was asked for), its end.
+ */
+export function timeline(run) {
+  const steps = [step('Queued', run.created_at, null, 'queued')];
+  let last = run.created_at;
+  for (const attempt of run.attempts || []) {
+    if (attempt.started_at) {
+      steps.push(step(`Attempt ${attempt.attempt} started`, attempt.started_at, last, 'started'));
+      last = attempt.started_at;
+    }
+    if (attempt.finished_at) {
+      steps.push(step(`Attempt ${attempt.attempt} ${attempt.outcome || 'ended'}`, attempt.finished_at, last,
+        attempt.outcome));
+      last = attempt.finished_at;
+    } else if (attempt.started_at) {
+      steps.push(step(`Attempt ${attempt.attempt} ${run.status}`, null, null, run.status));
+    }
+  }
+  if (waiting(run)) {
+    steps.push(step(run.display_status === 'retrying' ? 'Next attempt due' : 'Due', run.run_after, last, 'due'));
+  }
+  if (run.finished_at && !(run.attempts || []).some((attempt) => attempt.finished_at === run.finished_at)) {
+    steps.push(step(`Ended: ${run.status}`, run.finished_at, last, run.status));
+  }
+  return steps;
 }
