@@ -136,9 +136,8 @@ public class Sweeper {
                                     .map(errors -> new Sweep(stale.requeued(), stale.failed(), stale.parked(),
                                             stale.cancelled(), forgotten, runs, errors)));
                 })
-                .call(sweep -> rollUp(0))
-                .call(sweep -> rollup.sampleQueue())
-                .call(sweep -> expireRollup(now))
+                .call(sweep -> apart("the outcome rollup", rollUp(0)
+                        .call(ended -> rollup.sampleQueue()).call(ended -> expireRollup(now))))
                 .invoke(sweep -> {
                     count("stale_requeued", sweep.staleRequeued());
                     count("stale_failed", sweep.staleFailed());
@@ -166,6 +165,17 @@ public class Sweeper {
                     lastFailure = failure.getMessage() == null ? failure.toString() : failure.getMessage();
                     LOG.warnf("Sweep failed (next one in %s): %s", config.sweeper().interval(), lastFailure);
                 });
+    }
+
+    /**
+     * {@code step}, whose failure is logged and leaves the sweep (and what it says of the database's connectivity)
+     * alone: the stats are not the runs.
+     */
+    private static Uni<Object> apart(String what, Uni<?> step) {
+        return step.map(done -> (Object) done).onFailure().recoverWithItem(failure -> {
+            LOG.warnf("Sweep: %s failed (next sweep tries again): %s", what, failure.getMessage());
+            return null;
+        });
     }
 
     /**

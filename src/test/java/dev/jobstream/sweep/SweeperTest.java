@@ -227,6 +227,21 @@ class SweeperTest extends DatabaseTest {
         assertEquals(1, sweep(now.plusSeconds(31)).staleFailed(), "back for stale-after: stale");
     }
 
+    @Test
+    void aFailingRollUpLeavesTheSweepAndTheDatabaseConnectivityAlone() {
+        UUID id = executingRun(1, 1);
+        Instant now = Instant.now();
+        db.execute("ALTER TABLE job_run_rollup_mark RENAME TO job_run_rollup_mark_away");
+        try {
+            assertEquals(1, sweep(now.plusSeconds(31)).staleFailed(), "the stale run is swept all the same");
+            assertEquals("failed", row(id).getString("status"));
+            assertTrue(connectivity.steadyFor(Duration.ofSeconds(30), now.plusSeconds(31)),
+                    "a failed roll-up is not the database gone");
+        } finally {
+            db.execute("ALTER TABLE job_run_rollup_mark_away RENAME TO job_run_rollup_mark");
+        }
+    }
+
     private UUID executingRun(int attempt, int maxAttempts) {
         UUID id = UUID.randomUUID();
         db.execute("""
