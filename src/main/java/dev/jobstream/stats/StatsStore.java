@@ -114,7 +114,7 @@ public class StatsStore {
      * per row costs more than the rest).
      */
     static final String JOBS_ALL = """
-            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped), sum(duration_ms_total), %s
+            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped), %s
               FROM job_run_totals
              WHERE period = $1 AND bucket >= $2 AND bucket < $3
              GROUP BY job_name
@@ -124,7 +124,7 @@ public class StatsStore {
 
     /** The same, of the workspaces $4, without histograms (a workspace's ends keep none). */
     static final String JOBS_OF = """
-            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped), sum(duration_ms_total)
+            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped)
               FROM job_run_rollup
              WHERE period = $1 AND workspace_id = ANY($4::uuid[]) AND bucket >= $2 AND bucket < $3
              GROUP BY job_name
@@ -189,11 +189,11 @@ public class StatsStore {
     }
 
     /**
-     * Ends of one job within a window, their total duration, and the durations of its runs that ran (see
-     * {@link Durations}; null for a token's workspaces, which keep no histogram).
+     * Ends of one job within a window, and the durations of its runs that ran (see {@link Durations}; null for a
+     * token's workspaces, which keep no histogram).
      */
     public record JobOutcomes(String job, long completed, long failed, long cancelled, long skipped,
-            long durationMsTotal, Durations durations) {
+            Durations durations) {
     }
 
     /** The window's buckets that have ends (oldest first), of the workspaces given (null: every workspace). */
@@ -226,13 +226,13 @@ public class StatsStore {
                 if (workspaces == null) {
                     long[] histogram = new long[Durations.SLOTS];
                     for (int i = 0; i < histogram.length; i++) {
-                        Long count = row.getLong(6 + i);
+                        Long count = row.getLong(5 + i);
                         histogram[i] = count == null ? 0 : count;
                     }
                     durations = Durations.of(histogram);
                 }
                 jobs.add(new JobOutcomes(row.getString(0), row.getLong(1), row.getLong(2), row.getLong(3),
-                        row.getLong(4), row.getLong(5), durations));
+                        row.getLong(4), durations));
             }
             return jobs;
         });
