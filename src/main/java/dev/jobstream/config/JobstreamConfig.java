@@ -36,6 +36,8 @@ public interface JobstreamConfig {
 
     Engines engines();
 
+    Replicas replicas();
+
     Events events();
 
     Sweeper sweeper();
@@ -105,6 +107,12 @@ public interface JobstreamConfig {
         /** SSE streams one token may have open on one replica; beyond, a new one is answered 429 with Retry-After. */
         @WithDefault("500")
         int maxPerToken();
+    }
+
+    interface Replicas {
+        /** How long a replica that stopped, or went silent, stays in the registry ({@code GET /v1/replicas}). */
+        @WithDefault("24h")
+        Duration retention();
     }
 
     interface Engines {

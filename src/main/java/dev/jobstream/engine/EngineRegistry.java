@@ -58,6 +58,8 @@ public class EngineRegistry {
     }
     private final ConcurrentLinkedDeque<EngineInfo> stopped = new ConcurrentLinkedDeque<>();
     private final AtomicInteger stoppedCount = new AtomicInteger();
+    /** Engines stopped since this replica started: the attempts it ended, whatever their outcome. */
+    private final java.util.concurrent.atomic.AtomicLong ended = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger executing = new AtomicInteger();
     /** Engines whose job is done and whose end (and lock release) is still being stored. */
     private final AtomicInteger ending = new AtomicInteger();
@@ -118,6 +120,7 @@ public class EngineRegistry {
     void remove(Engine engine) {
         newest.remove(engine.run().id(), engine);
         if (engines.remove(Attempt.of(engine), engine)) {
+            ended.incrementAndGet();
             stopped.addLast(EngineInfo.of(engine));
             if (stoppedCount.incrementAndGet() > MAX_STOPPED && stopped.pollFirst() != null) {
                 stoppedCount.decrementAndGet();
@@ -166,6 +169,11 @@ public class EngineRegistry {
         List<EngineInfo> all = new ArrayList<>(live);
         stopped.descendingIterator().forEachRemaining(all::add);
         return all;
+    }
+
+    /** The engines that stopped since this replica started: the attempts it executed to their end. */
+    public long ended() {
+        return ended.get();
     }
 
     public int stoppedCount() {

@@ -54,6 +54,8 @@ final class Endpoints {
             entry("POST /v1/errors/{id}/resolve", "Mark an error event resolved by the caller", List.of(200),
                     List.of(400, 404), false),
             entry("GET /v1/engines", "This replica's engines", List.of(200), List.of(), false),
+            entry("GET /v1/replicas", "Every replica: up, lost or stopped, its engines and the runs it executes",
+                    List.of(200), List.of(), false),
             entry("GET /v1/stats", "Active runs now, and runs ended per bucket and per job over a window",
                     List.of(200), List.of(400), false),
             entry("GET /v1/selftest", "SSE: the end-to-end self-test against this instance", List.of(200),

@@ -147,6 +147,17 @@ final class RunSql {
                    now()
             """.formatted("($1::uuid[] IS NULL OR workspace_id = ANY($1::uuid[]))");
 
+    /**
+     * The runs executing (running, paused) by the replica that owns them, of the workspaces given ($1, null: all): read
+     * through the heartbeat index of the executing runs, a few hundred rows per replica at most.
+     */
+    static final String EXECUTING_BY_OWNER = """
+            SELECT owner, count(*) FILTER (WHERE status = 'running'), count(*) FILTER (WHERE status = 'paused')
+              FROM job_runs
+             WHERE status IN ('running', 'paused') AND owner IS NOT NULL
+               AND ($1::uuid[] IS NULL OR workspace_id = ANY($1::uuid[]))
+             GROUP BY owner""";
+
     static final String COUNT_QUEUED = "SELECT count(*) FROM (SELECT 1 FROM job_runs WHERE status = 'queued' LIMIT $1) q";
 
     /**

@@ -465,6 +465,20 @@ public class RunStore {
                 });
     }
 
+    /** The runs a replica executes: running, and paused on its engines. */
+    public record Executing(long running, long paused) {
+    }
+
+    /** The runs executing now by the replica that owns them, of the workspaces given (null: all). */
+    public Uni<Map<String, Executing>> executingByOwner(Set<UUID> workspaces) {
+        return pool.preparedQuery(EXECUTING_BY_OWNER)
+                .execute(Tuple.of(workspaces == null ? null : workspaces.toArray(UUID[]::new))).map(rows -> {
+                    Map<String, Executing> byOwner = new HashMap<>();
+                    rows.forEach(row -> byOwner.put(row.getString(0), new Executing(row.getLong(1), row.getLong(2))));
+                    return byOwner;
+                });
+    }
+
     /** Queued runs, counted up to {@code limit}. */
     public Uni<Long> countQueued(int limit) {
         return pool.preparedQuery(COUNT_QUEUED).execute(Tuple.of(limit)).map(rows -> rows.iterator().next().getLong(0));

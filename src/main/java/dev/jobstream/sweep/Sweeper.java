@@ -15,6 +15,7 @@ import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.error.ErrorEventStore;
 import dev.jobstream.pg.Connectivity;
+import dev.jobstream.replica.ReplicaService;
 import dev.jobstream.run.RunMetrics;
 import dev.jobstream.run.RunStore;
 import dev.jobstream.stats.StatsStore;
@@ -70,6 +71,7 @@ public class Sweeper {
     private final ErrorEventStore errors;
     private final StatsStore rollup;
     private final EngineRegistry engines;
+    private final ReplicaService replicas;
     private final JobstreamConfig config;
     private final RunMetrics runMetrics;
     private final MeterRegistry meters;
@@ -84,7 +86,9 @@ public class Sweeper {
     private volatile Instant rollupExpiredAt = Instant.EPOCH;
 
     Sweeper(RunStore runs, Connectivity connectivity, ErrorEventStore errors, StatsStore rollup,
-            EngineRegistry engines, JobstreamConfig config, RunMetrics runMetrics, MeterRegistry meters) {
+            EngineRegistry engines, ReplicaService replicas, JobstreamConfig config, RunMetrics runMetrics,
+            MeterRegistry meters) {
+        this.replicas = replicas;
         this.runs = runs;
         this.connectivity = connectivity;
         this.errors = errors;
@@ -136,6 +140,7 @@ public class Sweeper {
                                     .map(errors -> new Sweep(stale.requeued(), stale.failed(), stale.parked(),
                                             stale.cancelled(), forgotten, runs, errors)));
                 })
+                .call(sweep -> apart("the replicas' retention", replicas.deleteExpired(now)))
                 .call(sweep -> apart("the outcome rollup", rollUp(0)
                         .call(ended -> rollup.sampleQueue()).call(ended -> expireRollup(now))))
                 .invoke(sweep -> {

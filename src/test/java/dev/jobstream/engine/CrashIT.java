@@ -54,6 +54,9 @@ class CrashIT {
                 Replica b = Replica.start("crash-b", pgPort, database, with(FAST, "JOBSTREAM_ENGINES_MAX", "0"))) {
             String id = trigger(a, workspace, 600, 50);
             awaitStatus(b, id, "running");
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "up".equals(replica(b, "crash-a").get("state")));
+            assertEquals(1, replica(b, "crash-a").get("running"), "the registry shows the run crash-a executes");
 
             Instant killed = Instant.now();
             a.kill();
@@ -70,6 +73,11 @@ class CrashIT {
             assertEquals(1, count(events, "start_json"));
             assertEquals("end_json", events.get(events.size() - 1).get("event"));
             assertEquals(1, get(b, "/v1/errors?kind=STALE_RUN&run_id=" + id).getList("errors").size());
+
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> "lost".equals(replica(b, "crash-a").get("state")));
+            assertEquals("up", replica(b, "crash-b").get("state"));
+            assertEquals(true, replica(b, "crash-b").get("self"));
 
             String next = trigger(b, workspace, 1, 0);
             assertTrue(!next.equals(id));
@@ -99,6 +107,9 @@ class CrashIT {
             assertEquals(2, afterStop.getInt("attempt"), "requeued as the next attempt by the replica that stopped");
             assertTrue(!"term-a".equals(afterStop.getString("owner")), "no longer term-a's");
             assertTrue(Files.readString(Path.of("target/replica-term-a.log")).contains("all 1 engines stopped"));
+            Map<String, Object> stopped = replica(b, "term-a");
+            assertEquals("stopped", stopped.get("state"), "a replica that shut down says so: " + stopped);
+            assertEquals(1, ((Number) stopped.get("runs_ended")).intValue(), "its one attempt, requeued");
 
             awaitStatus(b, id, "completed");
             JsonPath run = get(b, "/v1/runs/" + id);
@@ -132,6 +143,12 @@ class CrashIT {
             awaitStatus(a, id, "completed");
             assertEquals(1, get(a, "/v1/runs/" + id).getInt("attempt"));
         }
+    }
+
+    /** The replica {@code id} as {@code GET /v1/replicas} of {@code from} shows it. */
+    static Map<String, Object> replica(Replica from, String id) {
+        Map<String, Object> replica = get(from, "/v1/replicas").getMap("replicas.find { it.id == '" + id + "' }");
+        return replica == null ? Map.of() : replica;
     }
 
     static Map<String, String> with(Map<String, String> env, String key, String value) {

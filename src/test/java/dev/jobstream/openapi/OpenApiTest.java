@@ -51,6 +51,7 @@ class OpenApiTest extends DatabaseTest {
             "POST /v1/errors/{id}/resolve",
             "GET /v1/selftest",
             "GET /v1/engines",
+            "GET /v1/replicas",
             "GET /v1/stats");
 
     private static JsonPath document() {

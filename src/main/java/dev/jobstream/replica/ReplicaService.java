@@ -1,0 +1,136 @@
+package dev.jobstream.replica;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.jobstream.auth.Caller;
+import dev.jobstream.concurrent.Coalescer;
+import dev.jobstream.concurrent.VertxTimer;
+import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.engine.EngineRegistry;
+import dev.jobstream.engine.Instance;
+import dev.jobstream.run.RunStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * The replicas registry: this replica writes its row when it starts and every {@code jobstream.heartbeat-interval}
+ * (its engines busy, their maximum, the attempts it ended), and marks it stopped once its engines have stopped on
+ * shutdown. A replica whose last heartbeat is older than {@code jobstream.stale-after} and that did not say it stopped
+ * is lost (killed, or cut off from the database). The sweep deletes rows past {@code jobstream.replicas.retention}.
+ */
+@Singleton
+public class ReplicaService {
+
+    private static final Logger LOG = Logger.getLogger(ReplicaService.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    /** A replica as {@code GET /v1/replicas} shows it; load figures are null for a caller limited to workspaces. */
+    public record Replica(String id, String version, String state, boolean self, Instant startedAt,
+            Instant heartbeatAt, Instant stoppedAt, int enginesMax, Integer enginesBusy, Long runsEnded,
+            long running, long paused) {
+    }
+
+    /** The registry, read at {@code at} by the database's clock. */
+    public record Replicas(Instant at, long staleAfterMs, long retentionMs, List<Replica> replicas) {
+    }
+
+    private final ReplicaStore store;
+    private final RunStore runs;
+    private final EngineRegistry engines;
+    private final Instance instance;
+    private final JobstreamConfig config;
+    private final Vertx vertx;
+    private final String version;
+    private final Instant startedAt = Instant.now();
+    private final Coalescer beats;
+    private volatile boolean stopped;
+    private long timer = -1;
+
+    ReplicaService(ReplicaStore store, RunStore runs, EngineRegistry engines, Instance instance,
+            JobstreamConfig config, Vertx vertx,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+        this.store = store;
+        this.runs = runs;
+        this.engines = engines;
+        this.instance = instance;
+        this.config = config;
+        this.vertx = vertx;
+        this.version = version;
+        Duration interval = config.heartbeatInterval();
+        this.beats = Coalescer.of(this::beat, new VertxTimer(vertx))
+                .retryAfter(interval.compareTo(RETRY) < 0 ? interval : RETRY).build();
+    }
+
+    void start(@Observes StartupEvent event) {
+        beats.request();
+        timer = vertx.setPeriodic(Math.max(1, config.heartbeatInterval().toMillis()), id -> beats.request());
+    }
+
+    /** After the engines stopped (the dispatcher's shutdown waits for them): the row says this replica stopped. */
+    void stop(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) ShutdownEvent event) {
+        stopped = true;
+        beats.stop();
+        vertx.cancelTimer(timer);
+        try {
+            store.stop(instance.id(), engines.ended()).await().atMost(Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+            LOG.warnf("Shutdown: could not mark replica %s stopped (it will read as lost): %s", instance.id(),
+                    e.getMessage());
+        }
+    }
+
+    /** Writes this replica's row now (tests; the timer does it every heartbeat interval). */
+    public Uni<Void> beatNow() {
+        return store.beat(instance.id(), version, startedAt, config.engines().max(),
+                Math.max(0, engines.executing()), engines.ended());
+    }
+
+    private Uni<Boolean> beat() {
+        if (stopped) {
+            return Uni.createFrom().item(false);
+        }
+        return beatNow().replaceWith(false).onFailure().invoke(f -> LOG.debugf("Replica heartbeat failed: %s",
+                f.getMessage()));
+    }
+
+    /**
+     * The registry as {@code caller} may see it: every replica, with the runs it executes of the caller's workspaces;
+     * its engines busy and the attempts it ended only for a caller that sees every workspace (they count the runs of
+     * all of them).
+     */
+    public Uni<Replicas> list(Caller caller) {
+        return store.list().flatMap(rows -> runs.executingByOwner(caller.workspaces()).map(executing -> {
+            Instant at = rows.isEmpty() ? Instant.now() : rows.get(0).readAt();
+            Instant staleBefore = at.minus(config.staleAfter());
+            boolean all = !caller.scoped();
+            List<Replica> replicas = rows.stream().map(row -> {
+                RunStore.Executing ours = executing.getOrDefault(row.id(), new RunStore.Executing(0, 0));
+                String state = row.stoppedAt() != null
+                        ? "stopped"
+                        : row.heartbeatAt().isBefore(staleBefore) ? "lost" : "up";
+                return new Replica(row.id(), row.version(), state, row.id().equals(instance.id()), row.startedAt(),
+                        row.heartbeatAt(), row.stoppedAt(), row.enginesMax(), all ? row.enginesBusy() : null,
+                        all ? row.runsEnded() : null, ours.running(), ours.paused());
+            }).toList();
+            return new Replicas(at, config.staleAfter().toMillis(), config.replicas().retention().toMillis(),
+                    replicas);
+        }));
+    }
+
+    /** Deletes the rows of replicas stopped or silent for longer than the retention; returns how many. */
+    public Uni<Integer> deleteExpired(Instant now) {
+        return store.deleteExpired(now.minus(config.replicas().retention()));
+    }
+}
