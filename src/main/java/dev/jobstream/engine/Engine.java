@@ -89,6 +89,9 @@ public final class Engine implements JobContext {
     private final Instant startedAt = Instant.now();
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Boolean> endWritten = new CompletableFuture<>();
+    /** Told before {@link #ended()} completes, so that whoever waits for the end sees it counted. */
+    private volatile Runnable onStopped = () -> {
+    };
     /** Completed when the job's code no longer executes: its end, or its interruption, is left to store. */
     private final CompletableFuture<Void> jobEnded = new CompletableFuture<>();
     private final RunBuffer buffer;
@@ -361,6 +364,7 @@ public final class Engine implements JobContext {
         }
         lifecycle = State.STOPPED;
         stoppedAt = Instant.now();
+        onStopped.run();
         endWritten.complete(written);
     }
 
@@ -540,6 +544,11 @@ public final class Engine implements JobContext {
      */
     java.util.concurrent.CompletionStage<Void> jobEnded() {
         return jobEnded;
+    }
+
+    /** {@code action} runs once the engine stops, before {@link #ended()} completes. */
+    void onStopped(Runnable action) {
+        onStopped = action;
     }
 
     /** Completes when the engine stopped: true if its end (or requeue) was stored, false if the run was lost. */

@@ -72,6 +72,7 @@ public class EngineRegistry {
     }
 
     void add(Engine engine) {
+        engine.onStopped(ended::incrementAndGet);
         engines.put(Attempt.of(engine), engine);
         Engine previous = newest.put(engine.run().id(), engine);
         if (previous != null && previous != engine) {
@@ -120,7 +121,6 @@ public class EngineRegistry {
     void remove(Engine engine) {
         newest.remove(engine.run().id(), engine);
         if (engines.remove(Attempt.of(engine), engine)) {
-            ended.incrementAndGet();
             stopped.addLast(EngineInfo.of(engine));
             if (stoppedCount.incrementAndGet() > MAX_STOPPED && stopped.pollFirst() != null) {
                 stoppedCount.decrementAndGet();
