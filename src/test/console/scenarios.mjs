@@ -643,6 +643,43 @@ export const scenarios = {
     return { page, result: {} };
   },
 
+  /**
+   * The replicas tab: this replica up and busy with the run it executes, a silent one lost, a stopped one stopped, as
+   * GET /v1/replicas says; it follows the run's end live, and its place in the URL survives a reload.
+   */
+  async replicas({ browser, base, admin, env, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin, { tab: 'Replicas' });
+    const api = await call(base, admin, 'GET', '/v1/replicas');
+    const self = api.replicas.find((replica) => replica.self);
+    const row = (id) => page.locator(`#replicas tr[data-id="${id}"]`);
+    const cell = async (id, name) => (await row(id).locator(`.${name}`).textContent()).trim();
+    await eventually('every replica listed', async () =>
+      (await page.locator('#replicas tbody tr').count()) === api.replicas.length);
+    assert.deepEqual(await page.locator('#replicas tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.id)),
+      api.replicas.map((replica) => replica.id), 'in the order of the API: running ones first');
+    assert.equal(await row(self.id).locator('.badge').textContent(), 'up');
+    assert.match(await row(self.id).locator('th').textContent(), /\(this one\)/);
+    await eventually('the run it executes', async () => (await cell(self.id, 'executing')) === '1 running');
+    assert.match(await cell(self.id, 'engines'), new RegExp(`\\d+ / ${self.engines_max}$`));
+    assert.equal(await row(env.LOST).locator('.badge').textContent(), 'lost');
+    assert.equal(await row(env.STOPPED).locator('.badge').textContent(), 'stopped');
+    assert.equal(await cell(env.STOPPED, 'ended'), (42).toLocaleString());
+    assert.match(await page.locator('#replicas-summary').textContent(), /1 up, 1 lost, 1 stopped/);
+    await shot(page, 'replicas');
+
+    // live: the run ends, and the row follows without a reload
+    await call(base, admin, 'POST', `/v1/runs/${env.RUN_ID}/cancel?force=true`);
+    await eventually('no run executing', async () => (await cell(self.id, 'executing')) === '0', 20000);
+
+    assert.equal(new URLSearchParams(new URL(page.url()).hash.slice(1)).get('tab'), 'replicas');
+    await page.reload();
+    await page.locator('body[data-ready="true"]').waitFor({ timeout: 15000 });
+    assert.equal(await page.getByRole('tab', { name: 'Replicas' }).getAttribute('aria-selected'), 'true');
+    await eventually('listed again', async () => (await row(env.LOST).count()) === 1);
+    return { page, result: {} };
+  },
+
   /** A viewer's token: the runs, a run and its log, the errors — and no action button anywhere. */
   async viewer({ browser, base, viewer, env, shot }) {
     const page = await newPage(browser);

@@ -1,12 +1,13 @@
-// The operator console: sign in with a bearer token, then the overview, runs (live), run details, errors and
-// schedules, with the actions the token's roles allow (GET /v1/me): operator triggers, controls, retries, resolves and
-// manages schedules; admin also deletes runs and self-tests. What a view shows is in the URL's fragment (tab, the
+// The operator console: sign in with a bearer token, then the overview, runs (live), run details, errors,
+// schedules and replicas, with the actions the token's roles allow (GET /v1/me): operator triggers, controls,
+// retries, resolves and manages schedules; admin also deletes runs and self-tests. What a view shows is in the URL's fragment (tab, the
 // runs' filters, the open run, the overview's window: #tab=runs&job=…&status=failed&run=…), so a link to it can be
 // shared and survives a reload; the token never is.
 import { ApiError, api, session } from './api.js';
 import { createDetailsView } from './details.js';
 import { createErrorsView } from './errors.js';
 import { createOverviewView } from './overview.js';
+import { createReplicasView } from './replicas.js';
 import { createRunsView } from './runs.js';
 import { createScheduleForm } from './schedule-form.js';
 import { createSchedulesView } from './schedules.js';
@@ -44,7 +45,7 @@ const place = {
 };
 
 function setUpTabs(onShow) {
-  const tabs = [$('#tab-overview'), $('#tab-runs'), $('#tab-errors'), $('#tab-schedules')];
+  const tabs = [$('#tab-overview'), $('#tab-runs'), $('#tab-errors'), $('#tab-schedules'), $('#tab-replicas')];
   function select(tab) {
     tabs.forEach((other) => {
       const chosen = other === tab;
@@ -109,12 +110,15 @@ async function start() {
       runs.applyFilters(filters);
     },
   });
+  const replicas = createReplicasView({ onError: (error) => announce(error.message, 'error') });
   const selectTab = setUpTabs((id) => {
     place.write({ tab: id.replace(/^tab-/, '') });
     if (id === 'tab-overview') overview.show((chosen) => place.write({ window: chosen }));
     else overview.hide();
     if (id === 'tab-errors') errors.load();
     if (id === 'tab-schedules') schedules.load();
+    if (id === 'tab-replicas') replicas.show();
+    else replicas.hide();
   });
 
   function openSchedule(id) {
@@ -147,7 +151,7 @@ async function start() {
   }
   if (can('admin')) createSelfTest({ onClose: () => runs.refresh() });
   await runs.start((error) => announce(error.message, 'error'), initial);
-  const tab = ['overview', 'runs', 'errors', 'schedules'].includes(initial.tab) ? initial.tab : 'overview';
+  const tab = ['overview', 'runs', 'errors', 'schedules', 'replicas'].includes(initial.tab) ? initial.tab : 'overview';
   if (/^[0-9a-f-]{36}$/i.test(initial.run || '')) await openRun(initial.run);
   else selectTab($(`#tab-${tab}`));
   document.body.dataset.ready = 'true';

@@ -32,7 +32,7 @@ export const $ = (selector, root = document) => root.querySelector(selector);
 
 const STATUSES = [
   'queued', 'scheduled', 'retrying', 'running', 'paused', 'completed', 'failed', 'cancelled', 'skipped', 'stale',
-  'snoozed', 'interrupted',
+  'snoozed', 'interrupted', 'up', 'lost', 'stopped',
 ];
 export const TERMINAL = ['completed', 'failed', 'cancelled', 'skipped'];
 

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +18,8 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.replica.ReplicaService;
+import dev.jobstream.replica.ReplicaStore;
 import dev.jobstream.stats.RollUps;
 import dev.jobstream.stats.StatsStore;
 import dev.jobstream.support.Api;
@@ -29,6 +32,10 @@ class ConsoleTest extends BrowserTest {
 
     @Inject
     StatsStore rollup;
+    @Inject
+    ReplicaStore replicas;
+    @Inject
+    ReplicaService replica;
 
     private static final Map<String, String> ADMIN = Map.of("ADMIN_TOKEN", Api.ADMIN_TOKEN);
 
@@ -148,6 +155,24 @@ class ConsoleTest extends BrowserTest {
                 "4", "FAILED", "2"));
 
         admin().get("/v1/stats").then().statusCode(200).body("jobs[0].runs", equalTo(9));
+    }
+
+    @Test
+    void theReplicasTabShowsEachReplicaItsStateAndItsRunsLive() throws Exception {
+        Instant started = Instant.now().minus(Duration.ofHours(1));
+        replicas.beat("console-lost", "0.0.9", started, 4, 4, 10).await().atMost(Duration.ofSeconds(5));
+        replicas.beat("console-stopped", "0.0.9", started, 4, 1, 10).await().atMost(Duration.ofSeconds(5));
+        replicas.stop("console-stopped", 42).await().atMost(Duration.ofSeconds(5));
+        db.execute("UPDATE replicas SET heartbeat_at = now() - interval '10 minutes' WHERE id = 'console-lost'");
+        String run = Api.trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(), "params",
+                Map.of("items", 600, "delay_ms", 100)));
+        Api.awaitStatus(run, "running");
+        replica.beatNow().await().atMost(Duration.ofSeconds(5));
+
+        Browser.scenario("replicas", base, Map.of("ADMIN_TOKEN", Api.ADMIN_TOKEN, "LOST", "console-lost",
+                "STOPPED", "console-stopped", "RUN_ID", run));
+
+        Api.run(run).body("status", equalTo("cancelled"));
     }
 
     @Test
