@@ -35,6 +35,11 @@ final class Endpoints {
             entry("POST /v1/runs/{id}/resume", "Resume a paused run", List.of(202), List.of(400, 404, 409), true),
             entry("POST /v1/runs/{id}/cancel", "Cancel an active run; ?force=true ends it in the database at once",
                     List.of(202), List.of(400, 404, 409), true),
+            entry("POST /v1/runs/bulk",
+                    "Retry the failed, or cancel the queued, runs a filter selects: counted (dry_run), "
+                            + "then carried out by a runs.bulk run with progress",
+                    List.of(200, 202), List.of(400, 403, 409),
+                    false),
             entry("POST /v1/runs/{id}/retry", "Put a failed or cancelled run back in the queue as its next attempt",
                     List.of(202), List.of(400, 404, 409), true),
             entry("GET /v1/schedules", "Schedules with their next fire times; filters job, workspace_id",

@@ -272,6 +272,11 @@ public class RunService {
         return repository.list(query).map(runs -> RunPage.of(runs, query.limit()));
     }
 
+    /** How many runs {@code query} selects from its cursor on, whatever its limit. */
+    public Uni<Long> count(RunQuery query) {
+        return repository.count(query);
+    }
+
     /** The run once it has ended, or as it is when {@code timeout} has passed. */
     public Uni<Run> awaitEnd(UUID id, Duration timeout) {
         return awaitEnd(id, Instant.now().plus(timeout));

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 import jakarta.inject.Singleton;
 
@@ -179,46 +178,78 @@ public class RunStore {
      * {@code workspace_id = ANY(…)} they were read in the newest runs of every workspace until a page of theirs came.
      */
     static ListStatement listStatement(RunQuery query, Instant staleBefore) {
-        List<String> conditions = new ArrayList<>();
-        List<Object> args = new ArrayList<>();
-        Function<Object, String> arg = value -> {
-            args.add(value);
-            return "$" + args.size();
-        };
-        if (query.job() != null) {
-            conditions.add("job_name = " + arg.apply(query.job()));
-        }
-        if (query.workspaceId() != null) {
-            conditions.add("workspace_id = " + arg.apply(query.workspaceId()));
-        }
-        String scope = null;
-        if (query.scope() != null && query.workspaceId() != null) {
-            conditions.add("workspace_id = ANY(" + arg.apply(query.scope().toArray(UUID[]::new)) + ")");
-        } else if (query.scope() != null) {
-            scope = arg.apply(query.scope().toArray(UUID[]::new));
-            conditions.add("workspace_id = scope.workspace_id");
-        }
-        if (query.stale()) {
-            conditions.add("status IN ('running', 'paused') AND heartbeat_at < " + arg.apply(utc(staleBefore)));
-        } else if (query.status() != null) {
-            conditions.add("status = " + arg.apply(query.status().value()));
-        }
-        if (query.dryRun() != null) {
-            conditions.add("dry_run = " + arg.apply(query.dryRun()));
-        }
-        if (query.cursor() != null) {
-            conditions.add("(created_at, id) < (" + arg.apply(utc(query.cursor().createdAt())) + ", "
-                    + arg.apply(query.cursor().id()) + ")");
-        }
-        String limit = arg.apply(query.limit() + 1);
-        String sql = "SELECT " + Run.COLUMNS + " FROM job_runs"
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+        Filter filter = Filter.of(query, staleBefore, true);
+        String limit = filter.arg(query.limit() + 1);
+        String sql = "SELECT " + Run.COLUMNS + " FROM job_runs" + filter.where()
                 + " ORDER BY created_at DESC, id DESC LIMIT " + limit;
-        if (scope != null) {
-            sql = "SELECT " + Run.columns("r") + " FROM unnest(" + scope + "::uuid[]) AS scope(workspace_id)"
+        if (filter.scope() != null) {
+            sql = "SELECT " + Run.columns("r") + " FROM unnest(" + filter.scope() + "::uuid[]) AS scope(workspace_id)"
                     + " CROSS JOIN LATERAL (" + sql + ") r ORDER BY r.created_at DESC, r.id DESC LIMIT " + limit;
         }
-        return new ListStatement(sql, Tuple.tuple(args));
+        return new ListStatement(sql, Tuple.tuple(filter.args()));
+    }
+
+    /** The count of {@link #count}: the list's conditions, a token's workspaces as one {@code ANY(…)}. */
+    static ListStatement countStatement(RunQuery query, Instant staleBefore) {
+        Filter filter = Filter.of(query, staleBefore, false);
+        return new ListStatement("SELECT count(*) FROM job_runs" + filter.where(), Tuple.tuple(filter.args()));
+    }
+
+    /**
+     * The conditions of a run query and their arguments; {@code lateral}: a token's workspaces are joined as
+     * {@code scope.workspace_id} (its placeholder in {@link #scope}), else matched with {@code ANY(…)}.
+     */
+    private record Filter(List<String> conditions, List<Object> args, String scope) {
+
+        static Filter of(RunQuery query, Instant staleBefore, boolean lateral) {
+            Filter filter = new Filter(new ArrayList<>(), new ArrayList<>(), null);
+            if (query.job() != null) {
+                filter.conditions.add("job_name = " + filter.arg(query.job()));
+            }
+            if (query.workspaceId() != null) {
+                filter.conditions.add("workspace_id = " + filter.arg(query.workspaceId()));
+            }
+            String scope = null;
+            if (query.scope() != null && (query.workspaceId() != null || !lateral)) {
+                filter.conditions.add("workspace_id = ANY(" + filter.arg(query.scope().toArray(UUID[]::new)) + ")");
+            } else if (query.scope() != null) {
+                scope = filter.arg(query.scope().toArray(UUID[]::new));
+                filter.conditions.add("workspace_id = scope.workspace_id");
+            }
+            if (query.stale()) {
+                filter.conditions.add("status IN ('running', 'paused') AND heartbeat_at < "
+                        + filter.arg(utc(staleBefore)));
+            } else if (query.status() != null) {
+                filter.conditions.add("status = " + filter.arg(query.status().value()));
+            }
+            if (query.dryRun() != null) {
+                filter.conditions.add("dry_run = " + filter.arg(query.dryRun()));
+            }
+            if (query.cursor() != null) {
+                filter.conditions.add("(created_at, id) < (" + filter.arg(utc(query.cursor().createdAt())) + ", "
+                        + filter.arg(query.cursor().id()) + ")");
+            }
+            return new Filter(filter.conditions, filter.args, scope);
+        }
+
+        /** Adds an argument; answers its placeholder. */
+        String arg(Object value) {
+            args.add(value);
+            return "$" + args.size();
+        }
+
+        String where() {
+            return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        }
+    }
+
+    /**
+     * How many runs {@code query} selects, whatever its limit, from its cursor on: counted in the index its list reads
+     * (the status index holds the job and workspace too).
+     */
+    public Uni<Long> count(RunQuery query) {
+        ListStatement count = countStatement(query, staleBefore());
+        return pool.preparedQuery(count.sql()).execute(count.args()).map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** Deletes a terminal run, or a scheduled one not due yet, and its events; false if absent or active. */

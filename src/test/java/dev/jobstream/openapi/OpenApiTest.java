@@ -39,6 +39,7 @@ class OpenApiTest extends DatabaseTest {
             "POST /v1/runs/{id}/resume",
             "POST /v1/runs/{id}/cancel",
             "POST /v1/runs/{id}/retry",
+            "POST /v1/runs/bulk",
             "DELETE /v1/runs/{id}",
             "GET /v1/schedules",
             "POST /v1/schedules",

@@ -61,6 +61,22 @@ class RunListPlansTest extends DatabaseTest {
     }
 
     @Test
+    void theCountOfABulkActionIsReadInTheStatusIndexOrTheQueues() {
+        String job = ListedRuns.JOBS.get(1);
+        UUID workspace = ListedRuns.WORKSPACES.get(2);
+        RunCursor until = new RunCursor(now, new UUID(-1, -1));
+        for (RunQuery query : List.of(new RunQuery(job, workspace, RunStatus.FAILED, false, null, 0, until, null),
+                new RunQuery(null, null, RunStatus.QUEUED, false, null, 0, until, null),
+                new RunQuery(job, null, RunStatus.CANCELLED, false, null, 0, until, null))) {
+            RunStore.ListStatement count = RunStore.countStatement(query, now);
+            String plan = db.plan(count.sql(), count.args());
+            assertTrue(!plan.contains("Seq Scan") && (plan.contains("Index Only Scan using " + BY_STATUS)
+                    || query.status() == RunStatus.QUEUED && plan.contains("using job_runs_queued_idx")),
+                    () -> query + " is not counted in " + BY_STATUS + " (or the queue's index):\n" + plan);
+        }
+    }
+
+    @Test
     void aTokensWorkspacesAreEachReadInTheirIndexAndMerged() {
         // Read as one list of workspace_id = ANY(…), a token's workspaces walked the newest runs of all workspaces
         // until a page of theirs came: ~14,500 rows at 1,000,000 runs for a token of five small workspaces.
