@@ -680,6 +680,53 @@ export const scenarios = {
     return { page, result: {} };
   },
 
+  /**
+   * Bulk actions on the filtered runs: the confirmation says how many the server counted, "Keep it" changes nothing,
+   * and the bulk run's progress is followed to its end; other workspaces are left alone.
+   */
+  async bulk({ browser, base, admin, env, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const filter = async (workspace, status) => {
+      await page.locator('#filter-job').selectOption('demo.sleep');
+      await page.locator('#filter-workspace').fill(workspace);
+      await page.locator('#filter-status').selectOption(status);
+      await page.getByRole('button', { name: 'Apply' }).click();
+    };
+    const listed = async (workspace, status) => (await call(base, admin, 'GET',
+      `/v1/runs?job=demo.sleep&workspace_id=${workspace}&status=${status}&limit=100`)).runs.length;
+
+    await filter(env.FAILED_IN, 'failed');
+    await eventually('the failed runs listed', async () => (await page.locator('#runs tbody tr').count()) === 30);
+    await page.getByRole('button', { name: 'Retry all failed…' }).click();
+    await confirm(page, new RegExp(`^Retry 30 failed runs of job demo\\.sleep in workspace ${env.FAILED_IN}\\?`),
+      'Retry 30');
+    await eventually('the bulk retry done', async () => (await page.locator('#bulk-text').textContent())
+      === 'Retried 30 runs.', 30000);
+    assert.equal(await page.locator('#bulk-progress').getAttribute('value'), '30');
+    assert.equal(await listed(env.FAILED_IN, 'failed'), 0);
+    assert.equal(await listed(env.OTHER, 'failed'), 5, 'another workspace is left alone');
+    await shot(page, 'bulk');
+
+    await filter(env.QUEUED_IN, '');
+    await page.getByRole('button', { name: 'Cancel all queued…' }).click();
+    await confirm(page, /^Cancel 12 queued runs of job demo\.sleep in workspace .*Scheduled and retrying ones too/,
+      'Keep it');
+    assert.equal(await listed(env.QUEUED_IN, 'queued'), 12, 'kept');
+    await page.getByRole('button', { name: 'Cancel all queued…' }).click();
+    await confirm(page, /^Cancel 12 queued runs/, 'Cancel 12');
+    await eventually('the bulk cancel done', async () => (await page.locator('#bulk-text').textContent())
+      === 'Cancelled 12 runs.', 30000);
+    assert.equal(await listed(env.QUEUED_IN, 'cancelled'), 12);
+
+    await page.getByRole('button', { name: 'Open the bulk run' }).click();
+    await eventually('the bulk run open', async () => (await details(page).isVisible())
+      && (await detailsStatus(page).textContent()) === 'completed');
+    const bulk = await details(page).getAttribute('data-run-id');
+    await waitForLog(page, 'Done: 12 runs cancelled, 0 refused');
+    return { page, result: { bulk } };
+  },
+
   /** A viewer's token: the runs, a run and its log, the errors — and no action button anywhere. */
   async viewer({ browser, base, viewer, env, shot }) {
     const page = await newPage(browser);

@@ -1,9 +1,10 @@
 // The operator console: sign in with a bearer token, then the overview, runs (live), run details, errors,
 // schedules and replicas, with the actions the token's roles allow (GET /v1/me): operator triggers, controls,
-// retries, resolves and manages schedules; admin also deletes runs and self-tests. What a view shows is in the URL's fragment (tab, the
-// runs' filters, the open run, the overview's window: #tab=runs&job=…&status=failed&run=…), so a link to it can be
-// shared and survives a reload; the token never is.
+// retries (one run or in bulk), resolves and manages schedules; admin also deletes runs and self-tests. What a view
+// shows is in the URL's fragment (tab, the runs' filters, the open run, the overview's window:
+// #tab=runs&job=…&status=failed&run=…), so a link to it can be shared and survives a reload; the token never is.
 import { ApiError, api, session } from './api.js';
+import { createBulkActions } from './bulk.js';
 import { createDetailsView } from './details.js';
 import { createErrorsView } from './errors.js';
 import { createOverviewView } from './overview.js';
@@ -148,6 +149,7 @@ async function start() {
       },
     });
     createScheduleForm({ jobs, workspaces: me.workspaces, announce, onAdded: (schedule) => openSchedule(schedule.id) });
+    createBulkActions({ runs, announce, onOpenRun: (id) => openRun(id) });
   }
   if (can('admin')) createSelfTest({ onClose: () => runs.refresh() });
   await runs.start((error) => announce(error.message, 'error'), initial);

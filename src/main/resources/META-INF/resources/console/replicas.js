@@ -1,7 +1,7 @@
 // The replicas tab: every replica sharing the database (GET /v1/replicas), running ones first — up, lost (its
-// heartbeat is older than stale-after: killed or cut off) or stopped — with its version, start, last heartbeat, engines
-// busy of its maximum, the runs it executes and the attempts it ended; read again every 5 s while the tab is shown.
-// A token limited to workspaces sees the runs of its workspaces only, and no load figure of the others.
+// heartbeat is older than stale-after: killed or cut off) or stopped — with its version, start, last heartbeat,
+// engines busy of its maximum, the runs it executes and the attempts it ended; read again every 5 s while the tab
+// is shown. A token limited to workspaces sees the runs of its workspaces only, and no load figure of the others.
 import { api } from './api.js';
 import { $, badge, duration, el, time } from './ui.js';
 

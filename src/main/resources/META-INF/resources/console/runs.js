@@ -231,6 +231,8 @@ export function createRunsView({ onOpen, onChange, onFilter = () => {} }) {
     },
     refresh: () => refresh().catch((error) => onError(error)),
     applyFilters: (wanted) => applyFilters(wanted).catch((error) => onError(error)),
+    /** The filters the table shows: job, workspace_id, status ('' for any). */
+    filters: () => ({ ...filters }),
     stop() {
       if (feed) feed.close();
       clearInterval(timer);

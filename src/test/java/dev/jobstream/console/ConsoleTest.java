@@ -176,6 +176,37 @@ class ConsoleTest extends BrowserTest {
     }
 
     @Test
+    void failedRunsAreRetriedAndQueuedOnesCancelledInBulkFromTheFilteredList() throws Exception {
+        UUID failedIn = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        UUID queuedIn = UUID.randomUUID();
+        insertRuns(failedIn, "failed", 30);
+        insertRuns(other, "failed", 5);
+        insertRuns(queuedIn, "queued", 12);
+
+        JsonPath result = Browser.scenario("bulk", base, Map.of("ADMIN_TOKEN", Api.ADMIN_TOKEN, "FAILED_IN",
+                failedIn.toString(), "OTHER", other.toString(), "QUEUED_IN", queuedIn.toString()));
+
+        Api.run(result.getString("bulk")).body("job", equalTo("runs.bulk")).body("metrics.cancelled", equalTo(12));
+        assertEquals(30, db.count("SELECT count(*) FROM job_runs WHERE workspace_id = $1 AND attempt = 2"
+                + " AND controlled_by LIKE 'admin (bulk %'", failedIn));
+        assertEquals(12, db.count("SELECT count(*) FROM job_runs WHERE workspace_id = $1 AND status = 'cancelled'",
+                queuedIn));
+    }
+
+    /** Runs of demo.sleep that finish at once when executed; queued ones are scheduled an hour ahead. */
+    private void insertRuns(UUID workspace, String status, int count) {
+        db.execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, params, created_at, finished_at,
+                                      run_after)
+                SELECT gen_random_uuid(), 'demo.sleep', $1, $2, false, '{"items": 0, "delay_ms": 0}',
+                       now() - make_interval(secs => i), CASE WHEN $2 = 'failed' THEN now() END,
+                       now() + interval '1 hour'
+                  FROM generate_series(1, $3) i
+                """, workspace, status, count);
+    }
+
+    @Test
     void schedulesAreListedAddedWithAPreviewDisabledAndDeletedFromThePage() throws Exception {
         JsonPath result = Browser.scenario("schedules", base, ADMIN);
 
