@@ -21,7 +21,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The SQL of the outcome rollup — {@code job_run_rollup} (runs' ends by minute and by hour, per workspace),
- * {@code job_run_totals} (the same for every workspace together, with the durations' histogram) and their mark: the
+ * {@code job_run_totals} (the same for every workspace together; both with the durations' histogram) and their mark: the
  * sweep adds the runs that ended since its last pass, read from {@code job_runs} (migrations/V12__outcome_rollup.sql),
  * and {@code GET /v1/stats} reads them.
  */
@@ -53,7 +53,7 @@ public class StatsStore {
 
     /**
      * Adds the runs that ended after $1 and at or before $2 to the rollup: their workspaces' minutes (those of the
-     * last 2 days: retention deletes older ones) and hours, and every workspace's with the histogram of their
+     * last 2 days: retention deletes older ones) and hours, and every workspace's, each with the histogram of their
      * durations. Read through the index of the runs' last change, in
      * the same range: an end is a run's last change, at the instant it ended (a run changes again after its end only
      * when it is retried, which takes the end back).
@@ -70,12 +70,12 @@ public class StatsStore {
                  WHERE p.period = 'hour' OR e.finished_at > now() - interval '2 days'
             ), workspaces AS (
                 INSERT INTO job_run_rollup AS r (period, workspace_id, bucket, job_name, completed, failed, cancelled,
-                                                 skipped, duration_ms_total)
-                SELECT period, workspace_id, bucket, job_name, %1$s
+                                                 skipped, duration_ms_total, durations)
+                SELECT period, workspace_id, bucket, job_name, %1$s, ARRAY[%3$s]::integer[]
                   FROM periods
                  GROUP BY period, workspace_id, bucket, job_name
                     ON CONFLICT (period, workspace_id, bucket, job_name) DO UPDATE
-                   SET %2$s
+                   SET %2$s, durations = jobstream_histogram_merge(r.durations, excluded.durations)
             ), totals AS (
                 INSERT INTO job_run_totals AS r (period, bucket, job_name, completed, failed, cancelled, skipped,
                                                  duration_ms_total, durations)
@@ -122,14 +122,15 @@ public class StatsStore {
             """.formatted(IntStream.rangeClosed(1, Durations.SLOTS).mapToObj(i -> "sum(durations[" + i + "])")
             .collect(Collectors.joining(", ")));
 
-    /** The same, of the workspaces $4, without histograms (a workspace's ends keep none). */
+    /** The same, of the workspaces $4 (rows rolled up before their histograms were kept have none). */
     static final String JOBS_OF = """
-            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped)
+            SELECT job_name, sum(completed), sum(failed), sum(cancelled), sum(skipped), %s
               FROM job_run_rollup
              WHERE period = $1 AND workspace_id = ANY($4::uuid[]) AND bucket >= $2 AND bucket < $3
              GROUP BY job_name
              ORDER BY job_name
-            """;
+            """.formatted(IntStream.rangeClosed(1, Durations.SLOTS).mapToObj(i -> "sum(durations[" + i + "])")
+            .collect(Collectors.joining(", ")));
 
     static final String FAILED_SINCE_ALL = """
             SELECT coalesce(sum(failed), 0) FROM job_run_totals WHERE period = 'minute' AND bucket >= $1
@@ -189,8 +190,7 @@ public class StatsStore {
     }
 
     /**
-     * Ends of one job within a window, and the durations of its runs that ran (see {@link Durations}; null for a
-     * token's workspaces, which keep no histogram).
+     * Ends of one job within a window, and the durations of its runs that ran (see {@link Durations}).
      */
     public record JobOutcomes(String job, long completed, long failed, long cancelled, long skipped,
             Durations durations) {
@@ -213,7 +213,7 @@ public class StatsStore {
         });
     }
 
-    /** The window's ends per job, by name; durations only of every workspace together. */
+    /** The window's ends per job, by name, with their durations. */
     public Uni<List<JobOutcomes>> jobs(StatsWindow window, Set<UUID> workspaces) {
         Tuple args = Tuple.of(window.jobsPeriod(), utc(window.jobsFrom()), utc(window.to()));
         if (workspaces != null) {
@@ -222,15 +222,12 @@ public class StatsStore {
         return pool.preparedQuery(workspaces == null ? JOBS_ALL : JOBS_OF).execute(args).map(rows -> {
             List<JobOutcomes> jobs = new ArrayList<>();
             for (Row row : rows) {
-                Durations durations = null;
-                if (workspaces == null) {
-                    long[] histogram = new long[Durations.SLOTS];
-                    for (int i = 0; i < histogram.length; i++) {
-                        Long count = row.getLong(5 + i);
-                        histogram[i] = count == null ? 0 : count;
-                    }
-                    durations = Durations.of(histogram);
+                long[] histogram = new long[Durations.SLOTS];
+                for (int i = 0; i < histogram.length; i++) {
+                    Long count = row.getLong(5 + i);
+                    histogram[i] = count == null ? 0 : count;
                 }
+                Durations durations = Durations.of(histogram);
                 jobs.add(new JobOutcomes(row.getString(0), row.getLong(1), row.getLong(2), row.getLong(3),
                         row.getLong(4), durations));
             }
