@@ -1,11 +1,14 @@
 package dev.jobstream.nativeimage;
 
 import dev.jobstream.auth.MeResource;
+import dev.jobstream.bulk.BulkRequest;
+import dev.jobstream.bulk.BulkService;
 import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.engine.EngineResource;
 import dev.jobstream.error.ErrorEvent;
 import dev.jobstream.error.ErrorPage;
 import dev.jobstream.feed.RunChange;
+import dev.jobstream.replica.ReplicaService;
 import dev.jobstream.run.BatchRequest;
 import dev.jobstream.run.JobDefinition;
 import dev.jobstream.run.Run;
@@ -28,6 +31,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         // run/
         Run.class, RunStatus.class, RunPage.class, RunResource.Progress.class, RunResource.Result.class,
         TriggerRequest.class, BatchRequest.class,
+        // bulk/ (a Response's entity), replica/
+        BulkRequest.class, BulkService.Bulk.class, ReplicaService.Replicas.class, ReplicaService.Replica.class,
         // engine/ (GET /v1/jobs, GET /v1/engines)
         JobDefinition.class, JobParam.class, EngineResource.Engines.class, EngineRegistry.EngineInfo.class,
         // auth/ (GET /v1/me)
