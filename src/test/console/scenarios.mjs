@@ -520,6 +520,7 @@ export const scenarios = {
     await tab.click();
     const row = scheduleRow(page, env.SCHEDULE_ID);
     await row.waitFor();
+    assert.equal(await row.locator('.badge').textContent(), 'completed', "the last run's outcome");
     await row.getByRole('button', { name: `Open last run ${env.RUN_ID}` }).click();
     await eventually('the run opened', async () =>
       (await details(page).getAttribute('data-run-id')) === env.RUN_ID && (await details(page).isVisible()));

@@ -272,6 +272,15 @@ public class RunService {
         return repository.list(query).map(runs -> RunPage.of(runs, query.limit()));
     }
 
+    /** The display status of each run of these ids that exists. */
+    public Uni<Map<UUID, String>> displayStatuses(java.util.Collection<UUID> ids) {
+        return repository.findByIds(ids).map(found -> {
+            Map<UUID, String> statuses = new java.util.HashMap<>();
+            found.forEach(run -> statuses.put(run.id(), run.displayStatus()));
+            return statuses;
+        });
+    }
+
     /** How many runs {@code query} selects from its cursor on, whatever its limit. */
     public Uni<Long> count(RunQuery query) {
         return repository.count(query);

@@ -105,6 +105,9 @@ final class RunSql {
 
     static final String FIND_BY_ID = "SELECT " + Run.COLUMNS + " FROM job_runs WHERE id = $1";
 
+    /** The runs of the ids $1 that exist (a page of schedules' last runs, say). */
+    static final String FIND_BY_IDS = "SELECT " + Run.COLUMNS + " FROM job_runs WHERE id = ANY($1::uuid[])";
+
     /** Runs changed after the cursor ({@code updated_at}, {@code id}), in that order: the live feed's pages. */
     static final String CHANGED_AFTER = """
             SELECT id, job_name, workspace_id, status, dry_run, processed, total, error, created_at, updated_at,

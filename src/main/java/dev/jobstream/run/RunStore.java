@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -153,6 +154,14 @@ public class RunStore {
 
     private static boolean sameSlot(Run existing, NewRun run) {
         return existing.job().equals(run.job()) && existing.workspaceId().equals(run.workspaceId());
+    }
+
+    /** The runs of these ids that exist, in no order. */
+    public Uni<List<Run>> findByIds(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return pool.preparedQuery(FIND_BY_IDS).execute(Tuple.of(ids.toArray(UUID[]::new))).map(this::toRuns);
     }
 
     public Uni<Optional<Run>> findById(UUID id) {

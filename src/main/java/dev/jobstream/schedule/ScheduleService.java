@@ -188,12 +188,24 @@ public class ScheduleService {
     }
 
     public Uni<List<Schedule>> list(String job, UUID workspace, Caller caller, int limit) {
-        return store.list(job, workspace, caller.scoped() ? caller.workspaces() : null, limit);
+        return store.list(job, workspace, caller.scoped() ? caller.workspaces() : null, limit)
+                .flatMap(this::withLastRunStatuses);
     }
 
     public Uni<Schedule> get(UUID id, Caller caller) {
         return store.find(id).map(found -> found.filter(s -> caller.sees(s.workspaceId()))
-                .orElseThrow(() -> ApiException.notFound("Schedule " + id + " not found")));
+                .orElseThrow(() -> ApiException.notFound("Schedule " + id + " not found")))
+                .flatMap(schedule -> withLastRunStatuses(List.of(schedule))).map(one -> one.get(0));
+    }
+
+    /** The schedules with the display status of their last runs, read in one statement. */
+    private Uni<List<Schedule>> withLastRunStatuses(List<Schedule> schedules) {
+        List<UUID> last = schedules.stream().map(Schedule::lastRunId).filter(java.util.Objects::nonNull).toList();
+        if (last.isEmpty()) {
+            return Uni.createFrom().item(schedules);
+        }
+        return runs.displayStatuses(last).map(statuses -> schedules.stream()
+                .map(s -> s.lastRunId() == null ? s : s.withLastRunStatus(statuses.get(s.lastRunId()))).toList());
     }
 
     /**

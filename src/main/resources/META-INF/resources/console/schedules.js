@@ -2,7 +2,7 @@
 // enable, disable and delete schedules (one a job declares in code can be disabled, not deleted) and add them with
 // schedule-form.js.
 import { api } from './api.js';
-import { $, confirmAction, el, fill, shortId, time, workspaceLabel, zonedTime } from './ui.js';
+import { $, badge, confirmAction, el, fill, shortId, time, workspaceLabel, zonedTime } from './ui.js';
 
 /** How many of a schedule's next fire times the table shows. */
 const SHOWN_FIRE_TIMES = 3;
@@ -46,7 +46,8 @@ export function createSchedulesView({ can, onOpenRun, announce }) {
     return [el('button', {
       type: 'button', className: 'link', 'aria-label': `Open last run ${schedule.last_run_id}`,
       on: { click: () => onOpenRun(schedule.last_run_id) },
-    }, shortId(schedule.last_run_id)), ' ', time(schedule.last_fired_at, 'short')];
+    }, shortId(schedule.last_run_id)), ' ', schedule.last_run_status ? badge(schedule.last_run_status) : '', ' ',
+    time(schedule.last_fired_at, 'short')];
   }
 
   function actions(schedule) {

@@ -6,6 +6,7 @@ import static dev.jobstream.support.Api.json;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,9 @@ class ScheduleTest extends DatabaseTest {
         String run = awaitFired(id, tick);
         awaitStatus(run, "completed").body("schedule_id", equalTo(id)).body("triggered_by", equalTo("schedule"))
                 .body("workspace_id", equalTo(workspace));
+        admin().get("/v1/schedules/" + id).then().body("last_run_status", equalTo("completed"));
+        admin().get("/v1/schedules?workspace_id=" + workspace).then()
+                .body("schedules[0].last_run_status", equalTo("completed"));
         Instant next = Instant.parse(admin().get("/v1/schedules/" + id).then().extract().path("next_fire_at"));
         assertTrue(next.isAfter(Instant.now().minusSeconds(1)) && next.getEpochSecond() % 60 == 0, next.toString());
         assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE schedule_id = $1", UUID.fromString(id)));
@@ -83,6 +87,9 @@ class ScheduleTest extends DatabaseTest {
         admin().get("/v1/runs/" + run).then().body("status", equalTo("skipped"))
                 .body("error_code", equalTo("slot_taken"))
                 .body("error", containsString(active));
+        admin().get("/v1/schedules/" + id).then().body("last_run_status", equalTo("skipped"));
+        admin().delete("/v1/runs/" + run).then().statusCode(204);
+        admin().get("/v1/schedules/" + id).then().body("last_run_status", nullValue());
         admin().post("/v1/runs/" + active + "/cancel?force=true").then().statusCode(202);
     }
 
