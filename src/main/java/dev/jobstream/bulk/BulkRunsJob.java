@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -23,9 +25,11 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * {@code runs.bulk}: carries out a bulk request of {@link BulkService}, a page of {@link #PAGE} runs at a time, newest
- * first, {@link #CONCURRENCY} of them at once, each through the single action's service (its guarded statement, its
- * check and its {@code run.control} audit line, by "name (bulk run id)"). A run that changed meanwhile is refused as a
- * single action would be; the refusal is kept in the bulk run's error log, and the rest go on. Progress is the runs
+ * first, through the single actions' guarded statements — a page's cancels, and its retries of runs that are not
+ * exclusive, in one statement; retries of exclusive runs one by one ({@link #CONCURRENCY} at once), as another run
+ * may hold their slot — each run with its {@code run.control} audit line, by "name (bulk run id)". A run that changed
+ * meanwhile is refused as a single action would be; the refusal is kept in the bulk run's error log, and the rest go
+ * on. Progress is the runs
  * done of those counted at the start; a checkpoint between pages lets the bulk run be paused or cancelled. An attempt
  * that fails (the database went away) is retried, and starts again from the newest: the runs it already changed no
  * longer match. Internal: triggered by {@code POST /v1/runs/bulk} only; exclusive per workspace.
@@ -82,8 +86,9 @@ public class BulkRunsJob implements JobHandler {
     public Uni<Map<String, Object>> run(JobContext context) {
         BulkService.Target target = BulkService.Target.of(context.params());
         String by = context.params().getString("by");
-        Caller caller = new Caller(by + " (bulk " + context.runId() + ")", Role.OPERATOR,
-                target.workspaceId() == null ? null : Set.of(target.workspaceId()));
+        // the runs acted on are those the query selects, of the workspace asked for (checked against the token when
+        // the bulk was asked): the single actions need not read each run again to check its workspace
+        Caller caller = new Caller(by + " (bulk " + context.runId() + ")", Role.OPERATOR, null);
         return runs.get().count(target.query(null, 0)).flatMap(total -> {
             context.log("Bulk " + target.action().value() + " of " + total + " " + target.status().value()
                     + " runs (job " + (target.job() == null ? "any" : target.job()) + ", workspace "
@@ -118,24 +123,41 @@ public class BulkRunsJob implements JobHandler {
         });
     }
 
+    /**
+     * Acts on a page: in one statement for the runs that can go together (every cancel; the retries of runs that are
+     * not exclusive), one by one for the retries of exclusive runs, whose slot another run may hold (a refusal each).
+     */
     private Uni<Done> act(JobContext context, BulkService.Target target, Caller caller, List<Run> selected) {
-        if (selected.isEmpty()) {
+        List<Run> together = target.action() == BulkAction.CANCEL
+                ? selected
+                : selected.stream().filter(run -> !run.exclusive()).toList();
+        List<Run> alone = selected.stream().filter(run -> !together.contains(run)).toList();
+        List<UUID> ids = together.stream().map(Run::id).toList();
+        Uni<List<Run>> changed = target.action() == BulkAction.CANCEL
+                ? control.get().cancelQueued(ids, caller)
+                : control.get().retryAll(ids, caller);
+        return changed.flatMap(done -> {
+            Set<UUID> changedIds = done.stream().map(Run::id).collect(Collectors.toSet());
+            together.stream().filter(run -> !changedIds.contains(run.id())).forEach(run -> context.recordError(
+                    run.id().toString(), "Cannot " + target.action().value() + ": it is no longer "
+                            + target.status().value()));
+            Done batch = new Done(changedIds.size(), together.size() - changedIds.size());
+            return one(context, target, caller, alone).map(batch::plus);
+        });
+    }
+
+    /** Retries these runs one at a time ({@link #CONCURRENCY} at once), each refusal kept in the error log. */
+    private Uni<Done> one(JobContext context, BulkService.Target target, Caller caller, List<Run> runs) {
+        if (runs.isEmpty()) {
             return Uni.createFrom().item(new Done(0, 0));
         }
-        return Multi.createFrom().iterable(selected).onItem().transformToUni(run -> act(target, caller, run)
+        return Multi.createFrom().iterable(runs).onItem().transformToUni(run -> control.get().retry(run.id(), caller)
                 .replaceWith(new Done(1, 0))
                 .onFailure(ApiException.class).recoverWithItem(refusal -> {
                     context.recordError(run.id().toString(), refusal.getMessage());
                     return new Done(0, 1);
                 })).merge(CONCURRENCY)
-                .collect().with(java.util.stream.Collectors.reducing(new Done(0, 0), Done::plus));
-    }
-
-    private Uni<Run> act(BulkService.Target target, Caller caller, Run run) {
-        return switch (target.action()) {
-            case RETRY -> control.get().retry(run.id(), caller);
-            case CANCEL -> control.get().cancel(run.id(), false, caller);
-        };
+                .collect().with(Collectors.reducing(new Done(0, 0), Done::plus));
     }
 
     private static RunCursor last(RunPage page) {

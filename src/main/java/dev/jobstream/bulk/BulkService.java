@@ -27,8 +27,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Bulk actions on the runs a filter selects: retry the failed (or cancelled) ones, cancel the queued ones. A request
  * is counted at once (a dry run stops there), then carried out by a run of the internal job {@link BulkRunsJob}: in
- * pages, each run through the same guarded statement, check and audit line as a single action, with its progress on
- * the bulk run. The bulk run acts on the runs created up to the request only, so a run triggered after the
+ * pages, through the same guarded statements and audit line as the single actions, with its progress on the bulk
+ * run. The bulk run acts on the runs created up to the request only, so a run triggered after the
  * confirmation is not touched.
  */
 @Singleton

@@ -1,5 +1,6 @@
 package dev.jobstream.run;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -85,6 +86,29 @@ public class RunControlService {
                                 + "; only failed and cancelled runs can be retried");
                     });
                 }).invoke(run -> audit(caller, "retry", run));
+    }
+
+    /**
+     * Retries those of the runs {@code ids} (none of them exclusive) that are still failed or cancelled, in one
+     * statement; answers them. The caller (a bulk run) has read them in its workspace: they are not read again.
+     */
+    public Uni<List<Run>> retryAll(List<UUID> ids, Caller caller) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return control.retryAll(ids, caller.name()).invoke(retried -> retried.forEach(run -> audit(caller, "retry",
+                run)));
+    }
+
+    /** Cancels those of the runs {@code ids} still queued, in one statement; answers them (as {@link #retryAll}). */
+    public Uni<List<Run>> cancelQueued(List<UUID> ids, Caller caller) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return control.cancelAll(ids, QUEUED, caller.name()).invoke(cancelled -> cancelled.forEach(run -> {
+            count(Optional.of(run));
+            audit(caller, "cancel", run);
+        }));
     }
 
     /** A run this replica ended in the database (queued, or force-cancelled): counted here. */

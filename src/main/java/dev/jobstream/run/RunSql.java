@@ -258,8 +258,9 @@ final class RunSql {
             .formatted(Run.COLUMNS);
 
     /**
-     * Ends the run as cancelled in the database at once, with its end_json event: for queued runs (no engine) and
-     * for force-cancel (an engine that may hang; it is told, and its later writes are refused by their guard).
+     * Ends the runs $1 (one, or a bulk cancel's page) as cancelled in the database at once, with their end_json
+     * events: for queued runs (no engine) and for force-cancel (an engine that may hang; it is told, and its later
+     * writes are refused by their guard).
      */
     static final String CANCEL_NOW = """
             WITH cancelled AS (
@@ -268,7 +269,7 @@ final class RunSql {
                        controlled_by = $5, error_code = $3, last_seq = last_seq + 1, version = version + 1,
                        duration_ms = CASE WHEN started_at IS NULL THEN NULL
                                           ELSE (extract(epoch FROM now() - started_at) * 1000)::bigint END
-                 WHERE id = $1 AND (status = ANY($2) OR (status = 'paused' AND owner IS NULL))
+                 WHERE id = ANY($1::uuid[]) AND (status = ANY($2) OR (status = 'paused' AND owner IS NULL))
                 RETURNING %s
             ), ended AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
@@ -575,14 +576,15 @@ final class RunSql {
             """.formatted(Run.COLUMNS);
 
     /**
-     * An operator's retry ({@code $2} who asked): a failed or cancelled run goes back to {@code queued}, due now, as a
-     * new attempt of the same run — the attempt that ended goes to the history, and the run is allowed one attempt
+     * An operator's retry ({@code $2} who asked) of the runs $1 (one, or a bulk retry's page, locked in id order): a
+     * failed or cancelled run goes back to {@code queued}, due now, as a new attempt of the same run — the attempt that ended goes to the history, and the run is allowed one attempt
      * more if it had used them all — with a {@code state_json} event. A run whose exclusive slot another run took
      * meanwhile hits the exclusive index (a unique violation: the caller answers 409).
      */
     static final String RETRY = """
             WITH previous AS (
-                SELECT id, status FROM job_runs WHERE id = $1 AND status IN ('failed', 'cancelled') FOR UPDATE
+                SELECT id, status FROM job_runs WHERE id = ANY($1::uuid[]) AND status IN ('failed', 'cancelled')
+                 ORDER BY id FOR UPDATE
             ), retried AS (
                 UPDATE job_runs r
                    SET status = 'queued', run_after = now(), owner = NULL, started_at = NULL, heartbeat_at = NULL,

@@ -307,7 +307,14 @@ public class RunStore {
      */
     public Uni<Optional<Run>> cancelNow(UUID id, String[] from, boolean forced, String by) {
         return pool.preparedQuery(CANCEL_NOW)
-                .execute(Tuple.of(id, from, forced ? "force_cancelled" : null, forced, by)).map(this::first);
+                .execute(Tuple.of(new UUID[]{id}, from, forced ? "force_cancelled" : null, forced, by))
+                .map(this::first);
+    }
+
+    /** Cancels those of the runs {@code ids} that are in {@code from}, in one statement; answers them. */
+    public Uni<List<Run>> cancelAll(List<UUID> ids, String[] from, String by) {
+        return pool.preparedQuery(CANCEL_NOW)
+                .execute(Tuple.of(ids.toArray(UUID[]::new), from, null, false, by)).map(this::toRuns);
     }
 
     /**
@@ -316,7 +323,15 @@ public class RunStore {
      * exclusive slot.
      */
     public Uni<Optional<Run>> retry(UUID id, String by) {
-        return pool.preparedQuery(RETRY).execute(Tuple.of(id, by)).map(this::first);
+        return pool.preparedQuery(RETRY).execute(Tuple.of(new UUID[]{id}, by)).map(this::first);
+    }
+
+    /**
+     * Retries those of the runs {@code ids} that are failed or cancelled, in one statement; answers them. The runs
+     * must not be exclusive: one that is may hit the exclusive index, which fails them all ({@link #retry} them).
+     */
+    public Uni<List<Run>> retryAll(List<UUID> ids, String by) {
+        return pool.preparedQuery(RETRY).execute(Tuple.of(ids.toArray(UUID[]::new), by)).map(this::toRuns);
     }
 
     private Optional<Run> first(RowSet<Row> rows) {
