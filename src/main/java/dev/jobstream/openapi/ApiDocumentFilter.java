@@ -39,6 +39,10 @@ public class ApiDocumentFilter implements OASFilter {
                 .scheme("bearer").description("An API token or a JWT: Authorization: Bearer <token>"));
         components.addSchema("Problem", problemSchema());
         openAPI.addSecurityRequirement(OASFactory.createSecurityRequirement().addScheme(BEARER));
+        if (openAPI.getServers() == null || openAPI.getServers().isEmpty()) {
+            // relative: the document is served by the replica (or the ingress) that the client talks to
+            openAPI.addServer(OASFactory.createServer().url("/").description("the host that served this document"));
+        }
         boolean runSchema = components.getSchemas().containsKey("Run");
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             Endpoints.Endpoint endpoint = Endpoints.find(method + " " + path);
@@ -94,7 +98,7 @@ public class ApiDocumentFilter implements OASFilter {
     }
 
     private static void document(Operation operation, Endpoints.Endpoint endpoint, boolean runSchema) {
-        operation.summary(endpoint.summary());
+        operation.operationId(endpoint.operationId()).summary(endpoint.summary());
         APIResponses responses = operation.getResponses() == null
                 ? OASFactory.createAPIResponses()
                 : operation.getResponses();

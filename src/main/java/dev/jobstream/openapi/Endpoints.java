@@ -6,64 +6,89 @@ import java.util.Map;
 /** The HTTP API as the OpenAPI document states it: a summary and the status codes of each endpoint. */
 final class Endpoints {
 
-    /** An endpoint: its summary, success codes, problem codes, and whether a success answers a run. */
-    record Endpoint(String summary, List<Integer> success, List<Integer> problems, boolean answersRun) {
+    /**
+     * An endpoint: its operationId (the method name of a generated client), summary, success codes, problem codes,
+     * and whether a success answers a run.
+     */
+    record Endpoint(String operationId, String summary, List<Integer> success, List<Integer> problems,
+            boolean answersRun) {
     }
 
     private static final Map<String, Endpoint> ALL = Map.ofEntries(
-            entry("GET /v1/jobs", "Job definitions: name, description, exclusive, schedule, retry policy, timeout, "
-                    + "priority, cluster-wide limit, params",
+            entry("GET /v1/jobs", "listJobs",
+                    "Job definitions: name, description, exclusive, schedule, retry policy, timeout, "
+                            + "priority, cluster-wide limit, params",
                     List.of(200), List.of(), false),
-            entry("POST /v1/jobs/{job}/runs", "Trigger a run (202 + Location); ?wait=N answers when it ends (200) "
-                    + "or N s pass (202); Accept: text/event-stream streams its events (200)",
+            entry("POST /v1/jobs/{job}/runs", "triggerRun",
+                    "Trigger a run (202 + Location); ?wait=N answers when it ends (200) "
+                            + "or N s pass (202); Accept: text/event-stream streams its events (200)",
                     List.of(202, 200), List.of(400, 404, 409, 413, 503), true),
-            entry("POST /v1/jobs/{job}/runs/batch", "Enqueue up to 1,000 runs in one statement; results in input "
-                    + "order", List.of(200), List.of(400, 404), false),
-            entry("GET /v1/runs", "Runs, newest first; filters job, workspace_id, status (or stale), dry_run",
+            entry("POST /v1/jobs/{job}/runs/batch", "triggerRuns",
+                    "Enqueue up to 1,000 runs in one statement; results in input "
+                            + "order",
+                    List.of(200), List.of(400, 404), false),
+            entry("GET /v1/runs", "listRuns",
+                    "Runs, newest first; filters job, workspace_id, status (or stale), dry_run",
                     List.of(200), List.of(400), false),
-            entry("GET /v1/runs/{id}", "One run", List.of(200), List.of(400, 404), false),
-            entry("DELETE /v1/runs/{id}", "Delete a terminal run and its events", List.of(204),
+            entry("GET /v1/runs/{id}", "getRun", "One run", List.of(200), List.of(400, 404), false),
+            entry("DELETE /v1/runs/{id}", "deleteRun", "Delete a terminal run and its events", List.of(204),
                     List.of(400, 404, 409), false),
-            entry("GET /v1/runs/{id}/progress", "Progress; percent stays at or below 99 until the run is terminal",
+            entry("GET /v1/runs/{id}/progress", "getRunProgress",
+                    "Progress; percent stays at or below 99 until the run is terminal",
                     List.of(200), List.of(400, 404), false),
-            entry("GET /v1/runs/{id}/result", "Result of a terminal run", List.of(200), List.of(400, 404, 409),
+            entry("GET /v1/runs/{id}/result", "getRunResult", "Result of a terminal run", List.of(200),
+                    List.of(400, 404, 409),
                     false),
-            entry("GET /v1/runs/{id}/events", "A run's events: SSE (resumable) or the stored ones as JSON",
+            entry("GET /v1/runs/{id}/events", "getRunEvents",
+                    "A run's events: SSE (resumable) or the stored ones as JSON",
                     List.of(200), List.of(400, 404), false),
-            entry("POST /v1/runs/{id}/pause", "Pause a running run at its next checkpoint", List.of(202),
+            entry("POST /v1/runs/{id}/pause", "pauseRun", "Pause a running run at its next checkpoint", List.of(202),
                     List.of(400, 404, 409), true),
-            entry("POST /v1/runs/{id}/resume", "Resume a paused run", List.of(202), List.of(400, 404, 409), true),
-            entry("POST /v1/runs/{id}/cancel", "Cancel an active run; ?force=true ends it in the database at once",
+            entry("POST /v1/runs/{id}/resume", "resumeRun", "Resume a paused run", List.of(202), List.of(400, 404, 409),
+                    true),
+            entry("POST /v1/runs/{id}/cancel", "cancelRun",
+                    "Cancel an active run; ?force=true ends it in the database at once",
                     List.of(202), List.of(400, 404, 409), true),
-            entry("POST /v1/runs/bulk",
+            entry("POST /v1/runs/bulk", "bulkRuns",
                     "Retry the failed, or cancel the queued, runs a filter selects: counted (dry_run), "
                             + "then carried out by a runs.bulk run with progress",
                     List.of(200, 202), List.of(400, 403, 409),
                     false),
-            entry("POST /v1/runs/{id}/retry", "Put a failed or cancelled run back in the queue as its next attempt",
+            entry("POST /v1/runs/{id}/retry", "retryRun",
+                    "Put a failed or cancelled run back in the queue as its next attempt",
                     List.of(202), List.of(400, 404, 409), true),
-            entry("GET /v1/schedules", "Schedules with their next fire times; filters job, workspace_id",
+            entry("GET /v1/schedules", "listSchedules",
+                    "Schedules with their next fire times; filters job, workspace_id",
                     List.of(200), List.of(400), false),
-            entry("POST /v1/schedules", "Add a schedule: a job fired on a Unix cron in a time zone", List.of(201),
+            entry("POST /v1/schedules", "createSchedule", "Add a schedule: a job fired on a Unix cron in a time zone",
+                    List.of(201),
                     List.of(400, 403, 404), false),
-            entry("GET /v1/schedules/preview", "The next fire times of a cron in a time zone", List.of(200),
+            entry("GET /v1/schedules/preview", "previewSchedule", "The next fire times of a cron in a time zone",
+                    List.of(200),
                     List.of(400), false),
-            entry("GET /v1/schedules/{id}", "One schedule", List.of(200), List.of(400, 404), false),
-            entry("PATCH /v1/schedules/{id}", "Change, enable or disable a schedule", List.of(200),
+            entry("GET /v1/schedules/{id}", "getSchedule", "One schedule", List.of(200), List.of(400, 404), false),
+            entry("PATCH /v1/schedules/{id}", "updateSchedule", "Change, enable or disable a schedule", List.of(200),
                     List.of(400, 404), false),
-            entry("DELETE /v1/schedules/{id}", "Delete a schedule added through the API", List.of(204),
+            entry("DELETE /v1/schedules/{id}", "deleteSchedule", "Delete a schedule added through the API",
+                    List.of(204),
                     List.of(400, 404, 409), false),
-            entry("GET /v1/stream", "SSE of run changes (created, state, progress) for dashboards", List.of(200),
+            entry("GET /v1/stream", "streamRunChanges", "SSE of run changes (created, state, progress) for dashboards",
+                    List.of(200),
                     List.of(400), false),
-            entry("GET /v1/errors", "Error events, newest first", List.of(200), List.of(400), false),
-            entry("POST /v1/errors/{id}/resolve", "Mark an error event resolved by the caller", List.of(200),
+            entry("GET /v1/errors", "listErrors", "Error events, newest first", List.of(200), List.of(400), false),
+            entry("POST /v1/errors/{id}/resolve", "resolveError", "Mark an error event resolved by the caller",
+                    List.of(200),
                     List.of(400, 404), false),
-            entry("GET /v1/engines", "This replica's engines", List.of(200), List.of(), false),
-            entry("GET /v1/replicas", "Every replica: up, lost or stopped, its engines and the runs it executes",
+            entry("GET /v1/me", "getMe", "The caller: the name, roles and workspaces of its token", List.of(200),
+                    List.of(), false),
+            entry("GET /v1/engines", "listEngines", "This replica's engines", List.of(200), List.of(), false),
+            entry("GET /v1/replicas", "listReplicas",
+                    "Every replica: up, lost or stopped, its engines and the runs it executes",
                     List.of(200), List.of(), false),
-            entry("GET /v1/stats", "Active runs now, and runs ended per bucket and per job over a window",
+            entry("GET /v1/stats", "getStats", "Active runs now, and runs ended per bucket and per job over a window",
                     List.of(200), List.of(400), false),
-            entry("GET /v1/selftest", "SSE: the end-to-end self-test against this instance", List.of(200),
+            entry("GET /v1/selftest", "runSelfTest", "SSE: the end-to-end self-test against this instance",
+                    List.of(200),
                     List.of(), false));
 
     private Endpoints() {
@@ -74,8 +99,8 @@ final class Endpoints {
         return ALL.get(methodAndPath);
     }
 
-    private static Map.Entry<String, Endpoint> entry(String key, String summary, List<Integer> success,
-            List<Integer> problems, boolean answersRun) {
-        return Map.entry(key, new Endpoint(summary, success, problems, answersRun));
+    private static Map.Entry<String, Endpoint> entry(String key, String operationId, String summary,
+            List<Integer> success, List<Integer> problems, boolean answersRun) {
+        return Map.entry(key, new Endpoint(operationId, summary, success, problems, answersRun));
     }
 }

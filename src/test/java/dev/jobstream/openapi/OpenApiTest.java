@@ -8,10 +8,12 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +55,8 @@ class OpenApiTest extends DatabaseTest {
             "GET /v1/selftest",
             "GET /v1/engines",
             "GET /v1/replicas",
-            "GET /v1/stats");
+            "GET /v1/stats",
+            "GET /v1/me");
 
     private static JsonPath document() {
         return openapi().then().statusCode(200).extract().jsonPath();
@@ -138,6 +141,24 @@ class OpenApiTest extends DatabaseTest {
                 .body("components.schemas.TriggerRequest.properties", hasKey("idempotency_key"))
                 .body("components.schemas.Run.properties", hasKey("workspace_id"))
                 .body("components.schemas.Run.properties", hasKey("control_requested"));
+    }
+
+    /** What a generated client needs: a server, and a unique operationId (its method's name) on every operation. */
+    @Test
+    void everyOperationHasAUniqueOperationIdAndTheDocumentAServer() {
+        JsonPath doc = document();
+        Map<String, Map<String, Map<String, Object>>> paths = doc.getMap("paths");
+        List<String> ids = new ArrayList<>();
+        paths.forEach((path, item) -> item.forEach((method, operation) -> {
+            Object id = operation.get("operationId");
+            assertTrue(id instanceof String name && name.matches("[a-z][A-Za-z]+"),
+                    method + " " + path + " has no operationId: " + id);
+            ids.add((String) id);
+        }));
+        assertEquals(ids.size(), new java.util.HashSet<>(ids).size(), "operationIds repeat: " + ids);
+        assertEquals("/", doc.getString("servers[0].url"));
+        assertEquals(Set.of("bearer"), doc.getMap("components.securitySchemes").keySet(),
+                "no security scheme left unused");
     }
 
     @Test
