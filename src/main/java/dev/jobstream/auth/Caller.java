@@ -12,9 +12,12 @@ import dev.jobstream.spi.Workspaces;
 
 /**
  * Who made a request: the token's name (or the JWT's subject), its role ({@code null} for a JWT that names none),
- * and the workspaces it is limited to ({@code null}: all of them; never the system workspace).
+ * the workspaces it is limited to ({@code null}: all of them; never the system workspace) and, for a worker's token,
+ * the jobs it may claim ({@code null}: any job executed by workers).
  */
-public record Caller(String name, Role role, Set<UUID> workspaces, Validity validity) implements Principal {
+public record Caller(String name, Role role, Set<UUID> workspaces, Set<String> jobs, Validity validity)
+        implements
+            Principal {
 
     /**
      * Whether the credential a caller presented still holds, asked again while a long request (a stream) lasts: a
@@ -30,7 +33,16 @@ public record Caller(String name, Role role, Set<UUID> workspaces, Validity vali
     }
 
     public Caller(String name, Role role, Set<UUID> workspaces) {
-        this(name, role, workspaces, Validity.ALWAYS);
+        this(name, role, workspaces, null, Validity.ALWAYS);
+    }
+
+    public Caller(String name, Role role, Set<UUID> workspaces, Validity validity) {
+        this(name, role, workspaces, null, validity);
+    }
+
+    /** True if the caller may claim runs of {@code job} (a worker's token limited to jobs names it). */
+    public boolean serves(String job) {
+        return jobs == null || jobs.contains(job);
     }
 
     @Override

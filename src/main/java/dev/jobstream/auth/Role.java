@@ -6,8 +6,14 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** What a token may do; each role includes the ones before it. */
+/**
+ * What a token may do; each of viewer, operator and admin includes the ones before it. {@link #WORKER} stands apart:
+ * an external worker's token, which may claim runs of the jobs it names and report on the runs it holds, and nothing
+ * else — no other role includes it, and it includes none.
+ */
 public enum Role {
+    /** Claims runs and reports on them ({@code /v1/workers}); nothing else. */
+    WORKER,
     /** Reads runs, events, streams, errors, jobs, engines. */
     VIEWER,
     /** Also triggers, controls runs, resolves error events. */
@@ -20,6 +26,9 @@ public enum Role {
     }
 
     public boolean includes(Role other) {
+        if (this == WORKER || other == WORKER) {
+            return this == other;
+        }
         return compareTo(other) >= 0;
     }
 
@@ -38,12 +47,15 @@ public enum Role {
         return Arrays.stream(values()).filter(r -> r.value().equals(value)).findFirst();
     }
 
-    /** The highest of the named roles that exist, if any. */
+    /**
+     * The highest of the named roles that exist, if any; {@code worker} only when no other role is named (a token is a
+     * worker's or a person's, not both).
+     */
     public static Optional<Role> highest(Iterable<String> names) {
         Role best = null;
         for (String name : names) {
             Role role = parse(name).orElse(null);
-            if (role != null && (best == null || role.includes(best))) {
+            if (role != null && (best == null || best == WORKER || (role != WORKER && role.includes(best)))) {
                 best = role;
             }
         }

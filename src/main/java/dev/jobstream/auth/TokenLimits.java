@@ -9,8 +9,9 @@ import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 
 /**
- * How many long requests one token may hold open on this replica: SSE streams ({@code jobstream.streams.max-per-token})
- * and {@code ?wait} triggers ({@code jobstream.triggers.max-waits-per-token}), so that one token cannot take a replica's
+ * How many long requests one token may hold open on this replica: SSE streams ({@code jobstream.streams.max-per-token}),
+ * workers' long polls for runs (as many as streams) and {@code ?wait} triggers
+ * ({@code jobstream.triggers.max-waits-per-token}), so that one token cannot take a replica's
  * memory or its database pool. A request beyond is answered 429 with {@code Retry-After}; a permit is given back when
  * its request ends, however it ends (completed, failed, or the client went away).
  */
@@ -23,7 +24,7 @@ public class TokenLimits {
     }
 
     public enum Kind {
-        STREAM("SSE streams open"), WAIT("triggers waiting with ?wait");
+        STREAM("SSE streams open"), WAIT("triggers waiting with ?wait"), POLL("claims waiting for runs");
 
         private final String what;
 
@@ -37,6 +38,7 @@ public class TokenLimits {
     /** Per kind, per token name: the requests it holds (no entry: none). */
     private final ConcurrentHashMap<String, Integer> streams = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> waits = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> polls = new ConcurrentHashMap<>();
 
     TokenLimits(JobstreamConfig config) {
         this.maxStreams = config.streams().maxPerToken();
@@ -45,8 +47,8 @@ public class TokenLimits {
 
     /** A place for one more request of {@code kind} by {@code caller}; 429 if it holds as many as it may. */
     public Permit acquire(Caller caller, Kind kind) {
-        ConcurrentHashMap<String, Integer> held = kind == Kind.STREAM ? streams : waits;
-        int max = kind == Kind.STREAM ? maxStreams : maxWaits;
+        ConcurrentHashMap<String, Integer> held = held(kind);
+        int max = kind == Kind.WAIT ? maxWaits : maxStreams;
         String key = caller.name();
         AtomicBoolean granted = new AtomicBoolean();
         held.compute(key, (k, n) -> {
@@ -68,6 +70,14 @@ public class TokenLimits {
 
     /** How many requests of {@code kind} the token named {@code name} holds. */
     public int held(String name, Kind kind) {
-        return (kind == Kind.STREAM ? streams : waits).getOrDefault(name, 0);
+        return held(kind).getOrDefault(name, 0);
+    }
+
+    private ConcurrentHashMap<String, Integer> held(Kind kind) {
+        return switch (kind) {
+            case STREAM -> streams;
+            case WAIT -> waits;
+            case POLL -> polls;
+        };
     }
 }

@@ -45,7 +45,7 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * and compared in constant time; the file is validated at startup (an invalid file stops the service with the
  * reason) and re-read when it changes (an invalid change is logged and ignored) — and JWTs signed with the key of
  * {@code mp.jwt.verify.publickey.location} (roles from {@code groups}, workspaces from the {@code workspaces}
- * claim).
+ * claim, a worker's jobs from the {@code jobs} claim).
  */
 @Singleton
 public class Tokens {
@@ -57,6 +57,7 @@ public class Tokens {
     /** Who a JWT stands for: {@code jwt:<subject>}, never the name of a static token. */
     static final String JWT_PREFIX = "jwt:";
     static final String WORKSPACES_CLAIM = "workspaces";
+    static final String JOBS_CLAIM = "jobs";
 
     /** The result of authenticating a request: a caller, or why there is none. */
     public record Authentication(Caller caller, String failure) {
@@ -75,10 +76,12 @@ public class Tokens {
     }
 
     /** One token of the file. */
-    private record Entry(String name, byte[] hash, Role role, Set<UUID> workspaces, Instant expiresAt) {
+    private record Entry(String name, byte[] hash, Role role, Set<UUID> workspaces, Set<String> jobs,
+            Instant expiresAt) {
         boolean sameAs(Entry other) {
             return MessageDigest.isEqual(hash, other.hash) && name.equals(other.name) && role == other.role
-                    && Objects.equals(workspaces, other.workspaces) && Objects.equals(expiresAt, other.expiresAt);
+                    && Objects.equals(workspaces, other.workspaces) && Objects.equals(jobs, other.jobs)
+                    && Objects.equals(expiresAt, other.expiresAt);
         }
     }
 
@@ -218,7 +221,8 @@ public class Tokens {
                 return Authentication.failed("Expired bearer token");
             }
             Entry entry = found;
-            return Authentication.of(new Caller(found.name(), found.role(), found.workspaces(), () -> ended(entry)));
+            return Authentication.of(new Caller(found.name(), found.role(), found.workspaces(), found.jobs(),
+                    () -> ended(entry)));
         }
         if (jwtEnabled && token.chars().filter(c -> c == '.').count() == 2) {
             return fromJwt(token);
@@ -250,8 +254,14 @@ public class Tokens {
         } catch (IllegalArgumentException e) {
             return Authentication.failed("Invalid bearer token: 'workspaces' must be a list of workspace ids");
         }
+        Set<String> jobs;
+        try {
+            jobs = jobs(parsed.getClaim(JOBS_CLAIM));
+        } catch (IllegalArgumentException e) {
+            return Authentication.failed("Invalid bearer token: 'jobs' must be a list of job names");
+        }
         Instant expires = parsed.getExpirationTime() > 0 ? Instant.ofEpochSecond(parsed.getExpirationTime()) : null;
-        return Authentication.of(new Caller(name, role, workspaces,
+        return Authentication.of(new Caller(name, role, workspaces, role == Role.WORKER ? jobs : null,
                 () -> expires != null && !Instant.now().isBefore(expires) ? Optional.of("expired") : Optional.empty()));
     }
 
@@ -288,6 +298,26 @@ public class Tokens {
             throw new IllegalArgumentException("not a list");
         }
         return Set.copyOf(workspaces);
+    }
+
+    /** The jobs of a JWT claim: absent means any; a list of job names limits a worker's token to them. */
+    private static Set<String> jobs(Object claim) {
+        if (claim == null) {
+            return null;
+        }
+        Set<String> jobs = new HashSet<>();
+        if (claim instanceof jakarta.json.JsonArray array) {
+            for (int i = 0; i < array.size(); i++) {
+                jobs.add(array.getString(i));
+            }
+        } else if (claim instanceof Collection<?> values) {
+            for (Object value : values) {
+                jobs.add(String.valueOf(value).replace("\"", ""));
+            }
+        } else {
+            throw new IllegalArgumentException("not a list");
+        }
+        return Set.copyOf(jobs);
     }
 
     private void reloadIfChanged() {
@@ -343,7 +373,7 @@ public class Tokens {
         if (node == null || !node.isObject()) {
             throw new InvalidTokensFile(where + ": must be an object");
         }
-        Set<String> known = Set.of("name", "sha256", "roles", "workspaces", "expires_at");
+        Set<String> known = Set.of("name", "sha256", "roles", "workspaces", "jobs", "expires_at");
         node.fieldNames().forEachRemaining(field -> {
             if (!known.contains(field)) {
                 throw new InvalidTokensFile(where + ": unknown field '" + field + "' (known: " + known + ")");
@@ -364,15 +394,34 @@ public class Tokens {
         }
         JsonNode roles = node.path("roles");
         if (!roles.isArray() || roles.isEmpty()) {
-            throw new InvalidTokensFile(where + " (" + name + "): 'roles' must list viewer, operator or admin");
+            throw new InvalidTokensFile(where + " (" + name + "): 'roles' must list viewer, operator or admin, or be"
+                    + " [\"worker\"]");
         }
         List<String> roleNames = new ArrayList<>();
         for (JsonNode role : roles) {
             if (Role.parse(role.asText()).isEmpty()) {
                 throw new InvalidTokensFile(where + " (" + name + "): unknown role '" + role.asText()
-                        + "' (viewer, operator, admin)");
+                        + "' (viewer, operator, admin, worker)");
             }
             roleNames.add(role.asText());
+        }
+        Role role = Role.highest(roleNames).orElseThrow();
+        if (roleNames.contains(Role.WORKER.value()) && roleNames.size() > 1) {
+            throw new InvalidTokensFile(where + " (" + name + "): a worker's token has no other role");
+        }
+        Set<String> jobs = null;
+        JsonNode served = node.path("jobs");
+        if (!served.isMissingNode() && !served.isNull()) {
+            if (role != Role.WORKER) {
+                throw new InvalidTokensFile(where + " (" + name + "): 'jobs' limits a worker's token only");
+            }
+            if (!served.isArray() || served.isEmpty()) {
+                throw new InvalidTokensFile(where + " (" + name + "): 'jobs' must be a non-empty list of job names,"
+                        + " or absent for any job executed by workers");
+            }
+            Set<String> names = new LinkedHashSet<>();
+            served.forEach(job -> names.add(job.asText()));
+            jobs = Set.copyOf(names);
         }
         Set<UUID> workspaces = null;
         JsonNode scope = node.path("workspaces");
@@ -401,7 +450,7 @@ public class Tokens {
             }
         }
         return new Entry(name, HexFormat.of().parseHex(sha.toLowerCase(java.util.Locale.ROOT)),
-                Role.highest(roleNames).orElseThrow(), workspaces, expires);
+                role, workspaces, jobs, expires);
     }
 
     /** The tokens file is not what it should be; the message says where and why. */

@@ -179,7 +179,7 @@ public class Dispatcher {
      * How long a heartbeat keeps a run this engine's: stale-after less a fifth, so that an engine whose heartbeats
      * fail holds before any sweeper can declare its run stale and hand it to another replica.
      */
-    static Duration lease(Duration staleAfter) {
+    public static Duration lease(Duration staleAfter) {
         return staleAfter.minus(staleAfter.dividedBy(5));
     }
 

@@ -11,28 +11,28 @@ import java.util.Map;
  * character and no unpaired surrogate, JSON has no NaN, and a run's row and events have sizes to keep. So strings
  * lose their NULs, unpaired surrogates become U+FFFD, texts are cut to a length (never inside a surrogate pair),
  * counts are clamped, and metrics are copied into plain JSON values (maps, lists, strings, finite numbers, booleans)
- * of bounded depth.
+ * of bounded depth. Engines and the reports of workers outside the service go through it alike.
  */
-final class Values {
+public final class Values {
 
     /** Longest log line stored; longer ones are cut and marked. */
-    static final int MAX_MESSAGE = 8 * 1024;
+    public static final int MAX_MESSAGE = 8 * 1024;
     /** Longest error text stored on a run. */
-    static final int MAX_ERROR = 1000;
+    public static final int MAX_ERROR = 1000;
     /** Longest item name or message of an error-log entry. */
-    static final int MAX_ERROR_LOG_TEXT = 1000;
+    public static final int MAX_ERROR_LOG_TEXT = 1000;
     /** Deepest nesting kept in metrics. */
-    static final int MAX_DEPTH = 16;
+    public static final int MAX_DEPTH = 16;
     /** Most entries of one map or list kept in metrics. */
-    static final int MAX_ENTRIES = 1000;
+    public static final int MAX_ENTRIES = 1000;
     /** Longest string kept in metrics. */
-    static final int MAX_METRIC_STRING = 4096;
+    public static final int MAX_METRIC_STRING = 4096;
 
     private Values() {
     }
 
     /** The text without NULs and unpaired surrogates, cut to {@code max} characters (null stays null). */
-    static String text(String value, int max) {
+    public static String text(String value, int max) {
         if (value == null) {
             return null;
         }
@@ -88,17 +88,17 @@ final class Values {
     }
 
     /** A count reported by a job: never below zero. */
-    static long count(long value) {
+    public static long count(long value) {
         return Math.max(0, value);
     }
 
     /** A total reported by a job: null when unknown or below zero. */
-    static Long total(Long value) {
+    public static Long total(Long value) {
         return value == null || value < 0 ? null : value;
     }
 
     /** A log level: one of debug, info, warn, error (anything else is info). */
-    static String level(String level) {
+    public static String level(String level) {
         return switch (level == null ? "" : level) {
             case "debug", "info", "warn", "error" -> level;
             default -> "info";
@@ -106,7 +106,7 @@ final class Values {
     }
 
     /** Metrics as plain JSON values; what is not one becomes its (cleaned) text. */
-    static Map<String, Object> metrics(Map<?, ?> metrics) {
+    public static Map<String, Object> metrics(Map<?, ?> metrics) {
         if (metrics == null) {
             return new LinkedHashMap<>();
         }

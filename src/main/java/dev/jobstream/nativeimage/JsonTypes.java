@@ -11,6 +11,7 @@ import dev.jobstream.feed.RunChange;
 import dev.jobstream.replica.ReplicaService;
 import dev.jobstream.run.BatchRequest;
 import dev.jobstream.run.JobDefinition;
+import dev.jobstream.run.RemoteJobRequest;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunPage;
 import dev.jobstream.run.RunResource;
@@ -18,6 +19,11 @@ import dev.jobstream.run.RunStatus;
 import dev.jobstream.run.TriggerRequest;
 import dev.jobstream.spi.JobParam;
 import dev.jobstream.stream.RunEvent;
+import dev.jobstream.worker.ClaimRequest;
+import dev.jobstream.worker.ClaimedRun;
+import dev.jobstream.worker.EndRequest;
+import dev.jobstream.worker.ReportAnswer;
+import dev.jobstream.worker.ReportRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
@@ -40,7 +46,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         // error/
         ErrorEvent.class, ErrorPage.class,
         // stream/
-        RunEvent.class, RunChange.class})
+        RunEvent.class, RunChange.class, RemoteJobRequest.class, RemoteJobRequest.Param.class,
+        RemoteJobRequest.Retry.class, ClaimRequest.class, ClaimedRun.class, ClaimedRun.LeaseView.class,
+        ReportRequest.class, ReportRequest.Event.class, ReportAnswer.class, EndRequest.class})
 public final class JsonTypes {
 
     private JsonTypes() {

@@ -19,6 +19,9 @@ public final class Channels {
      */
     public static final String RUNS = "jobstream_runs";
 
+    /** The jobs executed by workers changed (payload: the job's name): every replica reads them again. */
+    public static final String JOBS = "jobstream_jobs";
+
     private Channels() {
     }
 }

@@ -9,10 +9,12 @@ import dev.jobstream.spi.JobParam;
 /**
  * A job as {@code GET /v1/jobs} shows it; {@code params_schema} is a JSON Schema of the accepted params; {@code system}
  * jobs act on every workspace and only a token not limited to workspaces may trigger them; {@code schedule} is the
- * cron the job declares (UTC); {@code timeout_ms} null: no limit; {@code max_active} null: no cluster-wide limit.
+ * cron the job declares (UTC); {@code timeout_ms} null: no limit; {@code max_active} null: no cluster-wide limit;
+ * {@code executor} is {@code service} for a job built into the service, {@code workers} for one that workers outside
+ * it execute.
  */
-public record JobDefinition(String name, String description, boolean exclusive, boolean system, String schedule,
-        Retry retry, Long timeoutMs, int priority, Integer maxActive,
+public record JobDefinition(String name, String description, String executor, boolean exclusive, boolean system,
+        String schedule, Retry retry, Long timeoutMs, int priority, Integer maxActive,
         Map<String, Object> paramsSchema, Map<String, Object> paramsDefaults) {
 
     /** The job's retry policy: attempts in all, and the backoff between them. */
@@ -53,7 +55,8 @@ public record JobDefinition(String name, String description, boolean exclusive, 
         schema.put("type", "object");
         schema.put("properties", properties);
         schema.put("additionalProperties", false);
-        return new JobDefinition(handler.name(), handler.description(), handler.exclusive(), handler.system(),
+        return new JobDefinition(handler.name(), handler.description(),
+                handler instanceof RemoteJob ? "workers" : "service", handler.exclusive(), handler.system(),
                 handler.schedule().orElse(null),
                 new Retry(handler.retry().maxAttempts(), handler.retry().base().toMillis(),
                         handler.retry().max().toMillis(), handler.retry().jitter()),

@@ -18,7 +18,10 @@ import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.JobParam;
 import io.vertx.core.json.JsonObject;
 
-/** The jobs of this service, by name, and the validation of their params. */
+/**
+ * The jobs, by name: those built into the service, and those executed by workers ({@link RemoteJob}s, registered
+ * through the API and kept current by {@link RemoteJobs}); and the validation of their params.
+ */
 @Singleton
 public class JobRegistry {
 
@@ -28,6 +31,8 @@ public class JobRegistry {
     static final String DEMO_PREFIX = "demo.";
 
     private final Map<String, JobHandler> handlers = new TreeMap<>();
+    /** The jobs executed by workers, replaced as a whole when they change. */
+    private volatile Map<String, RemoteJob> remote = Map.of();
 
     JobRegistry(Instance<JobHandler> all, JobstreamConfig config) {
         for (JobHandler handler : all) {
@@ -40,12 +45,35 @@ public class JobRegistry {
         }
     }
 
+    /** The jobs built into the service, which its engines execute. */
     public Collection<JobHandler> all() {
         return handlers.values();
     }
 
+    /** A job built into the service, or one executed by workers. */
     public Optional<JobHandler> find(String name) {
-        return Optional.ofNullable(handlers.get(name));
+        JobHandler handler = handlers.get(name);
+        return Optional.ofNullable(handler != null ? handler : remote.get(name));
+    }
+
+    /** True if a job built into the service has this name (a job executed by workers cannot take it). */
+    public boolean builtIn(String name) {
+        return handlers.containsKey(name);
+    }
+
+    /** The job executed by workers of this name, if there is one. */
+    public Optional<RemoteJob> remote(String name) {
+        return Optional.ofNullable(remote.get(name));
+    }
+
+    /** The jobs executed by workers. */
+    public Collection<RemoteJob> remote() {
+        return remote.values();
+    }
+
+    /** Replaces the jobs executed by workers with those read from the database. */
+    void remote(Map<String, RemoteJob> jobs) {
+        remote = Map.copyOf(jobs);
     }
 
     /**
@@ -87,7 +115,7 @@ public class JobRegistry {
         return resolved;
     }
 
-    private static Object checked(JobHandler job, JobParam param, Object value) {
+    static Object checked(JobHandler job, JobParam param, Object value) {
         String where = "Param '" + param.name() + "' of job '" + job.name() + "'";
         switch (param.type()) {
             case "integer" -> {
@@ -143,6 +171,7 @@ public class JobRegistry {
     public List<JobDefinition> definitions() {
         List<JobDefinition> definitions = new ArrayList<>();
         handlers.values().stream().filter(h -> !h.internal()).forEach(h -> definitions.add(JobDefinition.of(h)));
+        new TreeMap<>(remote).values().forEach(job -> definitions.add(JobDefinition.of(job)));
         return definitions;
     }
 }

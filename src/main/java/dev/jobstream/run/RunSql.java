@@ -171,6 +171,10 @@ final class RunSql {
      */
     static final String CLAIM_QUEUED = claim("job_name = ANY($3)", "$2");
 
+    /** {@link #CLAIM_QUEUED} for a worker: of the workspaces $4 only (null: every workspace). */
+    static final String CLAIM_QUEUED_OF = claim(
+            "job_name = ANY($3) AND ($4::uuid[] IS NULL OR workspace_id = ANY($4::uuid[]))", "$2");
+
     /**
      * Claims due runs of one job with a cluster-wide limit ({@code $3} the job, {@code $4} its limit): at most
      * {@code $2}, and no more than the limit leaves, counting the job's runs executing on any replica. Run after
@@ -180,6 +184,13 @@ final class RunSql {
             greatest(0, least($2, $4 - (SELECT count(*) FROM job_runs
                                          WHERE job_name = $3 AND status IN ('running', 'paused')
                                            AND owner IS NOT NULL)))""");
+
+    /** {@link #CLAIM_LIMITED} for a worker: of the workspaces $5 only (null: every workspace). */
+    static final String CLAIM_LIMITED_OF = claim(
+            "job_name = $3 AND ($5::uuid[] IS NULL OR workspace_id = ANY($5::uuid[]))", """
+                    greatest(0, least($2, $4 - (SELECT count(*) FROM job_runs
+                                                 WHERE job_name = $3 AND status IN ('running', 'paused')
+                                                   AND owner IS NOT NULL)))""");
 
     /**
      * Serializes, until the transaction ends, the claims of the limited job {@code $1} (the two-key advisory lock
@@ -192,7 +203,7 @@ final class RunSql {
                 WITH claimed AS (
                     UPDATE job_runs
                        SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(),
-                           updated_at = now(), error = NULL, error_code = NULL, version = version + 1
+                           updated_at = now(), error = NULL, error_code = NULL, version = version + 1, reported = 0
                      WHERE id = ANY (ARRAY(SELECT id FROM job_runs
                                             WHERE status = 'queued' AND run_after <= now() AND %s
                                             ORDER BY priority DESC, run_after, created_at
@@ -236,6 +247,75 @@ final class RunSql {
             )
             SELECT id, control_requested FROM job_runs
              WHERE id = ANY($1) AND owner = $2 AND coalesce(status, '') = ANY($3)
+            """;
+
+    /**
+     * A worker's report on the run it holds ({@code $1} run, {@code $2} owner, {@code $3} attempt: the lease), numbered
+     * {@code $4} within its claim: its events ({@code $5} names, {@code $6} JSON data, numbered after the run's
+     * last), progress ({@code $7} processed, {@code $8} total), error-log entries ({@code $9}, a JSON array; the run
+     * keeps the first 100) and a state ({@code $10}: {@code paused} or {@code running}) that carries out the pause or
+     * resume asked of the run, with its {@code state_json} event after the others. A report numbered no higher than
+     * the last one stored was stored before (a repeat after a lost reply): it renews the lease and stores nothing
+     * again. Either way the heartbeat is renewed; the row returned carries the run's status, control request and last
+     * sequence number, and none when the lease is no longer the run's (ended, swept, claimed again).
+     */
+    static final String REPORT = """
+            WITH held AS (
+                SELECT id, status, last_seq, reported, control_requested
+                  FROM job_runs
+                 WHERE id = $1 AND owner = $2 AND attempt = $3 AND coalesce(status, '') IN ('running', 'paused')
+                   FOR UPDATE
+            ), reported AS (
+                SELECT e.event, e.data, e.n FROM unnest($5::text[], $6::text[]) WITH ORDINALITY AS e(event, data, n)
+            ), fresh AS (
+                SELECT h.*, (SELECT count(*) FROM reported)::integer AS events,
+                       CASE WHEN ($10::text = 'paused' AND h.status = 'running' AND h.control_requested = 'pause')
+                              OR ($10::text = 'running' AND h.status = 'paused' AND h.control_requested = 'resume')
+                            THEN $10::text END AS next_status
+                  FROM held h
+                 WHERE h.reported < $4
+            ), written AS (
+                UPDATE job_runs r
+                   SET reported = $4,
+                       last_seq = f.last_seq + f.events + CASE WHEN f.next_status IS NULL THEN 0 ELSE 1 END,
+                       processed = coalesce($7, r.processed),
+                       total = coalesce($8, r.total),
+                       error_log = CASE WHEN $9::text IS NULL OR jsonb_array_length(r.error_log) >= 100
+                                        THEN r.error_log
+                                        ELSE (SELECT jsonb_agg(x.entry ORDER BY x.n)
+                                                FROM jsonb_array_elements(r.error_log || $9::text::jsonb)
+                                                     WITH ORDINALITY AS x(entry, n)
+                                               WHERE x.n <= 100) END,
+                       status = coalesce(f.next_status, r.status),
+                       control_requested = CASE WHEN f.next_status IS NULL THEN r.control_requested END,
+                       heartbeat_at = now(),
+                       updated_at = now(),
+                       version = r.version + 1
+                  FROM fresh f
+                 WHERE r.id = f.id
+                RETURNING r.id, r.status, r.control_requested, r.last_seq
+            ), renewed AS (
+                UPDATE job_runs r SET heartbeat_at = now()
+                  FROM held h
+                 WHERE r.id = h.id AND NOT EXISTS (SELECT FROM fresh)
+                RETURNING r.id, r.status, r.control_requested, r.last_seq
+            ), events AS (
+                INSERT INTO job_run_events (run_id, seq, event, data)
+                SELECT f.id, f.last_seq + e.n, e.event, e.data::jsonb FROM fresh f CROSS JOIN reported e
+                 UNION ALL
+                SELECT f.id, f.last_seq + f.events + 1, 'state_json',
+                       jsonb_build_object('state', f.next_status, 'previous', f.status,
+                                          'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                  FROM fresh f
+                 WHERE f.next_status IS NOT NULL
+            ), notified AS (
+                SELECT pg_notify('jobstream_events', ''),
+                       pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+                 WHERE EXISTS (SELECT FROM fresh)
+            )
+            SELECT w.*, true AS stored FROM written w LEFT JOIN notified ON true
+             UNION ALL
+            SELECT r.*, false AS stored FROM renewed r
             """;
 
     /** The control requests of runs this replica still owns; a run not returned was ended or taken elsewhere. */

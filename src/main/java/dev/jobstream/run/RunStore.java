@@ -357,6 +357,52 @@ public class RunStore {
                 .map(Run::claimed);
     }
 
+    /** {@link #claim} for a worker: of the workspaces given only (null: every workspace). */
+    public Uni<List<Run>> claim(String owner, int limit, String[] jobs, Set<UUID> workspaces) {
+        return pool.preparedQuery(CLAIM_QUEUED_OF).execute(Tuple.of(owner, limit, jobs, uuids(workspaces)))
+                .map(Run::claimed);
+    }
+
+    /** {@link #claimLimited} for a worker: of the workspaces given only (null: every workspace). */
+    public Uni<List<Run>> claimLimited(String owner, int limit, String job, int maxActive, Set<UUID> workspaces) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB).execute(Tuple.of(job))
+                .flatMap(locked -> connection.preparedQuery(CLAIM_LIMITED_OF)
+                        .execute(Tuple.of(owner, limit, job, maxActive, uuids(workspaces)))))
+                .map(Run::claimed);
+    }
+
+    private static UUID[] uuids(Set<UUID> ids) {
+        return ids == null ? null : ids.toArray(UUID[]::new);
+    }
+
+    /**
+     * What a worker's report left: the run's status, control request and last sequence number, and whether the report
+     * was stored (false: a repeat of one stored before).
+     */
+    public record Reported(RunStatus status, String control, int lastSeq, boolean stored) {
+    }
+
+    /**
+     * Stores a worker's report under its lease (owner, attempt); empty when the lease is no longer the run's. See
+     * {@link RunSql#REPORT}.
+     */
+    public Uni<Optional<Reported>> report(UUID id, String owner, int attempt, int number, List<RunFlush.Event> events,
+            Long processed, Long total, String errorLog, RunStatus state) {
+        return pool.preparedQuery(REPORT).execute(Tuple.tuple(List.of(id, owner, attempt, number,
+                events.stream().map(RunFlush.Event::event).toArray(String[]::new),
+                events.stream().map(RunFlush.Event::data).toArray(String[]::new))).addValue(processed).addValue(total)
+                .addValue(errorLog).addValue(state == null ? null : state.value()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    return Optional.of(new Reported(RunStatus.of(row.getString("status")),
+                            row.getString("control_requested"), row.getInteger("last_seq"),
+                            row.getBoolean("stored")));
+                });
+    }
+
     public Uni<Integer> releaseClaims(List<UUID> ids, String owner, long delayMillis) {
         return pool.preparedQuery(RELEASE_CLAIM).execute(Tuple.of(ids.toArray(UUID[]::new), owner, delayMillis))
                 .map(rows -> rows.size());

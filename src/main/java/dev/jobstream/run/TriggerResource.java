@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -37,7 +40,7 @@ import dev.jobstream.stream.RunStreams;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-/** The jobs, and triggering their runs: one, one and wait, or a batch. */
+/** The jobs, those executed by workers registered and deleted, and triggering their runs: one, one and wait, or a batch. */
 @Path("/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class TriggerResource {
@@ -53,8 +56,11 @@ public class TriggerResource {
     private final TokenLimits limits;
     private final InternalKey internalKey;
 
+    private final RemoteJobs remoteJobs;
+
     TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json, RunStreams streams, TokenLimits limits,
-            InternalKey internalKey) {
+            InternalKey internalKey, RemoteJobs remoteJobs) {
+        this.remoteJobs = remoteJobs;
         this.limits = limits;
         this.internalKey = internalKey;
         this.runs = runs;
@@ -67,6 +73,31 @@ public class TriggerResource {
     @Allow(Role.VIEWER)
     public List<JobDefinition> list() {
         return jobs.definitions();
+    }
+
+    /**
+     * Registers a job executed by workers, or replaces its definition (runs already queued keep the params, attempts
+     * and timeout they were given): 201 when created, 200 when replaced.
+     */
+    @PUT
+    @Path("{job}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Allow(Role.ADMIN)
+    public Uni<Response> put(@PathParam("job") String job, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        RemoteJobRequest request = parse(checkedSize(body), RemoteJobRequest.class, null);
+        return remoteJobs.put(job, request, Caller.of(security)).map(created -> Response
+                .status(created ? 201 : 200)
+                .entity(jobs.definitions().stream().filter(d -> d.name().equals(job)).findFirst().orElseThrow())
+                .build());
+    }
+
+    /** Deletes a job executed by workers that has no active runs. */
+    @DELETE
+    @Path("{job}")
+    @Allow(Role.ADMIN)
+    public Uni<Response> delete(@PathParam("job") String job) {
+        return remoteJobs.delete(job).map(v -> Response.noContent().build());
     }
 
     @POST

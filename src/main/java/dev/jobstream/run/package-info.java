@@ -10,6 +10,9 @@
  * <tr><th>transition</th><th>from → to</th><th>statement</th></tr>
  * <tr><td>trigger</td><td>— → queued</td><td>{@code INSERT_RUNS}</td></tr>
  * <tr><td>claim</td><td>queued (due) → running</td><td>{@code CLAIM_QUEUED}</td></tr>
+ * <tr><td>claim by a worker</td><td>queued (due) → running</td><td>{@code CLAIM_QUEUED_OF},
+ * {@code CLAIM_LIMITED_OF}</td></tr>
+ * <tr><td>worker's report</td><td>running, paused → same, or running ↔ paused</td><td>{@code REPORT}</td></tr>
  * <tr><td>give back</td><td>running → queued, same attempt</td><td>{@code RELEASE_CLAIM}</td></tr>
  * <tr><td>heartbeat</td><td>running, paused → same</td><td>{@code HEARTBEAT}</td></tr>
  * <tr><td>request control</td><td>active → same, with control_requested</td><td>{@code REQUEST_CONTROL}</td></tr>

@@ -58,7 +58,9 @@ class AccessMatrixTest extends DatabaseTest {
                 new Who("operator", Security.OPERATOR, Role.OPERATOR),
                 new Who("operator JWT", Security.jwt("op", List.of("operator"), null, inAnHour), Role.OPERATOR),
                 new Who("admin (file)", Security.ADMIN, Role.ADMIN),
-                new Who("admin (env)", Api.ADMIN_TOKEN, Role.ADMIN));
+                new Who("admin (env)", Api.ADMIN_TOKEN, Role.ADMIN),
+                new Who("worker", Security.WORKER, Role.WORKER),
+                new Who("worker JWT", Security.jwt("wk", List.of("worker"), null, inAnHour), Role.WORKER));
         String root = base.toString().replaceAll("/$", "");
         return Endpoints.all().stream().filter(e -> e.role() != null).map(endpoint -> DynamicTest.dynamicTest(
                 endpoint + " needs " + endpoint.role().value(), () -> {

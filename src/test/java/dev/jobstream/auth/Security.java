@@ -36,6 +36,11 @@ public final class Security {
     public static final String ADMIN = "file-admin-token-0123456789";
     public static final String SCOPED = "scoped-operator-token-0123456789";
     public static final String EXPIRED = "expired-token-0123456789";
+    /** A worker's token: claims runs of any job executed by workers, in every workspace. */
+    public static final String WORKER = "worker-token-0123456789";
+    /** A worker's token limited to workspace {@link #WORKSPACE_A} and the job {@link #SCOPED_WORKER_JOB}. */
+    public static final String SCOPED_WORKER = "scoped-worker-token-0123456789";
+    public static final String SCOPED_WORKER_JOB = "remote.scoped";
     public static final String WORKSPACE_A = "aaaaaaaa-0000-4000-8000-000000000001";
     public static final String WORKSPACE_B = "bbbbbbbb-0000-4000-8000-000000000002";
     public static final String ISSUER = "https://issuer.jobstream.test";
@@ -72,7 +77,10 @@ public final class Security {
                     .add(entry("operator", OPERATOR, List.of("operator"), null, null))
                     .add(entry("file-admin", ADMIN, List.of("viewer", "admin"), null, null))
                     .add(entry("scoped", SCOPED, List.of("operator"), List.of(WORKSPACE_A), null))
-                    .add(entry("expired", EXPIRED, List.of("admin"), null, "2020-01-01T00:00:00Z"));
+                    .add(entry("expired", EXPIRED, List.of("admin"), null, "2020-01-01T00:00:00Z"))
+                    .add(entry("worker", WORKER, List.of("worker"), null, null))
+                    .add(entry("scoped-worker", SCOPED_WORKER, List.of("worker"), List.of(WORKSPACE_A), null)
+                            .put("jobs", new JsonArray().add(SCOPED_WORKER_JOB)));
             Files.writeString(TOKENS, tokens.encodePrettily());
             if (!Files.exists(PRIVATE_KEY)) {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

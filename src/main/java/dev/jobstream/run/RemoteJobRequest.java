@@ -1,0 +1,118 @@
+package dev.jobstream.run;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.spi.JobParam;
+import dev.jobstream.spi.RetryPolicy;
+
+/**
+ * The body of {@code PUT /v1/jobs/{name}}: a job executed by workers. Absent fields take the defaults of a job built
+ * into the service: exclusive, no params, 3 attempts 5 s then 10 s apart (± 20 %, at most 10 min), no timeout,
+ * priority 0, no cluster-wide limit. It is stored as given once {@link #toJob} accepted it.
+ */
+public record RemoteJobRequest(String description, Boolean exclusive, List<Param> params, Retry retry, Long timeoutMs,
+        Integer priority, Integer maxActive) {
+
+    /** Most params a job declares. */
+    static final int MAX_PARAMS = 50;
+    static final int MAX_DESCRIPTION = 1000;
+    /** Longest timeout of an attempt: a week. */
+    static final long MAX_TIMEOUT_MS = Duration.ofDays(7).toMillis();
+    static final int MAX_ACTIVE = 100_000;
+
+    /** A param: as a job built into the service declares it ({@code type} integer, string, date or duration). */
+    public record Param(String name, String type, String description, @JsonProperty("default") Object defaultValue,
+            Long minimum, Long maximum) {
+    }
+
+    /** The retry policy: attempts in all, and the backoff between them. */
+    public record Retry(Integer maxAttempts, Long backoffBaseMs, Long backoffMaxMs, Double jitter) {
+    }
+
+    /** The job this request declares under {@code name}; 400 naming the field that is wrong. */
+    RemoteJob toJob(String name) {
+        String text = description == null ? "" : description;
+        if (text.length() > MAX_DESCRIPTION || text.indexOf('\0') >= 0) {
+            throw ApiException.badRequest("'description' must be at most " + MAX_DESCRIPTION
+                    + " characters, without NUL");
+        }
+        List<JobParam> declared = new ArrayList<>();
+        if (params != null) {
+            if (params.size() > MAX_PARAMS) {
+                throw ApiException.badRequest("'params' may declare at most " + MAX_PARAMS + " params");
+            }
+            Set<String> names = new HashSet<>();
+            for (int i = 0; i < params.size(); i++) {
+                declared.add(param(params.get(i), "params[" + i + "]", names));
+            }
+        }
+        RetryPolicy policy = RetryPolicy.DEFAULT;
+        if (retry != null) {
+            try {
+                policy = new RetryPolicy(retry.maxAttempts() == null ? policy.maxAttempts() : retry.maxAttempts(),
+                        retry.backoffBaseMs() == null ? policy.base() : Duration.ofMillis(retry.backoffBaseMs()),
+                        retry.backoffMaxMs() == null ? policy.max() : Duration.ofMillis(retry.backoffMaxMs()),
+                        retry.jitter() == null ? policy.jitter() : retry.jitter());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("'retry': " + e.getMessage());
+            }
+        }
+        if (timeoutMs != null && (timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS)) {
+            throw ApiException.badRequest("'timeout_ms' must be 1000 to " + MAX_TIMEOUT_MS + " (7 days), or absent");
+        }
+        if (priority != null && (priority < -100 || priority > 100)) {
+            throw ApiException.badRequest("'priority' must be -100 to 100");
+        }
+        if (maxActive != null && (maxActive < 1 || maxActive > MAX_ACTIVE)) {
+            throw ApiException.badRequest("'max_active' must be 1 to " + MAX_ACTIVE + ", or absent for no limit");
+        }
+        RemoteJob job = new RemoteJob(name, text, exclusive == null || exclusive, List.copyOf(declared), policy,
+                Optional.ofNullable(timeoutMs).map(Duration::ofMillis), priority == null ? 0 : priority,
+                maxActive == null ? OptionalInt.empty() : OptionalInt.of(maxActive));
+        List<JobParam> normalized = new ArrayList<>();
+        for (JobParam param : declared) {
+            normalized.add(param.defaultValue() == null
+                    ? param
+                    : new JobParam(param.name(), param.type(),
+                            JobRegistry.checked(job, param, param.defaultValue()), param.minimum(), param.maximum(),
+                            param.description()));
+        }
+        return new RemoteJob(name, job.description(), job.exclusive(), List.copyOf(normalized), job.retry(),
+                job.timeout(), job.priority(), job.maxActive());
+    }
+
+    private static JobParam param(Param param, String where, Set<String> names) {
+        if (param == null || param.name() == null || !param.name().matches("[a-z][a-z0-9_]{0,63}")) {
+            throw ApiException.badRequest(where + ": 'name' must be 1-64 lower-case letters, digits or _, a letter"
+                    + " first");
+        }
+        if (!names.add(param.name())) {
+            throw ApiException.badRequest(where + ": param '" + param.name() + "' is declared twice");
+        }
+        String type = param.type() == null ? "string" : param.type();
+        if (!List.of("string", "integer", "date", "duration").contains(type)) {
+            throw ApiException.badRequest(where + ": 'type' must be string, integer, date or duration");
+        }
+        String text = param.description() == null ? "" : param.description();
+        if (text.length() > MAX_DESCRIPTION || text.indexOf('\0') >= 0) {
+            throw ApiException.badRequest(where + ": 'description' must be at most " + MAX_DESCRIPTION
+                    + " characters, without NUL");
+        }
+        if ((param.minimum() != null || param.maximum() != null) && !"integer".equals(type)) {
+            throw ApiException.badRequest(where + ": 'minimum' and 'maximum' bound integers only");
+        }
+        if (param.minimum() != null && param.maximum() != null && param.minimum() > param.maximum()) {
+            throw ApiException.badRequest(where + ": 'minimum' is larger than 'maximum'");
+        }
+        return new JobParam(param.name(), type, param.defaultValue(), param.minimum(), param.maximum(), text);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.jobstream.run;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jobstream.auth.Caller;
+import dev.jobstream.pg.Channels;
+import dev.jobstream.pg.Notifications;
+import dev.jobstream.problem.ApiException;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * The jobs executed by workers: registered and deleted through the API, read from the database when the service
+ * starts, when any replica changes them (a NOTIFY on {@code jobstream_jobs}) and once a minute as a safety net (a
+ * notification lost while the listening connection was away), and handed to the {@link JobRegistry}.
+ */
+@Singleton
+public class RemoteJobs {
+
+    private static final Logger LOG = Logger.getLogger(RemoteJobs.class);
+    static final Duration RELOAD_INTERVAL = Duration.ofMinutes(1);
+
+    private final RemoteJobStore store;
+    private final JobRegistry registry;
+    private final ObjectMapper json;
+    private final Notifications notifications;
+    private final Vertx vertx;
+
+    RemoteJobs(RemoteJobStore store, JobRegistry registry, ObjectMapper json, Notifications notifications,
+            Vertx vertx) {
+        this.store = store;
+        this.registry = registry;
+        this.json = json;
+        this.notifications = notifications;
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent event) {
+        notifications.listen(Channels.JOBS, name -> reload());
+        vertx.setPeriodic(RELOAD_INTERVAL.toMillis(), id -> reload());
+        try {
+            reloaded().await().atMost(Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            LOG.errorf("Reading the jobs executed by workers failed (read again within %s): %s", RELOAD_INTERVAL,
+                    e.getMessage());
+        }
+    }
+
+    private void reload() {
+        reloaded().subscribe().with(n -> {
+        }, failure -> LOG.warnf("Reading the jobs executed by workers failed: %s", failure.getMessage()));
+    }
+
+    /** Reads the jobs and hands them to the registry; a stored definition this version cannot read is skipped. */
+    Uni<Integer> reloaded() {
+        return store.all().map(definitions -> {
+            Map<String, RemoteJob> jobs = new LinkedHashMap<>();
+            definitions.forEach((name, definition) -> {
+                if (registry.builtIn(name)) {
+                    LOG.warnf("Job '%s' executed by workers is ignored: a job built into the service has its name",
+                            name);
+                    return;
+                }
+                try {
+                    jobs.put(name, json.readValue(definition, RemoteJobRequest.class).toJob(name));
+                } catch (JsonProcessingException | ApiException e) {
+                    LOG.errorf("Job '%s' executed by workers is ignored: its stored definition is not valid: %s",
+                            name, e.getMessage());
+                }
+            });
+            registry.remote(jobs);
+            return jobs.size();
+        });
+    }
+
+    /** Creates or replaces a job executed by workers; true if it was created. 400, or 409 for a built-in name. */
+    public Uni<Boolean> put(String name, RemoteJobRequest request, Caller caller) {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
+            throw ApiException.badRequest("A job's name must be 1-100 lower-case letters, digits or ._-, a letter or"
+                    + " digit first");
+        }
+        if (registry.builtIn(name)) {
+            throw ApiException.conflict("Job '" + name + "' is built into the service: its name cannot be taken"
+                    + " by a job executed by workers");
+        }
+        if (request == null) {
+            throw ApiException.badRequest("A body is required: the job's definition");
+        }
+        request.toJob(name);
+        String definition;
+        try {
+            definition = json.writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return store.put(name, definition, caller.name()).call(created -> reloaded());
+    }
+
+    /** Deletes a job executed by workers: 404 if there is none, 409 while it has active runs. */
+    public Uni<Void> delete(String name) {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
+            throw ApiException.notFound("No such job executed by workers");
+        }
+        if (registry.builtIn(name)) {
+            throw ApiException.conflict("Job '" + name + "' is built into the service: it cannot be deleted");
+        }
+        return store.delete(name).call(deleted -> reloaded()).map(deleted -> {
+            if (deleted == RemoteJobStore.Deleted.NOT_FOUND) {
+                throw ApiException.notFound("No job '" + name + "' executed by workers");
+            }
+            if (deleted == RemoteJobStore.Deleted.ACTIVE) {
+                throw ApiException.conflict("Job '" + name + "' has active runs (queued, running or paused):"
+                        + " cancel them, or let them end, before deleting it");
+            }
+            return null;
+        });
+    }
+}

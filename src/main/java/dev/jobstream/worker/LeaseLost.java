@@ -1,0 +1,46 @@
+package dev.jobstream.worker;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.run.Run;
+
+/**
+ * 409: a worker's lease no longer holds its run, so nothing it sent was stored. {@code reason} says why:
+ * {@code ended} (the run ended: completed, failed, or cancelled — a force-cancel fences its worker out),
+ * {@code superseded} (the run is at another attempt: the lease expired and the run was swept, retried or claimed
+ * again), {@code not_held} (another worker holds this attempt, or none does).
+ */
+final class LeaseLost extends ApiException {
+
+    private final Map<String, Object> extensions;
+
+    private LeaseLost(String detail, String reason, Run run) {
+        super(409, "Conflict", detail);
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("reason", reason);
+        members.put("run_status", run.status().value());
+        members.put("run_attempt", run.attempt());
+        this.extensions = Map.copyOf(members);
+    }
+
+    static LeaseLost of(Run run, String owner, int attempt) {
+        if (run.status().isTerminal()) {
+            return new LeaseLost("The lease of attempt " + attempt + " no longer holds run " + run.id()
+                    + ": the run ended " + run.status().value(), "ended", run);
+        }
+        if (run.attempt() != attempt) {
+            return new LeaseLost("The lease of attempt " + attempt + " no longer holds run " + run.id()
+                    + ": it expired, and the run is at attempt " + run.attempt() + " now", "superseded", run);
+        }
+        return new LeaseLost("The lease of attempt " + attempt + " does not hold run " + run.id() + " (it is "
+                + run.status().value() + (run.owner() == null ? "" : ", held by " + run.owner()) + ")", "not_held",
+                run);
+    }
+
+    @Override
+    public Map<String, Object> extensions() {
+        return extensions;
+    }
+}

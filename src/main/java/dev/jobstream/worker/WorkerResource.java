@@ -1,0 +1,127 @@
+package dev.jobstream.worker;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.Caller;
+import dev.jobstream.auth.Role;
+import dev.jobstream.auth.TokenLimits;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Params;
+import dev.jobstream.run.Run;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The worker protocol: workers outside the service claim runs of the jobs they execute, report on them under a
+ * lease, and end their attempts. Only a token of the {@code worker} role may call it.
+ */
+@Path("/v1/workers")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Allow(Role.WORKER)
+public class WorkerResource {
+
+    /** Largest body of a worker's call, as of a trigger. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final WorkerService workers;
+    private final TokenLimits limits;
+    private final ObjectMapper json;
+
+    WorkerResource(WorkerService workers, TokenLimits limits, ObjectMapper json) {
+        this.workers = workers;
+        this.limits = limits;
+        this.json = json;
+    }
+
+    /**
+     * Claims due runs; waits up to {@code wait} seconds when none is due, answering as soon as one is queued. A
+     * worker that goes away while it waits claims nothing.
+     */
+    @POST
+    @Path("claim")
+    public Uni<Map<String, List<ClaimedRun>>> claim(@Context SecurityContext security,
+            @Context HttpServerResponse response, String body) throws JsonProcessingException {
+        Caller caller = Caller.of(security);
+        ClaimRequest request = parse(body, ClaimRequest.class);
+        CompletableFuture<Void> gone = new CompletableFuture<>();
+        response.closeHandler(v -> gone.complete(null));
+        TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.POLL);
+        try {
+            return workers.claim(caller, request, gone).map(runs -> Map.of("runs", runs))
+                    .onTermination().invoke(permit::release);
+        } catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
+    }
+
+    /** Reports on a run under its lease, renewing the lease; the answer says what the run is asked to do. */
+    @POST
+    @Path("runs/{id}/report")
+    public Uni<ReportAnswer> report(@PathParam("id") String id, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        return workers.report(Caller.of(security), Params.uuid("id", id), parse(body, ReportRequest.class));
+    }
+
+    /** Ends the attempt completed, with its metrics. */
+    @POST
+    @Path("runs/{id}/complete")
+    public Uni<Run> complete(@PathParam("id") String id, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        return end(id, security, body, WorkerService.Outcome.COMPLETE);
+    }
+
+    /** Ends the attempt failed: retried as the job's policy says, unless not retryable or out of attempts. */
+    @POST
+    @Path("runs/{id}/fail")
+    public Uni<Run> fail(@PathParam("id") String id, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        return end(id, security, body, WorkerService.Outcome.FAIL);
+    }
+
+    /** Ends the attempt and brings the run back after a delay, with one attempt more. */
+    @POST
+    @Path("runs/{id}/snooze")
+    public Uni<Run> snooze(@PathParam("id") String id, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        return end(id, security, body, WorkerService.Outcome.SNOOZE);
+    }
+
+    /** Ends the run cancelled, as a cancel asked of it. */
+    @POST
+    @Path("runs/{id}/cancelled")
+    public Uni<Run> cancelled(@PathParam("id") String id, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        return end(id, security, body, WorkerService.Outcome.CANCELLED);
+    }
+
+    private Uni<Run> end(String id, SecurityContext security, String body, WorkerService.Outcome outcome)
+            throws JsonProcessingException {
+        return workers.end(Caller.of(security), Params.uuid("id", id), outcome, parse(body, EndRequest.class));
+    }
+
+    private <T> T parse(String body, Class<T> type) throws JsonProcessingException {
+        if (body != null && body.length() > MAX_BODY_BYTES / 4
+                && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
+                    + " bytes");
+        }
+        return body == null || body.isBlank() ? null : json.readValue(body, type);
+    }
+}

@@ -1,0 +1,456 @@
+package dev.jobstream.worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.jobstream.auth.Caller;
+import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.engine.Dispatcher;
+import dev.jobstream.engine.Values;
+import dev.jobstream.pg.Channels;
+import dev.jobstream.pg.Notifications;
+import dev.jobstream.problem.ApiException;
+import dev.jobstream.run.JobRegistry;
+import dev.jobstream.run.RemoteJob;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunFlush;
+import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.RunStore;
+import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.RetryPolicy;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The service side of workers outside the service: they claim runs of the jobs they execute (a long poll woken by
+ * the same notifications as the engines' dispatchers), report on the runs they hold under a lease, and end their
+ * attempts. A worker's run is stored, streamed, controlled and swept as an engine's is: the same statements write it,
+ * with the worker as the run's owner and the attempt as the fence, and a lease that is not renewed ages like an
+ * engine's heartbeat until the sweeper takes the run back.
+ */
+@Singleton
+public class WorkerService {
+
+    private static final Logger LOG = Logger.getLogger(WorkerService.class);
+    static final int MAX_CLAIM = 100;
+    static final int MAX_WAIT_SECONDS = 60;
+    static final int DEFAULT_WAIT_SECONDS = 30;
+    static final int MAX_JOBS = 50;
+    /** Most events in one report. */
+    static final int MAX_EVENTS = 100;
+
+    /** How a worker ends its attempt. */
+    public enum Outcome {
+        COMPLETE, FAIL, SNOOZE, CANCELLED
+    }
+
+    private final RunStore runs;
+    private final JobRegistry jobs;
+    private final Notifications notifications;
+    private final JobstreamConfig config;
+    private final Vertx vertx;
+    private final Duration lease;
+    /** The long polls waiting for runs to be queued: each is woken (completed) once, then looks again. */
+    private final Set<CompletableFuture<Void>> waiting = ConcurrentHashMap.newKeySet();
+
+    WorkerService(RunStore runs, JobRegistry jobs, Notifications notifications, JobstreamConfig config, Vertx vertx) {
+        this.runs = runs;
+        this.jobs = jobs;
+        this.notifications = notifications;
+        this.config = config;
+        this.vertx = vertx;
+        this.lease = Dispatcher.lease(config.staleAfter());
+    }
+
+    void start(@Observes StartupEvent event) {
+        notifications.listen(Channels.QUEUED, payload -> wakeAll());
+        // as the dispatchers do: a safety net for a notification lost, and for a limited job's place freed elsewhere
+        vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wakeAll());
+    }
+
+    private void wakeAll() {
+        for (CompletableFuture<Void> poll : waiting) {
+            waiting.remove(poll);
+            poll.complete(null);
+        }
+    }
+
+    /** How many long polls wait on this replica. */
+    public int waiting() {
+        return waiting.size();
+    }
+
+    // ---- claim ----
+
+    /**
+     * Claims up to {@code max} due runs of the jobs asked for, within the caller's workspaces; when none is due,
+     * waits up to {@code wait} seconds for one. {@code gone} completes when the client went away: what a claim took
+     * after that goes back to the queue at once.
+     */
+    public Uni<List<ClaimedRun>> claim(Caller caller, ClaimRequest request, CompletableFuture<Void> gone) {
+        if (request == null) {
+            throw ApiException.badRequest("A body is required: {\"worker\", \"jobs\", \"max\", \"wait\"}");
+        }
+        if (request.worker() == null || !request.worker().matches(Lease.WORKER_ID)) {
+            throw ApiException.badRequest("'worker' must be 1-100 letters, digits or ._:@- (say, host and pid)");
+        }
+        if (request.jobs() == null || request.jobs().isEmpty() || request.jobs().size() > MAX_JOBS) {
+            throw ApiException.badRequest("'jobs' must name 1 to " + MAX_JOBS + " jobs executed by workers");
+        }
+        int max = request.max() == null ? 1 : request.max();
+        if (max < 1 || max > MAX_CLAIM) {
+            throw ApiException.badRequest("'max' must be 1 to " + MAX_CLAIM);
+        }
+        int wait = request.waitSeconds() == null ? DEFAULT_WAIT_SECONDS : request.waitSeconds();
+        if (wait < 0 || wait > MAX_WAIT_SECONDS) {
+            throw ApiException.badRequest("'wait' must be 0 to " + MAX_WAIT_SECONDS + " seconds");
+        }
+        List<RemoteJob> served = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(request.jobs())) {
+            RemoteJob job = jobs.remote(name).orElseThrow(() -> ApiException.badRequest("Job '" + name
+                    + "' is not executed by workers" + (jobs.builtIn(name) ? " (the service runs it)" : "")));
+            if (!caller.serves(name)) {
+                throw new ApiException(403, "Forbidden", "Token '" + caller.name() + "' may not claim runs of job '"
+                        + name + "'");
+            }
+            served.add(job);
+        }
+        String owner = Lease.owner(caller.name(), request.worker());
+        long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
+        return poll(new Poll(owner, request.worker(), max, served, caller.workspaces(), deadline, gone));
+    }
+
+    private record Poll(String owner, String worker, int max, List<RemoteJob> jobs, Set<UUID> workspaces,
+            long deadline, CompletableFuture<Void> gone) {
+    }
+
+    /**
+     * One look: registered as waiting before it claims, so that runs queued while the claim runs wake it; when the
+     * claim took nothing, it waits for a wake, the deadline or the client's leaving, and looks again.
+     */
+    private Uni<List<ClaimedRun>> poll(Poll poll) {
+        CompletableFuture<Void> woken = new CompletableFuture<>();
+        waiting.add(woken);
+        return claimOnce(poll).flatMap(claimed -> {
+            long left = poll.deadline() - System.nanoTime();
+            if (!claimed.isEmpty() || left <= 0 || poll.gone().isDone()) {
+                waiting.remove(woken);
+                return Uni.createFrom().item(claimed);
+            }
+            return Uni.createFrom().completionStage(CompletableFuture.anyOf(woken, poll.gone()))
+                    .ifNoItem().after(Duration.ofNanos(left)).recoverWithItem((Object) null)
+                    .invoke(() -> waiting.remove(woken))
+                    .flatMap(x -> poll.gone().isDone() || System.nanoTime() >= poll.deadline()
+                            ? Uni.createFrom().item(List.<ClaimedRun>of())
+                            : poll(poll));
+        });
+    }
+
+    /** Claims what is due, writes each run's start event, and gives the runs back if the client went away. */
+    private Uni<List<ClaimedRun>> claimOnce(Poll poll) {
+        if (poll.gone().isDone()) {
+            return Uni.createFrom().item(List.of());
+        }
+        String[] unlimited = poll.jobs().stream().filter(j -> j.maxActive().isEmpty()).map(JobHandler::name)
+                .toArray(String[]::new);
+        Uni<List<Run>> claimed = unlimited.length == 0
+                ? Uni.createFrom().item(List.of())
+                : runs.claim(poll.owner(), poll.max(), unlimited, poll.workspaces());
+        for (RemoteJob job : poll.jobs()) {
+            if (job.maxActive().isPresent()) {
+                claimed = claimed.flatMap(taken -> taken.size() >= poll.max()
+                        ? Uni.createFrom().item(taken)
+                        : runs.claimLimited(poll.owner(), poll.max() - taken.size(), job.name(),
+                                job.maxActive().getAsInt(), poll.workspaces()).map(more -> {
+                                    List<Run> all = new ArrayList<>(taken);
+                                    all.addAll(more);
+                                    return all;
+                                }));
+            }
+        }
+        return claimed.flatMap(taken -> {
+            if (taken.isEmpty()) {
+                return Uni.createFrom().item(List.of());
+            }
+            if (poll.gone().isDone()) {
+                return giveBack(poll, taken);
+            }
+            List<RunFlush> starts = taken.stream().map(WorkerService::start).toList();
+            return runs.flush(poll.owner(), starts).map(written -> {
+                Instant expires = Instant.now().plus(lease);
+                return taken.stream().filter(run -> written.contains(run.id())).map(run -> new ClaimedRun(run.id(),
+                        run.job(), run.workspaceId(), run.params(), run.dryRun(), run.attempt(), run.maxAttempts(),
+                        run.correlationId(), run.timeoutMs(),
+                        new ClaimedRun.LeaseView(new Lease(run.attempt(), poll.worker()).token(), expires)))
+                        .toList();
+            });
+        });
+    }
+
+    private Uni<List<ClaimedRun>> giveBack(Poll poll, List<Run> taken) {
+        return runs.releaseClaims(taken.stream().map(Run::id).toList(), poll.owner(), 0).map(n -> {
+            LOG.debugf("%d runs claimed for %s after it went away: back in the queue", n, poll.owner());
+            return List.<ClaimedRun>of();
+        });
+    }
+
+    /** The {@code start_json} event of a claimed run, as an engine writes it. */
+    private static RunFlush start(Run run) {
+        int seq = run.lastSeq() + 1;
+        JsonObject data = new JsonObject()
+                .put("run_id", run.id().toString())
+                .put("job", run.job())
+                .put("workspace_id", run.workspaceId().toString())
+                .put("state", "running")
+                .put("dry_run", run.dryRun())
+                .put("attempt", run.attempt())
+                .put("max_attempts", run.maxAttempts())
+                .put("ts", Instant.now().toString());
+        return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null, null,
+                List.of(new RunFlush.Event(seq, "start_json", data.encode())));
+    }
+
+    // ---- report ----
+
+    /** Stores a report on a run the caller holds and renews its lease; 409 when the lease is no longer the run's. */
+    public Uni<ReportAnswer> report(Caller caller, UUID runId, ReportRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("A body is required: {\"lease\", \"seq\", \"events\", \"state\"}");
+        }
+        Lease held = Lease.parse(request.lease());
+        if (request.seq() == null || request.seq() < 1) {
+            throw ApiException.badRequest("'seq' must number the report within the claim, from 1");
+        }
+        List<ReportRequest.Event> events = request.events() == null ? List.of() : request.events();
+        if (events.size() > MAX_EVENTS) {
+            throw ApiException.badRequest("'events' may hold at most " + MAX_EVENTS + " events; send more reports");
+        }
+        RunStatus state = null;
+        if (request.state() != null) {
+            state = switch (request.state()) {
+                case "paused" -> RunStatus.PAUSED;
+                case "running" -> RunStatus.RUNNING;
+                default -> throw ApiException.badRequest("'state' must be paused or running");
+            };
+        }
+        List<RunFlush.Event> stored = new ArrayList<>(events.size());
+        JsonArray errorLog = new JsonArray();
+        Long processed = null;
+        Long total = null;
+        String now = Instant.now().toString();
+        for (int i = 0; i < events.size(); i++) {
+            ReportRequest.Event event = events.get(i);
+            String where = "events[" + i + "]";
+            if (event == null || event.type() == null) {
+                throw ApiException.badRequest(where + ": 'type' must be log, progress or error");
+            }
+            switch (event.type()) {
+                case "log" -> stored.add(new RunFlush.Event(0, "log", new JsonObject()
+                        .put("level", Values.level(event.level()))
+                        .put("message", Values.text(String.valueOf(event.message()), Values.MAX_MESSAGE))
+                        .put("ts", now).encode()));
+                case "progress" -> {
+                    if (event.processed() == null) {
+                        throw ApiException.badRequest(where + ": 'processed' is required");
+                    }
+                    processed = Values.count(event.processed());
+                    total = Values.total(event.total());
+                    stored.add(new RunFlush.Event(0, "progress_json", new JsonObject().put("processed", processed)
+                            .put("total", total)
+                            .put("percent", total == null || total == 0 ? null : Math.min(100, processed * 100 / total))
+                            .put("ts", now).encode()));
+                }
+                case "error" -> {
+                    String item = Values.text(String.valueOf(event.item()), Values.MAX_ERROR_LOG_TEXT);
+                    String message = Values.text(String.valueOf(event.message()), Values.MAX_ERROR_LOG_TEXT);
+                    errorLog.add(new JsonObject().put("item", item).put("message", message).put("ts", now));
+                    stored.add(new RunFlush.Event(0, "log", new JsonObject().put("level", "error")
+                            .put("message", item + ": " + message).put("item", item).put("ts", now).encode()));
+                }
+                default -> throw ApiException.badRequest(where + ": 'type' must be log, progress or error");
+            }
+        }
+        String owner = held.owner(caller.name());
+        return runs.report(runId, owner, held.attempt(), request.seq(), stored, processed, total,
+                errorLog.isEmpty() ? null : errorLog.encode(), state).flatMap(reported -> {
+                    if (reported.isPresent()) {
+                        RunStore.Reported r = reported.get();
+                        return Uni.createFrom().item(new ReportAnswer(leaseView(held), r.status().value(),
+                                r.control(), r.stored()));
+                    }
+                    return lost(caller, runId, held);
+                });
+    }
+
+    private ClaimedRun.LeaseView leaseView(Lease held) {
+        return new ClaimedRun.LeaseView(held.token(), Instant.now().plus(lease));
+    }
+
+    // ---- end ----
+
+    /**
+     * Ends the attempt the caller holds: completed, failed (retried as the job's policy says, unless not retryable),
+     * snoozed, or cancelled as asked. Sending it again after a lost reply answers the run as that end left it.
+     */
+    public Uni<Run> end(Caller caller, UUID runId, Outcome outcome, EndRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("A body is required: {\"lease\", …}");
+        }
+        Lease held = Lease.parse(request.lease());
+        End end = end(outcome, request);
+        String owner = held.owner(caller.name());
+        return visible(caller, runId).flatMap(run -> {
+            if (!holds(run, owner, held.attempt())) {
+                return ended(run, owner, held.attempt(), outcome)
+                        ? Uni.createFrom().item(run)
+                        : lost(caller, runId, held);
+            }
+            if (outcome == Outcome.CANCELLED && !"cancel".equals(run.controlRequested())) {
+                throw ApiException.conflict("No cancel was asked of run " + runId + ": end it with complete or fail");
+            }
+            RunFlush flush = flush(run, end, outcome);
+            return runs.flush(owner, List.of(flush)).flatMap(written -> {
+                if (outcome != Outcome.SNOOZE) {
+                    wakeAll(); // a limited job's place may have freed
+                }
+                return visible(caller, runId).flatMap(after -> written.contains(runId)
+                        || ended(after, owner, held.attempt(), outcome)
+                                ? Uni.createFrom().item(after)
+                                : lost(caller, runId, held));
+            });
+        });
+    }
+
+    /** What a worker's end asks for, checked. */
+    private record End(String metrics, String error, String errorCode, boolean retryable, long delayMs) {
+    }
+
+    private End end(Outcome outcome, EndRequest request) {
+        return switch (outcome) {
+            case COMPLETE -> new End(new JsonObject(Values.metrics(request.metrics())).encode(), null, null, false, 0);
+            case FAIL -> {
+                String code = request.errorCode() == null ? "job_failed" : request.errorCode();
+                if (!code.matches("[a-z][a-z0-9_]{0,63}")) {
+                    throw ApiException.badRequest("'error_code' must be lower_snake, at most 64 characters");
+                }
+                String error = Values.text(request.error() == null ? "Failed" : request.error(), Values.MAX_ERROR);
+                yield new End(null, error, code, request.retryable() == null || request.retryable(), 0);
+            }
+            case SNOOZE -> {
+                long max = config.triggers().maxDelay().toMillis();
+                if (request.delayMs() == null || request.delayMs() < 0) {
+                    throw ApiException.badRequest("'delay_ms' is required: how long until the next attempt");
+                }
+                yield new End(null, null, null, false, Math.min(request.delayMs(), max));
+            }
+            case CANCELLED -> new End(null, null, null, false, 0);
+        };
+    }
+
+    /** The flush that ends the run's attempt, with its event, as an engine's end writes it. */
+    private RunFlush flush(Run run, End end, Outcome outcome) {
+        int seq = run.lastSeq() + 1;
+        long duration = run.startedAt() == null
+                ? 0
+                : Math.max(0, Duration.between(run.startedAt(), Instant.now()).toMillis());
+        String now = Instant.now().toString();
+        boolean retry = outcome == Outcome.FAIL && end.retryable() && run.attempt() < run.maxAttempts();
+        if (outcome == Outcome.SNOOZE || retry) {
+            long wait = outcome == Outcome.SNOOZE
+                    ? end.delayMs()
+                    : policy(run).delay(run.attempt(),
+                            ThreadLocalRandom.current().nextDouble()).toMillis();
+            boolean snoozed = outcome == Outcome.SNOOZE;
+            JsonObject data = new JsonObject()
+                    .put("state", RunStatus.QUEUED.value())
+                    .put("previous", run.status().value())
+                    .put("reason", snoozed ? "snooze" : "retry")
+                    .put("attempt", run.attempt() + 1)
+                    .put("ended_attempt", run.attempt())
+                    .put("max_attempts", run.maxAttempts() + (snoozed ? 1 : 0))
+                    .put("error", end.error())
+                    .put("error_code", end.errorCode())
+                    .put("retry_in_ms", wait)
+                    .put("duration_ms", duration)
+                    .put("ts", now);
+            return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
+                    new RunFlush.End(RunStatus.QUEUED, null, end.error(), end.errorCode(), duration, wait, snoozed),
+                    List.of(new RunFlush.Event(seq, "state_json", data.encode())));
+        }
+        RunStatus status = switch (outcome) {
+            case COMPLETE -> RunStatus.COMPLETED;
+            case CANCELLED -> RunStatus.CANCELLED;
+            default -> RunStatus.FAILED;
+        };
+        String metrics = end.metrics() == null ? "{}" : end.metrics();
+        JsonObject data = new JsonObject()
+                .put("ok", status == RunStatus.COMPLETED)
+                .put("state", status.value())
+                .put("cancelled", status == RunStatus.CANCELLED)
+                .put("error", end.error())
+                .put("error_code", end.errorCode())
+                .put("attempt", run.attempt())
+                .put("metrics", new JsonObject(metrics))
+                .put("duration_ms", duration)
+                .put("ts", now);
+        return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
+                new RunFlush.End(status, metrics, end.error(), end.errorCode(), duration),
+                List.of(new RunFlush.Event(seq, "end_json", data.encode())));
+    }
+
+    private RetryPolicy policy(Run run) {
+        return jobs.find(run.job()).map(JobHandler::retry).orElse(RetryPolicy.DEFAULT);
+    }
+
+    /** True if the run executes under this lease. */
+    private static boolean holds(Run run, String owner, int attempt) {
+        return owner.equals(run.owner()) && run.attempt() == attempt
+                && (run.status() == RunStatus.RUNNING || run.status() == RunStatus.PAUSED);
+    }
+
+    /** True if this lease's attempt already ended as {@code outcome} asks (a call repeated after a lost reply). */
+    private static boolean ended(Run run, String owner, int attempt, Outcome outcome) {
+        RunStatus terminal = switch (outcome) {
+            case COMPLETE -> RunStatus.COMPLETED;
+            case CANCELLED -> RunStatus.CANCELLED;
+            case FAIL -> RunStatus.FAILED;
+            case SNOOZE -> null;
+        };
+        if (terminal != null && run.status() == terminal && owner.equals(run.owner()) && run.attempt() == attempt) {
+            return true;
+        }
+        String requeued = outcome == Outcome.SNOOZE ? "snoozed" : outcome == Outcome.FAIL ? "failed" : null;
+        return requeued != null && run.attempts() != null && run.attempts().stream().anyMatch(a -> owner.equals(
+                a.get("owner")) && a.get("attempt") instanceof Number n && n.intValue() == attempt
+                && requeued.equals(a.get("outcome")));
+    }
+
+    /** The run, if the caller may see it: 404 otherwise (as for a run that does not exist). */
+    private Uni<Run> visible(Caller caller, UUID runId) {
+        return runs.findById(runId).map(found -> found.filter(run -> caller.sees(run.workspaceId())
+                && caller.serves(run.job())).orElseThrow(() -> ApiException.notFound("No run " + runId)));
+    }
+
+    /** Why a lease no longer holds its run: 404 for a run the caller cannot see, 409 with the reason otherwise. */
+    private <T> Uni<T> lost(Caller caller, UUID runId, Lease held) {
+        return visible(caller, runId).map(run -> {
+            throw LeaseLost.of(run, held.owner(caller.name()), held.attempt());
+        });
+    }
+}

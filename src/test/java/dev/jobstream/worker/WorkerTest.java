@@ -1,0 +1,332 @@
+package dev.jobstream.worker;
+
+import static dev.jobstream.auth.Security.ADMIN;
+import static dev.jobstream.auth.Security.OPERATOR;
+import static dev.jobstream.auth.Security.SCOPED_WORKER;
+import static dev.jobstream.auth.Security.SCOPED_WORKER_JOB;
+import static dev.jobstream.auth.Security.VIEWER;
+import static dev.jobstream.auth.Security.WORKER;
+import static dev.jobstream.auth.Security.WORKSPACE_A;
+import static dev.jobstream.auth.Security.WORKSPACE_B;
+import static dev.jobstream.auth.Security.as;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import dev.jobstream.auth.Security;
+import dev.jobstream.support.DatabaseTest;
+import dev.jobstream.sweep.Sweeper;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The worker protocol over HTTP: an admin registers jobs executed by workers; a worker's token claims their runs (a
+ * long poll), reports under the lease and ends its attempts; the run is stored, controlled, fenced and swept as an
+ * engine's is.
+ */
+@QuarkusTest
+@TestProfile(Security.Profile.class)
+class WorkerTest extends DatabaseTest {
+
+    /** Retried at once: the tests do not wait for a backoff. */
+    private static final Map<String, Object> QUICK_RETRY = Map.of("max_attempts", 3, "backoff_base_ms", 1,
+            "backoff_max_ms", 1, "jitter", 0);
+
+    @Inject
+    Sweeper sweeper;
+    @Inject
+    WorkerService workers;
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private static void register(String job, Map<String, Object> definition) {
+        int status = as(ADMIN).contentType("application/json").body(definition).put("/v1/jobs/" + job).then()
+                .extract().statusCode();
+        assertTrue(status == 200 || status == 201, "PUT /v1/jobs/" + job + " → " + status);
+    }
+
+    private static String trigger(String job, String workspace) {
+        return as(OPERATOR).contentType("application/json").body(Map.of("workspace_id", workspace))
+                .post("/v1/jobs/" + job + "/runs").then().statusCode(202).extract().path("id");
+    }
+
+    private static JsonPath claim(String token, String worker, List<String> jobs, int max, int waitSeconds) {
+        return as(token).contentType("application/json")
+                .body(Map.of("worker", worker, "jobs", jobs, "max", max, "wait", waitSeconds))
+                .post("/v1/workers/claim").then().statusCode(200).extract().jsonPath();
+    }
+
+    private static JsonPath call(String token, String runId, String what, Map<String, Object> body, int status) {
+        return as(token).contentType("application/json").body(body).post("/v1/workers/runs/" + runId + "/" + what)
+                .then().statusCode(status).extract().jsonPath();
+    }
+
+    private static JsonPath run(String id) {
+        return as(ADMIN).get("/v1/runs/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static List<String> events(String id) {
+        return as(ADMIN).accept("application/json").get("/v1/runs/" + id + "/events").then().statusCode(200)
+                .extract().jsonPath().getList("event");
+    }
+
+    @Test
+    void anAdminRegistersAJobForWorkersAndItIsListedBesideTheBuiltInOnes() {
+        String name = "remote.listed-" + System.nanoTime();
+        as(ADMIN).contentType("application/json").body(Map.of("description", "Exports a report", "params",
+                List.of(Map.of("name", "days", "type", "integer", "default", 30, "minimum", 1, "maximum", 365)),
+                "max_active", 2)).put("/v1/jobs/" + name).then().statusCode(201)
+                .body("executor", equalTo("workers")).body("params_defaults.days", equalTo(30))
+                .body("max_active", equalTo(2));
+        as(ADMIN).contentType("application/json").body(Map.of("description", "Exports a report, v2"))
+                .put("/v1/jobs/" + name).then().statusCode(200).body("description", equalTo("Exports a report, v2"));
+        List<Map<String, Object>> listed = as(VIEWER).get("/v1/jobs").then().statusCode(200).extract().jsonPath()
+                .getList("");
+        assertTrue(listed.stream().anyMatch(j -> name.equals(j.get("name")) && "workers".equals(j.get("executor"))),
+                listed.toString());
+        assertTrue(listed.stream().anyMatch(j -> "demo.sleep".equals(j.get("name"))
+                && "service".equals(j.get("executor"))), listed.toString());
+
+        // a built-in job's name cannot be taken; bad definitions are 400; only an admin registers
+        as(ADMIN).contentType("application/json").body(Map.of()).put("/v1/jobs/demo.sleep").then().statusCode(409);
+        as(ADMIN).contentType("application/json").body(Map.of("retry", Map.of("max_attempts", 99)))
+                .put("/v1/jobs/" + name).then().statusCode(400).body("detail", containsString("maxAttempts"));
+        as(ADMIN).contentType("application/json").body(Map.of("params", List.of(Map.of("name", "n", "type",
+                "integer", "default", "x")))).put("/v1/jobs/" + name).then().statusCode(400)
+                .body("detail", containsString("must be an integer"));
+        as(ADMIN).contentType("application/json").body(Map.of()).put("/v1/jobs/Bad%20Name").then().statusCode(400);
+        as(OPERATOR).contentType("application/json").body(Map.of()).put("/v1/jobs/" + name).then().statusCode(403);
+
+        // params are validated against the declaration, as for a built-in job
+        as(OPERATOR).contentType("application/json").body(Map.of("workspace_id", WORKSPACE_A, "params",
+                Map.of("days", 0))).post("/v1/jobs/" + name + "/runs").then().statusCode(400);
+
+        // deleted only without active runs
+        String queued = trigger(name, WORKSPACE_A);
+        as(ADMIN).delete("/v1/jobs/" + name).then().statusCode(409).body("detail", containsString("active runs"));
+        as(OPERATOR).post("/v1/runs/" + queued + "/cancel").then().statusCode(202);
+        as(ADMIN).delete("/v1/jobs/" + name).then().statusCode(204);
+        as(ADMIN).delete("/v1/jobs/" + name).then().statusCode(404);
+        as(OPERATOR).contentType("application/json").body(Map.of("workspace_id", WORKSPACE_A))
+                .post("/v1/jobs/" + name + "/runs").then().statusCode(404);
+    }
+
+    @Test
+    void aWorkerClaimsReportsAndCompletesARunWhichIsStoredAsAnEnginesIs() {
+        register("remote.export", Map.of("params", List.of(Map.of("name", "days", "type", "integer", "default",
+                7))));
+        String id = trigger("remote.export", WORKSPACE_A);
+        assertEquals("queued", run(id).getString("status")); // no engine of the service takes it
+
+        JsonPath claimed = claim(WORKER, "host-1", List.of("remote.export"), 5, 0);
+        assertEquals(List.of(id), claimed.getList("runs.run_id"));
+        assertEquals(7, claimed.getInt("runs[0].params.days"));
+        assertEquals(1, claimed.getInt("runs[0].attempt"));
+        String lease = claimed.getString("runs[0].lease.token");
+        assertTrue(Instant.parse(claimed.getString("runs[0].lease.expires_at")).isAfter(Instant.now()));
+        JsonPath running = run(id);
+        assertEquals("running", running.getString("status"));
+        assertEquals("worker:worker/host-1", running.getString("owner"));
+
+        Map<String, Object> report = Map.of("lease", lease, "seq", 1, "events", List.of(
+                Map.of("type", "log", "level", "info", "message", "exporting\u0000 7 days"),
+                Map.of("type", "progress", "processed", 3, "total", 10),
+                Map.of("type", "error", "item", "row 4", "message", "skipped")));
+        JsonPath answer = call(WORKER, id, "report", report, 200);
+        assertTrue(answer.getBoolean("stored"));
+        assertEquals("running", answer.getString("state"));
+        // the same report again, after a lost reply: renews, stores nothing twice
+        assertEquals(false, call(WORKER, id, "report", report, 200).getBoolean("stored"));
+        JsonPath progressed = run(id);
+        assertEquals(3, progressed.getInt("processed"));
+        assertEquals(10, progressed.getInt("total"));
+        assertEquals(List.of(Map.of("item", "row 4", "message", "skipped")), progressed.getList("error_log").stream()
+                .map(e -> Map.of("item", ((Map<?, ?>) e).get("item"), "message", ((Map<?, ?>) e).get("message")))
+                .toList());
+
+        call(WORKER, id, "complete", Map.of("lease", lease, "metrics", Map.of("rows", 42)), 200)
+                .getString("status");
+        JsonPath done = run(id);
+        assertEquals("completed", done.getString("status"));
+        assertEquals(42, done.getInt("metrics.rows"));
+        assertEquals(List.of("start_json", "log", "progress_json", "log", "end_json"), events(id));
+        // completing again after a lost reply answers the run as it ended; another report is refused
+        assertEquals("completed", call(WORKER, id, "complete", Map.of("lease", lease), 200).getString("status"));
+        JsonPath refused = call(WORKER, id, "report", Map.of("lease", lease, "seq", 2), 409);
+        assertEquals("ended", refused.getString("reason"));
+        assertEquals(5, events(id).size());
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedByPolicyAndTheOldLeaseIsFencedOut() {
+        register("remote.flaky", Map.of("retry", QUICK_RETRY));
+        String id = trigger("remote.flaky", WORKSPACE_A);
+        String first = claim(WORKER, "host-1", List.of("remote.flaky"), 1, 0).getString("runs[0].lease.token");
+        JsonPath requeued = call(WORKER, id, "fail", Map.of("lease", first, "error", "upstream 503",
+                "error_code", "upstream"), 200);
+        assertEquals("queued", requeued.getString("status"));
+        assertEquals(2, requeued.getInt("attempt"));
+        // repeated after a lost reply: the same answer, no third attempt
+        assertEquals(2, call(WORKER, id, "fail", Map.of("lease", first, "error", "upstream 503"), 200)
+                .getInt("attempt"));
+
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> claim(WORKER, "host-2", List.of("remote.flaky"), 1, 1).getList("runs").size() == 1);
+        JsonPath late = call(WORKER, id, "report", Map.of("lease", first, "seq", 1, "events",
+                List.of(Map.of("type", "log", "message", "late"))), 409);
+        assertEquals("superseded", late.getString("reason"));
+        assertEquals(2, late.getInt("run_attempt"));
+        assertTrue(events(id).stream().noneMatch("log"::equals), "a late write is not stored: " + events(id));
+
+        // not retryable: failed at once
+        String second = "2.host-2";
+        JsonPath failed = call(WORKER, id, "fail", Map.of("lease", second, "error", "bad input", "retryable",
+                false), 200);
+        assertEquals("failed", failed.getString("status"));
+        assertEquals("job_failed", failed.getString("error_code"));
+    }
+
+    @Test
+    void pauseResumeAndCancelReachTheWorkerInItsNextReportAndForceCancelFencesItOut() {
+        register("remote.control", Map.of());
+        String id = trigger("remote.control", WORKSPACE_A);
+        String lease = claim(WORKER, "host-1", List.of("remote.control"), 1, 0).getString("runs[0].lease.token");
+
+        as(OPERATOR).post("/v1/runs/" + id + "/pause").then().statusCode(202);
+        assertEquals("pause", call(WORKER, id, "report", Map.of("lease", lease, "seq", 1), 200)
+                .getString("control"));
+        JsonPath paused = call(WORKER, id, "report", Map.of("lease", lease, "seq", 2, "state", "paused"), 200);
+        assertEquals("paused", paused.getString("state"));
+        assertEquals("paused", run(id).getString("status"));
+
+        as(OPERATOR).post("/v1/runs/" + id + "/resume").then().statusCode(202);
+        assertEquals("resume", call(WORKER, id, "report", Map.of("lease", lease, "seq", 3), 200)
+                .getString("control"));
+        assertEquals("running", call(WORKER, id, "report", Map.of("lease", lease, "seq", 4, "state", "running"), 200)
+                .getString("state"));
+
+        as(OPERATOR).post("/v1/runs/" + id + "/cancel").then().statusCode(202);
+        assertEquals("cancel", call(WORKER, id, "report", Map.of("lease", lease, "seq", 5), 200)
+                .getString("control"));
+        assertEquals("cancelled", call(WORKER, id, "cancelled", Map.of("lease", lease), 200).getString("status"));
+        assertTrue(events(id).containsAll(List.of("state_json", "end_json")), events(id).toString());
+
+        String forced = trigger("remote.control", WORKSPACE_A);
+        String held = claim(WORKER, "host-1", List.of("remote.control"), 1, 0).getString("runs[0].lease.token");
+        as(OPERATOR).post("/v1/runs/" + forced + "/cancel?force=true").then().statusCode(202);
+        assertEquals("ended", call(WORKER, forced, "complete", Map.of("lease", held), 409).getString("reason"));
+        assertEquals("cancelled", run(forced).getString("status"));
+    }
+
+    @Test
+    void aLeaseNotRenewedExpiresAndTheSweeperRetriesTheRunForAnotherWorker() {
+        register("remote.swept", Map.of());
+        String id = trigger("remote.swept", WORKSPACE_A);
+        String lease = claim(WORKER, "host-1", List.of("remote.swept"), 1, 0).getString("runs[0].lease.token");
+        // the worker died: its lease ages past stale-after
+        sweeper.runOnce(Instant.now().plus(Duration.ofMinutes(10))).await().atMost(Duration.ofSeconds(10));
+        JsonPath swept = run(id);
+        assertEquals("queued", swept.getString("status"));
+        assertEquals(2, swept.getInt("attempt"));
+        assertEquals(1, db.count("SELECT count(*) FROM error_events WHERE run_id = $1 AND kind = 'STALE_RUN'",
+                java.util.UUID.fromString(id)));
+        JsonPath late = call(WORKER, id, "complete", Map.of("lease", lease), 409);
+        assertEquals("superseded", late.getString("reason"));
+    }
+
+    @Test
+    void aLongPollAnswersAsSoonAsARunIsQueued() throws Exception {
+        register("remote.poll", Map.of());
+        CompletableFuture<JsonPath> polled = CompletableFuture.supplyAsync(
+                () -> claim(WORKER, "host-1", List.of("remote.poll"), 1, 30));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> workers.waiting() == 1);
+        String id = trigger("remote.poll", WORKSPACE_A);
+        assertEquals(List.of(id), polled.get(10, java.util.concurrent.TimeUnit.SECONDS).getList("runs.run_id"));
+    }
+
+    @Test
+    void aWorkerThatGoesAwayMidPollClaimsNothing() throws Exception {
+        register("remote.gone", Map.of());
+        byte[] body = "{\"worker\":\"host-9\",\"jobs\":[\"remote.gone\"],\"wait\":30}".getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/workers/claim HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + WORKER
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> workers.waiting() == 1);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> workers.waiting() == 0);
+        String id = trigger("remote.gone", WORKSPACE_A);
+        JsonPath claimed = claim(WORKER, "host-1", List.of("remote.gone"), 1, 5);
+        assertEquals(List.of(id), claimed.getList("runs.run_id"));
+        assertEquals(1, claimed.getInt("runs[0].attempt"));
+    }
+
+    @Test
+    void aJobsClusterWideLimitHoldsForWorkers() {
+        register("remote.limited", Map.of("max_active", 1, "exclusive", false));
+        trigger("remote.limited", WORKSPACE_A);
+        trigger("remote.limited", WORKSPACE_A);
+        JsonPath first = claim(WORKER, "host-1", List.of("remote.limited"), 5, 0);
+        assertEquals(1, first.getList("runs").size());
+        assertEquals(0, claim(WORKER, "host-2", List.of("remote.limited"), 5, 0).getList("runs").size());
+        call(WORKER, first.getString("runs[0].run_id"), "complete", Map.of("lease",
+                first.getString("runs[0].lease.token")), 200);
+        assertEquals(1, claim(WORKER, "host-2", List.of("remote.limited"), 5, 0).getList("runs").size());
+    }
+
+    @Test
+    void aWorkersTokenClaimsOnlyItsJobsAndWorkspacesAndDoesNothingElse() {
+        register(SCOPED_WORKER_JOB, Map.of("exclusive", false));
+        register("remote.other", Map.of());
+        String inB = trigger(SCOPED_WORKER_JOB, WORKSPACE_B);
+        String inA = trigger(SCOPED_WORKER_JOB, WORKSPACE_A);
+        JsonPath claimed = claim(SCOPED_WORKER, "host-1", List.of(SCOPED_WORKER_JOB), 5, 0);
+        assertEquals(List.of(inA), claimed.getList("runs.run_id"));
+        assertEquals("queued", run(inB).getString("status"));
+
+        as(SCOPED_WORKER).contentType("application/json").body(Map.of("worker", "host-1", "jobs",
+                List.of("remote.other"), "wait", 0)).post("/v1/workers/claim").then().statusCode(403);
+        as(WORKER).contentType("application/json").body(Map.of("worker", "host-1", "jobs", List.of("demo.sleep"),
+                "wait", 0)).post("/v1/workers/claim").then().statusCode(400)
+                .body("detail", containsString("not executed by workers"));
+        as(WORKER).get("/v1/runs").then().statusCode(403);
+        as(WORKER).contentType("application/json").body(Map.of("workspace_id", WORKSPACE_A))
+                .post("/v1/jobs/remote.other/runs").then().statusCode(403);
+        as(OPERATOR).contentType("application/json").body(Map.of("worker", "host-1", "jobs",
+                List.of("remote.other"), "wait", 0)).post("/v1/workers/claim").then().statusCode(403);
+        // another worker's token cannot use a lease it did not get
+        String lease = claimed.getString("runs[0].lease.token");
+        assertEquals("not_held", call(WORKER, inA, "report", Map.of("lease", lease, "seq", 1), 409)
+                .getString("reason"));
+        // bad input
+        call(SCOPED_WORKER, inA, "report", Map.of("lease", "nonsense", "seq", 1), 400);
+        call(SCOPED_WORKER, inA, "report", Map.of("lease", lease, "seq", 0), 400);
+        call(SCOPED_WORKER, inA, "report", Map.of("lease", lease, "seq", 1, "events",
+                java.util.Collections.nCopies(101, Map.of("type", "log", "message", "x"))), 400);
+        call(SCOPED_WORKER, inA, "report", Map.of("lease", lease, "seq", 1, "events",
+                List.of(Map.of("type", "bogus"))), 400);
+        call(SCOPED_WORKER, inB, "report", Map.of("lease", lease, "seq", 1), 404);
+    }
+}
