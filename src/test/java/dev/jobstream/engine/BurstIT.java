@@ -1,8 +1,8 @@
 package dev.jobstream.engine;
 
-import static dev.jobstream.engine.CrashIT.admin;
-import static dev.jobstream.engine.CrashIT.get;
 import static dev.jobstream.engine.CrashIT.trigger;
+import static dev.jobstream.support.ReplicaCalls.admin;
+import static dev.jobstream.support.ReplicaCalls.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,11 @@
 package dev.jobstream.engine;
 
-import static io.restassured.RestAssured.given;
+import static dev.jobstream.support.ReplicaCalls.admin;
+import static dev.jobstream.support.ReplicaCalls.assertGapFree;
+import static dev.jobstream.support.ReplicaCalls.awaitStatus;
+import static dev.jobstream.support.ReplicaCalls.count;
+import static dev.jobstream.support.ReplicaCalls.events;
+import static dev.jobstream.support.ReplicaCalls.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,17 +17,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.jobstream.config.EmbeddedDatabase;
-import dev.jobstream.support.Api;
 import dev.jobstream.support.Replica;
 import io.restassured.path.json.JsonPath;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * Packaged replicas killed and stopped under load, with short intervals: a run of a replica killed with
@@ -157,36 +159,9 @@ class CrashIT {
         return copy;
     }
 
-    static RequestSpecification admin() {
-        return given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN);
-    }
-
     static String trigger(Replica replica, String workspace, int items, int delayMs) {
         return admin().contentType("application/json")
                 .body(Map.of("workspace_id", workspace, "params", Map.of("items", items, "delay_ms", delayMs)))
                 .post(replica.url("/v1/jobs/demo.sleep/runs")).then().statusCode(202).extract().path("id");
-    }
-
-    static JsonPath get(Replica replica, String path) {
-        return admin().get(replica.url(path)).then().statusCode(200).extract().jsonPath();
-    }
-
-    static List<Map<String, Object>> events(Replica replica, String id) {
-        return admin().accept("application/json").get(replica.url("/v1/runs/" + id + "/events")).then()
-                .statusCode(200).extract().jsonPath().getList("$");
-    }
-
-    static void assertGapFree(List<Map<String, Object>> events) {
-        assertEquals(IntStream.rangeClosed(1, events.size()).boxed().toList(),
-                events.stream().map(e -> ((Number) e.get("id")).intValue()).toList(), "sequence without gaps");
-    }
-
-    static long count(List<Map<String, Object>> events, String name) {
-        return events.stream().filter(e -> name.equals(e.get("event"))).count();
-    }
-
-    static void awaitStatus(Replica replica, String id, String status) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> status.equals(get(replica, "/v1/runs/" + id).getString("status")));
     }
 }

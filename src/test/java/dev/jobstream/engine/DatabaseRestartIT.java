@@ -1,10 +1,10 @@
 package dev.jobstream.engine;
 
-import static dev.jobstream.engine.CrashIT.assertGapFree;
-import static dev.jobstream.engine.CrashIT.count;
-import static dev.jobstream.engine.CrashIT.events;
-import static dev.jobstream.engine.CrashIT.get;
 import static dev.jobstream.engine.CrashIT.trigger;
+import static dev.jobstream.support.ReplicaCalls.assertGapFree;
+import static dev.jobstream.support.ReplicaCalls.count;
+import static dev.jobstream.support.ReplicaCalls.events;
+import static dev.jobstream.support.ReplicaCalls.get;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,7 +1,7 @@
 package dev.jobstream.engine;
 
-import static dev.jobstream.engine.CrashIT.awaitStatus;
 import static dev.jobstream.engine.CrashIT.trigger;
+import static dev.jobstream.support.ReplicaCalls.awaitStatus;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;

@@ -1,14 +1,14 @@
 package dev.jobstream.engine;
 
 import static dev.jobstream.engine.CrashIT.FAST;
-import static dev.jobstream.engine.CrashIT.admin;
-import static dev.jobstream.engine.CrashIT.assertGapFree;
-import static dev.jobstream.engine.CrashIT.awaitStatus;
-import static dev.jobstream.engine.CrashIT.count;
-import static dev.jobstream.engine.CrashIT.events;
-import static dev.jobstream.engine.CrashIT.get;
 import static dev.jobstream.engine.CrashIT.trigger;
 import static dev.jobstream.engine.CrashIT.with;
+import static dev.jobstream.support.ReplicaCalls.admin;
+import static dev.jobstream.support.ReplicaCalls.assertGapFree;
+import static dev.jobstream.support.ReplicaCalls.awaitStatus;
+import static dev.jobstream.support.ReplicaCalls.count;
+import static dev.jobstream.support.ReplicaCalls.events;
+import static dev.jobstream.support.ReplicaCalls.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
