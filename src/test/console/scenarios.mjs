@@ -646,7 +646,8 @@ export const scenarios = {
 
   /**
    * The replicas tab: this replica up and busy with the run it executes, a silent one lost, a stopped one stopped, as
-   * GET /v1/replicas says; it follows the run's end live, and its place in the URL survives a reload.
+   * GET /v1/replicas says, and the workers outside the service up or lost; it follows the run's end live, and its
+   * place in the URL survives a reload.
    */
   async replicas({ browser, base, admin, env, shot }) {
     const page = await newPage(browser);
@@ -667,6 +668,16 @@ export const scenarios = {
     assert.equal(await row(env.STOPPED).locator('.badge').textContent(), 'stopped');
     assert.equal(await cell(env.STOPPED, 'ended'), (42).toLocaleString());
     assert.match(await page.locator('#replicas-summary').textContent(), /1 up, 1 lost, 1 stopped/);
+    // the workers outside the service, below: one in touch, one silent for longer than stale-after
+    const worker = (id) => page.locator(`#workers tbody tr[data-id="worker:exporter/${id}"]`);
+    await eventually('every worker listed', async () =>
+      (await page.locator('#workers tbody tr').count()) === api.workers.length);
+    assert.equal(await worker(env.WORKER).locator('.badge').textContent(), 'up');
+    assert.equal((await worker(env.WORKER).locator('.jobs').textContent()).trim(), 'reports.export, reports.mail');
+    assert.equal(await worker(env.LOST_WORKER).locator('.badge').textContent(), 'lost');
+    const up = api.workers.filter((w) => w.state === 'up').length;
+    assert.match(await page.locator('#workers-summary').textContent(),
+      new RegExp(`^${up} up, ${api.workers.length - up} lost`), 'as GET /v1/replicas counts them');
     await shot(page, 'replicas');
 
     // live: the run ends, and the row follows without a reload

@@ -4,10 +4,10 @@ import dev.jobstream.auth.MeResource;
 import dev.jobstream.bulk.BulkRequest;
 import dev.jobstream.bulk.BulkService;
 import dev.jobstream.engine.EngineRegistry;
-import dev.jobstream.engine.EngineResource;
 import dev.jobstream.error.ErrorEvent;
 import dev.jobstream.error.ErrorPage;
 import dev.jobstream.feed.RunChange;
+import dev.jobstream.replica.EngineResource;
 import dev.jobstream.replica.ReplicaService;
 import dev.jobstream.run.BatchRequest;
 import dev.jobstream.run.JobDefinition;
@@ -39,6 +39,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         TriggerRequest.class, BatchRequest.class,
         // bulk/ (a Response's entity), replica/
         BulkRequest.class, BulkService.Bulk.class, ReplicaService.Replicas.class, ReplicaService.Replica.class,
+        ReplicaService.Worker.class,
         // engine/ (GET /v1/jobs, GET /v1/engines)
         JobDefinition.class, JobParam.class, EngineResource.Engines.class, EngineRegistry.EngineInfo.class,
         // auth/ (GET /v1/me)

@@ -3,6 +3,8 @@ package dev.jobstream.replica;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -42,8 +44,17 @@ public class ReplicaService {
             long running, long paused) {
     }
 
+    /**
+     * A worker outside the service as the registry shows it: up while in touch within stale-after (a claim, a report,
+     * a long poll waiting), lost after; its runs executing of the caller's workspaces.
+     */
+    public record Worker(String id, String token, String worker, String state, List<String> jobs,
+            Instant firstSeenAt, Instant contactAt, String replica, long running, long paused) {
+    }
+
     /** The registry, read at {@code at} by the database's clock. */
-    public record Replicas(Instant at, long staleAfterMs, long retentionMs, List<Replica> replicas) {
+    public record Replicas(Instant at, long staleAfterMs, long retentionMs, List<Replica> replicas,
+            long workersRetentionMs, List<Worker> workers) {
     }
 
     private final ReplicaStore store;
@@ -55,6 +66,8 @@ public class ReplicaService {
     private final String version;
     private final Instant startedAt = Instant.now();
     private final Coalescer beats;
+    /** When this replica last wrote each worker's contact ({@link System#nanoTime()}), and the jobs it wrote. */
+    private final Map<String, Written> contacts = new ConcurrentHashMap<>();
     private volatile boolean stopped;
     private long timer = -1;
 
@@ -105,32 +118,76 @@ public class ReplicaService {
                 f.getMessage()));
     }
 
-    /**
-     * The registry as {@code caller} may see it: every replica, with the runs it executes of the caller's workspaces;
-     * its engines busy and the attempts it ended only for a caller that sees every workspace (they count the runs of
-     * all of them).
-     */
-    public Uni<Replicas> list(Caller caller) {
-        return store.list().flatMap(rows -> runs.executingByOwner(caller.workspaces()).map(executing -> {
-            Instant at = rows.isEmpty() ? Instant.now() : rows.get(0).readAt();
-            Instant staleBefore = at.minus(config.staleAfter());
-            boolean all = !caller.scoped();
-            List<Replica> replicas = rows.stream().map(row -> {
-                RunStore.Executing ours = executing.getOrDefault(row.id(), new RunStore.Executing(0, 0));
-                String state = row.stoppedAt() != null
-                        ? "stopped"
-                        : row.heartbeatAt().isBefore(staleBefore) ? "lost" : "up";
-                return new Replica(row.id(), row.version(), state, row.id().equals(instance.id()), row.startedAt(),
-                        row.heartbeatAt(), row.stoppedAt(), row.enginesMax(), all ? row.enginesBusy() : null,
-                        all ? row.runsEnded() : null, ours.running(), ours.paused());
-            }).toList();
-            return new Replicas(at, config.staleAfter().toMillis(), config.replicas().retention().toMillis(),
-                    replicas);
-        }));
+    private record Written(long at, List<String> jobs) {
     }
 
-    /** Deletes the rows of replicas stopped or silent for longer than the retention; returns how many. */
+    /**
+     * Records that workers were in touch through this replica. A worker's row is written at most once per heartbeat
+     * interval (unless its jobs changed): a report per second from a thousand workers costs no write each. Never
+     * fails: the registry is for people to read, and a worker's call does not wait on it.
+     */
+    public Uni<Void> contact(List<ReplicaStore.Contact> workers) {
+        long now = System.nanoTime();
+        long every = config.heartbeatInterval().toNanos();
+        List<ReplicaStore.Contact> due = workers.stream().filter(c -> {
+            Written last = contacts.get(c.id());
+            return last == null || now - last.at() >= every || !c.jobs().isEmpty() && !c.jobs().equals(last.jobs());
+        }).toList();
+        if (due.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        for (ReplicaStore.Contact c : due) {
+            Written last = contacts.get(c.id());
+            contacts.put(c.id(), new Written(now, c.jobs().isEmpty() && last != null ? last.jobs() : c.jobs()));
+        }
+        if (contacts.size() > ReplicaStore.MAX_LISTED * 10) {
+            long old = now - config.engines().retention().toNanos();
+            contacts.values().removeIf(w -> w.at() < old);
+        }
+        return store.contact(due, instance.id()).onFailure().invoke(f -> LOG.debugf(
+                "Workers' contact not stored: %s", f.getMessage())).onFailure().recoverWithNull();
+    }
+
+    /**
+     * The registry as {@code caller} may see it: every replica and worker, with the runs it executes of the caller's
+     * workspaces; a replica's engines busy and the attempts it ended only for a caller that sees every workspace
+     * (they count the runs of all of them).
+     */
+    public Uni<Replicas> list(Caller caller) {
+        return Uni.combine().all().unis(store.list(), store.workers(), runs.executingByOwner(caller.workspaces()))
+                .with((rows, workerRows, executing) -> {
+                    Instant at = rows.isEmpty() ? Instant.now() : rows.get(0).readAt();
+                    Instant staleBefore = at.minus(config.staleAfter());
+                    boolean all = !caller.scoped();
+                    List<Replica> replicas = rows.stream().map(row -> {
+                        RunStore.Executing ours = executing.getOrDefault(row.id(), new RunStore.Executing(0, 0));
+                        String state = row.stoppedAt() != null
+                                ? "stopped"
+                                : row.heartbeatAt().isBefore(staleBefore) ? "lost" : "up";
+                        return new Replica(row.id(), row.version(), state, row.id().equals(instance.id()),
+                                row.startedAt(),
+                                row.heartbeatAt(), row.stoppedAt(), row.enginesMax(), all ? row.enginesBusy() : null,
+                                all ? row.runsEnded() : null, ours.running(), ours.paused());
+                    }).toList();
+                    List<Worker> workers = workerRows.stream().map(row -> {
+                        RunStore.Executing ours = executing.getOrDefault(row.id(), new RunStore.Executing(0, 0));
+                        String state = row.contactAt().isBefore(row.readAt().minus(config.staleAfter()))
+                                ? "lost"
+                                : "up";
+                        return new Worker(row.id(), row.token(), row.worker(), state, row.jobs(), row.firstSeenAt(),
+                                row.contactAt(), row.replica(), ours.running(), ours.paused());
+                    }).toList();
+                    return new Replicas(at, config.staleAfter().toMillis(), config.replicas().retention().toMillis(),
+                            replicas, config.engines().retention().toMillis(), workers);
+                });
+    }
+
+    /**
+     * Deletes the rows of replicas stopped or silent for longer than their retention, and of workers silent for
+     * longer than the engines'; returns how many.
+     */
     public Uni<Integer> deleteExpired(Instant now) {
-        return store.deleteExpired(now.minus(config.replicas().retention()));
+        return store.deleteExpired(now.minus(config.replicas().retention())).flatMap(replicas -> store
+                .deleteExpiredWorkers(now.minus(config.engines().retention())).map(workers -> replicas + workers));
     }
 }

@@ -257,7 +257,8 @@ final class RunSql {
      * resume asked of the run, with its {@code state_json} event after the others. A report numbered no higher than
      * the last one stored was stored before (a repeat after a lost reply): it renews the lease and stores nothing
      * again. Either way the heartbeat is renewed; the row returned carries the run's status, control request and last
-     * sequence number, and none when the lease is no longer the run's (ended, swept, claimed again).
+     * sequence number, whether the attempt ran past its timeout ({@code timed_out}: the worker should stop), and no
+     * row when the lease is no longer the run's (ended, swept, claimed again).
      */
     static final String REPORT = """
             WITH held AS (
@@ -293,12 +294,12 @@ final class RunSql {
                        version = r.version + 1
                   FROM fresh f
                  WHERE r.id = f.id
-                RETURNING r.id, r.status, r.control_requested, r.last_seq
+                RETURNING r.id, r.status, r.control_requested, r.last_seq, %1$s
             ), renewed AS (
                 UPDATE job_runs r SET heartbeat_at = now()
                   FROM held h
                  WHERE r.id = h.id AND NOT EXISTS (SELECT FROM fresh)
-                RETURNING r.id, r.status, r.control_requested, r.last_seq
+                RETURNING r.id, r.status, r.control_requested, r.last_seq, %1$s
             ), events AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
                 SELECT f.id, f.last_seq + e.n, e.event, e.data::jsonb FROM fresh f CROSS JOIN reported e
@@ -316,7 +317,8 @@ final class RunSql {
             SELECT w.*, true AS stored FROM written w LEFT JOIN notified ON true
              UNION ALL
             SELECT r.*, false AS stored FROM renewed r
-            """;
+            """.formatted("r.status = 'running' AND r.timeout_ms IS NOT NULL "
+            + "AND now() >= r.started_at + r.timeout_ms * interval '1 millisecond' AS timed_out");
 
     /** The control requests of runs this replica still owns; a run not returned was ended or taken elsewhere. */
     static final String CONTROL_OF = """
@@ -614,8 +616,9 @@ final class RunSql {
      * Interrupts stale attempts: executing runs whose heartbeat is older than {@code $2} ms at {@code $1} (null: the
      * database's now), {@code $3} at most, oldest heartbeat first, skipping rows another sweeper holds — and none
      * before the server has been up that long: after a restart of PostgreSQL every replica first gets stale-after to
-     * heartbeat again. With attempts
-     * left ({@code attempt < max_attempts}) a stale run is requeued, otherwise failed. See {@link #INTERRUPT}.
+     * heartbeat again. With attempts left ({@code attempt < max_attempts}) a stale run is requeued, otherwise failed.
+     * A worker's paused run is not stale: its lease lasts the pause hold (see {@link #WORKER_OVERDUE}). See
+     * {@link #INTERRUPT}.
      */
     static final String INTERRUPT_STALE = """
             WITH chosen AS (
@@ -626,10 +629,30 @@ final class RunSql {
                  WHERE status IN ('running', 'paused')
                    AND heartbeat_at < coalesce($1::timestamptz, now()) - $2 * interval '1 millisecond'
                    AND coalesce($1::timestamptz, now()) - pg_postmaster_start_time() >= $2 * interval '1 millisecond'
+                   AND (status = 'running' OR owner NOT LIKE 'worker:%')
                  ORDER BY heartbeat_at
                  LIMIT $3
                    FOR UPDATE SKIP LOCKED
             """ + INTERRUPT;
+
+    /**
+     * Workers' attempts the service ends itself, at {@code $1} (null: the database's now), {@code $4} at most: running
+     * past their timeout and the grace after it ({@code $2} ms), or paused with no report for the pause hold
+     * ({@code $3} ms). An engine watches both in-process; a worker may not, so its replica's sweep does. Read through
+     * the executing runs' heartbeat index; every replica may sweep, and the statements that end the attempts are
+     * guarded by owner and attempt.
+     */
+    static final String WORKER_OVERDUE = """
+            SELECT %s FROM job_runs r
+             WHERE r.status IN ('running', 'paused') AND r.heartbeat_at IS NOT NULL AND r.owner LIKE 'worker:%%'
+               AND ((r.status = 'running' AND r.timeout_ms IS NOT NULL
+                     AND r.started_at + (r.timeout_ms + $2) * interval '1 millisecond' < coalesce($1::timestamptz, now()))
+                 OR (r.status = 'paused'
+                     AND r.heartbeat_at < coalesce($1::timestamptz, now()) - $3 * interval '1 millisecond'))
+             ORDER BY r.heartbeat_at
+             LIMIT $4
+            """
+            .formatted(Run.columns("r"));
 
     /**
      * Resumes a parked run (paused, no engine): it goes back to {@code queued}, due now, as the attempt the park

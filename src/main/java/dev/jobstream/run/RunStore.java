@@ -377,9 +377,9 @@ public class RunStore {
 
     /**
      * What a worker's report left: the run's status, control request and last sequence number, and whether the report
-     * was stored (false: a repeat of one stored before).
+     * was stored (false: a repeat of one stored before), and whether the attempt ran past its timeout.
      */
-    public record Reported(RunStatus status, String control, int lastSeq, boolean stored) {
+    public record Reported(RunStatus status, String control, int lastSeq, boolean stored, boolean timedOut) {
     }
 
     /**
@@ -399,7 +399,7 @@ public class RunStore {
                     Row row = rows.iterator().next();
                     return Optional.of(new Reported(RunStatus.of(row.getString("status")),
                             row.getString("control_requested"), row.getInteger("last_seq"),
-                            row.getBoolean("stored")));
+                            row.getBoolean("stored"), row.getBoolean("timed_out")));
                 });
     }
 
@@ -520,6 +520,16 @@ public class RunStore {
     public Uni<List<Interrupted>> sweepStale(Instant at, Duration staleAfter, int limit) {
         Tuple args = Tuple.of(at == null ? null : utc(at), staleAfter.toMillis(), limit);
         return pool.preparedQuery(INTERRUPT_STALE).execute(args).map(RunStore::interrupted);
+    }
+
+    /**
+     * Workers' attempts overdue at {@code at} (null: the database's now), {@code limit} at most: running past their
+     * timeout and {@code grace}, or paused without a report for {@code pauseHold}. See {@link RunSql#WORKER_OVERDUE}.
+     */
+    public Uni<List<Run>> overdueWorkerRuns(Instant at, Duration grace, Duration pauseHold, int limit) {
+        return pool.preparedQuery(WORKER_OVERDUE)
+                .execute(Tuple.of(at == null ? null : utc(at), grace.toMillis(), pauseHold.toMillis(), limit))
+                .map(this::toRuns);
     }
 
     public Uni<Integer> deleteExpired(Instant endedBefore, int limit) {

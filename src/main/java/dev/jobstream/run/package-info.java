@@ -22,6 +22,8 @@
  * <td>{@code INTERRUPT_OWNED}</td></tr>
  * <tr><td>stale</td><td>running, paused → queued (backoff), parked paused, cancelled, failed</td>
  * <td>{@code INTERRUPT_STALE}</td></tr>
+ * <tr><td>worker overdue</td><td>running past timeout → failed or queued; paused silent → parked paused</td>
+ * <td>{@code WORKER_OVERDUE}, then {@code FLUSH} or {@code INTERRUPT_OWNED}</td></tr>
  * <tr><td>resume parked</td><td>parked paused → queued</td><td>{@code RESUME_PARKED}</td></tr>
  * <tr><td>cancel now</td><td>queued, parked paused (force: any active) → cancelled</td><td>{@code CANCEL_NOW}</td></tr>
  * <tr><td>delete, expire</td><td>terminal (delete: or queued, not due yet) → deleted</td><td>{@code DELETE_RUN},

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,8 @@ import dev.jobstream.engine.Values;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.problem.ApiException;
+import dev.jobstream.replica.ReplicaService;
+import dev.jobstream.replica.ReplicaStore;
 import dev.jobstream.run.JobRegistry;
 import dev.jobstream.run.RemoteJob;
 import dev.jobstream.run.Run;
@@ -32,6 +35,9 @@ import dev.jobstream.run.RunStore;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.RetryPolicy;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -65,12 +71,17 @@ public class WorkerService {
     private final Notifications notifications;
     private final JobstreamConfig config;
     private final Vertx vertx;
+    private final ReplicaService replicas;
     private final Duration lease;
+    /** The long polls waiting on this replica: their workers are in touch. */
+    private final Set<Poll> polling = ConcurrentHashMap.newKeySet();
     /** The long polls waiting for runs to be queued: each is woken (completed) once, then looks again. */
     private final Set<CompletableFuture<Void>> waiting = ConcurrentHashMap.newKeySet();
 
-    WorkerService(RunStore runs, JobRegistry jobs, Notifications notifications, JobstreamConfig config, Vertx vertx) {
+    WorkerService(RunStore runs, JobRegistry jobs, Notifications notifications, JobstreamConfig config, Vertx vertx,
+            ReplicaService replicas) {
         this.runs = runs;
+        this.replicas = replicas;
         this.jobs = jobs;
         this.notifications = notifications;
         this.config = config;
@@ -82,6 +93,19 @@ public class WorkerService {
         notifications.listen(Channels.QUEUED, payload -> wakeAll());
         // as the dispatchers do: a safety net for a notification lost, and for a limited job's place freed elsewhere
         vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wakeAll());
+        // a worker waiting in a long poll is in touch: the registry shows it up
+        vertx.setPeriodic(Math.max(1, config.heartbeatInterval().toMillis()), id -> {
+            if (!polling.isEmpty()) {
+                replicas.contact(polling.stream().map(Poll::contact).distinct().toList()).subscribe().with(x -> {
+                });
+            }
+        });
+    }
+
+    /** Records that the worker of this lease was in touch (a report, an end). */
+    private Uni<Void> contact(Caller caller, Lease held) {
+        return replicas.contact(List.of(new ReplicaStore.Contact(held.owner(caller.name()), caller.name(),
+                held.worker(), List.of())));
     }
 
     private void wakeAll() {
@@ -133,11 +157,18 @@ public class WorkerService {
         }
         String owner = Lease.owner(caller.name(), request.worker());
         long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
-        return poll(new Poll(owner, request.worker(), max, served, caller.workspaces(), deadline, gone));
+        Poll poll = new Poll(owner, caller.name(), request.worker(), max, served, caller.workspaces(), deadline, gone);
+        polling.add(poll);
+        return replicas.contact(List.of(poll.contact())).flatMap(x -> poll(poll))
+                .onTermination().invoke(() -> polling.remove(poll));
     }
 
-    private record Poll(String owner, String worker, int max, List<RemoteJob> jobs, Set<UUID> workspaces,
-            long deadline, CompletableFuture<Void> gone) {
+    private record Poll(String owner, String token, String worker, int max, List<RemoteJob> jobs,
+            Set<UUID> workspaces, long deadline, CompletableFuture<Void> gone) {
+
+        ReplicaStore.Contact contact() {
+            return new ReplicaStore.Contact(owner, token, worker, jobs.stream().map(JobHandler::name).toList());
+        }
     }
 
     /**
@@ -287,19 +318,66 @@ public class WorkerService {
             }
         }
         String owner = held.owner(caller.name());
-        return runs.report(runId, owner, held.attempt(), request.seq(), stored, processed, total,
-                errorLog.isEmpty() ? null : errorLog.encode(), state).flatMap(reported -> {
+        Uni<Optional<RunStore.Reported>> report = runs.report(runId, owner, held.attempt(), request.seq(), stored,
+                processed, total, errorLog.isEmpty() ? null : errorLog.encode(), state);
+        return contact(caller, held)
+                .flatMap(x -> report.flatMap(reported -> {
                     if (reported.isPresent()) {
                         RunStore.Reported r = reported.get();
-                        return Uni.createFrom().item(new ReportAnswer(leaseView(held), r.status().value(),
-                                r.control(), r.stored()));
+                        String control = r.control() == null && r.timedOut() ? "timeout" : r.control();
+                        return Uni.createFrom()
+                                .item(new ReportAnswer(leaseView(held, r.status()), r.status().value(),
+                                        control, r.stored()));
                     }
                     return lost(caller, runId, held);
-                });
+                }));
     }
 
-    private ClaimedRun.LeaseView leaseView(Lease held) {
-        return new ClaimedRun.LeaseView(held.token(), Instant.now().plus(lease));
+    /** The lease's new expiry: a paused run's lasts the pause hold, as an engine keeps a paused run that long. */
+    private ClaimedRun.LeaseView leaseView(Lease held, RunStatus status) {
+        Duration length = status == RunStatus.PAUSED ? config.engines().pauseHold() : lease;
+        return new ClaimedRun.LeaseView(held.token(), Instant.now().plus(length));
+    }
+
+    // ---- overdue attempts ----
+
+    /** What one look for overdue attempts did: attempts ended by their timeout, paused runs parked. */
+    public record Overdue(int timedOut, int parked) {
+    }
+
+    @Scheduled(every = "${jobstream.sweeper.interval:10s}", concurrentExecution = ConcurrentExecution.SKIP)
+    Uni<Void> scheduledOverdue() {
+        return overdue(null).replaceWithVoid().onFailure().invoke(failure -> LOG.warnf(
+                "Looking for workers' overdue attempts failed: %s", failure.getMessage())).onFailure()
+                .recoverWithNull();
+    }
+
+    /**
+     * Ends what workers hold too long, as an engine would at {@code at} (null: now): an attempt running past its
+     * timeout and the grace after it fails with {@code timeout} (and is retried as the job's policy says); a run
+     * paused without a report for the pause hold is parked (paused, no owner; resume queues it as its next attempt).
+     * A worker may stop at its timeout itself: its reports carry the control {@code timeout} from then on.
+     */
+    public Uni<Overdue> overdue(Instant at) {
+        return runs.overdueWorkerRuns(at, config.engines().timeoutGrace(), config.engines().pauseHold(), MAX_CLAIM)
+                .onItem().transformToMulti(overdue -> Multi.createFrom().iterable(overdue))
+                .onItem().transformToUniAndConcatenate(run -> run.status() == RunStatus.PAUSED
+                        ? runs.interrupt(run.owner(), List.of(run.id()), List.of(run.attempt()), "pause_hold")
+                                .map(parked -> parked.isEmpty() ? 0 : 2)
+                        : runs.flush(run.owner(), List.of(flush(run, new End(null, "Timed out after " + run.timeoutMs()
+                                + " ms: the worker did not end its attempt within "
+                                + config.engines().timeoutGrace().toMillis() + " ms of it", "timeout", true, 0),
+                                Outcome.FAIL)))
+                                .map(written -> written.contains(run.id()) ? 1 : 0))
+                .collect().asList().map(done -> {
+                    int timedOut = (int) done.stream().filter(d -> d == 1).count();
+                    int parked = (int) done.stream().filter(d -> d == 2).count();
+                    if (timedOut > 0) {
+                        LOG.infof("%d workers' attempts ran past their timeout: ended", timedOut);
+                        wakeAll();
+                    }
+                    return new Overdue(timedOut, parked);
+                });
     }
 
     // ---- end ----
@@ -315,7 +393,7 @@ public class WorkerService {
         Lease held = Lease.parse(request.lease());
         End end = end(outcome, request);
         String owner = held.owner(caller.name());
-        return visible(caller, runId).flatMap(run -> {
+        return contact(caller, held).flatMap(x -> visible(caller, runId)).flatMap(run -> {
             if (!holds(run, owner, held.attempt())) {
                 return ended(run, owner, held.attempt(), outcome)
                         ? Uni.createFrom().item(run)

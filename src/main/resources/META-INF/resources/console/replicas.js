@@ -1,7 +1,9 @@
 // The replicas tab: every replica sharing the database (GET /v1/replicas), running ones first — up, lost (its
 // heartbeat is older than stale-after: killed or cut off) or stopped — with its version, start, last heartbeat,
 // engines busy of its maximum, the runs it executes and the attempts it ended; read again every 5 s while the tab
-// is shown. A token limited to workspaces sees the runs of its workspaces only, and no load figure of the others.
+// is shown. Below them, the workers outside the service that claim runs over HTTP: up while in touch (a claim, a
+// report, a long poll waiting) within stale-after, lost after, with the jobs they claim and the runs they execute.
+// A token limited to workspaces sees the runs of its workspaces only, and no load figure of the others.
 import { api } from './api.js';
 import { $, badge, duration, el, time } from './ui.js';
 
@@ -11,6 +13,9 @@ export function createReplicasView({ onError }) {
   const table = $('#replicas tbody');
   const empty = $('#replicas-empty');
   const summary = $('#replicas-summary');
+  const workerTable = $('#workers tbody');
+  const workersEmpty = $('#workers-empty');
+  const workersSummary = $('#workers-summary');
   let timer = null;
   let loading = 0;
 
@@ -42,11 +47,29 @@ export function createReplicasView({ onError }) {
       el('td', { className: 'ended' }, replica.runs_ended == null ? '—' : replica.runs_ended.toLocaleString()));
   }
 
+  function workerRow(worker, readAt) {
+    const silence = Date.parse(readAt) - Date.parse(worker.contact_at);
+    return el('tr', { dataset: { id: worker.id, state: worker.state } },
+      el('th', { scope: 'row' }, el('code', {}, worker.worker)),
+      el('td', {}, badge(worker.state)),
+      el('td', {}, worker.token),
+      el('td', { className: 'jobs' }, worker.jobs.join(', ')),
+      el('td', { title: worker.contact_at }, `${duration(Math.max(0, silence))} ago`),
+      el('td', {}, el('code', {}, worker.replica)),
+      el('td', { className: 'executing' }, executing(worker)));
+  }
+
   async function load() {
     const ticket = ++loading;
     const body = await api('GET', '/v1/replicas');
     if (ticket !== loading) return;
     table.replaceChildren(...body.replicas.map((replica) => row(replica, body.at)));
+    workerTable.replaceChildren(...body.workers.map((worker) => workerRow(worker, body.at)));
+    workersEmpty.hidden = body.workers.length > 0;
+    const up = body.workers.filter((w) => w.state === 'up').length;
+    workersSummary.textContent = `${up} up, ${body.workers.length - up} lost. A worker is lost when it has not `
+      + `been in touch for ${duration(body.stale_after_ms)}, and leaves the list once silent for `
+      + `${duration(body.workers_retention_ms)}.`;
     empty.hidden = body.replicas.length > 0;
     const count = (state) => body.replicas.filter((r) => r.state === state).length;
     summary.textContent = `${count('up')} up, ${count('lost')} lost, ${count('stopped')} stopped. A replica is lost `

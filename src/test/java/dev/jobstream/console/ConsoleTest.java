@@ -164,13 +164,20 @@ class ConsoleTest extends BrowserTest {
         replicas.beat("console-stopped", "0.0.9", started, 4, 1, 10).await().atMost(Duration.ofSeconds(5));
         replicas.stop("console-stopped", 42).await().atMost(Duration.ofSeconds(5));
         db.execute("UPDATE replicas SET heartbeat_at = now() - interval '10 minutes' WHERE id = 'console-lost'");
+        replicas.contact(List.of(new ReplicaStore.Contact("worker:exporter/console-w1", "exporter", "console-w1",
+                List.of("reports.export", "reports.mail")),
+                new ReplicaStore.Contact("worker:exporter/console-w2",
+                        "exporter", "console-w2", List.of("reports.export"))),
+                "console-lost")
+                .await().atMost(Duration.ofSeconds(5));
+        db.execute("UPDATE workers SET contact_at = now() - interval '2 minutes' WHERE worker = 'console-w2'");
         String run = Api.trigger("demo.sleep", Map.of("workspace_id", UUID.randomUUID().toString(), "params",
                 Map.of("items", 600, "delay_ms", 100)));
         Api.awaitStatus(run, "running");
         replica.beatNow().await().atMost(Duration.ofSeconds(5));
 
         Browser.scenario("replicas", base, Map.of("ADMIN_TOKEN", Api.ADMIN_TOKEN, "LOST", "console-lost",
-                "STOPPED", "console-stopped", "RUN_ID", run));
+                "STOPPED", "console-stopped", "RUN_ID", run, "WORKER", "console-w1", "LOST_WORKER", "console-w2"));
 
         Api.run(run).body("status", equalTo("cancelled"));
     }

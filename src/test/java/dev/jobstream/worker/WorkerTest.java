@@ -58,7 +58,7 @@ class WorkerTest extends DatabaseTest {
     @TestHTTPResource("/")
     URL base;
 
-    private static void register(String job, Map<String, Object> definition) {
+    static void register(String job, Map<String, Object> definition) {
         int status = as(ADMIN).contentType("application/json").body(definition).put("/v1/jobs/" + job).then()
                 .extract().statusCode();
         assertTrue(status == 200 || status == 201, "PUT /v1/jobs/" + job + " → " + status);
@@ -80,7 +80,7 @@ class WorkerTest extends DatabaseTest {
                 .then().statusCode(status).extract().jsonPath();
     }
 
-    private static JsonPath run(String id) {
+    static JsonPath run(String id) {
         return as(ADMIN).get("/v1/runs/" + id).then().statusCode(200).extract().jsonPath();
     }
 
@@ -251,6 +251,93 @@ class WorkerTest extends DatabaseTest {
                 java.util.UUID.fromString(id)));
         JsonPath late = call(WORKER, id, "complete", Map.of("lease", lease), 409);
         assertEquals("superseded", late.getString("reason"));
+    }
+
+    @Test
+    void anAttemptPastItsTimeoutIsToldToStopAndEndedByTheServiceAfterTheGrace() {
+        register("remote.slow", Map.of("timeout_ms", 1000, "retry", QUICK_RETRY));
+        String id = trigger("remote.slow", WORKSPACE_A);
+        JsonPath claimed = claim(WORKER, "host-1", List.of("remote.slow"), 1, 0);
+        assertEquals(1000, claimed.getInt("runs[0].timeout_ms"));
+        String lease = claimed.getString("runs[0].lease.token");
+        assertEquals(null, call(WORKER, id, "report", Map.of("lease", lease, "seq", 1), 200).getString("control"));
+        // the worker keeps renewing its lease but never stops: past the timeout its reports say so …
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "timeout".equals(
+                call(WORKER, id, "report", Map.of("lease", lease, "seq", 2), 200).getString("control")));
+        assertEquals("running", run(id).getString("status"));
+        assertEquals(0, workers.overdue(null).await().atMost(Duration.ofSeconds(10)).timedOut(),
+                "within the grace the attempt is the worker's to end");
+
+        // … and past the grace the service ends the attempt: retried by the job's policy, the worker fenced out
+        WorkerService.Overdue overdue = workers.overdue(Instant.now().plus(Duration.ofMinutes(1)))
+                .await().atMost(Duration.ofSeconds(10));
+        assertEquals(1, overdue.timedOut());
+        JsonPath ended = run(id);
+        assertEquals("queued", ended.getString("status"));
+        assertEquals(2, ended.getInt("attempt"));
+        assertEquals("timeout", ended.getString("attempts[0].error_code"));
+        assertEquals("superseded", call(WORKER, id, "complete", Map.of("lease", lease), 409).getString("reason"));
+        assertEquals(1, db.count("SELECT count(*) FROM error_events WHERE run_id = $1 AND kind = 'JOB_ATTEMPT_FAILED'",
+                java.util.UUID.fromString(id)));
+    }
+
+    @Test
+    void aPausedRunKeepsItsLeaseForThePauseHoldThenIsParkedAndResumeQueuesIt() {
+        register("remote.paused", Map.of());
+        String id = trigger("remote.paused", WORKSPACE_A);
+        String lease = claim(WORKER, "host-1", List.of("remote.paused"), 1, 0).getString("runs[0].lease.token");
+        as(OPERATOR).post("/v1/runs/" + id + "/pause").then().statusCode(202);
+        JsonPath paused = call(WORKER, id, "report", Map.of("lease", lease, "seq", 1, "state", "paused"), 200);
+        Instant expires = Instant.parse(paused.getString("lease.expires_at"));
+        assertTrue(expires.isAfter(Instant.now().plus(Duration.ofMinutes(5))), "a paused run's lease lasts the "
+                + "pause hold (10 min), not stale-after: " + expires);
+
+        // past stale-after, a paused worker's run is not stale …
+        sweeper.runOnce(Instant.now().plus(Duration.ofMinutes(5))).await().atMost(Duration.ofSeconds(10));
+        assertEquals(0, workers.overdue(Instant.now().plus(Duration.ofMinutes(5))).await()
+                .atMost(Duration.ofSeconds(10)).parked());
+        assertEquals("paused", run(id).getString("status"));
+        assertTrue(run(id).getString("owner").startsWith("worker:"), run(id).getString("owner"));
+
+        // … past the pause hold it is parked: paused with no owner, and resume queues it for any worker
+        assertEquals(1, workers.overdue(Instant.now().plus(Duration.ofMinutes(11))).await()
+                .atMost(Duration.ofSeconds(10)).parked());
+        JsonPath parked = run(id);
+        assertEquals("paused", parked.getString("status"));
+        assertEquals(null, parked.getString("owner"));
+        assertEquals("superseded", call(WORKER, id, "report", Map.of("lease", lease, "seq", 2), 409)
+                .getString("reason"));
+        as(OPERATOR).post("/v1/runs/" + id + "/resume").then().statusCode(202);
+        JsonPath again = claim(WORKER, "host-2", List.of("remote.paused"), 1, 0);
+        assertEquals(id, again.getString("runs[0].run_id"));
+        assertEquals(2, again.getInt("runs[0].attempt"));
+    }
+
+    @Test
+    void workersAreListedWithTheirLastContactBesideTheEnginesAndReplicasUntilTheRetention() {
+        register("remote.listed", Map.of());
+        String id = trigger("remote.listed", WORKSPACE_B);
+        claim(WORKER, "listed-1", List.of("remote.listed"), 1, 0);
+
+        String owner = "worker:worker/listed-1";
+        JsonPath engines = as(VIEWER).get("/v1/engines").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> listed = engines.getMap("workers.find { it.id == '" + owner + "' }");
+        assertEquals("listed-1", listed.get("worker"));
+        assertEquals("up", listed.get("state"));
+        assertEquals(List.of("remote.listed"), listed.get("jobs"));
+        assertEquals(1, listed.get("running"));
+        assertTrue(Instant.parse((String) listed.get("contact_at")).isAfter(Instant.now().minusSeconds(60)));
+        JsonPath replicas = as(VIEWER).get("/v1/replicas").then().statusCode(200).extract().jsonPath();
+        assertEquals("up", replicas.getString("workers.find { it.id == '" + owner + "' }.state"));
+        // a token of another workspace sees the worker, not the run it executes there
+        assertEquals(0, as(Security.SCOPED).get("/v1/engines").then().statusCode(200).extract().jsonPath()
+                .getInt("workers.find { it.id == '" + owner + "' }.running"));
+
+        // silent past the engines' retention, it leaves the registry
+        sweeper.runOnce(Instant.now().plus(Duration.ofHours(1))).await().atMost(Duration.ofSeconds(10));
+        assertEquals(null, as(VIEWER).get("/v1/engines").then().statusCode(200).extract().jsonPath()
+                .getMap("workers.find { it.id == '" + owner + "' }"));
+        assertTrue(List.of("queued", "failed").contains(run(id).getString("status")), "its run was swept");
     }
 
     @Test

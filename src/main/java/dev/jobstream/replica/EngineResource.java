@@ -1,4 +1,4 @@
-package dev.jobstream.engine;
+package dev.jobstream.replica;
 
 import java.util.List;
 
@@ -13,8 +13,14 @@ import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.engine.EngineRegistry;
+import dev.jobstream.engine.Instance;
+import io.smallrye.mutiny.Uni;
 
-/** This replica's engines: those executing now, then those that stopped within the retention. */
+/**
+ * This replica's engines (those executing now, then those that stopped within the retention) and the workers outside
+ * the service (each with its last contact, until the same retention after it).
+ */
 @Path("/v1/engines")
 @Produces(MediaType.APPLICATION_JSON)
 public class EngineResource {
@@ -22,26 +28,28 @@ public class EngineResource {
     private final EngineRegistry registry;
     private final Instance instance;
     private final JobstreamConfig config;
+    private final ReplicaService replicas;
 
-    EngineResource(EngineRegistry registry, Instance instance, JobstreamConfig config) {
+    EngineResource(EngineRegistry registry, Instance instance, JobstreamConfig config, ReplicaService replicas) {
         this.registry = registry;
+        this.replicas = replicas;
         this.instance = instance;
         this.config = config;
     }
 
-    /** {@code {"instance", "max", "running", "stopped", "engines": [...]}}. */
+    /** {@code {"instance", "max", "running", "stopped", "engines": [...], "workers": [...]}}. */
     public record Engines(String instance, int max, long running, int stopped,
-            List<EngineRegistry.EngineInfo> engines) {
+            List<EngineRegistry.EngineInfo> engines, List<ReplicaService.Worker> workers) {
     }
 
     @GET
     @Allow(Role.VIEWER)
-    public Engines list(@Context SecurityContext security) {
+    public Uni<Engines> list(@Context SecurityContext security) {
         Caller caller = Caller.of(security);
         List<EngineRegistry.EngineInfo> engines = registry.list().stream()
                 .filter(e -> caller.sees(e.workspaceId())).toList();
         long running = engines.stream().filter(e -> !"stopped".equals(e.state())).count();
-        return new Engines(instance.id(), config.engines().max(), running, engines.size() - (int) running,
-                engines);
+        return replicas.list(caller).map(all -> new Engines(instance.id(), config.engines().max(), running,
+                engines.size() - (int) running, engines, all.workers()));
     }
 }
