@@ -57,6 +57,17 @@ public interface JobstreamConfig {
 
     Dispatch dispatch();
 
+    Workers workers();
+
+    interface Workers {
+        /**
+         * A JSON file of jobs executed by workers, {@code {"name": {definition}, ...}} (each definition as
+         * {@code PUT /v1/jobs/{name}} takes it), registered when the service starts; a definition that is not valid
+         * stops the start with the reason.
+         */
+        Optional<String> jobsFile();
+    }
+
     Schedules schedules();
 
     Triggers triggers();

@@ -1,5 +1,7 @@
 package dev.jobstream.run;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,9 +12,11 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.auth.Caller;
+import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.problem.ApiException;
@@ -36,9 +40,13 @@ public class RemoteJobs {
     private final ObjectMapper json;
     private final Notifications notifications;
     private final Vertx vertx;
+    private final JobstreamConfig config;
+    /** The jobs file's definitions, until they are registered. */
+    private volatile Map<String, RemoteJobRequest> fromFile = Map.of();
 
     RemoteJobs(RemoteJobStore store, JobRegistry registry, ObjectMapper json, Notifications notifications,
-            Vertx vertx) {
+            Vertx vertx, JobstreamConfig config) {
+        this.config = config;
         this.store = store;
         this.registry = registry;
         this.json = json;
@@ -47,6 +55,7 @@ public class RemoteJobs {
     }
 
     void start(@Observes StartupEvent event) {
+        config.workers().jobsFile().filter(f -> !f.isBlank()).map(Path::of).ifPresent(this::read);
         notifications.listen(Channels.JOBS, name -> reload());
         vertx.setPeriodic(RELOAD_INTERVAL.toMillis(), id -> reload());
         try {
@@ -57,6 +66,47 @@ public class RemoteJobs {
         }
     }
 
+    /**
+     * Reads the jobs file ({@code {"name": {definition}, ...}}) and checks each definition as {@code PUT
+     * /v1/jobs/{name}} would: a file that cannot be read or a definition that is not valid stops the start, with the
+     * reason. The jobs are then registered (created or replaced); if the database cannot be reached, again with each
+     * reload until it can.
+     */
+    private void read(Path file) {
+        String where = "JOBSTREAM_WORKERS_JOBS_FILE " + file + ": ";
+        Map<String, RemoteJobRequest> definitions;
+        try {
+            definitions = json.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, RemoteJobRequest>>() {
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException(where + "not a JSON object of job definitions: " + e.getMessage(), e);
+        }
+        definitions.forEach((name, definition) -> {
+            try {
+                check(name, definition);
+            } catch (ApiException e) {
+                throw new IllegalStateException(where + "job '" + name + "': " + e.getMessage(), e);
+            }
+        });
+        fromFile = Map.copyOf(definitions);
+    }
+
+    /** Registers the jobs of the file, if that is not done yet. */
+    private Uni<Void> registerFile() {
+        Map<String, RemoteJobRequest> pending = fromFile;
+        if (pending.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (Map.Entry<String, RemoteJobRequest> job : pending.entrySet()) {
+            all = all.flatMap(x -> store.put(job.getKey(), encode(job.getValue()), "jobs-file").replaceWithVoid());
+        }
+        return all.invoke(() -> {
+            fromFile = Map.of();
+            LOG.infof("Registered %d jobs executed by workers from the jobs file", pending.size());
+        });
+    }
+
     private void reload() {
         reloaded().subscribe().with(n -> {
         }, failure -> LOG.warnf("Reading the jobs executed by workers failed: %s", failure.getMessage()));
@@ -64,7 +114,7 @@ public class RemoteJobs {
 
     /** Reads the jobs and hands them to the registry; a stored definition this version cannot read is skipped. */
     Uni<Integer> reloaded() {
-        return store.all().map(definitions -> {
+        return registerFile().flatMap(x -> store.all()).map(definitions -> {
             Map<String, RemoteJob> jobs = new LinkedHashMap<>();
             definitions.forEach((name, definition) -> {
                 if (registry.builtIn(name)) {
@@ -86,6 +136,12 @@ public class RemoteJobs {
 
     /** Creates or replaces a job executed by workers; true if it was created. 400, or 409 for a built-in name. */
     public Uni<Boolean> put(String name, RemoteJobRequest request, Caller caller) {
+        check(name, request);
+        return store.put(name, encode(request), caller.name()).call(created -> reloaded());
+    }
+
+    /** 400 for a bad name or definition, 409 for a built-in job's name. */
+    private void check(String name, RemoteJobRequest request) {
         if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
             throw ApiException.badRequest("A job's name must be 1-100 lower-case letters, digits or ._-, a letter or"
                     + " digit first");
@@ -98,13 +154,14 @@ public class RemoteJobs {
             throw ApiException.badRequest("A body is required: the job's definition");
         }
         request.toJob(name);
-        String definition;
+    }
+
+    private String encode(RemoteJobRequest request) {
         try {
-            definition = json.writeValueAsString(request);
+            return json.writeValueAsString(request);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return store.put(name, definition, caller.name()).call(created -> reloaded());
     }
 
     /** Deletes a job executed by workers: 404 if there is none, 409 while it has active runs. */
