@@ -99,7 +99,8 @@ public final class Security {
         }
     }
 
-    static JsonObject entry(String name, String token, List<String> roles, List<String> workspaces, String expires) {
+    public static JsonObject entry(String name, String token, List<String> roles, List<String> workspaces,
+            String expires) {
         JsonObject entry = new JsonObject().put("name", name).put("sha256", sha256(token))
                 .put("roles", new JsonArray(roles));
         if (workspaces != null) {

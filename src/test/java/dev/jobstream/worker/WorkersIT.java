@@ -1,0 +1,208 @@
+package dev.jobstream.worker;
+
+import static dev.jobstream.support.ReplicaCalls.admin;
+import static dev.jobstream.support.ReplicaCalls.assertGapFree;
+import static dev.jobstream.support.ReplicaCalls.events;
+import static dev.jobstream.support.ReplicaCalls.get;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.jobstream.auth.Security;
+import dev.jobstream.client.JobstreamWorker;
+import dev.jobstream.config.EmbeddedDatabase;
+import dev.jobstream.support.Api;
+import dev.jobstream.support.Replica;
+import dev.jobstream.support.SseClient;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.json.JsonArray;
+
+/**
+ * Workers outside the service against two packaged replicas: the Java library and the Node example each run a job to
+ * completion, its stream seen live by a third client through the other replica; the Node worker killed mid-run
+ * leaves its run to the sweep, which retries it, and a Java worker finishes it while the killed lease stays
+ * fenced out; the registry shows the one worker up and the other lost. Jobs are registered through the API and
+ * from a jobs file read at start-up, which stops the start when a definition is not valid.
+ */
+class WorkersIT {
+
+    static final String WORKER_TOKEN = "it-worker-token-0123456789";
+    static final Duration STALE_AFTER = Duration.ofSeconds(2);
+    static final Map<String, String> FAST = Map.of(
+            "JOBSTREAM_HEARTBEAT_INTERVAL", "300ms",
+            "JOBSTREAM_STALE_AFTER", STALE_AFTER.toMillis() + "ms",
+            "JOBSTREAM_SWEEPER_INTERVAL", "500ms",
+            "JOBSTREAM_SHUTDOWN_GRACE", "5s");
+    static final Map<String, Object> COUNT = Map.of("exclusive", false,
+            "params", List.of(Map.of("name", "items", "type", "integer", "default", 3),
+                    Map.of("name", "delay_ms", "type", "integer", "default", 50)),
+            "retry", Map.of("max_attempts", 3, "backoff_base_ms", 100, "backoff_max_ms", 100, "jitter", 0));
+
+    static int pgPort;
+
+    @BeforeAll
+    static void database() {
+        pgPort = EmbeddedDatabase.start().port();
+    }
+
+    @Test
+    void javaAndNodeWorkersRunJobsLiveAndAKilledWorkersRunIsRetriedByAnother() throws Exception {
+        String database = Replica.newDatabase(pgPort);
+        Path tokens = Files.createTempFile("tokens", ".json");
+        Files.writeString(tokens, new JsonArray()
+                .add(Security.entry("it-worker", WORKER_TOKEN, List.of("worker"), null, null)).encode());
+        Path jobs = Files.createTempFile("jobs", ".json");
+        Files.writeString(jobs, new io.vertx.core.json.JsonObject().put("remote.node", COUNT).encode());
+        Map<String, String> env = new java.util.HashMap<>(FAST);
+        env.put("JOBSTREAM_TOKENS_FILE", tokens.toString());
+        env.put("JOBSTREAM_WORKERS_JOBS_FILE", jobs.toString());
+        String workspace = UUID.randomUUID().toString();
+        try (Replica a = Replica.start("workers-a", pgPort, database, env);
+                Replica b = Replica.start("workers-b", pgPort, database, env)) {
+            admin().contentType("application/json").body(COUNT).put(a.url("/v1/jobs/remote.java")).then()
+                    .statusCode(201);
+            // remote.node comes from the jobs file; replica b learns of remote.java through the notification
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> get(b, "/v1/jobs").getList("name")
+                    .containsAll(List.of("remote.java", "remote.node")));
+
+            Process node = node(b, "node-1");
+            try (JobstreamWorker java = JobstreamWorker.builder(URI.create(a.url("/")), WORKER_TOKEN)
+                    .workerId("java-1").pollWait(Duration.ofSeconds(5)).reportEvery(Duration.ofMillis(200))
+                    .closeGrace(Duration.ofSeconds(5))
+                    .handle("remote.java", WorkersIT::count).start()) {
+
+                // each worker runs a job to completion, seen live by a subscriber of the other replica
+                String byNode = trigger(a, "remote.node", workspace, 10, 100);
+                watchToTheEnd(a, byNode, "worker:it-worker/node-1");
+                String byJava = trigger(b, "remote.java", workspace, 10, 100);
+                watchToTheEnd(a, byJava, "worker:it-worker/java-1");
+
+                // the Node worker killed mid-run: its lease expires, the run is retried and the Java worker ends it
+                String killed = trigger(a, "remote.node", workspace, 200, 50);
+                Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> get(a, "/v1/runs/" + killed)
+                        .getLong("processed") > 0);
+                assertEquals("worker:it-worker/node-1", get(a, "/v1/runs/" + killed).getString("owner"));
+                node.destroyForcibly().waitFor();
+                try (JobstreamWorker java2 = JobstreamWorker.builder(URI.create(b.url("/")), WORKER_TOKEN)
+                        .workerId("java-2").pollWait(Duration.ofSeconds(5)).reportEvery(Duration.ofMillis(200))
+                        .closeGrace(Duration.ofSeconds(5)).handle("remote.node", WorkersIT::count).start()) {
+                    Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                            .until(() -> "completed".equals(get(b, "/v1/runs/" + killed).getString("status")));
+                }
+                JsonPath run = get(b, "/v1/runs/" + killed);
+                assertEquals("worker:it-worker/java-2", run.getString("owner"));
+                assertEquals(2, run.getInt("attempt"));
+                assertEquals("stale", run.getString("attempts[0].outcome"));
+                assertEquals("worker:it-worker/node-1", run.getString("attempts[0].owner"));
+                assertEquals(1, get(b, "/v1/errors?kind=STALE_RUN&run_id=" + killed).getList("errors").size());
+                // the killed worker's lease is fenced out: a late write is refused and stores nothing
+                int lastSeq = events(b, killed).size();
+                given().header("Authorization", "Bearer " + WORKER_TOKEN).contentType("application/json")
+                        .body(Map.of("lease", "1.node-1", "seq", 99, "events", List.of(Map.of("type", "log",
+                                "message", "too late"))))
+                        .post(a.url("/v1/workers/runs/" + killed + "/report")).then().statusCode(409);
+                assertEquals(lastSeq, events(b, killed).size());
+                assertGapFree(events(b, killed));
+
+                // the registry: the Java worker up, the killed Node worker lost
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "lost".equals(worker(b, "node-1")
+                        .get("state")));
+                assertEquals("up", worker(b, "java-1").get("state"));
+                assertEquals(List.of("remote.java"), worker(b, "java-1").get("jobs"));
+            } finally {
+                node.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
+    void aJobsFileWithAnInvalidDefinitionStopsTheStartWithTheReason() throws Exception {
+        String database = Replica.newDatabase(pgPort);
+        Path jobs = Files.createTempFile("jobs", ".json");
+        Files.writeString(jobs, "{\"remote.ok\": {}, \"remote.bad\": {\"retry\": {\"max_attempts\": 99}}}");
+
+        Replica.Exit exit = Replica.expectExit("bad-jobs", pgPort, database,
+                Map.of("JOBSTREAM_WORKERS_JOBS_FILE", jobs.toString()), Duration.ofSeconds(60));
+
+        assertTrue(exit.code() != 0, exit.output());
+        assertTrue(exit.output().contains("JOBSTREAM_WORKERS_JOBS_FILE " + jobs + ": job 'remote.bad': "),
+                exit.output());
+    }
+
+    /** The jobs' code: counts {@code items}, a checkpoint, a log line and progress each, {@code delay_ms} apart. */
+    private static Map<String, ?> count(dev.jobstream.client.RunContext run) throws Exception {
+        int items = ((Number) run.params().get("items")).intValue();
+        for (int i = 1; i <= items; i++) {
+            run.checkpoint();
+            run.info("item " + i + " of " + items);
+            run.progress(i, (long) items);
+            Thread.sleep(((Number) run.params().get("delay_ms")).longValue());
+        }
+        return Map.of("items", items);
+    }
+
+    /** Subscribes to the run's stream through {@code replica} and reads it to its end: live, complete, in order. */
+    private static void watchToTheEnd(Replica replica, String id, String owner) throws Exception {
+        List<SseClient.Event> seen = new ArrayList<>();
+        try (SseClient.Subscription live = SseClient.subscribe(replica.url("/v1/runs/" + id + "/events"),
+                Api.ADMIN_TOKEN)) {
+            live.awaitOpen();
+            for (SseClient.Event event = live.next(Duration.ofSeconds(30)); event != null; event = live
+                    .next(Duration.ofSeconds(30))) {
+                seen.add(event);
+                if ("end_json".equals(event.event())) {
+                    break;
+                }
+            }
+        }
+        assertTrue(!seen.isEmpty() && "end_json".equals(seen.get(seen.size() - 1).event()), seen.toString());
+        assertEquals("completed", JsonPath.from(seen.get(seen.size() - 1).data()).getString("state"), seen.toString());
+        assertEquals(IntStream.rangeClosed(1, seen.size()).mapToObj(Integer::toString).toList(),
+                seen.stream().map(SseClient.Event::id).toList(), "every event, in order, from the first");
+        assertEquals(10, seen.stream().filter(e -> "progress_json".equals(e.event())).count(), seen.toString());
+        JsonPath run = get(replica, "/v1/runs/" + id);
+        assertEquals(owner, run.getString("owner"));
+        assertEquals(10, run.getInt("metrics.items"));
+    }
+
+    private static Process node(Replica replica, String workerId) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder("node", "example.mjs", "remote.node", "--worker", workerId)
+                .directory(new File("clients/node")).redirectErrorStream(true)
+                .redirectOutput(new File("target/worker-" + workerId + ".log"));
+        builder.environment().put("JOBSTREAM_URL", replica.url("/"));
+        builder.environment().put("JOBSTREAM_TOKEN", WORKER_TOKEN);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            fail("node is needed for this test (.ci/run installs it): " + e.getMessage());
+            throw e;
+        }
+    }
+
+    static String trigger(Replica replica, String job, String workspace, int items, int delayMs) {
+        return admin().contentType("application/json")
+                .body(Map.of("workspace_id", workspace, "params", Map.of("items", items, "delay_ms", delayMs)))
+                .post(replica.url("/v1/jobs/" + job + "/runs")).then().statusCode(202).extract().path("id");
+    }
+
+    static Map<String, Object> worker(Replica replica, String workerId) {
+        return get(replica, "/v1/engines").getMap("workers.find { it.worker == '" + workerId + "' }");
+    }
+}
