@@ -60,6 +60,92 @@ public class ApiDocumentFilter implements OASFilter {
                         .maxItems(1000).items(ref("TriggerRequest"))));
         jsonBody(openAPI.getPaths().getPathItem("/v1/jobs/{job}/runs"), "TriggerRequest", false);
         jsonBody(openAPI.getPaths().getPathItem("/v1/jobs/{job}/runs/batch"), "BatchRequest", true);
+        workerBodies(openAPI, components);
+    }
+
+    /** The bodies of the worker endpoints and of a job's registration, which their resources read as text. */
+    private static void workerBodies(OpenAPI openAPI, Components components) {
+        components.addSchema("RemoteJobRequest", object()
+                .description("A job executed by workers; absent fields take a built-in job's defaults")
+                .addProperty("description", string())
+                .addProperty("exclusive", bool().description("one active run per workspace (default true)"))
+                .addProperty("params", array(object().required(List.of("name", "type"))
+                        .addProperty("name", string()).addProperty("type", string()
+                                .enumeration(List.of("string", "integer", "date", "duration")))
+                        .addProperty("description", string()).addProperty("default", OASFactory.createSchema())
+                        .addProperty("minimum", integer(null, null)).addProperty("maximum", integer(null, null))))
+                .addProperty("retry", object()
+                        .addProperty("max_attempts", integer(1L, (long) dev.jobstream.spi.RetryPolicy.MAX_ATTEMPTS))
+                        .addProperty("backoff_base_ms", integer(0L, null)).addProperty("backoff_max_ms",
+                                integer(0L, null))
+                        .addProperty("jitter", number().description("0 (none) to less than 1")))
+                .addProperty("timeout_ms", integer(1000L, 604_800_000L))
+                .addProperty("priority", integer(-100L, 100L))
+                .addProperty("max_active", integer(1L, 100_000L).description("cluster-wide limit of executing runs")));
+        components.addSchema("ClaimRequest", object().required(List.of("worker", "jobs"))
+                .addProperty("worker", string().pattern("^[A-Za-z0-9._:@-]{1,100}$")
+                        .description("this worker's id among the token's workers, such as host and pid"))
+                .addProperty("jobs", array(string()).minItems(1).maxItems(50))
+                .addProperty("max", integer(1L, 100L).description("runs it can take (default 1)"))
+                .addProperty("wait", integer(0L, 60L).description("seconds to wait for a run (default 30)")));
+        components.addSchema("ReportRequest", object().required(List.of("lease", "seq"))
+                .addProperty("lease", string().description("the lease token of the claim"))
+                .addProperty("seq", integer(1L, null).description("the report's number within the claim, from 1; "
+                        + "a report sent again with the same number is stored once"))
+                .addProperty("events", array(object().required(List.of("type"))
+                        .addProperty("type", string().enumeration(List.of("log", "progress", "error")))
+                        .addProperty("level", string().enumeration(List.of("debug", "info", "warn", "error")))
+                        .addProperty("message", string()).addProperty("processed", integer(0L, null))
+                        .addProperty("total", integer(0L, null)).addProperty("item", string())).maxItems(100))
+                .addProperty("state", string().enumeration(List.of("paused", "running"))
+                        .description("carries out the pause or resume the last answer asked for")));
+        components.addSchema("EndRequest", object().required(List.of("lease"))
+                .addProperty("lease", string())
+                .addProperty("metrics", object().description("complete: the run's metrics"))
+                .addProperty("error", string().description("fail: the message"))
+                .addProperty("error_code", string().pattern("^[a-z][a-z0-9_]{0,63}$")
+                        .description("fail: default job_failed"))
+                .addProperty("retryable", bool().description("fail: another attempt may follow (default true)"))
+                .addProperty("delay_ms", integer(0L, null).description("snooze: when the next attempt is due")));
+        jsonBody(openAPI.getPaths().getPathItem("/v1/workers/claim"), "ClaimRequest", true);
+        jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/{id}/report"), "ReportRequest", true);
+        for (String end : List.of("complete", "fail", "snooze", "cancelled")) {
+            jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/{id}/" + end), "EndRequest", true);
+        }
+        PathItem job = openAPI.getPaths().getPathItem("/v1/jobs/{job}");
+        if (job != null && job.getPUT() != null) {
+            job.getPUT().requestBody(OASFactory.createRequestBody().required(true).content(OASFactory
+                    .createContent().addMediaType("application/json",
+                            OASFactory.createMediaType().schema(ref("RemoteJobRequest")))));
+        }
+    }
+
+    private static Schema object() {
+        return OASFactory.createSchema().addType(SchemaType.OBJECT);
+    }
+
+    private static Schema string() {
+        return OASFactory.createSchema().addType(SchemaType.STRING);
+    }
+
+    private static Schema bool() {
+        return OASFactory.createSchema().addType(SchemaType.BOOLEAN);
+    }
+
+    private static Schema number() {
+        return OASFactory.createSchema().addType(SchemaType.NUMBER);
+    }
+
+    private static Schema array(Schema items) {
+        return OASFactory.createSchema().addType(SchemaType.ARRAY).items(items);
+    }
+
+    private static Schema integer(Long minimum, Long maximum) {
+        Schema schema = OASFactory.createSchema().addType(SchemaType.INTEGER);
+        if (minimum != null) {
+            schema.minimum(java.math.BigDecimal.valueOf(minimum));
+        }
+        return maximum == null ? schema : schema.maximum(java.math.BigDecimal.valueOf(maximum));
     }
 
     /** The trigger and batch resources read their body as text (to bound and parse it themselves): it is JSON. */
