@@ -15,7 +15,6 @@ import dev.jobstream.auth.Role;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.engine.Instance;
-import io.smallrye.mutiny.Uni;
 
 /**
  * This replica's engines (those executing now, then those that stopped within the retention) and the workers outside
@@ -44,12 +43,12 @@ public class EngineResource {
 
     @GET
     @Allow(Role.VIEWER)
-    public Uni<Engines> list(@Context SecurityContext security) {
+    public Engines list(@Context SecurityContext security) {
         Caller caller = Caller.of(security);
         List<EngineRegistry.EngineInfo> engines = registry.list().stream()
                 .filter(e -> caller.sees(e.workspaceId())).toList();
         long running = engines.stream().filter(e -> !"stopped".equals(e.state())).count();
-        return replicas.list(caller).map(all -> new Engines(instance.id(), config.engines().max(), running,
-                engines.size() - (int) running, engines, all.workers()));
+        return new Engines(instance.id(), config.engines().max(), running, engines.size() - (int) running, engines,
+                replicas.workers(caller));
     }
 }

@@ -49,7 +49,7 @@ public class ReplicaService {
      * a long poll waiting), lost after; its runs executing of the caller's workspaces.
      */
     public record Worker(String id, String token, String worker, String state, List<String> jobs,
-            Instant firstSeenAt, Instant contactAt, String replica, long running, long paused) {
+            Instant firstSeenAt, Instant contactAt, String replica, Long running, Long paused) {
     }
 
     /** The registry, read at {@code at} by the database's clock. */
@@ -66,6 +66,9 @@ public class ReplicaService {
     private final String version;
     private final Instant startedAt = Instant.now();
     private final Coalescer beats;
+    /** The workers as last read (with the runs they execute in every workspace), for {@code GET /v1/engines}. */
+    private volatile List<Worker> workers = List.of();
+    private final Coalescer workersRead;
     /** When this replica last wrote each worker's contact ({@link System#nanoTime()}), and the jobs it wrote. */
     private final Map<String, Written> contacts = new ConcurrentHashMap<>();
     private volatile boolean stopped;
@@ -84,6 +87,8 @@ public class ReplicaService {
         Duration interval = config.heartbeatInterval();
         this.beats = Coalescer.of(this::beat, new VertxTimer(vertx))
                 .retryAfter(interval.compareTo(RETRY) < 0 ? interval : RETRY).build();
+        this.workersRead = Coalescer.of(this::readWorkers, new VertxTimer(vertx))
+                .minInterval(Duration.ofMillis(200)).build();
     }
 
     void start(@Observes StartupEvent event) {
@@ -114,6 +119,7 @@ public class ReplicaService {
         if (stopped) {
             return Uni.createFrom().item(false);
         }
+        workersRead.request();
         return beatNow().replaceWith(false).onFailure().invoke(f -> LOG.debugf("Replica heartbeat failed: %s",
                 f.getMessage()));
     }
@@ -146,6 +152,28 @@ public class ReplicaService {
         }
         return store.contact(due, instance.id()).onFailure().invoke(f -> LOG.debugf(
                 "Workers' contact not stored: %s", f.getMessage())).onFailure().recoverWithNull();
+    }
+
+    /**
+     * The workers as this replica last read them (with every heartbeat, and again soon after each call), without
+     * waiting for the database: {@code GET /v1/engines} answers from memory, also while the database is out of reach
+     * (a worker then turns lost once its last contact is older than stale-after). The runs each executes are null for
+     * a caller limited to workspaces (they count every workspace's).
+     */
+    public List<Worker> workers(Caller caller) {
+        workersRead.request();
+        Instant staleBefore = Instant.now().minus(config.staleAfter());
+        return workers.stream().map(w -> new Worker(w.id(), w.token(), w.worker(),
+                w.contactAt().isBefore(staleBefore) ? "lost" : "up", w.jobs(), w.firstSeenAt(), w.contactAt(),
+                w.replica(), caller.scoped() ? null : w.running(), caller.scoped() ? null : w.paused())).toList();
+    }
+
+    private Uni<Boolean> readWorkers() {
+        return list(new Caller("replica", null, null)).ifNoItem().after(config.staleAfter()).fail()
+                .map(read -> {
+                    workers = read.workers();
+                    return false;
+                }).onFailure().invoke(f -> LOG.debugf("Reading the workers failed: %s", f.getMessage()));
     }
 
     /**
