@@ -3,8 +3,11 @@ package dev.jobstream.worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -18,6 +21,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.auth.Caller;
+import dev.jobstream.concurrent.MicroBatcher;
+import dev.jobstream.concurrent.Overloaded;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.Dispatcher;
 import dev.jobstream.engine.Values;
@@ -73,6 +78,7 @@ public class WorkerService {
     private final Vertx vertx;
     private final ReplicaService replicas;
     private final Duration lease;
+    private final MicroBatcher<Ending, Boolean> endings = new MicroBatcher<>(1000, 100_000, this::storeEndings);
     /** The long polls waiting on this replica: their workers are in touch. */
     private final Set<Poll> polling = ConcurrentHashMap.newKeySet();
     /** The long polls waiting for runs to be queued: each is woken (completed) once, then looks again. */
@@ -403,16 +409,60 @@ public class WorkerService {
                 throw ApiException.conflict("No cancel was asked of run " + runId + ": end it with complete or fail");
             }
             RunFlush flush = flush(run, end, outcome);
-            return runs.flush(owner, List.of(flush)).flatMap(written -> {
-                if (outcome != Outcome.SNOOZE) {
-                    wakeAll(); // a limited job's place may have freed
-                }
-                return visible(caller, runId).flatMap(after -> written.contains(runId)
-                        || ended(after, owner, held.attempt(), outcome)
-                                ? Uni.createFrom().item(after)
-                                : lost(caller, runId, held));
-            });
+            return endings.submit(new Ending(owner, flush))
+                    .onFailure(Overloaded.class).transform(e -> ApiException.unavailable(
+                            "Too many ends wait to be stored; send it again in a second (it is stored once)", 1))
+                    .flatMap(written -> {
+                        if (outcome != Outcome.SNOOZE) {
+                            wakeAll(); // a limited job's place may have freed
+                        }
+                        return visible(caller, runId).flatMap(after -> written
+                                || ended(after, owner, held.attempt(), outcome)
+                                        ? Uni.createFrom().item(after)
+                                        : lost(caller, runId, held));
+                    });
         });
+    }
+
+    /** An attempt's end, to be stored under its owner. */
+    private record Ending(String owner, RunFlush flush) {
+    }
+
+    /**
+     * Stores ends gathered while the previous ones were stored: one FLUSH per owner (and run) in a batch, as an
+     * engine's ends go, instead of a statement — and a commit with its notifications — per run.
+     */
+    private Uni<List<Boolean>> storeEndings(List<Ending> batch) {
+        Map<String, List<RunFlush>> byOwner = new LinkedHashMap<>();
+        List<Ending> again = new ArrayList<>();
+        Set<UUID> seen = new HashSet<>();
+        for (Ending ending : batch) {
+            if (seen.add(ending.flush().runId())) {
+                byOwner.computeIfAbsent(ending.owner(), o -> new ArrayList<>()).add(ending.flush());
+            } else {
+                again.add(ending); // the same run twice (a repeated call): in a statement of its own, after
+            }
+        }
+        Uni<Set<UUID>> written = Uni.createFrom().item(new HashSet<>());
+        for (Map.Entry<String, List<RunFlush>> owner : byOwner.entrySet()) {
+            written = written.flatMap(ids -> runs.flush(owner.getKey(), owner.getValue()).map(more -> {
+                ids.addAll(more);
+                return ids;
+            }));
+        }
+        return written.flatMap(ids -> again.isEmpty()
+                ? Uni.createFrom().item(batch.stream().map(e -> ids.contains(e.flush().runId())).toList())
+                : storeEndings(again).map(later -> {
+                    List<Boolean> results = new ArrayList<>(batch.size());
+                    int next = 0;
+                    Set<UUID> first = new HashSet<>();
+                    for (Ending ending : batch) {
+                        results.add(first.add(ending.flush().runId())
+                                ? ids.contains(ending.flush().runId())
+                                : later.get(next++));
+                    }
+                    return results;
+                }));
     }
 
     /** What a worker's end asks for, checked. */

@@ -350,6 +350,32 @@ class WorkerTest extends DatabaseTest {
     }
 
     @Test
+    void endsSentAtOnceAreStoredTogetherAndTheSameEndTwiceIsStoredOnce() throws Exception {
+        register("remote.many", Map.of("exclusive", false));
+        List<String> ids = java.util.stream.IntStream.range(0, 20).mapToObj(i -> trigger("remote.many", WORKSPACE_A))
+                .toList();
+        List<Map<String, Object>> claimed = claim(WORKER, "host-many", List.of("remote.many"), 20, 0).getList("runs");
+        assertEquals(20, claimed.size());
+        // every run completed twice, all at once: a lost reply's repeat racing the original
+        List<CompletableFuture<Integer>> calls = new java.util.ArrayList<>();
+        for (Map<String, Object> run : claimed) {
+            String lease = (String) ((Map<?, ?>) run.get("lease")).get("token");
+            for (int i = 0; i < 2; i++) {
+                calls.add(CompletableFuture.supplyAsync(() -> as(WORKER).contentType("application/json")
+                        .body(Map.of("lease", lease, "metrics", Map.of("n", 1)))
+                        .post("/v1/workers/runs/" + run.get("run_id") + "/complete").then().extract().statusCode()));
+            }
+        }
+        for (CompletableFuture<Integer> call : calls) {
+            assertEquals(200, call.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        for (String id : ids) {
+            assertEquals("completed", run(id).getString("status"));
+            assertEquals(1, events(id).stream().filter("end_json"::equals).count(), "one end stored");
+        }
+    }
+
+    @Test
     void aLongPollAnswersAsSoonAsARunIsQueued() throws Exception {
         register("remote.poll", Map.of());
         CompletableFuture<JsonPath> polled = CompletableFuture.supplyAsync(
