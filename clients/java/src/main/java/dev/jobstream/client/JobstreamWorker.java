@@ -102,8 +102,11 @@ public final class JobstreamWorker implements AutoCloseable {
         while (!closing) {
             int places;
             try {
-                free.acquire();
-                places = 1 + free.drainPermits();
+                // claims go in batches: a quarter of the places at least (one claim per run costs the service a
+                // statement pair per run, and short runs would wait on it)
+                int batch = (concurrency + 3) / 4;
+                free.acquire(batch);
+                places = batch + free.drainPermits();
             } catch (InterruptedException e) {
                 return;
             }
