@@ -196,6 +196,12 @@ public class RunService {
         return jobs.all();
     }
 
+    /** The names of the jobs a caller outside the service may name: built in and executed by workers. */
+    public String[] publicJobNames() {
+        return java.util.stream.Stream.concat(jobs.all().stream().filter(job -> !job.internal()),
+                jobs.remote().stream()).map(JobHandler::name).toArray(String[]::new);
+    }
+
     /** {@code given} params checked against the job's and merged over its defaults (400 naming a bad one). */
     public JsonObject params(JobHandler job, Map<String, Object> given) {
         return jobs.resolveParams(job, given);

@@ -49,7 +49,6 @@ public class ScheduleService {
     private final Vertx vertx;
     private final JobstreamConfig config;
     private final Clock clock;
-    private final String[] jobs;
     private final Coalescer ticker = Coalescer.of(this::fireDue).build();
     private long pollTimer = -1;
 
@@ -60,7 +59,6 @@ public class ScheduleService {
         this.vertx = vertx;
         this.config = config;
         this.clock = Clock.systemUTC();
-        this.jobs = runs.jobs().stream().filter(job -> !job.internal()).map(JobHandler::name).toArray(String[]::new);
     }
 
     void start(@Observes StartupEvent event) {
@@ -96,7 +94,8 @@ public class ScheduleService {
 
     /** Fires the due ticks this replica can take; more at once when it fired as many as it may in one go. */
     private Uni<Boolean> fireDue() {
-        return store.due(jobs, MAX_FIRED).flatMap(due -> {
+        // read at each poll: jobs executed by workers come and go while the replica runs
+        return store.due(runs.publicJobNames(), MAX_FIRED).flatMap(due -> {
             if (due.isEmpty()) {
                 return Uni.createFrom().item(false);
             }

@@ -376,6 +376,37 @@ class WorkerTest extends DatabaseTest {
     }
 
     @Test
+    void dryRunsRunLaterPrioritiesAndSchedulesWorkForAJobOfWorkersAsForABuiltInOne() {
+        register("remote.model", Map.of("exclusive", false));
+        String workspace = java.util.UUID.randomUUID().toString();
+        java.util.function.Function<Map<String, Object>, String> trigger = body -> as(OPERATOR)
+                .contentType("application/json").body(body).post("/v1/jobs/remote.model/runs").then().statusCode(202)
+                .extract().path("id");
+        String later = trigger.apply(Map.of("workspace_id", workspace, "delay", "1h"));
+        String low = trigger.apply(Map.of("workspace_id", workspace));
+        String high = trigger.apply(Map.of("workspace_id", workspace, "priority", 50));
+        String dry = trigger.apply(Map.of("workspace_id", workspace, "dry_run", true, "priority", 10));
+
+        // due runs by priority, the dry run flagged; the run asked for later is not claimed
+        List<JsonPath> claimed = java.util.stream.IntStream.range(0, 3)
+                .mapToObj(i -> claim(WORKER, "host-model", List.of("remote.model"), 1, 0)).toList();
+        assertEquals(List.of(high, dry, low), claimed.stream().map(c -> c.getString("runs[0].run_id")).toList());
+        assertEquals(List.of(false, true, false), claimed.stream().map(c -> c.getBoolean("runs[0].dry_run")).toList());
+        assertEquals(0, claim(WORKER, "host-model", List.of("remote.model"), 1, 0).getList("runs").size());
+        assertEquals("queued", run(later).getString("status"));
+
+        // a schedule's tick makes a run that a worker claims
+        String schedule = as(ADMIN).contentType("application/json").body(Map.of("job", "remote.model",
+                "workspace_id", workspace, "cron", "* * * * *")).post("/v1/schedules").then().statusCode(201)
+                .extract().path("id");
+        db.execute("UPDATE job_schedules SET next_fire_at = date_trunc('minute', now()) WHERE id = $1",
+                java.util.UUID.fromString(schedule));
+        JsonPath ticked = claim(WORKER, "host-model", List.of("remote.model"), 1, 10);
+        assertEquals(schedule, run(ticked.getString("runs[0].run_id")).getString("schedule_id"));
+        as(ADMIN).delete("/v1/schedules/" + schedule).then().statusCode(204);
+    }
+
+    @Test
     void aLongPollAnswersAsSoonAsARunIsQueued() throws Exception {
         register("remote.poll", Map.of());
         CompletableFuture<JsonPath> polled = CompletableFuture.supplyAsync(
