@@ -167,7 +167,9 @@ final class RunSql {
      * Claims up to {@code $2} due runs of the jobs {@code $3} in dispatch order: higher priority first, then the
      * earliest due, then the oldest. The runs are chosen (and locked) in the queued index, then updated by primary key
      * ({@code = ANY (ARRAY(…))}), never through a join that could read the whole table. The error of an attempt
-     * before is cleared (it stays in the attempt history).
+     * before is cleared (it stays in the attempt history). A run starts when this statement does: in a transaction
+     * that first waited for {@link #LOCK_LIMITED_JOB}, {@code now()} would date it before the runs whose end freed
+     * its slot.
      */
     static final String CLAIM_QUEUED = claim("job_name = ANY($3)", "$2");
 
@@ -202,7 +204,7 @@ final class RunSql {
         return """
                 WITH claimed AS (
                     UPDATE job_runs
-                       SET status = 'running', owner = $1, started_at = now(), heartbeat_at = now(),
+                       SET status = 'running', owner = $1, started_at = statement_timestamp(), heartbeat_at = now(),
                            updated_at = now(), error = NULL, error_code = NULL, version = version + 1, reported = 0
                      WHERE id = ANY (ARRAY(SELECT id FROM job_runs
                                             WHERE status = 'queued' AND run_after <= now() AND %s

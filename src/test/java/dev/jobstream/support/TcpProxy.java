@@ -23,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     /** Local ports (as PostgreSQL sees the client: {@code pg_stat_activity.client_port}) of frozen connections. */
     private final Set<Integer> frozen = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean dropReplies;
     private volatile boolean closed;
 
     public TcpProxy(int targetPort) throws IOException {
@@ -52,6 +53,14 @@ public final class TcpProxy implements AutoCloseable {
         frozen.add(clientPort);
     }
 
+    /**
+     * While true, every byte from the target back to the clients is dropped (the connections stay open): what a
+     * client sends arrives and is acted on, its reply is lost.
+     */
+    public void dropReplies(boolean drop) {
+        dropReplies = drop;
+    }
+
     /** Lets connections through again. */
     public void restore() {
         cut = false;
@@ -69,21 +78,21 @@ public final class TcpProxy implements AutoCloseable {
                 open.add(client);
                 open.add(upstream);
                 int port = upstream.getLocalPort();
-                pipe(client, upstream, port);
-                pipe(upstream, client, port);
+                pipe(client, upstream, port, false);
+                pipe(upstream, client, port, true);
             } catch (IOException e) {
                 // closed, or the target refused: the client sees its connection fail
             }
         }
     }
 
-    private void pipe(Socket from, Socket to, int port) {
+    private void pipe(Socket from, Socket to, int port, boolean reply) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
-                    if (!frozen.contains(port)) {
+                    if (!frozen.contains(port) && !(reply && dropReplies)) {
                         out.write(buffer, 0, n);
                         out.flush();
                     }

@@ -2,6 +2,8 @@ package dev.jobstream.worker;
 
 import static dev.jobstream.support.ReplicaCalls.admin;
 import static dev.jobstream.support.ReplicaCalls.assertGapFree;
+import static dev.jobstream.support.ReplicaCalls.awaitStatus;
+import static dev.jobstream.support.ReplicaCalls.count;
 import static dev.jobstream.support.ReplicaCalls.events;
 import static dev.jobstream.support.ReplicaCalls.get;
 import static io.restassured.RestAssured.given;
@@ -31,7 +33,9 @@ import dev.jobstream.config.EmbeddedDatabase;
 import dev.jobstream.support.Api;
 import dev.jobstream.support.Replica;
 import dev.jobstream.support.SseClient;
+import dev.jobstream.support.TcpProxy;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.core.json.JsonArray;
 
 /**
@@ -65,13 +69,9 @@ class WorkersIT {
     @Test
     void javaAndNodeWorkersRunJobsLiveAndAKilledWorkersRunIsRetriedByAnother() throws Exception {
         String database = Replica.newDatabase(pgPort);
-        Path tokens = Files.createTempFile("tokens", ".json");
-        Files.writeString(tokens, new JsonArray()
-                .add(Security.entry("it-worker", WORKER_TOKEN, List.of("worker"), null, null)).encode());
         Path jobs = Files.createTempFile("jobs", ".json");
         Files.writeString(jobs, new io.vertx.core.json.JsonObject().put("remote.node", COUNT).encode());
-        Map<String, String> env = new java.util.HashMap<>(FAST);
-        env.put("JOBSTREAM_TOKENS_FILE", tokens.toString());
+        Map<String, String> env = withWorkerToken();
         env.put("JOBSTREAM_WORKERS_JOBS_FILE", jobs.toString());
         String workspace = UUID.randomUUID().toString();
         try (Replica a = Replica.start("workers-a", pgPort, database, env);
@@ -86,7 +86,7 @@ class WorkersIT {
             try (JobstreamWorker java = JobstreamWorker.builder(URI.create(a.url("/")), WORKER_TOKEN)
                     .workerId("java-1").pollWait(Duration.ofSeconds(5)).reportEvery(Duration.ofMillis(200))
                     .closeGrace(Duration.ofSeconds(5))
-                    .handle("remote.java", WorkersIT::count).start()) {
+                    .handle("remote.java", WorkersIT::countItems).start()) {
 
                 // each worker runs a job to completion, seen live by a subscriber of the other replica
                 String byNode = trigger(a, "remote.node", workspace, 10, 100);
@@ -102,7 +102,7 @@ class WorkersIT {
                 node.destroyForcibly().waitFor();
                 try (JobstreamWorker java2 = JobstreamWorker.builder(URI.create(b.url("/")), WORKER_TOKEN)
                         .workerId("java-2").pollWait(Duration.ofSeconds(5)).reportEvery(Duration.ofMillis(200))
-                        .closeGrace(Duration.ofSeconds(5)).handle("remote.node", WorkersIT::count).start()) {
+                        .closeGrace(Duration.ofSeconds(5)).handle("remote.node", WorkersIT::countItems).start()) {
                     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                             .until(() -> "completed".equals(get(b, "/v1/runs/" + killed).getString("status")));
                 }
@@ -121,6 +121,25 @@ class WorkersIT {
                 assertEquals(lastSeq, events(b, killed).size());
                 assertGapFree(events(b, killed));
 
+                // pause, resume and cancel reach the Java worker at its checkpoints; force-cancel fences it out
+                String controlled = trigger(a, "remote.java", workspace, 100_000, 20);
+                awaitStatus(b, controlled, "running");
+                admin().post(b.url("/v1/runs/" + controlled + "/pause")).then().statusCode(202);
+                awaitStatus(b, controlled, "paused");
+                admin().post(b.url("/v1/runs/" + controlled + "/resume")).then().statusCode(202);
+                awaitStatus(b, controlled, "running");
+                admin().post(b.url("/v1/runs/" + controlled + "/cancel")).then().statusCode(202);
+                awaitStatus(b, controlled, "cancelled");
+                String forced = trigger(a, "remote.java", workspace, 100_000, 20);
+                awaitStatus(b, forced, "running");
+                admin().post(b.url("/v1/runs/" + forced + "/cancel?force=true")).then().statusCode(202);
+                awaitStatus(b, forced, "cancelled");
+                Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) worker(b, "java-1")
+                        .get("running")).intValue() == 0);
+                assertEquals(1, count(events(b, forced), "end_json"), "the fenced worker stored no end of its own");
+
+                lostReplies(a, workspace);
+
                 // the registry: the Java worker up, the killed Node worker lost
                 Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> "lost".equals(worker(b, "node-1")
                         .get("state")));
@@ -130,6 +149,135 @@ class WorkersIT {
                 node.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void exclusiveAndClusterWideLimitsHoldForEnginesAndWorkersTogetherAcrossReplicas() throws Exception {
+        String database = Replica.newDatabase(pgPort);
+        String workspace = UUID.randomUUID().toString();
+        java.util.concurrent.atomic.AtomicInteger inHandler = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostInHandler = new java.util.concurrent.atomic.AtomicInteger();
+        dev.jobstream.client.JobHandler counted = run -> {
+            mostInHandler.accumulateAndGet(inHandler.incrementAndGet(), Math::max);
+            try {
+                return countItems(run);
+            } finally {
+                inHandler.decrementAndGet();
+            }
+        };
+        Map<String, Object> limited = new java.util.HashMap<>(COUNT);
+        limited.put("max_active", 2);
+        Map<String, Object> exclusive = new java.util.HashMap<>(COUNT);
+        exclusive.put("exclusive", true);
+        try (Replica a = Replica.start("limits-a", pgPort, database, withWorkerToken());
+                Replica b = Replica.start("limits-b", pgPort, database, withWorkerToken())) {
+            admin().contentType("application/json").body(limited).put(a.url("/v1/jobs/remote.limited")).then()
+                    .statusCode(201);
+            admin().contentType("application/json").body(exclusive).put(a.url("/v1/jobs/remote.single")).then()
+                    .statusCode(201);
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> get(b, "/v1/jobs").getList("name")
+                    .containsAll(List.of("remote.limited", "remote.single")));
+            try (JobstreamWorker byA = limitsWorker(a, "limits-a", counted);
+                    JobstreamWorker byB = limitsWorker(b, "limits-b", counted)) {
+
+                // bursts through both replicas: the workers' job and the engines' job, each at most 2 at once
+                List<String> remote = new ArrayList<>();
+                List<String> engines = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    remote.add(trigger(i % 2 == 0 ? a : b, "remote.limited", workspace, 3, 100));
+                    engines.add(trigger(i % 2 == 0 ? b : a, "demo.throttled", workspace, 3, 100));
+                }
+                for (String id : concat(remote, engines)) {
+                    awaitStatus(a, id, "completed");
+                }
+                assertEquals(2, mostInHandler.get(), "the workers ran 2 at once, never more");
+                assertEquals(2, mostAtOnce(a, remote), "remote.limited");
+                assertEquals(2, mostAtOnce(a, engines), "demo.throttled");
+
+                // triggers racing through both replicas: one active run per workspace, executed by either
+                for (String job : List.of("remote.single", "demo.sleep")) {
+                    String accepted = oneAcceptedOf(a, b, job, workspace);
+                    awaitStatus(b, accepted, "completed");
+                    trigger(b, job, workspace, 1, 1); // the slot is free again
+                }
+            }
+        }
+    }
+
+    private static JobstreamWorker limitsWorker(Replica replica, String id, dev.jobstream.client.JobHandler handler) {
+        return JobstreamWorker.builder(URI.create(replica.url("/")), WORKER_TOKEN).workerId(id).concurrency(4)
+                .pollWait(Duration.ofSeconds(5)).reportEvery(Duration.ofMillis(200)).closeGrace(Duration.ofSeconds(5))
+                .handle("remote.limited", handler).handle("remote.single", handler).start();
+    }
+
+    /** Eight triggers of {@code job} at once, alternately through each replica: the one accepted (202). */
+    private static String oneAcceptedOf(Replica a, Replica b, String job, String workspace) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<io.restassured.response.Response>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Replica through = i % 2 == 0 ? a : b;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return admin().contentType("application/json").body(Map.of("workspace_id", workspace,
+                            "params", Map.of("items", 5, "delay_ms", 100)))
+                            .post(through.url("/v1/jobs/" + job + "/runs"));
+                }));
+            }
+            start.countDown();
+            List<String> accepted = new ArrayList<>();
+            List<String> activeRunIds = new ArrayList<>();
+            for (var answer : answers) {
+                io.restassured.response.Response response = answer.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                if (response.statusCode() == 202) {
+                    accepted.add(response.path("id"));
+                } else {
+                    assertEquals(409, response.statusCode(), response.asString());
+                    activeRunIds.add(response.path("active_run_id"));
+                }
+            }
+            assertEquals(1, accepted.size(), job + ": " + accepted);
+            assertEquals(java.util.Collections.nCopies(7, accepted.get(0)), activeRunIds, job);
+            return accepted.get(0);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The most of {@code runs} that were executing at one instant, by their stored start and finish. */
+    private static int mostAtOnce(Replica replica, List<String> runs) {
+        List<Map.Entry<java.time.Instant, Integer>> edges = new ArrayList<>();
+        for (String id : runs) {
+            JsonPath run = get(replica, "/v1/runs/" + id);
+            edges.add(Map.entry(java.time.Instant.parse(run.getString("started_at")), 1));
+            edges.add(Map.entry(java.time.Instant.parse(run.getString("finished_at")), -1));
+        }
+        // a run that ends at the instant another starts freed its slot first
+        edges.sort(Map.Entry.<java.time.Instant, Integer>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
+        int now = 0;
+        int most = 0;
+        for (Map.Entry<java.time.Instant, Integer> edge : edges) {
+            now += edge.getValue();
+            most = Math.max(most, now);
+        }
+        return most;
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    /** The fast timings, with a tokens file that holds the workers' token. */
+    private static Map<String, String> withWorkerToken() throws IOException {
+        Path tokens = Files.createTempFile("tokens", ".json");
+        Files.writeString(tokens, new JsonArray()
+                .add(Security.entry("it-worker", WORKER_TOKEN, List.of("worker"), null, null)).encode());
+        Map<String, String> env = new java.util.HashMap<>(FAST);
+        env.put("JOBSTREAM_TOKENS_FILE", tokens.toString());
+        return env;
     }
 
     @Test
@@ -146,8 +294,60 @@ class WorkersIT {
                 exit.output());
     }
 
+    /**
+     * A worker's report and end whose replies are lost (a proxy between drops them): sent again, each is stored once
+     * and answered as the first left the run.
+     */
+    private static void lostReplies(Replica replica, String workspace) throws Exception {
+        admin().contentType("application/json").body(COUNT).put(replica.url("/v1/jobs/remote.raw"))
+                .then().statusCode(201);
+        String id = trigger(replica, "remote.raw", workspace, 1, 1);
+        JsonPath claimed = worker().body(Map.of("worker", "raw-1", "jobs", List.of("remote.raw"), "wait", 10))
+                .post(replica.url("/v1/workers/claim")).then().statusCode(200).extract().jsonPath();
+        assertEquals(id, claimed.getString("runs[0].run_id"));
+        String lease = claimed.getString("runs[0].lease.token");
+        try (TcpProxy proxy = new TcpProxy(URI.create(replica.url("/")).getPort())) {
+            String through = "http://127.0.0.1:" + proxy.port() + "/v1/workers/runs/" + id + "/";
+            Map<String, Object> report = Map.of("lease", lease, "seq", 1, "events", List.of(Map.of("type", "log",
+                    "message", "once")));
+            proxy.dropReplies(true);
+            assertNoReply(() -> worker().body(report).post(through + "report"));
+            proxy.dropReplies(false);
+            assertEquals(false, worker().body(report).post(through + "report").then().statusCode(200).extract()
+                    .jsonPath().getBoolean("stored"), "the report was stored the first time");
+            proxy.dropReplies(true);
+            assertNoReply(() -> worker().body(Map.of("lease", lease)).post(through + "complete"));
+            proxy.dropReplies(false);
+            assertEquals("completed", worker().body(Map.of("lease", lease)).post(through + "complete").then()
+                    .statusCode(200).extract().path("status"));
+        }
+        List<Map<String, Object>> events = events(replica, id);
+        assertEquals(1, events.stream().filter(e -> "log".equals(e.get("event"))).count(), events.toString());
+        assertEquals(1, count(events, "end_json"));
+        assertGapFree(events);
+    }
+
+    private static RequestSpecification worker() {
+        return given().header("Authorization", "Bearer " + WORKER_TOKEN).contentType("application/json")
+                .config(io.restassured.RestAssured.config().httpClient(io.restassured.config.HttpClientConfig
+                        .httpClientConfig().setParam("http.socket.timeout", 2000)));
+    }
+
+    private static void assertNoReply(Runnable call) {
+        try {
+            call.run();
+            fail("a reply came through");
+        } catch (Exception e) { // rest-assured throws the socket's timeout as it is, unchecked or not
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof java.net.SocketTimeoutException)) {
+                cause = cause.getCause();
+            }
+            assertTrue(cause instanceof java.net.SocketTimeoutException, e.toString());
+        }
+    }
+
     /** The jobs' code: counts {@code items}, a checkpoint, a log line and progress each, {@code delay_ms} apart. */
-    private static Map<String, ?> count(dev.jobstream.client.RunContext run) throws Exception {
+    private static Map<String, ?> countItems(dev.jobstream.client.RunContext run) throws Exception {
         int items = ((Number) run.params().get("items")).intValue();
         for (int i = 1; i <= items; i++) {
             run.checkpoint();
