@@ -20,6 +20,7 @@ import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.problem.Problem;
 import dev.jobstream.stream.EventBatch;
+import dev.jobstream.stream.EventStreamAccept;
 import dev.jobstream.stream.RunEvent;
 import dev.jobstream.stream.RunEventHub;
 import dev.jobstream.stream.RunStreams;
@@ -123,8 +124,7 @@ public class RunEventsRoute {
     }
 
     private void handle(RoutingContext context) {
-        String accept = context.request().getHeader("Accept");
-        if (accept == null || !accept.contains("text/event-stream")) {
+        if (!EventStreamAccept.prefersEventStream(context.request().getHeader("Accept"))) {
             context.next();
             return;
         }

@@ -18,6 +18,7 @@ import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Problem;
+import dev.jobstream.stream.EventStreamAccept;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,8 +48,7 @@ public class TriggerStreamFilter {
     public Uni<Response> trigger(ContainerRequestContext request) {
         Matcher path = TRIGGER_PATH.matcher(request.getUriInfo().getPath());
         String accept = request.getHeaderString(HttpHeaders.ACCEPT);
-        if (!"POST".equals(request.getMethod()) || !path.matches() || accept == null
-                || !accept.contains("text/event-stream")) {
+        if (!"POST".equals(request.getMethod()) || !path.matches() || !EventStreamAccept.prefersEventStream(accept)) {
             return Uni.createFrom().nullItem();
         }
         String instance = request.getUriInfo().getRequestUri().getRawPath();
