@@ -1,5 +1,6 @@
 package dev.jobstream.openapi;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Content;
+import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
 import org.eclipse.microprofile.openapi.models.parameters.Parameter;
@@ -17,6 +19,7 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
+import dev.jobstream.auth.InternalKey;
 import dev.jobstream.problem.Problem;
 
 /**
@@ -43,13 +46,25 @@ public class ApiDocumentFilter implements OASFilter {
             // relative: the document is served by the replica (or the ingress) that the client talks to
             openAPI.addServer(OASFactory.createServer().url("/").description("the host that served this document"));
         }
-        boolean runSchema = components.getSchemas().containsKey("Run");
+        if (openAPI.getInfo() != null && openAPI.getInfo().getLicense() == null) {
+            // no licence is granted; generators and linters want the field (an SPDX reference for "none")
+            openAPI.getInfo().license(OASFactory.createLicense().name("Proprietary")
+                    .identifier("LicenseRef-Proprietary"));
+        }
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             Endpoints.Endpoint endpoint = Endpoints.find(method + " " + path);
             if (endpoint != null) {
-                document(operation, endpoint, runSchema);
+                document(operation, endpoint, components);
             }
         }));
+        Schema event = components.getSchemas().get("RunEvent");
+        if (event != null) {
+            // a String of JSON text in Java, written as it is (@JsonRawValue): an object on the wire
+            event.addProperty("data", object().description("the event's JSON, as an SSE frame's data carries it"));
+        }
+        tag(openAPI);
+        typeParameters(openAPI);
+        eventStreams(openAPI, components);
         PathItem events = openAPI.getPaths().getPathItem("/v1/runs/{id}/events");
         if (events != null && events.getGET() != null) {
             addEventStream(events.getGET());
@@ -183,7 +198,7 @@ public class ApiDocumentFilter implements OASFilter {
         return OASFactory.createSchema().ref("#/components/schemas/" + schema);
     }
 
-    private static void document(Operation operation, Endpoints.Endpoint endpoint, boolean runSchema) {
+    private static void document(Operation operation, Endpoints.Endpoint endpoint, Components components) {
         operation.operationId(endpoint.operationId()).summary(endpoint.summary());
         APIResponses responses = operation.getResponses() == null
                 ? OASFactory.createAPIResponses()
@@ -193,14 +208,19 @@ public class ApiDocumentFilter implements OASFilter {
         if (!endpoint.success().contains(200)) {
             responses.removeAPIResponse("200");
         }
+        boolean answers = endpoint.answers() != null && components.getSchemas().containsKey(endpoint.answers());
         for (int status : endpoint.success()) {
             if (status == 204) {
                 responses.addAPIResponse("204", OASFactory.createAPIResponse().description("No Content"));
-            } else if (status != 200 || scanned == null) {
-                responses.addAPIResponse(Integer.toString(status), OASFactory.createAPIResponse()
-                        .description(endpoint.summary())
-                        .content(runSchema && endpoint.answersRun() ? json("Run") : null));
+                continue;
             }
+            APIResponse response = status == 200 && scanned != null
+                    ? scanned
+                    : OASFactory.createAPIResponse().description(endpoint.summary());
+            if (answers) {
+                answerJson(response, endpoint.answers());
+            }
+            responses.addAPIResponse(Integer.toString(status), response);
         }
         for (int status : endpoint.problems()) {
             responses.addAPIResponse(Integer.toString(status), OASFactory.createAPIResponse()
@@ -208,6 +228,123 @@ public class ApiDocumentFilter implements OASFilter {
         }
         responses.addAPIResponse("401", OASFactory.createAPIResponse()
                 .description("Missing or invalid bearer token").content(problem()));
+    }
+
+    /** Gives the JSON of {@code response} the schema the resource answers with, where the scan found none. */
+    private static void answerJson(APIResponse response, String schema) {
+        if (response.getContent() == null) {
+            response.content(OASFactory.createContent());
+        }
+        MediaType json = response.getContent().getMediaType("application/json");
+        if (json == null) {
+            json = OASFactory.createMediaType();
+        }
+        if (json.getSchema() == null) {
+            json.schema(ref(schema));
+        }
+        // JSON first: a generator types the method's answer by the first media type
+        Content content = OASFactory.createContent().addMediaType("application/json", json);
+        response.getContent().getMediaTypes().forEach((type, media) -> {
+            if (!type.equals("application/json")) {
+                content.addMediaType(type, media);
+            }
+        });
+        response.content(content);
+    }
+
+    /**
+     * The tag of each operation, by the resource it acts on: a generated client gets one class per tag (JobsApi,
+     * RunsApi, …) instead of one per Java resource.
+     */
+    private static void tag(OpenAPI openAPI) {
+        Map<String, String> tags = new java.util.LinkedHashMap<>();
+        tags.put("jobs", "Job definitions, jobs executed by workers, and triggers");
+        tags.put("runs", "Runs: read, watch (SSE), pause, resume, cancel, retry, delete");
+        tags.put("schedules", "Cron schedules of jobs");
+        tags.put("errors", "Error events of failed, stale and timed-out runs");
+        tags.put("workers", "Workers outside the service: claim runs and report on them under a lease");
+        tags.put("service", "The replicas, their engines and workers, statistics, the caller, the self-test");
+        openAPI.setTags(new ArrayList<>());
+        tags.forEach((name, description) -> openAPI.addTag(OASFactory.createTag().name(name)
+                .description(description)));
+        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
+            String tag = path.startsWith("/v1/jobs")
+                    ? "jobs"
+                    : path.startsWith("/v1/runs") || path.equals("/v1/stream")
+                            ? "runs"
+                            : path.startsWith("/v1/schedules")
+                                    ? "schedules"
+                                    : path.startsWith("/v1/errors")
+                                            ? "errors"
+                                            : path.startsWith("/v1/workers")
+                                                    ? "workers"
+                                                    : "service";
+            operation.setTags(new ArrayList<>(List.of(tag)));
+        }));
+    }
+
+    /**
+     * Parameters as a client should send them (the resources read them as text, to answer a bad one with a 400
+     * naming it): types and formats by name; the service's internal header left out.
+     */
+    private static void typeParameters(OpenAPI openAPI) {
+        Map<String, Schema> types = Map.of(
+                "id", string().format("uuid"),
+                "workspace_id", string().format("uuid"),
+                "run_id", string().format("uuid"),
+                "limit", integer(1L, null),
+                "dry_run", bool(),
+                "unresolved", bool(),
+                "force", bool(),
+                "wait", integer(0L, null).description("seconds"),
+                "after", integer(0L, null));
+        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
+            if (operation.getParameters() == null) {
+                return;
+            }
+            for (Parameter parameter : List.copyOf(operation.getParameters())) {
+                if (InternalKey.HEADER.equalsIgnoreCase(parameter.getName())) {
+                    operation.removeParameter(parameter);
+                    continue;
+                }
+                Schema type = path.startsWith("/v1/errors/") && parameter.getName().equals("id")
+                        ? integer(1L, null).format("int64") // error events are numbered
+                        : types.get(parameter.getName());
+                if (type != null && parameter.getIn() != Parameter.In.HEADER) {
+                    parameter.schema(copy(type));
+                }
+            }
+        }));
+    }
+
+    private static Schema copy(Schema type) {
+        Schema copy = OASFactory.createSchema().type(type.getType()).format(type.getFormat())
+                .minimum(type.getMinimum()).maximum(type.getMaximum());
+        return type.getDescription() == null ? copy : copy.description(type.getDescription());
+    }
+
+    /**
+     * Every SSE response as what it is on the wire, text of frames, in place of the scanned Java type; the events
+     * of a run get their own description.
+     */
+    private static void eventStreams(OpenAPI openAPI, Components components) {
+        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
+            if (operation.getResponses() == null || operation.getResponses().getAPIResponses() == null) {
+                return;
+            }
+            operation.getResponses().getAPIResponses().values().forEach(response -> {
+                MediaType stream = response.getContent() == null
+                        ? null
+                        : response.getContent().getMediaType(EVENT_STREAM);
+                if (stream != null) {
+                    stream.schema(OASFactory.createSchema().addType(SchemaType.STRING).description(
+                            "Server-Sent Events: 'id:', 'event:' and 'data: <JSON>' lines per event; "
+                                    + "': keepalive' comments on idle streams"));
+                }
+            });
+        }));
+        components.removeSchema("OutboundSseEvent");
+        components.removeSchema("MediaType");
     }
 
     private static void addEventStream(Operation operation) {

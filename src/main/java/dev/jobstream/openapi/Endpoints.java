@@ -8,10 +8,10 @@ final class Endpoints {
 
     /**
      * An endpoint: its operationId (the method name of a generated client), summary, success codes, problem codes,
-     * and whether a success answers a run.
+     * and the schema a success answers when the scanned document cannot tell (null: the scanned one, if any).
      */
     record Endpoint(String operationId, String summary, List<Integer> success, List<Integer> problems,
-            boolean answersRun) {
+            String answers) {
     }
 
     private static final Map<String, Endpoint> ALL = Map.ofEntries(
@@ -21,7 +21,7 @@ final class Endpoints {
                     List.of(200), List.of(), false),
             entry("PUT /v1/jobs/{job}", "putRemoteJob",
                     "Register, or replace, a job executed by workers outside the service (201 created, 200 replaced)",
-                    List.of(201, 200), List.of(400, 409, 413), false),
+                    List.of(201, 200), List.of(400, 409, 413), "JobDefinition"),
             entry("DELETE /v1/jobs/{job}", "deleteRemoteJob",
                     "Delete a job executed by workers that has no active runs",
                     List.of(204), List.of(404, 409), false),
@@ -86,7 +86,7 @@ final class Endpoints {
                     List.of(200), List.of(400), false),
             entry("POST /v1/schedules", "createSchedule", "Add a schedule: a job fired on a Unix cron in a time zone",
                     List.of(201),
-                    List.of(400, 403, 404), false),
+                    List.of(400, 403, 404), "Schedule"),
             entry("GET /v1/schedules/preview", "previewSchedule", "The next fire times of a cron in a time zone",
                     List.of(200),
                     List.of(400), false),
@@ -125,6 +125,11 @@ final class Endpoints {
 
     private static Map.Entry<String, Endpoint> entry(String key, String operationId, String summary,
             List<Integer> success, List<Integer> problems, boolean answersRun) {
-        return Map.entry(key, new Endpoint(operationId, summary, success, problems, answersRun));
+        return entry(key, operationId, summary, success, problems, answersRun ? "Run" : null);
+    }
+
+    private static Map.Entry<String, Endpoint> entry(String key, String operationId, String summary,
+            List<Integer> success, List<Integer> problems, String answers) {
+        return Map.entry(key, new Endpoint(operationId, summary, success, problems, answers));
     }
 }

@@ -161,6 +161,26 @@ class OpenApiTest extends DatabaseTest {
                 "no security scheme left unused");
     }
 
+    /** What makes a generated client typed: parameters by type, one API class per tag, no Java types leaked. */
+    @Test
+    void parametersAreTypedOperationsTaggedAndTheInternalHeaderLeftOut() {
+        openapi().then().statusCode(200)
+                .body("paths.'/v1/jobs/{job}/runs'.post.parameters.name", not(hasItem("X-Jobstream-Internal")))
+                .body("paths.'/v1/jobs/{job}/runs'.post.parameters.find { it.name == 'dry_run' }.schema.type",
+                        equalTo("boolean"))
+                .body("paths.'/v1/runs/{id}'.get.parameters.find { it.name == 'id' }.schema.format",
+                        equalTo("uuid"))
+                .body("paths.'/v1/errors/{id}/resolve'.post.parameters.find { it.name == 'id' }.schema.type",
+                        equalTo("integer"))
+                .body("paths.'/v1/workers/claim'.post.tags", equalTo(List.of("workers")))
+                .body("paths.'/v1/stream'.get.tags", equalTo(List.of("runs")))
+                .body("tags.name", equalTo(List.of("jobs", "runs", "schedules", "errors", "workers", "service")))
+                .body("paths.'/v1/jobs/{job}'.put.responses.'201'.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/JobDefinition"))
+                .body("components.schemas", not(hasKey("OutboundSseEvent")))
+                .body("info.license.identifier", equalTo("LicenseRef-Proprietary"));
+    }
+
     @Test
     void everyOperationNeedsTheBearerToken() {
         openapi().then().statusCode(200)
