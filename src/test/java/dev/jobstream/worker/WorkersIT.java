@@ -42,12 +42,16 @@ import io.vertx.core.json.JsonArray;
  * Workers outside the service against two packaged replicas: the Java library and the Node example each run a job to
  * completion, its stream seen live by a third client through the other replica; the Node worker killed mid-run
  * leaves its run to the sweep, which retries it, and a Java worker finishes it while the killed lease stays
- * fenced out; the registry shows the one worker up and the other lost. Jobs are registered through the API and
- * from a jobs file read at start-up, which stops the start when a definition is not valid.
+ * fenced out; the registry shows the one worker up and the other lost. Exclusive keys and cluster-wide limits hold
+ * for workers and engines at once, across replicas; a worker token scoped to a job and a workspace claims nothing
+ * else. Jobs are registered through the API and from a jobs file read at start-up, which stops the start when a
+ * definition is not valid.
  */
 class WorkersIT {
 
     static final String WORKER_TOKEN = "it-worker-token-0123456789";
+    static final String SCOPED_TOKEN = "it-scoped-worker-token-0123456789";
+    static final String SCOPED_WORKSPACE = UUID.randomUUID().toString();
     static final Duration STALE_AFTER = Duration.ofSeconds(2);
     static final Map<String, String> FAST = Map.of(
             "JOBSTREAM_HEARTBEAT_INTERVAL", "300ms",
@@ -152,7 +156,7 @@ class WorkersIT {
     }
 
     @Test
-    void exclusiveAndClusterWideLimitsHoldForEnginesAndWorkersTogetherAcrossReplicas() throws Exception {
+    void limitsHoldForEnginesAndWorkersTogetherAndAScopedWorkerTokenClaimsItsOwnOnly() throws Exception {
         String database = Replica.newDatabase(pgPort);
         String workspace = UUID.randomUUID().toString();
         java.util.concurrent.atomic.AtomicInteger inHandler = new java.util.concurrent.atomic.AtomicInteger();
@@ -201,7 +205,38 @@ class WorkersIT {
                     trigger(b, job, workspace, 1, 1); // the slot is free again
                 }
             }
+            scopedWorker(a, b);
         }
+    }
+
+    /**
+     * A worker token limited to one job and one workspace, through the packaged service: it claims that job's runs
+     * of that workspace only, cannot claim another job, sees no other run and can do nothing but claim and report.
+     */
+    private static void scopedWorker(Replica a, Replica b) {
+        String other = UUID.randomUUID().toString();
+        String outside = trigger(a, "remote.limited", other, 1, 1);
+        String inside = trigger(b, "remote.limited", SCOPED_WORKSPACE, 1, 1);
+        JsonPath claimed = given().header("Authorization", "Bearer " + SCOPED_TOKEN).contentType("application/json")
+                .body(Map.of("worker", "scoped-1", "jobs", List.of("remote.limited"), "max", 5, "wait", 5))
+                .post(a.url("/v1/workers/claim")).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(inside), claimed.getList("runs.run_id"));
+        assertEquals("queued", get(b, "/v1/runs/" + outside).getString("status"));
+        given().header("Authorization", "Bearer " + SCOPED_TOKEN).contentType("application/json")
+                .body(Map.of("worker", "scoped-1", "jobs", List.of("remote.single"), "wait", 0))
+                .post(b.url("/v1/workers/claim")).then().statusCode(403);
+        given().header("Authorization", "Bearer " + SCOPED_TOKEN).contentType("application/json")
+                .body(Map.of("lease", "1.scoped-1", "seq", 1)).post(b.url("/v1/workers/runs/" + outside + "/report"))
+                .then().statusCode(404);
+        given().header("Authorization", "Bearer " + SCOPED_TOKEN).get(b.url("/v1/runs/" + inside)).then()
+                .statusCode(403);
+        given().header("Authorization", "Bearer " + SCOPED_TOKEN).contentType("application/json")
+                .body(Map.of("workspace_id", SCOPED_WORKSPACE)).post(a.url("/v1/jobs/remote.limited/runs")).then()
+                .statusCode(403);
+        assertEquals("completed", given().header("Authorization", "Bearer " + SCOPED_TOKEN)
+                .contentType("application/json").body(Map.of("lease", claimed.getString("runs[0].lease.token")))
+                .post(b.url("/v1/workers/runs/" + inside + "/complete")).then().statusCode(200).extract()
+                .path("status"));
     }
 
     private static JobstreamWorker limitsWorker(Replica replica, String id, dev.jobstream.client.JobHandler handler) {
@@ -273,8 +308,10 @@ class WorkersIT {
     /** The fast timings, with a tokens file that holds the workers' token. */
     private static Map<String, String> withWorkerToken() throws IOException {
         Path tokens = Files.createTempFile("tokens", ".json");
+        io.vertx.core.json.JsonObject scoped = Security.entry("it-scoped", SCOPED_TOKEN, List.of("worker"),
+                List.of(SCOPED_WORKSPACE), null).put("jobs", new JsonArray(List.of("remote.limited")));
         Files.writeString(tokens, new JsonArray()
-                .add(Security.entry("it-worker", WORKER_TOKEN, List.of("worker"), null, null)).encode());
+                .add(Security.entry("it-worker", WORKER_TOKEN, List.of("worker"), null, null)).add(scoped).encode());
         Map<String, String> env = new java.util.HashMap<>(FAST);
         env.put("JOBSTREAM_TOKENS_FILE", tokens.toString());
         return env;
