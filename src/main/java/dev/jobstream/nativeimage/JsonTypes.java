@@ -22,6 +22,8 @@ import dev.jobstream.stream.RunEvent;
 import dev.jobstream.worker.ClaimRequest;
 import dev.jobstream.worker.ClaimedRun;
 import dev.jobstream.worker.EndRequest;
+import dev.jobstream.worker.EndResult;
+import dev.jobstream.worker.EndsRequest;
 import dev.jobstream.worker.ReportAnswer;
 import dev.jobstream.worker.ReportRequest;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -49,7 +51,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         // stream/
         RunEvent.class, RunChange.class, RemoteJobRequest.class, RemoteJobRequest.Param.class,
         RemoteJobRequest.Retry.class, ClaimRequest.class, ClaimedRun.class, ClaimedRun.LeaseView.class,
-        ReportRequest.class, ReportRequest.Event.class, ReportAnswer.class, EndRequest.class})
+        ReportRequest.class, ReportRequest.Event.class, ReportAnswer.class, EndRequest.class, EndsRequest.class,
+        EndsRequest.Item.class, EndResult.class})
 public final class JsonTypes {
 
     private JsonTypes() {

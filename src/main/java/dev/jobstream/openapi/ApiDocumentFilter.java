@@ -122,6 +122,18 @@ public class ApiDocumentFilter implements OASFilter {
                         .description("fail: default job_failed"))
                 .addProperty("retryable", bool().description("fail: another attempt may follow (default true)"))
                 .addProperty("delay_ms", integer(0L, null).description("snooze: when the next attempt is due")));
+        components.addSchema("EndsRequest", object().required(List.of("ends"))
+                .addProperty("ends", array(object().required(List.of("run_id", "outcome", "lease"))
+                        .addProperty("run_id", string().format("uuid"))
+                        .addProperty("outcome", string().enumeration(List.of("complete", "fail", "snooze",
+                                "cancelled")))
+                        .addProperty("lease", string())
+                        .addProperty("metrics", object().description("complete: the run's metrics"))
+                        .addProperty("error", string().description("fail: the message"))
+                        .addProperty("error_code", string().pattern("^[a-z][a-z0-9_]{0,63}$"))
+                        .addProperty("retryable", bool())
+                        .addProperty("delay_ms", integer(0L, null))).minItems(1).maxItems(100)));
+        jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/ends"), "EndsRequest", true);
         jsonBody(openAPI.getPaths().getPathItem("/v1/workers/claim"), "ClaimRequest", true);
         jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/{id}/report"), "ReportRequest", true);
         for (String end : List.of("complete", "fail", "snooze", "cancelled")) {

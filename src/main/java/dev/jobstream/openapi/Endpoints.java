@@ -43,6 +43,10 @@ final class Endpoints {
             entry("POST /v1/workers/runs/{id}/cancelled", "cancelledRun",
                     "Worker: end the run cancelled, as a cancel asked of it", List.of(200),
                     List.of(400, 404, 409, 413), true),
+            entry("POST /v1/workers/runs/ends", "endRuns",
+                    "Worker: end up to 100 attempts in one call, each as its own call would; one result per end, "
+                            + "in order, with the status its own call would have had",
+                    List.of(200), List.of(400, 413), false),
             entry("POST /v1/jobs/{job}/runs", "triggerRun",
                     "Trigger a run (202 + Location); ?wait=N answers when it ends (200) "
                             + "or N s pass (202); Accept: text/event-stream streams its events (200)",

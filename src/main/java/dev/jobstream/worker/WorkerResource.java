@@ -111,6 +111,18 @@ public class WorkerResource {
         return end(id, security, body, WorkerService.Outcome.CANCELLED);
     }
 
+    /**
+     * Ends several attempts in one call (at most {@value WorkerService#MAX_ENDS}), each as its own call would; the
+     * answer holds one result per end, in order.
+     */
+    @POST
+    @Path("runs/ends")
+    public Uni<Map<String, List<EndResult>>> ends(@Context SecurityContext security, String body)
+            throws JsonProcessingException {
+        return workers.ends(Caller.of(security), parse(body, EndsRequest.class))
+                .map(results -> Map.of("results", results));
+    }
+
     private Uni<Run> end(String id, SecurityContext security, String body, WorkerService.Outcome outcome)
             throws JsonProcessingException {
         return workers.end(Caller.of(security), Params.uuid("id", id), outcome, parse(body, EndRequest.class));

@@ -29,6 +29,7 @@ import dev.jobstream.engine.Values;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.Params;
 import dev.jobstream.replica.ReplicaService;
 import dev.jobstream.replica.ReplicaStore;
 import dev.jobstream.run.JobRegistry;
@@ -422,6 +423,46 @@ public class WorkerService {
                                         : lost(caller, runId, held));
                     });
         });
+    }
+
+    /** Most ends in one call: as many as the events of a report. */
+    public static final int MAX_ENDS = 100;
+
+    /**
+     * Ends several attempts, each as its own call would end it (the ends of one call go into the same batched
+     * FLUSH): one answer per end, in order, with the status its own call would have had. Repeating the call after a
+     * lost reply is harmless: each end is stored once and answered as it left its run.
+     */
+    public Uni<List<EndResult>> ends(Caller caller, EndsRequest request) {
+        if (request == null || request.ends() == null || request.ends().isEmpty()) {
+            throw ApiException.badRequest("'ends' is required: [{\"run_id\", \"outcome\", \"lease\", …}]");
+        }
+        if (request.ends().size() > MAX_ENDS) {
+            throw ApiException.badRequest("At most " + MAX_ENDS + " ends per call; got " + request.ends().size());
+        }
+        List<Uni<EndResult>> each = new ArrayList<>();
+        for (EndsRequest.Item item : request.ends()) {
+            if (item == null) {
+                throw ApiException.badRequest("An end must be an object: {\"run_id\", \"outcome\", \"lease\", …}");
+            }
+            each.add(Uni.createFrom().deferred(() -> end(caller, Params.uuid("run_id", item.runId()),
+                    outcome(item.outcome()), item.request()))
+                    .map(EndResult::ended)
+                    .onFailure(ApiException.class)
+                    .recoverWithItem(e -> EndResult.refused(item.runId(), (ApiException) e)));
+        }
+        return Uni.join().all(each).andFailFast();
+    }
+
+    private static Outcome outcome(String outcome) {
+        if (outcome != null) {
+            for (Outcome known : Outcome.values()) {
+                if (known.name().equalsIgnoreCase(outcome)) {
+                    return known;
+                }
+            }
+        }
+        throw ApiException.badRequest("'outcome' must be complete, fail, snooze or cancelled; got " + outcome);
     }
 
     /** An attempt's end, to be stored under its owner. */

@@ -56,7 +56,16 @@ class OpenApiTest extends DatabaseTest {
             "GET /v1/engines",
             "GET /v1/replicas",
             "GET /v1/stats",
-            "GET /v1/me");
+            "GET /v1/me",
+            "POST /v1/workers/claim",
+            "POST /v1/workers/runs/{id}/report",
+            "POST /v1/workers/runs/{id}/complete",
+            "POST /v1/workers/runs/{id}/fail",
+            "POST /v1/workers/runs/{id}/snooze",
+            "POST /v1/workers/runs/{id}/cancelled",
+            "POST /v1/workers/runs/ends",
+            "PUT /v1/jobs/{job}",
+            "DELETE /v1/jobs/{job}");
 
     private static JsonPath document() {
         return openapi().then().statusCode(200).extract().jsonPath();

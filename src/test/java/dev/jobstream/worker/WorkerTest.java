@@ -376,6 +376,56 @@ class WorkerTest extends DatabaseTest {
     }
 
     @Test
+    void severalEndsInOneCallAreEachAnsweredAsItsOwnCallWouldBeAndStoredOnce() {
+        register("remote.batch", Map.of("exclusive", false));
+        List<String> ids = List.of(trigger("remote.batch", WORKSPACE_A), trigger("remote.batch", WORKSPACE_A),
+                trigger("remote.batch", WORKSPACE_A));
+        JsonPath claimed = claim(WORKER, "host-batch", List.of("remote.batch"), 3, 0);
+        Map<String, String> leases = new java.util.HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            leases.put(claimed.getString("runs[" + i + "].run_id"), claimed.getString("runs[" + i + "].lease.token"));
+        }
+        String completed = ids.get(0);
+        String failed = ids.get(1);
+        String held = ids.get(2);
+        Map<String, Object> body = Map.of("ends", List.of(
+                Map.of("run_id", completed, "outcome", "complete", "lease", leases.get(completed), "metrics",
+                        Map.of("rows", 7)),
+                Map.of("run_id", failed, "outcome", "fail", "lease", leases.get(failed), "error", "boom",
+                        "retryable", false),
+                Map.of("run_id", held, "outcome", "complete", "lease", "9.host-batch"),
+                Map.of("run_id", java.util.UUID.randomUUID().toString(), "outcome", "complete", "lease",
+                        "1.host-batch"),
+                Map.of("run_id", held, "outcome", "finish", "lease", leases.get(held))));
+
+        for (int call = 0; call < 2; call++) { // the second: a repeat after a lost reply
+            JsonPath answer = as(WORKER).contentType("application/json").body(body).post("/v1/workers/runs/ends")
+                    .then().statusCode(200).extract().jsonPath();
+            assertEquals(List.of(200, 200, 409, 404, 400), answer.getList("results.code"));
+            assertEquals(List.of("completed", "failed"), List.of(answer.getString("results[0].status"),
+                    answer.getString("results[1].status")));
+            assertEquals("superseded", answer.getString("results[2].reason"));
+            assertTrue(answer.getString("results[4].detail").contains("'outcome'"), answer.prettify());
+        }
+        assertEquals(7, run(completed).getInt("metrics.rows"));
+        assertEquals("boom", run(failed).getString("error"));
+        assertEquals("running", run(held).getString("status"));
+        for (String id : List.of(completed, failed)) {
+            assertEquals(1, events(id).stream().filter("end_json"::equals).count(), "one end stored for " + id);
+        }
+        as(WORKER).contentType("application/json").body(Map.of("ends", List.of())).post("/v1/workers/runs/ends")
+                .then().statusCode(400);
+        as(WORKER).contentType("application/json").body(Map.of("ends", java.util.Collections.nCopies(101,
+                Map.of("run_id", held, "outcome", "complete", "lease", leases.get(held)))))
+                .post("/v1/workers/runs/ends").then().statusCode(400);
+        as(SCOPED_WORKER).contentType("application/json").body(Map.of("ends", List.of(Map.of("run_id", held,
+                "outcome", "complete", "lease", leases.get(held))))).post("/v1/workers/runs/ends").then()
+                .statusCode(200).body("results[0].code", equalTo(404)); // a run of a job it does not serve
+        as(OPERATOR).contentType("application/json").body(body).post("/v1/workers/runs/ends").then()
+                .statusCode(403);
+    }
+
+    @Test
     void dryRunsRunLaterPrioritiesAndSchedulesWorkForAJobOfWorkersAsForABuiltInOne() {
         register("remote.model", Map.of("exclusive", false));
         String workspace = java.util.UUID.randomUUID().toString();
