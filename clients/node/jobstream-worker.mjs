@@ -25,6 +25,7 @@
 // says whether it is asked to pause or cancel, or ran past its timeout, and `checkpoint()` acts on it.
 
 const MAX_EVENTS = 100;
+const MAX_ENDS = 100;
 
 export class JobFailedError extends Error {
   constructor(message, { code = 'job_failed', retryable = true } = {}) {
@@ -179,13 +180,15 @@ class Run {
     await this.reporting;
     if (this.lost !== null) return 'lease_lost';
     try {
-      await this.worker.api.post(`${this.path}${how}`, { ...fields, lease: this.lease }, this.worker.patienceMs);
-      return how;
-    } catch (error) {
-      if (error instanceof LeaseLostError) {
-        this.lost = error.message;
+      const result = await this.worker.endRun({ ...fields, run_id: this.runId, outcome: how, lease: this.lease });
+      if (result.code === 200) return how;
+      if (result.code === 409) {
+        this.lost = result.detail;
         return 'lease_lost';
       }
+      this.worker.fail(new Error(`${how} of run ${this.runId}: HTTP ${result.code}: ${result.detail}`));
+      return 'unknown';
+    } catch (error) {
       this.worker.fail(error);
       return 'unknown';
     }
@@ -211,7 +214,39 @@ export class JobstreamWorker extends EventTarget {
     this.abort = new AbortController();
     this.freed = null;
     this.onerror = null;
+    this.ending = [];
+    this.endingOut = false;
     this.claiming = this.claimUntilClosed();
+  }
+
+  /**
+   * Ends go in batches: those that come while a call is out go together in the next one (POST
+   * /v1/workers/runs/ends, at most MAX_ENDS), so that many short runs cost one call, not one each. Resolves with
+   * this end's result: {code, status} or {code, reason, detail}.
+   */
+  endRun(end) {
+    return new Promise((resolve, reject) => {
+      this.ending.push({ end, resolve, reject });
+      if (!this.endingOut) this.sendEnds();
+    });
+  }
+
+  async sendEnds() {
+    this.endingOut = true;
+    try {
+      while (this.ending.length > 0) {
+        const batch = this.ending.splice(0, MAX_ENDS);
+        try {
+          const answer = await this.api.post('v1/workers/runs/ends', { ends: batch.map((e) => e.end) },
+            this.patienceMs);
+          batch.forEach((e, i) => e.resolve(answer.results[i]));
+        } catch (error) {
+          batch.forEach((e) => e.reject(error));
+        }
+      }
+    } finally {
+      this.endingOut = false;
+    }
   }
 
   fail(error) {
