@@ -99,6 +99,43 @@ class JavaWorkerTest extends DatabaseTest {
     }
 
     @Test
+    void endsThatFinishTogetherGoInOneCallForMany() throws Exception {
+        register("java.short", Map.of("exclusive", false));
+        int runs = 15; // of 20 places: the worker claims again while a quarter of its places are free
+        CountDownLatch together = new CountDownLatch(runs);
+        double batchesBefore = requests("/v1/workers/runs/ends");
+        double singlesBefore = requests("/v1/workers/runs/{id}/complete");
+        List<String> ids = new ArrayList<>();
+        try (JobstreamWorker worker = worker("java-4").concurrency(20).handle("java.short", run -> {
+            together.countDown();
+            together.await(30, TimeUnit.SECONDS); // every run ends at the same moment
+            return Map.of();
+        }).start()) {
+            for (int i = 0; i < runs; i++) {
+                ids.add(trigger("java.short", WORKSPACE_A, Map.of()));
+            }
+            for (String id : ids) {
+                awaitStatus(id, "completed");
+            }
+        }
+        double batches = requests("/v1/workers/runs/ends") - batchesBefore;
+        assertTrue(batches >= 1 && batches < runs, runs + " ends took " + batches + " calls");
+        assertEquals(singlesBefore, requests("/v1/workers/runs/{id}/complete"));
+    }
+
+    /** POST requests served to {@code uri} so far, by the HTTP server's meter. */
+    private static double requests(String uri) {
+        String metrics = as(ADMIN).get("/q/metrics").then().statusCode(200).extract().asString();
+        java.util.regex.Matcher sample = java.util.regex.Pattern.compile("(?m)^http_server_requests_seconds_count\\{"
+                + "[^}]*uri=\"" + java.util.regex.Pattern.quote(uri) + "\"[^}]*\\} ([0-9.eE+-]+)$").matcher(metrics);
+        double total = 0;
+        while (sample.find()) {
+            total += Double.parseDouble(sample.group(1));
+        }
+        return total;
+    }
+
+    @Test
     void aPauseWaitsAtTheCheckpointUntilResumedAndACancelStopsTheRun() throws Exception {
         register("java.loop", Map.of("exclusive", false));
         try (JobstreamWorker worker = worker("java-2").handle("java.loop", run -> {

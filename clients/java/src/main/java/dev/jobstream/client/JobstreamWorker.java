@@ -50,6 +50,8 @@ public final class JobstreamWorker implements AutoCloseable {
     static final Logger LOG = Logger.getLogger(JobstreamWorker.class.getName());
 
     private final WorkerApi api;
+    /** The ends of this worker's runs, sent in batches. */
+    private final EndBatch ends;
     private final ObjectMapper json;
     private final String workerId;
     private final Map<String, JobHandler> handlers;
@@ -70,6 +72,7 @@ public final class JobstreamWorker implements AutoCloseable {
         this.json = new ObjectMapper();
         this.api = new WorkerApi(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build(), builder.url, builder.token, json);
+        this.ends = new EndBatch(api, builder.patience);
         this.workerId = builder.workerId;
         this.handlers = Map.copyOf(builder.handlers);
         this.concurrency = builder.concurrency;
@@ -164,7 +167,7 @@ public final class JobstreamWorker implements AutoCloseable {
     }
 
     private void execute(JsonNode claimed) {
-        RunContext run = new RunContext(api, json, claimed, patience);
+        RunContext run = new RunContext(api, ends, json, claimed, patience);
         JobHandler handler = handlers.get(run.job());
         ScheduledFuture<?> reports = reporter.scheduleWithFixedDelay(run::reportQuietly,
                 reportEvery.toMillis(), reportEvery.toMillis(), TimeUnit.MILLISECONDS);

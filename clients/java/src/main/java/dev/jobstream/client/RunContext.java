@@ -28,6 +28,7 @@ public final class RunContext {
     static final Duration PAUSED_REPORT_EVERY = Duration.ofMillis(500);
 
     private final WorkerApi api;
+    private final EndBatch ends;
     private final Duration patience;
     private final JsonNode claimed;
     private final UUID runId;
@@ -44,8 +45,9 @@ public final class RunContext {
     private volatile String lost;
 
     @SuppressWarnings("unchecked")
-    RunContext(WorkerApi api, ObjectMapper json, JsonNode claimed, Duration patience) {
+    RunContext(WorkerApi api, EndBatch ends, ObjectMapper json, JsonNode claimed, Duration patience) {
         this.api = api;
+        this.ends = ends;
         this.patience = patience;
         this.claimed = claimed;
         this.runId = UUID.fromString(claimed.path("run_id").asText());
@@ -228,12 +230,19 @@ public final class RunContext {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>(fields);
+        body.put("run_id", runId.toString());
+        body.put("outcome", how);
         body.put("lease", lease);
         try {
-            api.post(path + how, body, Duration.ofSeconds(10), patience);
-        } catch (WorkerApi.LeaseLost e) {
-            lost = e.getMessage();
-            JobstreamWorker.LOG.info("Run " + runId + " not ended by this worker: " + lost);
+            JsonNode result = ends.end(body);
+            int code = result.path("code").asInt();
+            if (code == 409) {
+                lost = result.path("detail").asText();
+                JobstreamWorker.LOG.info("Run " + runId + " not ended by this worker: " + lost);
+            } else if (code != 200) {
+                JobstreamWorker.LOG.warning("Run " + runId + " could not be ended (" + how + "): HTTP " + code + ": "
+                        + result.path("detail").asText());
+            }
         } catch (IOException | RuntimeException e) {
             JobstreamWorker.LOG.warning("Run " + runId + " could not be ended (" + how + "): " + e.getMessage()
                     + "; its lease expires and the service retries it");
