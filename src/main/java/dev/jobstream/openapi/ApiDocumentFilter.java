@@ -3,6 +3,7 @@ package dev.jobstream.openapi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -114,25 +115,13 @@ public class ApiDocumentFilter implements OASFilter {
                         .addProperty("total", integer(0L, null)).addProperty("item", string())).maxItems(100))
                 .addProperty("state", string().enumeration(List.of("paused", "running"))
                         .description("carries out the pause or resume the last answer asked for")));
-        components.addSchema("EndRequest", object().required(List.of("lease"))
-                .addProperty("lease", string())
-                .addProperty("metrics", object().description("complete: the run's metrics"))
-                .addProperty("error", string().description("fail: the message"))
-                .addProperty("error_code", string().pattern("^[a-z][a-z0-9_]{0,63}$")
-                        .description("fail: default job_failed"))
-                .addProperty("retryable", bool().description("fail: another attempt may follow (default true)"))
-                .addProperty("delay_ms", integer(0L, null).description("snooze: when the next attempt is due")));
+        components.addSchema("EndRequest", endFields(object().required(List.of("lease"))));
         components.addSchema("EndsRequest", object().required(List.of("ends"))
-                .addProperty("ends", array(object().required(List.of("run_id", "outcome", "lease"))
+                .addProperty("ends", array(endFields(object().required(List.of("run_id", "outcome", "lease"))
                         .addProperty("run_id", string().format("uuid"))
                         .addProperty("outcome", string().enumeration(List.of("complete", "fail", "snooze",
-                                "cancelled")))
-                        .addProperty("lease", string())
-                        .addProperty("metrics", object().description("complete: the run's metrics"))
-                        .addProperty("error", string().description("fail: the message"))
-                        .addProperty("error_code", string().pattern("^[a-z][a-z0-9_]{0,63}$"))
-                        .addProperty("retryable", bool())
-                        .addProperty("delay_ms", integer(0L, null))).minItems(1).maxItems(100)));
+                                "cancelled")))))
+                        .minItems(1).maxItems(100)));
         jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/ends"), "EndsRequest", true);
         jsonBody(openAPI.getPaths().getPathItem("/v1/workers/claim"), "ClaimRequest", true);
         jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/{id}/report"), "ReportRequest", true);
@@ -145,6 +134,17 @@ public class ApiDocumentFilter implements OASFilter {
                     .createContent().addMediaType("application/json",
                             OASFactory.createMediaType().schema(ref("RemoteJobRequest")))));
         }
+    }
+
+    /** The fields of an attempt's end: its lease, and what each way of ending it carries. */
+    private static Schema endFields(Schema end) {
+        return end.addProperty("lease", string())
+                .addProperty("metrics", object().description("complete: the run's metrics"))
+                .addProperty("error", string().description("fail: the message"))
+                .addProperty("error_code", string().pattern("^[a-z][a-z0-9_]{0,63}$")
+                        .description("fail: default job_failed"))
+                .addProperty("retryable", bool().description("fail: another attempt may follow (default true)"))
+                .addProperty("delay_ms", integer(0L, null).description("snooze: when the next attempt is due"));
     }
 
     private static Schema object() {
@@ -279,18 +279,16 @@ public class ApiDocumentFilter implements OASFilter {
         openAPI.setTags(new ArrayList<>());
         tags.forEach((name, description) -> openAPI.addTag(OASFactory.createTag().name(name)
                 .description(description)));
+        Map<String, String> byPrefix = new java.util.LinkedHashMap<>();
+        byPrefix.put("/v1/jobs", "jobs");
+        byPrefix.put("/v1/runs", "runs");
+        byPrefix.put("/v1/stream", "runs");
+        byPrefix.put("/v1/schedules", "schedules");
+        byPrefix.put("/v1/errors", "errors");
+        byPrefix.put("/v1/workers", "workers");
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
-            String tag = path.startsWith("/v1/jobs")
-                    ? "jobs"
-                    : path.startsWith("/v1/runs") || path.equals("/v1/stream")
-                            ? "runs"
-                            : path.startsWith("/v1/schedules")
-                                    ? "schedules"
-                                    : path.startsWith("/v1/errors")
-                                            ? "errors"
-                                            : path.startsWith("/v1/workers")
-                                                    ? "workers"
-                                                    : "service";
+            String tag = byPrefix.entrySet().stream().filter(prefix -> path.startsWith(prefix.getKey()))
+                    .map(Map.Entry::getValue).findFirst().orElse("service");
             operation.setTags(new ArrayList<>(List.of(tag)));
         }));
     }
@@ -300,16 +298,16 @@ public class ApiDocumentFilter implements OASFilter {
      * naming it): types and formats by name; the service's internal header left out.
      */
     private static void typeParameters(OpenAPI openAPI) {
-        Map<String, Schema> types = Map.of(
-                "id", string().format("uuid"),
-                "workspace_id", string().format("uuid"),
-                "run_id", string().format("uuid"),
-                "limit", integer(1L, null),
-                "dry_run", bool(),
-                "unresolved", bool(),
-                "force", bool(),
-                "wait", integer(0L, null).description("seconds"),
-                "after", integer(0L, null));
+        Map<String, Supplier<Schema>> types = Map.of(
+                "id", () -> string().format("uuid"),
+                "workspace_id", () -> string().format("uuid"),
+                "run_id", () -> string().format("uuid"),
+                "limit", () -> integer(1L, null),
+                "dry_run", ApiDocumentFilter::bool,
+                "unresolved", ApiDocumentFilter::bool,
+                "force", ApiDocumentFilter::bool,
+                "wait", () -> integer(0L, null).description("seconds"),
+                "after", () -> integer(0L, null));
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             if (operation.getParameters() == null) {
                 return;
@@ -319,20 +317,14 @@ public class ApiDocumentFilter implements OASFilter {
                     operation.removeParameter(parameter);
                     continue;
                 }
-                Schema type = path.startsWith("/v1/errors/") && parameter.getName().equals("id")
-                        ? integer(1L, null).format("int64") // error events are numbered
+                Supplier<Schema> type = path.startsWith("/v1/errors/") && parameter.getName().equals("id")
+                        ? () -> integer(1L, null).format("int64") // error events are numbered
                         : types.get(parameter.getName());
                 if (type != null && parameter.getIn() != Parameter.In.HEADER) {
-                    parameter.schema(copy(type));
+                    parameter.schema(type.get());
                 }
             }
         }));
-    }
-
-    private static Schema copy(Schema type) {
-        Schema copy = OASFactory.createSchema().type(type.getType()).format(type.getFormat())
-                .minimum(type.getMinimum()).maximum(type.getMaximum());
-        return type.getDescription() == null ? copy : copy.description(type.getDescription());
     }
 
     /**
