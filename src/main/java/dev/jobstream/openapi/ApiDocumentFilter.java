@@ -33,6 +33,22 @@ public class ApiDocumentFilter implements OASFilter {
     static final String BEARER = "bearer";
     static final String EVENT_STREAM = "text/event-stream";
 
+    /** A tag of the document: its operations are those whose path begins with one of {@code paths}. */
+    private record Tag(String name, String description, List<String> paths) {
+    }
+
+    private static final String SERVICE_TAG = "service";
+    private static final List<Tag> TAGS = List.of(
+            new Tag("jobs", "Job definitions, jobs executed by workers, and triggers", List.of("/v1/jobs")),
+            new Tag("runs", "Runs: read, watch (SSE), pause, resume, cancel, retry, delete",
+                    List.of("/v1/runs", "/v1/stream")),
+            new Tag("schedules", "Cron schedules of jobs", List.of("/v1/schedules")),
+            new Tag("errors", "Error events of failed, stale and timed-out runs", List.of("/v1/errors")),
+            new Tag("workers", "Workers outside the service: claim runs and report on them under a lease",
+                    List.of("/v1/workers")),
+            new Tag(SERVICE_TAG, "The replicas, their engines and workers, statistics, the caller, the self-test",
+                    List.of()));
+
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
         Components components = openAPI.getComponents() == null
@@ -269,26 +285,11 @@ public class ApiDocumentFilter implements OASFilter {
      * RunsApi, …) instead of one per Java resource.
      */
     private static void tag(OpenAPI openAPI) {
-        Map<String, String> tags = new java.util.LinkedHashMap<>();
-        tags.put("jobs", "Job definitions, jobs executed by workers, and triggers");
-        tags.put("runs", "Runs: read, watch (SSE), pause, resume, cancel, retry, delete");
-        tags.put("schedules", "Cron schedules of jobs");
-        tags.put("errors", "Error events of failed, stale and timed-out runs");
-        tags.put("workers", "Workers outside the service: claim runs and report on them under a lease");
-        tags.put("service", "The replicas, their engines and workers, statistics, the caller, the self-test");
         openAPI.setTags(new ArrayList<>());
-        tags.forEach((name, description) -> openAPI.addTag(OASFactory.createTag().name(name)
-                .description(description)));
-        Map<String, String> byPrefix = new java.util.LinkedHashMap<>();
-        byPrefix.put("/v1/jobs", "jobs");
-        byPrefix.put("/v1/runs", "runs");
-        byPrefix.put("/v1/stream", "runs");
-        byPrefix.put("/v1/schedules", "schedules");
-        byPrefix.put("/v1/errors", "errors");
-        byPrefix.put("/v1/workers", "workers");
+        TAGS.forEach(tag -> openAPI.addTag(OASFactory.createTag().name(tag.name()).description(tag.description())));
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
-            String tag = byPrefix.entrySet().stream().filter(prefix -> path.startsWith(prefix.getKey()))
-                    .map(Map.Entry::getValue).findFirst().orElse("service");
+            String tag = TAGS.stream().filter(candidate -> candidate.paths().stream().anyMatch(path::startsWith))
+                    .map(Tag::name).findFirst().orElse(SERVICE_TAG);
             operation.setTags(new ArrayList<>(List.of(tag)));
         }));
     }
