@@ -65,7 +65,7 @@ public class ErrorResource {
         if (cursor.matches("e[1-9][0-9]{0,17}")) {
             return Long.parseLong(cursor.substring(1));
         }
-        throw ApiException.badRequest("Invalid cursor: use the next_cursor of a previous page");
+        throw ApiException.badRequest("Invalid 'cursor': use the next_cursor of a previous page");
     }
 
     private static long parseId(String id) {

@@ -52,13 +52,19 @@ public final class Params {
         throw ApiException.badRequest("'" + name + "' must be an integer from " + min + " to " + max);
     }
 
-    /** A short free-text filter value (job name, kind …). */
+    /**
+     * A short free-text filter value (job name, kind …): at most {@code maxLength} characters, none of them a control
+     * character (PostgreSQL's text takes no NUL, and no name holds one).
+     */
     public static String optionalText(String name, String value, int maxLength) {
         if (value == null || value.isEmpty()) {
             return null;
         }
         if (value.length() > maxLength) {
             throw ApiException.badRequest("'" + name + "' is longer than " + maxLength + " characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest("'" + name + "' must not hold control characters such as NUL");
         }
         return value;
     }

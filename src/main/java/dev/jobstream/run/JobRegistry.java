@@ -39,6 +39,10 @@ public class JobRegistry {
             if (handler.name().startsWith(DEMO_PREFIX) && !config.demoJobs()) {
                 continue; // a demo job, off in production unless JOBSTREAM_DEMO_JOBS=true
             }
+            if (handler.timeout().filter(timeout -> timeout.compareTo(RunService.MAX_TIMEOUT) > 0).isPresent()) {
+                throw new IllegalStateException("Job " + handler.name() + " declares a timeout longer than "
+                        + RunService.MAX_TIMEOUT.toDays() + " days");
+            }
             if (handlers.putIfAbsent(handler.name(), handler) != null) {
                 throw new IllegalStateException("Two jobs are named " + handler.name());
             }
@@ -153,17 +157,17 @@ public class JobRegistry {
     }
 
     private static String stringValue(String where, Object value) {
-        if (value instanceof String text && text.length() <= 200) {
+        if (value instanceof String text && text.length() <= 200 && text.indexOf('\0') < 0) {
             return text;
         }
-        throw ApiException.badRequest(where + " must be a string of at most 200 characters");
+        throw ApiException.badRequest(where + " must be a string of at most 200 characters, without NUL");
     }
 
     private static void checkDuration(String where, String text) {
         try {
             JobParam.parseDuration(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(where + " must be a duration such as 90d, 12h or PT30M");
+            throw ApiException.badRequest(where + " must be a duration such as 90d, 12h or PT30M, at most 36500d");
         }
     }
 

@@ -26,7 +26,7 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
     static final int MAX_PARAMS = 50;
     static final int MAX_DESCRIPTION = 1000;
     /** Longest timeout of an attempt: a week. */
-    static final long MAX_TIMEOUT_MS = Duration.ofDays(7).toMillis();
+    static final long MAX_TIMEOUT_MS = RunService.MAX_TIMEOUT.toMillis();
     static final int MAX_ACTIVE = 100_000;
 
     /** A param: as a job built into the service declares it ({@code type} integer, string, date or duration). */

@@ -12,6 +12,8 @@ import dev.jobstream.problem.ApiException;
 public record RunCursor(Instant createdAt, UUID id) {
 
     private static final String PREFIX = "r1:";
+    /** The latest time a cursor may hold, in microseconds since the epoch: 9999-12-31T23:59:59.999999Z. */
+    private static final long MAX_MICROS = 253_402_300_799_999_999L;
 
     public static RunCursor after(Run run) {
         return new RunCursor(run.createdAt(), run.id());
@@ -32,13 +34,16 @@ public record RunCursor(Instant createdAt, UUID id) {
             }
             String[] parts = plain.substring(PREFIX.length()).split(":", 2);
             long micros = Long.parseLong(parts[0]);
+            if (micros < 0 || micros > MAX_MICROS) {
+                throw new IllegalArgumentException("time");
+            }
             UUID id = UUID.fromString(parts[1]);
             if (!id.toString().equals(parts[1])) {
                 throw new IllegalArgumentException("uuid");
             }
             return new RunCursor(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), id);
         } catch (RuntimeException e) {
-            throw ApiException.badRequest("Invalid cursor: use the next_cursor of a previous page");
+            throw ApiException.badRequest("Invalid 'cursor': use the next_cursor of a previous page");
         }
     }
 }

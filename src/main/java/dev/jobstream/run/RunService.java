@@ -77,6 +77,8 @@ public class RunService {
     public static final int MAX_PRIORITY = 100;
     /** The shortest timeout a trigger may give. */
     public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+    /** The longest timeout of an attempt, given by a trigger or declared by a job: a week. */
+    public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
     /** The trigger's priority, or the job's; 400 out of range. */
     public static int priority(JobHandler job, Integer asked) {
@@ -101,7 +103,10 @@ public class RunService {
         return asked;
     }
 
-    /** The trigger's timeout (at least {@link #MIN_TIMEOUT}, at most the job's), or the job's; null: no limit. */
+    /**
+     * The trigger's timeout (at least {@link #MIN_TIMEOUT}, at most the job's and {@link #MAX_TIMEOUT}), or the job's;
+     * null: no limit.
+     */
     static Long timeoutMillis(JobHandler job, String asked) {
         Duration own = job.timeout().orElse(null);
         if (asked == null) {
@@ -111,10 +116,11 @@ public class RunService {
         try {
             timeout = dev.jobstream.spi.JobParam.parseDuration(asked);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("'timeout' must be a duration such as 30s, 15m, 2h or PT30M");
+            throw ApiException.badRequest("'timeout' must be a duration from 1s to 7d, such as 30s, 15m, 2h or PT30M");
         }
-        if (timeout.compareTo(MIN_TIMEOUT) < 0) {
-            throw ApiException.badRequest("'timeout' must be at least " + MIN_TIMEOUT.toSeconds() + "s: " + asked);
+        if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+            throw ApiException.badRequest("'timeout' must be from " + MIN_TIMEOUT.toSeconds() + "s to "
+                    + MAX_TIMEOUT.toDays() + "d: " + asked);
         }
         if (own != null && timeout.compareTo(own) > 0) {
             throw ApiException.badRequest("'timeout' may shorten the timeout of job '" + job.name() + "' ("
@@ -143,11 +149,14 @@ public class RunService {
                 throw ApiException.badRequest("'run_at' " + request.runAt() + " is in the past");
             }
         } else if (request.delay() != null) {
+            Duration delay;
             try {
-                at = now.plus(dev.jobstream.spi.JobParam.parseDuration(request.delay()));
+                delay = dev.jobstream.spi.JobParam.parseDuration(request.delay());
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("'delay' must be a duration such as 90s, 15m, 2h, 1d or PT30M");
             }
+            // compared before it is added: a delay of centuries would move the instant out of range
+            at = delay.compareTo(maxDelay) > 0 ? Instant.MAX : now.plus(delay);
         } else {
             return null;
         }

@@ -46,6 +46,8 @@ import io.smallrye.mutiny.Uni;
 public class TriggerResource {
 
     private static final int MAX_WAIT_SECONDS = 300;
+    /** The name of the trigger-and-stream method, which {@link TriggerStreamFilter} prepares. */
+    static final String TRIGGER_AND_STREAM = "triggerAndStream";
     /** Largest body of a single trigger; a batch may carry up to 1 MiB. */
     static final int MAX_BODY_BYTES = 64 * 1024;
 

@@ -2,14 +2,12 @@ package dev.jobstream.run;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -18,7 +16,6 @@ import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Problem;
-import dev.jobstream.stream.EventStreamAccept;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -31,7 +28,6 @@ public class TriggerStreamFilter {
     static final String TRIGGERED = "jobstream.triggered-run";
     /** The place among its token's streams that the stream holds (request property). */
     static final String PERMIT = "jobstream.stream-permit";
-    private static final Pattern TRIGGER_PATH = Pattern.compile("^/v1/jobs/(.+)/runs/?$");
 
     private final TriggerResource resource;
     private final RunService runs;
@@ -44,11 +40,15 @@ public class TriggerStreamFilter {
         this.limits = limits;
     }
 
+    /**
+     * Acts on the requests routed to {@link TriggerResource#triggerAndStream}, and on those alone: content negotiation
+     * chose that method, so the run it streams is always there (an {@code Accept} header such as {@code text/*} picks
+     * it too).
+     */
     @ServerRequestFilter(readBody = true)
-    public Uni<Response> trigger(ContainerRequestContext request) {
-        Matcher path = TRIGGER_PATH.matcher(request.getUriInfo().getPath());
-        String accept = request.getHeaderString(HttpHeaders.ACCEPT);
-        if (!"POST".equals(request.getMethod()) || !path.matches() || !EventStreamAccept.prefersEventStream(accept)) {
+    public Uni<Response> trigger(ContainerRequestContext request, SimpleResourceInfo target) {
+        if (target.getResourceClass() != TriggerResource.class
+                || !TriggerResource.TRIGGER_AND_STREAM.equals(target.getMethodName())) {
             return Uni.createFrom().nullItem();
         }
         String instance = request.getUriInfo().getRequestUri().getRawPath();
@@ -56,7 +56,8 @@ public class TriggerStreamFilter {
             String body = new String(request.getEntityStream().readAllBytes(), StandardCharsets.UTF_8);
             var query = request.getUriInfo().getQueryParameters();
             Caller caller = Caller.of(request.getSecurityContext());
-            NewRun run = resource.prepare(path.group(1), body, query.getFirst("workspace_id"),
+            NewRun run = resource.prepare(request.getUriInfo().getPathParameters().getFirst("job"), body,
+                    query.getFirst("workspace_id"),
                     query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"), caller,
                     resource.fromService(request.getHeaderString(InternalKey.HEADER)));
             TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.STREAM);

@@ -10,6 +10,12 @@ import java.time.Duration;
 public record JobParam(String name, String type, Object defaultValue, Long minimum, Long maximum,
         String description) {
 
+    /**
+     * The longest duration accepted: 100 years (36500d). Beyond it a timestamp moved by the duration can leave the
+     * range of PostgreSQL's {@code timestamptz}, and its milliseconds the range of a long.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+
     public static JobParam integer(String name, Integer defaultValue, long minimum, String description) {
         return new JobParam(name, "integer", defaultValue, minimum, null, description);
     }
@@ -34,7 +40,7 @@ public record JobParam(String name, String type, Object defaultValue, Long minim
 
     /**
      * A duration param's value as a {@link Duration}: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601
-     * ({@code PT30M}), not negative.
+     * ({@code PT30M}), not negative, at most {@link #MAX_DURATION}.
      *
      * @throws IllegalArgumentException if it is none of these
      */
@@ -53,13 +59,13 @@ public record JobParam(String name, String type, Object defaultValue, Long minim
                 } else {
                     duration = Duration.parse(text);
                 }
-                if (!duration.isNegative()) {
+                if (!duration.isNegative() && duration.compareTo(MAX_DURATION) <= 0) {
                     return duration;
                 }
             } catch (RuntimeException ignored) {
                 // reported below
             }
         }
-        throw new IllegalArgumentException("not a duration such as 90d, 12h or PT30M: " + text);
+        throw new IllegalArgumentException("not a duration such as 90d, 12h or PT30M, at most 36500d: " + text);
     }
 }

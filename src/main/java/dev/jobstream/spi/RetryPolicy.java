@@ -13,6 +13,9 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max, double j
     /** Most attempts a policy (or a trigger) may ask for. */
     public static final int MAX_ATTEMPTS = 25;
 
+    /** The longest backoff between attempts: 30 days. */
+    public static final Duration MAX_BACKOFF = Duration.ofDays(30);
+
     /** The default of every job: 3 attempts, 5 s then 10 s apart (± 20 %), never more than 10 minutes. */
     public static final RetryPolicy DEFAULT = new RetryPolicy(3, Duration.ofSeconds(5), Duration.ofMinutes(10), 0.2);
 
@@ -20,8 +23,9 @@ public record RetryPolicy(int maxAttempts, Duration base, Duration max, double j
         if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
             throw new IllegalArgumentException("maxAttempts must be 1 to " + MAX_ATTEMPTS + ": " + maxAttempts);
         }
-        if (base == null || base.isNegative() || base.isZero() || max == null || max.compareTo(base) < 0) {
-            throw new IllegalArgumentException("backoff must have 0 < base <= max: " + base + ", " + max);
+        if (base == null || base.isNegative() || base.isZero() || max == null || max.compareTo(base) < 0
+                || max.compareTo(MAX_BACKOFF) > 0) {
+            throw new IllegalArgumentException("backoff must have 0 < base <= max <= 30 days: " + base + ", " + max);
         }
         if (!(jitter >= 0 && jitter < 1)) {
             throw new IllegalArgumentException("jitter must be in [0, 1): " + jitter);
