@@ -141,12 +141,14 @@ public class RunEventsRoute {
         }
         UUID runId;
         int after;
+        String position;
         try {
             runId = Params.uuid("id", context.pathParam("id"));
             String lastEventId = context.request().getHeader("Last-Event-ID");
-            after = lastEventId != null && !lastEventId.isEmpty()
-                    ? Params.intInRange("Last-Event-ID", lastEventId, 0, Integer.MAX_VALUE, 0)
-                    : Params.intInRange("after", context.request().getParam("after"), 0, Integer.MAX_VALUE, 0);
+            position = lastEventId != null && !lastEventId.isEmpty() ? "Last-Event-ID" : "after";
+            after = Params.intInRange(position, position.equals("after")
+                    ? context.request().getParam("after")
+                    : lastEventId, 0, Integer.MAX_VALUE, 0);
         } catch (ApiException e) {
             problem(context, e);
             return;
@@ -165,7 +167,18 @@ public class RunEventsRoute {
         // the place is given back when the response ends (the run ended, the token was revoked, a problem was
         // sent) or its connection closes, whichever comes first
         context.response().endHandler(v -> permit.release());
-        runs.get(runId, caller).subscribe().with(run -> stream(context, loop, runId, after, caller, permit),
+        runs.get(runId, caller).subscribe().with(run -> {
+            if (after > run.lastSeq()) {
+                // an id this run never gave: its stream would wait for events that were sent long ago
+                problem(context, ApiException.badRequest("'" + position + "' " + after + " is past the last event of"
+                        + " run " + runId + " (" + run.lastSeq() + ")"));
+            } else if (run.status().isTerminal() && after == run.lastSeq()) {
+                // the client has every event of a run that has ended: 204 tells an EventSource not to reconnect
+                context.response().setStatusCode(204).end();
+            } else {
+                stream(context, loop, runId, after, caller, permit);
+            }
+        },
                 failure -> problem(context,
                         failure instanceof ApiException e
                                 ? e

@@ -151,6 +151,36 @@ class RunEventStreamTest extends DatabaseTest {
     }
 
     @Test
+    void aPositionPastTheRunsLastEventIsRefusedAndTheLastOneOfAnEndedRunEndsAtOnce() throws Exception {
+        String id = trigger("demo.sleep", Map.of("params", Map.of("items", 2, "delay_ms", 1)));
+        awaitStatus(id, "completed");
+
+        SseClient.Read forged = SseClient.read(events(id), "2147483647", 1000);
+        SseClient.Read next = SseClient.read(events(id) + "?after=7", null, 1000);
+        SseClient.Read caughtUp = SseClient.read(events(id), "6", 1000);
+        SseClient.Read last = SseClient.read(events(id), "5", 1000);
+
+        assertEquals(400, forged.status(), "an id the run never gave");
+        assertEquals(400, next.status(), "one past its last event (6)");
+        assertEquals(204, caughtUp.status(), "every event of an ended run seen: no content, do not reconnect");
+        assertEquals(List.of(), caughtUp.events());
+        assertEquals(200, last.status());
+        assertTrue(last.closed());
+        assertEquals(List.of("end_json"), last.events().stream().map(SseClient.Event::event).toList());
+    }
+
+    @Test
+    void theStreamOfARunSkippedWithoutEventsEndsAtOnce() throws Exception {
+        String id = UUID.randomUUID().toString();
+        db.execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, finished_at, error_code)
+                VALUES ($1, 'demo.sleep', $2, true, 'skipped', now(), 'slot_taken')
+                """, UUID.fromString(id), UUID.randomUUID());
+
+        assertEquals(204, SseClient.read(events(id), null, 1000).status());
+    }
+
+    @Test
     void triggerAndStreamAnswersWithTheNewRunsEvents() throws Exception {
         String workspace = UUID.randomUUID().toString();
         String body = "{\"workspace_id\":\"" + workspace + "\",\"params\":{\"items\":3,\"delay_ms\":20}}";
