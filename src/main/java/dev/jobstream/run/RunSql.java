@@ -11,7 +11,10 @@ package dev.jobstream.run;
  * The statements of engines, which name their runs by id, test the state as {@code coalesce(status, '')}: no partial
  * index on {@code status} matches that, so the runs are read by primary key even when statistics taken at rest say
  * that nothing executes (the planner would read every run claimed since the last vacuum through the index of
- * executing runs instead). The states and transitions are listed in this package's documentation.
+ * executing runs instead). Each statement that stores events sends one notification on {@code jobstream_events}
+ * whose payload names the runs (their ids, comma-separated), so that a replica reads again the streams of those runs
+ * alone; past 200 runs (a payload holds 8,000 bytes) it is empty, which every stream takes as its own. The states
+ * and transitions are listed in this package's documentation.
  */
 final class RunSql {
 
@@ -312,7 +315,8 @@ final class RunSql {
                   FROM fresh f
                  WHERE f.next_status IS NOT NULL
             ), notified AS (
-                SELECT pg_notify('jobstream_events', ''),
+                SELECT pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
+                                                             THEN string_agg(id::text, ',') ELSE '' END FROM fresh)),
                        pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
                  WHERE EXISTS (SELECT FROM fresh)
             )
@@ -365,7 +369,9 @@ final class RunSql {
                   FROM cancelled
             )
             SELECT cancelled.*, pg_notify('jobstream_control', cancelled.id::text),
-                   pg_notify('jobstream_events', ''), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+                   pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
+                                                         THEN string_agg(id::text, ',') ELSE '' END FROM cancelled)),
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM cancelled
             """
             .formatted(Run.COLUMNS);
@@ -494,7 +500,8 @@ final class RunSql {
                   FROM written w
                  WHERE w.status = 'failed' OR (w.status = 'queued' AND NOT w.snoozed)
             ), notified AS (
-                SELECT pg_notify('jobstream_events', ''),
+                SELECT pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
+                                                             THEN string_agg(id::text, ',') ELSE '' END FROM written)),
                        pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text),
                        CASE WHEN EXISTS (SELECT FROM written WHERE status = 'queued')
                             THEN pg_notify('jobstream_queued', '') END
@@ -592,7 +599,9 @@ final class RunSql {
                   FROM changed
                  WHERE reason = 'stale'
             )
-            SELECT id, job_name, status, pg_notify('jobstream_events', ''),
+            SELECT id, job_name, status,
+                   pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
+                                                         THEN string_agg(id::text, ',') ELSE '' END FROM changed)),
                    CASE WHEN status = 'queued' THEN pg_notify('jobstream_queued', '') END,
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM changed
@@ -675,7 +684,9 @@ final class RunSql {
                                           'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                   FROM resumed
             )
-            SELECT resumed.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
+            SELECT resumed.*, pg_notify('jobstream_queued', ''),
+                   pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
+                                                         THEN string_agg(id::text, ',') ELSE '' END FROM resumed)),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM resumed
             """.formatted(Run.COLUMNS);
@@ -711,7 +722,9 @@ final class RunSql {
                                           'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
                   FROM retried
             )
-            SELECT retried.*, pg_notify('jobstream_queued', ''), pg_notify('jobstream_events', ''),
+            SELECT retried.*, pg_notify('jobstream_queued', ''),
+                   pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
+                                                         THEN string_agg(id::text, ',') ELSE '' END FROM retried)),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM retried
             """.formatted(Run.columns("r"));

@@ -17,9 +17,9 @@ import io.vertx.core.Context;
 
 /**
  * Live events of runs for this replica's subscribers, wherever the runs execute. Engines store events and send one
- * NOTIFY per flush; on each notification (and after the LISTEN connection comes back) each run that has
- * subscribers here reads its new events once, from {@code job_run_events}, and hands the same event objects to all
- * its subscribers.
+ * NOTIFY per flush, naming the runs; on each notification each run it names that has subscribers here (every such
+ * run, after the LISTEN connection comes back) reads its new events once, from {@code job_run_events}, and hands the
+ * same event objects to all its subscribers.
  * <p>
  * A subscriber first catches up on its own (stored events after its Last-Event-ID), then takes the shared live
  * events; whenever it sees a gap it catches up again. So every subscriber gets every event once, in order, also
@@ -44,7 +44,29 @@ public class RunEventHub {
     }
 
     void start(@Observes StartupEvent event) {
-        notifications.listen(Channels.EVENTS, payload -> groups.values().forEach(RunEventGroup::pull));
+        notifications.listen(Channels.EVENTS, this::notified);
+    }
+
+    /**
+     * A notification of stored events: the runs it names read them, if they have subscribers here; every run does for
+     * one that names none (too many runs to name) and after a reconnect ({@code null}), when any may have been missed.
+     */
+    void notified(String payload) {
+        if (payload == null || payload.isEmpty()) {
+            groups.values().forEach(RunEventGroup::pull);
+            return;
+        }
+        for (String id : payload.split(",")) {
+            RunEventGroup group;
+            try {
+                group = groups.get(UUID.fromString(id));
+            } catch (IllegalArgumentException e) {
+                continue; // not a run id: nothing of this replica's
+            }
+            if (group != null) {
+                group.pull();
+            }
+        }
     }
 
     /** Where a subscription's events go, in order; the same event objects go to every sink. */
