@@ -53,6 +53,11 @@ class WorkersIT {
     static final String SCOPED_TOKEN = "it-scoped-worker-token-0123456789";
     static final String SCOPED_WORKSPACE = UUID.randomUUID().toString();
     static final Duration STALE_AFTER = Duration.ofSeconds(2);
+    /**
+     * How long a call whose reply the proxy drops is given before it is sent again: well within the lease (stale-after
+     * less a fifth), or the sweeper takes the run back before the repeat arrives.
+     */
+    static final int DROPPED_REPLY_WAIT = 600;
     static final Map<String, String> FAST = Map.of(
             "JOBSTREAM_HEARTBEAT_INTERVAL", "300ms",
             "JOBSTREAM_STALE_AFTER", STALE_AFTER.toMillis() + "ms",
@@ -348,12 +353,12 @@ class WorkersIT {
             Map<String, Object> report = Map.of("lease", lease, "seq", 1, "events", List.of(Map.of("type", "log",
                     "message", "once")));
             proxy.dropReplies(true);
-            assertNoReply(() -> worker().body(report).post(through + "report"));
+            assertNoReply(() -> worker(DROPPED_REPLY_WAIT).body(report).post(through + "report"));
             proxy.dropReplies(false);
             assertEquals(false, worker().body(report).post(through + "report").then().statusCode(200).extract()
                     .jsonPath().getBoolean("stored"), "the report was stored the first time");
             proxy.dropReplies(true);
-            assertNoReply(() -> worker().body(Map.of("lease", lease)).post(through + "complete"));
+            assertNoReply(() -> worker(DROPPED_REPLY_WAIT).body(Map.of("lease", lease)).post(through + "complete"));
             proxy.dropReplies(false);
             assertEquals("completed", worker().body(Map.of("lease", lease)).post(through + "complete").then()
                     .statusCode(200).extract().path("status"));
@@ -365,9 +370,14 @@ class WorkersIT {
     }
 
     private static RequestSpecification worker() {
+        return worker(2000);
+    }
+
+    /** A call whose reply is awaited for {@code millis} at most. */
+    private static RequestSpecification worker(int millis) {
         return given().header("Authorization", "Bearer " + WORKER_TOKEN).contentType("application/json")
                 .config(io.restassured.RestAssured.config().httpClient(io.restassured.config.HttpClientConfig
-                        .httpClientConfig().setParam("http.socket.timeout", 2000)));
+                        .httpClientConfig().setParam("http.socket.timeout", millis)));
     }
 
     private static void assertNoReply(Runnable call) {
