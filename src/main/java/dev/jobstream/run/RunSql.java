@@ -223,7 +223,10 @@ final class RunSql {
                 """.formatted(jobs, limit, Run.COLUMNS);
     }
 
-    /** Gives a claimed run back to the queue (its exclusive key is still locked elsewhere). */
+    /**
+     * Gives claimed runs back to the queue, due in {@code $3} ms (their exclusive key is still locked elsewhere; or
+     * their worker went away before their start was written); due at once, they wake the dispatchers.
+     */
     static final String RELEASE_CLAIM = """
             WITH released AS (
                 UPDATE job_runs
@@ -232,7 +235,41 @@ final class RunSql {
                  WHERE id = ANY($1) AND owner = $2 AND coalesce(status, '') = 'running'
                 RETURNING id
             )
-            SELECT id, pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) FROM released
+            SELECT id, CASE WHEN $3 = 0 THEN pg_notify('jobstream_queued', '') END,
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM released
+            """;
+
+    /**
+     * Gives back runs claimed and started for a worker that went away before it heard of them ({@code $1} the runs,
+     * {@code $2} their attempts, {@code $3} the worker's owner name): each goes back to the queue, due at once, as the
+     * same attempt, with a {@code state_json} event ({@code reason: unclaimed}); a run the worker reported on is left
+     * alone.
+     */
+    static final String UNCLAIM = """
+            WITH claimed AS (
+                SELECT * FROM unnest($1::uuid[], $2::integer[]) AS c(id, attempt)
+            ), released AS (
+                UPDATE job_runs r
+                   SET status = 'queued', owner = NULL, started_at = NULL, heartbeat_at = NULL, run_after = now(),
+                       last_seq = r.last_seq + 1, updated_at = now(), version = r.version + 1
+                  FROM claimed c
+                 WHERE r.id = ANY (ARRAY(SELECT id FROM claimed)) AND r.id = c.id AND r.attempt = c.attempt
+                   AND r.owner = $3 AND coalesce(r.status, '') = 'running' AND r.reported = 0
+                RETURNING r.id, r.attempt, r.last_seq
+            ), events AS (
+                INSERT INTO job_run_events (run_id, seq, event, data)
+                SELECT id, last_seq, 'state_json',
+                       jsonb_build_object('state', 'queued', 'previous', 'running', 'reason', 'unclaimed',
+                                          'attempt', attempt,
+                                          'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                  FROM released
+            )
+            SELECT id, pg_notify('jobstream_queued', ''),
+                   pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
+                                                         THEN string_agg(id::text, ',') ELSE '' END FROM released)),
+                   pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM released
             """;
 
     /**

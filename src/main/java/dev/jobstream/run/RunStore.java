@@ -409,6 +409,17 @@ public class RunStore {
     }
 
     /**
+     * Gives back runs claimed and started for a worker that went away before it heard of them (ids with their
+     * attempts, and the worker's owner name): each goes back to the queue as the same attempt, unless the worker has
+     * reported on it. Answers how many went back.
+     */
+    public Uni<Integer> unclaim(List<UUID> ids, List<Integer> attempts, String owner) {
+        return pool.preparedQuery(UNCLAIM)
+                .execute(Tuple.of(ids.toArray(UUID[]::new), attempts.toArray(Integer[]::new), owner))
+                .map(rows -> rows.size());
+    }
+
+    /**
      * Interrupts the attempts (ids with their attempts) this owner still holds, for {@code reason}: each run is
      * cancelled (a cancel was asked), parked (it was paused, or a pause was asked) or queued as its next attempt.
      */

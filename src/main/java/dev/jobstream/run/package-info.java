@@ -14,6 +14,8 @@
  * {@code CLAIM_LIMITED_OF}</td></tr>
  * <tr><td>worker's report</td><td>running, paused → same, or running ↔ paused</td><td>{@code REPORT}</td></tr>
  * <tr><td>give back</td><td>running → queued, same attempt</td><td>{@code RELEASE_CLAIM}</td></tr>
+ * <tr><td>unclaim</td><td>running (started for a worker that went away) → queued, same attempt</td>
+ * <td>{@code UNCLAIM}</td></tr>
  * <tr><td>heartbeat</td><td>running, paused → same</td><td>{@code HEARTBEAT}</td></tr>
  * <tr><td>request control</td><td>active → same, with control_requested</td><td>{@code REQUEST_CONTROL}</td></tr>
  * <tr><td>pause/resume applied, end</td><td>running ↔ paused; → completed, failed, cancelled</td>

@@ -2,7 +2,6 @@ package dev.jobstream.worker;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,7 +23,6 @@ import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.run.Run;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerResponse;
 
 /**
  * The worker protocol: workers outside the service claim runs of the jobs they execute, report on them under a
@@ -51,19 +49,18 @@ public class WorkerResource {
 
     /**
      * Claims due runs; waits up to {@code wait} seconds when none is due, answering as soon as one is queued. A
-     * worker that goes away while it waits claims nothing.
+     * worker that goes away while it waits claims nothing: its connection's close cancels the answer (as Quarkus REST
+     * does for a pending result), and what a claim in flight took goes back to the queue.
      */
     @POST
     @Path("claim")
-    public Uni<Map<String, List<ClaimedRun>>> claim(@Context SecurityContext security,
-            @Context HttpServerResponse response, String body) throws JsonProcessingException {
+    public Uni<Map<String, List<ClaimedRun>>> claim(@Context SecurityContext security, String body)
+            throws JsonProcessingException {
         Caller caller = Caller.of(security);
         ClaimRequest request = parse(body, ClaimRequest.class);
-        CompletableFuture<Void> gone = new CompletableFuture<>();
-        response.closeHandler(v -> gone.complete(null));
         TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.POLL);
         try {
-            return workers.claim(caller, request, gone).map(runs -> Map.of("runs", runs))
+            return workers.claim(caller, request).map(runs -> Map.of("runs", runs))
                     .onTermination().invoke(permit::release);
         } catch (RuntimeException e) {
             permit.release();

@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.MicroBatcher;
 import dev.jobstream.concurrent.Overloaded;
+import dev.jobstream.concurrent.Permits;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.Dispatcher;
 import dev.jobstream.engine.Values;
@@ -40,6 +41,8 @@ import dev.jobstream.run.RunStatus;
 import dev.jobstream.run.RunStore;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.RetryPolicy;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -66,6 +69,8 @@ public class WorkerService {
     static final int MAX_JOBS = 50;
     /** Most events in one report. */
     static final int MAX_EVENTS = 100;
+    /** Claims made for workers at once on one replica; the others wait their turn, holding no connection. */
+    static final int CONCURRENT_CLAIMS = 4;
 
     /** How a worker ends its attempt. */
     public enum Outcome {
@@ -80,13 +85,20 @@ public class WorkerService {
     private final ReplicaService replicas;
     private final Duration lease;
     private final MicroBatcher<Ending, Boolean> endings = new MicroBatcher<>(1000, 100_000, this::storeEndings);
-    /** The long polls waiting on this replica: their workers are in touch. */
+    /** The long polls open on this replica: their workers are in touch. */
     private final Set<Poll> polling = ConcurrentHashMap.newKeySet();
-    /** The long polls waiting for runs to be queued: each is woken (completed) once, then looks again. */
-    private final Set<CompletableFuture<Void>> waiting = ConcurrentHashMap.newKeySet();
+    /** The long polls waiting for runs to be queued. */
+    private final Polls waiting = new Polls();
+    /**
+     * The claims made for workers at once on this replica: each holds a pooled connection (and a claim of a job with a
+     * cluster-wide limit waits for that job's lock on it), so no number of polls can take the pool from the engines'
+     * flushes and heartbeats, or from the API.
+     */
+    private final Permits claiming = new Permits(CONCURRENT_CLAIMS);
+    private final Counter claims;
 
     WorkerService(RunStore runs, JobRegistry jobs, Notifications notifications, JobstreamConfig config, Vertx vertx,
-            ReplicaService replicas) {
+            ReplicaService replicas, MeterRegistry metrics) {
         this.runs = runs;
         this.replicas = replicas;
         this.jobs = jobs;
@@ -94,16 +106,24 @@ public class WorkerService {
         this.config = config;
         this.vertx = vertx;
         this.lease = Dispatcher.lease(config.staleAfter());
+        this.claims = Counter.builder("jobstream.workers.claims")
+                .description("Claims made for workers' long polls on this replica (one or two statements each)")
+                .register(metrics);
     }
 
     void start(@Observes StartupEvent event) {
-        notifications.listen(Channels.QUEUED, payload -> wakeAll());
+        // the payload names the jobs of the runs queued (empty: not said)
+        notifications.listen(Channels.QUEUED, payload -> waiting.wake(payload == null || payload.isEmpty()
+                ? null
+                : List.of(payload.split(","))));
         // as the dispatchers do: a safety net for a notification lost, and for a limited job's place freed elsewhere
-        vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wakeAll());
+        vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> waiting.wake(null));
         // a worker waiting in a long poll is in touch: the registry shows it up
         vertx.setPeriodic(Math.max(1, config.heartbeatInterval().toMillis()), id -> {
-            if (!polling.isEmpty()) {
-                replicas.contact(polling.stream().map(Poll::contact).distinct().toList()).subscribe().with(x -> {
+            List<ReplicaStore.Contact> present = polling.stream().filter(poll -> !poll.gone().isDone())
+                    .map(Poll::contact).distinct().toList();
+            if (!present.isEmpty()) {
+                replicas.contact(present).subscribe().with(x -> {
                 });
             }
         });
@@ -115,26 +135,25 @@ public class WorkerService {
                 held.worker(), List.of())));
     }
 
-    private void wakeAll() {
-        for (CompletableFuture<Void> poll : waiting) {
-            waiting.remove(poll);
-            poll.complete(null);
-        }
+    /** How many long polls are open on this replica for workers still connected. */
+    public int waiting() {
+        return (int) polling.stream().filter(poll -> !poll.gone().isDone()).count();
     }
 
-    /** How many long polls wait on this replica. */
-    public int waiting() {
-        return waiting.size();
+    /** How many claims were made for long polls on this replica since it started. */
+    public long claims() {
+        return (long) claims.count();
     }
 
     // ---- claim ----
 
     /**
      * Claims up to {@code max} due runs of the jobs asked for, within the caller's workspaces; when none is due,
-     * waits up to {@code wait} seconds for one. {@code gone} completes when the client went away: what a claim took
-     * after that goes back to the queue at once.
+     * waits up to {@code wait} seconds for one. A worker that goes away (its connection closes, which cancels the
+     * answer) claims nothing more: runs claimed for it after that — by a claim in flight when it left — go back to the
+     * queue at once, as the same attempt.
      */
-    public Uni<List<ClaimedRun>> claim(Caller caller, ClaimRequest request, CompletableFuture<Void> gone) {
+    public Uni<List<ClaimedRun>> claim(Caller caller, ClaimRequest request) {
         if (request == null) {
             throw ApiException.badRequest("A body is required: {\"worker\", \"jobs\", \"max\", \"wait\"}");
         }
@@ -154,6 +173,9 @@ public class WorkerService {
         }
         List<RemoteJob> served = new ArrayList<>();
         for (String name : new LinkedHashSet<>(request.jobs())) {
+            if (name == null) {
+                throw ApiException.badRequest("'jobs' must name jobs executed by workers");
+            }
             RemoteJob job = jobs.remote(name).orElseThrow(() -> ApiException.badRequest("Job '" + name
                     + "' is not executed by workers" + (jobs.builtIn(name) ? " (the service runs it)" : "")));
             if (!caller.serves(name)) {
@@ -164,14 +186,31 @@ public class WorkerService {
         }
         String owner = Lease.owner(caller.name(), request.worker());
         long deadline = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
-        Poll poll = new Poll(owner, caller.name(), request.worker(), max, served, caller.workspaces(), deadline, gone);
+        Polls.Group group = new Polls.Group(served.stream().map(JobHandler::name).collect(
+                java.util.stream.Collectors.toUnmodifiableSet()), caller.workspaces());
+        Poll poll = new Poll(owner, caller.name(), request.worker(), max, served, caller.workspaces(), group,
+                deadline, new CompletableFuture<>());
+        // the poll goes on by itself: what a claim in flight took when the worker left is given back, not dropped
+        CompletableFuture<List<ClaimedRun>> answer = new CompletableFuture<>();
         polling.add(poll);
-        return replicas.contact(List.of(poll.contact())).flatMap(x -> poll(poll))
-                .onTermination().invoke(() -> polling.remove(poll));
+        replicas.contact(List.of(poll.contact())).flatMap(x -> look(poll)).subscribe().with(claimed -> {
+            polling.remove(poll);
+            if (!answer.complete(claimed) && !claimed.isEmpty()) {
+                unclaim(poll, claimed).subscribe().with(n -> {
+                });
+            }
+        }, failure -> {
+            polling.remove(poll);
+            answer.completeExceptionally(failure);
+        });
+        return Uni.createFrom().completionStage(answer).onCancellation().invoke(() -> {
+            poll.gone().complete(null);
+            answer.cancel(false);
+        });
     }
 
     private record Poll(String owner, String token, String worker, int max, List<RemoteJob> jobs,
-            Set<UUID> workspaces, long deadline, CompletableFuture<Void> gone) {
+            Set<UUID> workspaces, Polls.Group group, long deadline, CompletableFuture<Void> gone) {
 
         ReplicaStore.Contact contact() {
             return new ReplicaStore.Contact(owner, token, worker, jobs.stream().map(JobHandler::name).toList());
@@ -179,32 +218,64 @@ public class WorkerService {
     }
 
     /**
-     * One look: registered as waiting before it claims, so that runs queued while the claim runs wake it; when the
-     * claim took nothing, it waits for a wake, the deadline or the client's leaving, and looks again.
+     * One look: the poll waits to be woken before it claims, so that runs queued while the claim runs wake it again;
+     * when the claim took nothing, it waits for a wake, the deadline or its worker's leaving, and looks again. A claim
+     * that took all it asked for wakes the next poll of its group.
      */
-    private Uni<List<ClaimedRun>> poll(Poll poll) {
-        CompletableFuture<Void> woken = new CompletableFuture<>();
-        waiting.add(woken);
+    private Uni<List<ClaimedRun>> look(Poll poll) {
+        CompletableFuture<Void> woken = waiting.park(poll.group());
         return claimOnce(poll).flatMap(claimed -> {
             long left = poll.deadline() - System.nanoTime();
+            if (claimed.size() == poll.max()) {
+                waiting.wakeNext(poll.group());
+            }
             if (!claimed.isEmpty() || left <= 0 || poll.gone().isDone()) {
-                waiting.remove(woken);
+                waiting.leave(poll.group(), woken, false);
                 return Uni.createFrom().item(claimed);
             }
             return Uni.createFrom().completionStage(CompletableFuture.anyOf(woken, poll.gone()))
                     .ifNoItem().after(Duration.ofNanos(left)).recoverWithItem((Object) null)
-                    .invoke(() -> waiting.remove(woken))
-                    .flatMap(x -> poll.gone().isDone() || System.nanoTime() >= poll.deadline()
-                            ? Uni.createFrom().item(List.<ClaimedRun>of())
-                            : poll(poll));
+                    .flatMap(x -> {
+                        boolean over = poll.gone().isDone() || System.nanoTime() >= poll.deadline();
+                        waiting.leave(poll.group(), woken, !over);
+                        return over ? Uni.createFrom().item(List.<ClaimedRun>of()) : look(poll);
+                    });
         });
     }
 
-    /** Claims what is due, writes each run's start event, and gives the runs back if the client went away. */
+    /**
+     * Claims what is due (holding one of the replica's few claiming places), writes each run's start event, and gives
+     * the runs back if the worker went away meanwhile.
+     */
     private Uni<List<ClaimedRun>> claimOnce(Poll poll) {
         if (poll.gone().isDone()) {
             return Uni.createFrom().item(List.of());
         }
+        return claiming.run(() -> claimDue(poll)).flatMap(taken -> {
+            if (taken.isEmpty()) {
+                return Uni.createFrom().item(List.<ClaimedRun>of());
+            }
+            if (poll.gone().isDone()) {
+                return giveBack(poll, taken);
+            }
+            List<RunFlush> starts = taken.stream().map(WorkerService::start).toList();
+            return runs.flush(poll.owner(), starts).flatMap(written -> {
+                Instant expires = Instant.now().plus(lease);
+                List<ClaimedRun> claimed = taken.stream().filter(run -> written.contains(run.id()))
+                        .map(run -> new ClaimedRun(run.id(), run.job(), run.workspaceId(), run.params(), run.dryRun(),
+                                run.attempt(), run.maxAttempts(), run.correlationId(), run.timeoutMs(),
+                                new ClaimedRun.LeaseView(new Lease(run.attempt(), poll.worker()).token(), expires)))
+                        .toList();
+                return poll.gone().isDone()
+                        ? unclaim(poll, claimed).map(n -> List.<ClaimedRun>of())
+                        : Uni.createFrom().item(claimed);
+            });
+        });
+    }
+
+    /** The claim statements: the jobs without a cluster-wide limit at once, then each limited job within its limit. */
+    private Uni<List<Run>> claimDue(Poll poll) {
+        claims.increment();
         String[] unlimited = poll.jobs().stream().filter(j -> j.maxActive().isEmpty()).map(JobHandler::name)
                 .toArray(String[]::new);
         Uni<List<Run>> claimed = unlimited.length == 0
@@ -222,30 +293,27 @@ public class WorkerService {
                                 }));
             }
         }
-        return claimed.flatMap(taken -> {
-            if (taken.isEmpty()) {
-                return Uni.createFrom().item(List.of());
-            }
-            if (poll.gone().isDone()) {
-                return giveBack(poll, taken);
-            }
-            List<RunFlush> starts = taken.stream().map(WorkerService::start).toList();
-            return runs.flush(poll.owner(), starts).map(written -> {
-                Instant expires = Instant.now().plus(lease);
-                return taken.stream().filter(run -> written.contains(run.id())).map(run -> new ClaimedRun(run.id(),
-                        run.job(), run.workspaceId(), run.params(), run.dryRun(), run.attempt(), run.maxAttempts(),
-                        run.correlationId(), run.timeoutMs(),
-                        new ClaimedRun.LeaseView(new Lease(run.attempt(), poll.worker()).token(), expires)))
-                        .toList();
-            });
-        });
+        return claimed;
     }
 
+    /** Runs claimed for a worker that went away, before their start was written: back in the queue. */
     private Uni<List<ClaimedRun>> giveBack(Poll poll, List<Run> taken) {
         return runs.releaseClaims(taken.stream().map(Run::id).toList(), poll.owner(), 0).map(n -> {
             LOG.debugf("%d runs claimed for %s after it went away: back in the queue", n, poll.owner());
             return List.<ClaimedRun>of();
         });
+    }
+
+    /**
+     * Runs claimed and started for a worker that went away before it heard of them: back in the queue as the same
+     * attempt, each with a {@code state_json} event that says so.
+     */
+    private Uni<Integer> unclaim(Poll poll, List<ClaimedRun> claimed) {
+        return runs.unclaim(claimed.stream().map(ClaimedRun::runId).toList(),
+                claimed.stream().map(ClaimedRun::attempt).toList(), poll.owner()).invoke(
+                        n -> LOG.debugf(
+                                "%d runs claimed for %s, which went away before the answer: back in the queue", n,
+                                poll.owner()));
     }
 
     /** The {@code start_json} event of a claimed run, as an engine writes it. */
@@ -381,7 +449,7 @@ public class WorkerService {
                     int parked = (int) done.stream().filter(d -> d == 2).count();
                     if (timedOut > 0) {
                         LOG.infof("%d workers' attempts ran past their timeout: ended", timedOut);
-                        wakeAll();
+                        waiting.wake(null);
                     }
                     return new Overdue(timedOut, parked);
                 });
@@ -415,7 +483,7 @@ public class WorkerService {
                             "Too many ends wait to be stored; send it again in a second (it is stored once)", 1))
                     .flatMap(written -> {
                         if (outcome != Outcome.SNOOZE) {
-                            wakeAll(); // a limited job's place may have freed
+                            freed(run.job());
                         }
                         return visible(caller, runId).flatMap(after -> written
                                 || ended(after, owner, held.attempt(), outcome)
@@ -423,6 +491,11 @@ public class WorkerService {
                                         : lost(caller, runId, held));
                     });
         });
+    }
+
+    /** An attempt of the job ended: if the job has a cluster-wide limit, a poll waiting for its runs may claim one. */
+    private void freed(String job) {
+        jobs.remote(job).filter(j -> j.maxActive().isPresent()).ifPresent(j -> waiting.wake(List.of(j.name())));
     }
 
     /** Most ends in one call: as many as the events of a report. */

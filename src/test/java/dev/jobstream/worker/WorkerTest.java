@@ -14,10 +14,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -464,26 +461,6 @@ class WorkerTest extends DatabaseTest {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> workers.waiting() == 1);
         String id = trigger("remote.poll", WORKSPACE_A);
         assertEquals(List.of(id), polled.get(10, java.util.concurrent.TimeUnit.SECONDS).getList("runs.run_id"));
-    }
-
-    @Test
-    void aWorkerThatGoesAwayMidPollClaimsNothing() throws Exception {
-        register("remote.gone", Map.of());
-        byte[] body = "{\"worker\":\"host-9\",\"jobs\":[\"remote.gone\"],\"wait\":30}".getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/workers/claim HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + WORKER
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> workers.waiting() == 1);
-        }
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> workers.waiting() == 0);
-        String id = trigger("remote.gone", WORKSPACE_A);
-        JsonPath claimed = claim(WORKER, "host-1", List.of("remote.gone"), 1, 5);
-        assertEquals(List.of(id), claimed.getList("runs.run_id"));
-        assertEquals(1, claimed.getInt("runs[0].attempt"));
     }
 
     @Test
