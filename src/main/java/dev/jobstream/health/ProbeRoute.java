@@ -23,10 +23,12 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The health probes as Kubernetes and the public see them: {@code /q/health}, {@code /live}, {@code /ready},
- * {@code /started} answer without a token with the status of each check only; with a viewer token they carry the
- * data too (instance, queue depth, unresolved errors by severity, sweeps, the database's error text). Each probe is
+ * {@code /started} answer without a token with the status of each check only; with a viewer token for every workspace
+ * they carry the data too (instance, queue depth, unresolved errors by severity, sweeps, the database's error text),
+ * which a token limited to workspaces may not read, as it may not read the metrics. Each probe is
  * evaluated at most once a second however many requests come (they share the evaluation in flight and its result),
- * so a flood of probes cannot take the database pool. Other paths under {@code /q/health} need a viewer token.
+ * so a flood of probes cannot take the database pool. Other paths under {@code /q/health} need a viewer token for
+ * every workspace.
  */
 @Singleton
 public class ProbeRoute {
@@ -60,10 +62,16 @@ public class ProbeRoute {
                 ? null
                 : tokens.authenticateHeader(context.request().getHeader("Authorization"));
         boolean viewer = authentication != null && authentication.ok() && authentication.caller().has(ROLE);
+        // the data counts every workspace (queue depth, unresolved errors): not for a token limited to some
+        boolean everyWorkspace = viewer && !authentication.caller().scoped();
         Uni<SmallRyeHealth> shared = probes.get(probe);
         if (shared == null) {
-            if (viewer) {
+            if (everyWorkspace) {
                 context.next();
+            } else if (viewer) {
+                Problem.send(context.response(), new ApiException(403, "Forbidden", "The health data counts every "
+                        + "workspace; token '" + authentication.caller().name() + "' is limited to workspaces and may"
+                        + " not read it"), path);
             } else {
                 Problem.send(context.response(), new ApiException(401, "Unauthorized",
                         "Only /q/health, /q/health/live, /q/health/ready and /q/health/started answer without a token"),
@@ -72,7 +80,7 @@ public class ProbeRoute {
             return;
         }
         shared.subscribe().with(health -> {
-            JsonObject payload = viewer ? health.getPayload() : statusOnly(health.getPayload());
+            JsonObject payload = everyWorkspace ? health.getPayload() : statusOnly(health.getPayload());
             context.response().setStatusCode(health.isDown() ? 503 : 200)
                     .putHeader("Content-Type", "application/json; charset=UTF-8")
                     .putHeader("Cache-Control", "no-store")

@@ -146,6 +146,23 @@ class WorkspaceScopeTest extends DatabaseTest {
     }
 
     @Test
+    void theHealthDataWhichCountsEveryWorkspaceNeedsATokenNotLimitedToWorkspaces() {
+        String scopedJwt = Security.jwt("scoped-viewer", List.of("viewer"), List.of(WORKSPACE_A),
+                Instant.now().plusSeconds(300));
+        for (String token : List.of(SCOPED, scopedJwt)) {
+            for (String probe : List.of("/q/health", "/q/health/live", "/q/health/ready", "/q/health/started")) {
+                as(token).get(probe).then().statusCode(200)
+                        .body("checks.data", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.nullValue()))
+                        .body("checks.name", org.hamcrest.Matchers.not(org.hamcrest.Matchers.empty()));
+            }
+            as(token).get("/q/health/group").then().statusCode(403).contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString("limited to workspaces"));
+        }
+        as(Security.VIEWER).get("/q/health/ready").then().statusCode(200)
+                .body("checks.data", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.notNullValue()));
+    }
+
+    @Test
     void aTokenAddedToTheFileWorksWithoutARestartAndAnInvalidChangeIsIgnored() throws Exception {
         String added = "added-token-0123456789";
         assertEquals(401, as(added).get("/v1/runs").statusCode());
