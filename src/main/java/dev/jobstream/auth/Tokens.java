@@ -56,6 +56,8 @@ public class Tokens {
     static final int MIN_ADMIN_TOKEN_LENGTH = 32;
     /** Who a JWT stands for: {@code jwt:<subject>}, never the name of a static token. */
     static final String JWT_PREFIX = "jwt:";
+    /** The longest subject of a JWT, as long as the name of a static token. */
+    static final int MAX_SUBJECT = 100;
     static final String WORKSPACES_CLAIM = "workspaces";
     static final String JOBS_CLAIM = "jobs";
 
@@ -241,9 +243,12 @@ public class Tokens {
                     : "Invalid bearer token");
         }
         String subject = parsed.getSubject() != null ? parsed.getSubject() : parsed.getName();
-        if (subject == null || subject.isBlank() || subject.length() > 200
+        // bounded here, where it enters: the name it becomes is written as who triggered, controlled or resolved
+        // (a bulk action adds its own run id), and every such column holds 200 characters
+        if (subject == null || subject.isBlank() || subject.length() > MAX_SUBJECT
                 || !subject.chars().allMatch(c -> c >= 32 && c != 127)) {
-            return Authentication.failed("Invalid bearer token: its subject must be 1 to 200 printable characters");
+            return Authentication.failed("Invalid bearer token: its subject must be 1 to " + MAX_SUBJECT
+                    + " printable characters");
         }
         // "jwt:" keeps a JWT's subject apart from the names of static tokens (which may not start with it)
         String name = JWT_PREFIX + subject;

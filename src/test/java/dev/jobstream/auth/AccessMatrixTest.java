@@ -101,6 +101,30 @@ class AccessMatrixTest extends DatabaseTest {
     }
 
     @Test
+    void aJwtSubjectIsBoundedWhereItEntersSoEveryNameItBecomesFits() {
+        String root = base.toString().replaceAll("/$", "");
+        String longest = Security.jwt("s".repeat(100), List.of("operator"), null, Instant.now().plusSeconds(60));
+        Http.Answer triggered = Http.send(root, "POST", "/v1/jobs/demo.sleep/runs", longest, "application/json",
+                ("{\"workspace_id\":\"" + UUID.randomUUID() + "\",\"params\":{\"items\":600,\"delay_ms\":50}}")
+                        .getBytes());
+        assertEquals(202, triggered.status(), triggered.body());
+        String id = io.restassured.path.json.JsonPath.from(triggered.body()).getString("id");
+        for (String action : List.of("pause", "resume", "cancel?force=true", "retry")) {
+            Http.Answer answer = Http.send(root, "POST", "/v1/runs/" + id + "/" + action, longest,
+                    "application/json", null);
+            assertTrue(answer.status() < 500, action + " → " + answer.status() + " " + answer.body());
+        }
+        Http.Answer bulk = Http.send(root, "POST", "/v1/runs/bulk", longest, "application/json",
+                "{\"action\":\"cancel\",\"status\":\"queued\"}".getBytes());
+        assertTrue(bulk.status() < 500, "bulk → " + bulk.status() + " " + bulk.body());
+
+        String tooLong = Security.jwt("s".repeat(197), List.of("operator"), null, Instant.now().plusSeconds(60));
+        Http.Answer refused = Http.send(root, "GET", "/v1/me", tooLong, "application/json", null);
+        assertEquals(401, refused.status(), refused.body());
+        assertTrue(refused.body().contains("100"), refused.body());
+    }
+
+    @Test
     void aJwtWithoutAKnownRoleIsAuthenticatedButMayDoNothing() {
         String token = Security.jwt("nobody", List.of("staff"), null, Instant.now().plusSeconds(60));
         Http.Answer answer = Http.send(base.toString().replaceAll("/$", ""), "GET", "/v1/runs", token,
