@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -33,8 +34,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.config.StartupOrder;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
@@ -127,7 +130,7 @@ public class Tokens {
         return ConfigProvider.getConfig().getOptionalValue(name, String.class).filter(v -> !v.isBlank()).isPresent();
     }
 
-    void start(@Observes StartupEvent event) {
+    void start(@Observes @Priority(StartupOrder.CONFIGURATION) StartupEvent event) {
         if (production) {
             refuseWeakAuthentication();
         }
@@ -139,7 +142,7 @@ public class Tokens {
             try {
                 load(file.get());
             } catch (InvalidTokensFile e) {
-                throw new IllegalStateException("JOBSTREAM_TOKENS_FILE " + file.get() + ": " + e.getMessage());
+                throw new ConfigurationException("JOBSTREAM_TOKENS_FILE " + file.get() + ": " + e.getMessage());
             }
             LOG.infof("Loaded %d tokens from %s", entries.size(), file.get());
         }
@@ -167,7 +170,7 @@ public class Tokens {
             missing.add("MP_JWT_VERIFY_AUDIENCES");
         }
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("A JWT key is set (MP_JWT_VERIFY_PUBLICKEY_LOCATION), so "
+            throw new ConfigurationException("A JWT key is set (MP_JWT_VERIFY_PUBLICKEY_LOCATION), so "
                     + String.join(" and ", missing) + " must be set too: the issuer and the audience a JWT must name");
         }
     }
@@ -178,12 +181,12 @@ public class Tokens {
      */
     private void refuseWeakAuthentication() {
         if (adminHash != null && adminLength < MIN_ADMIN_TOKEN_LENGTH) {
-            throw new IllegalStateException(
+            throw new ConfigurationException(
                     "JOBSTREAM_ADMIN_TOKEN has " + adminLength + " characters; it needs at least "
                             + MIN_ADMIN_TOKEN_LENGTH + " (for example: openssl rand -hex 32)");
         }
         if (adminHash == null && file.isEmpty() && !jwtEnabled) {
-            throw new IllegalStateException("No way to authenticate requests: set JOBSTREAM_ADMIN_TOKEN (at least "
+            throw new ConfigurationException("No way to authenticate requests: set JOBSTREAM_ADMIN_TOKEN (at least "
                     + MIN_ADMIN_TOKEN_LENGTH
                     + " characters), JOBSTREAM_TOKENS_FILE, or MP_JWT_VERIFY_PUBLICKEY_LOCATION");
         }

@@ -3,18 +3,24 @@ package dev.jobstream.health;
 import java.util.Arrays;
 import java.util.Comparator;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 
+import dev.jobstream.config.StartupOrder;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
-/** The newest migration this build ships, and whether the database has it ({@code flyway_schema_history}). */
+/**
+ * Applies the migrations at startup, once the configuration was checked (under Flyway's lock, so that replicas
+ * starting together apply each once), and tells whether the database has the newest one this build ships
+ * ({@code flyway_schema_history}).
+ */
 @Singleton
 public class MigrationStore {
 
@@ -29,7 +35,8 @@ public class MigrationStore {
         this.flyway = flyway;
     }
 
-    void start(@Observes StartupEvent event) {
+    void migrate(@Observes @Priority(StartupOrder.SCHEMA) StartupEvent event) {
+        flyway.migrate();
         latest = Arrays.stream(flyway.info().all())
                 .map(MigrationInfo::getVersion)
                 .max(Comparator.naturalOrder())

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
@@ -17,10 +18,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.auth.Caller;
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.config.StartupOrder;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.problem.ApiException;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -54,8 +57,12 @@ public class RemoteJobs {
         this.vertx = vertx;
     }
 
-    void start(@Observes StartupEvent event) {
+    /** The jobs file is checked with the rest of the configuration, before anything touches the database. */
+    void check(@Observes @Priority(StartupOrder.CONFIGURATION) StartupEvent event) {
         config.workers().jobsFile().filter(f -> !f.isBlank()).map(Path::of).ifPresent(this::read);
+    }
+
+    void start(@Observes StartupEvent event) {
         notifications.listen(Channels.JOBS, name -> reload());
         vertx.setPeriodic(RELOAD_INTERVAL.toMillis(), id -> reload());
         try {
@@ -79,13 +86,13 @@ public class RemoteJobs {
             definitions = json.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, RemoteJobRequest>>() {
             });
         } catch (IOException e) {
-            throw new IllegalStateException(where + "not a JSON object of job definitions: " + e.getMessage(), e);
+            throw new ConfigurationException(where + "not a JSON object of job definitions: " + e.getMessage());
         }
         definitions.forEach((name, definition) -> {
             try {
                 check(name, definition);
             } catch (ApiException e) {
-                throw new IllegalStateException(where + "job '" + name + "': " + e.getMessage(), e);
+                throw new ConfigurationException(where + "job '" + name + "': " + e.getMessage());
             }
         });
         fromFile = Map.copyOf(definitions);

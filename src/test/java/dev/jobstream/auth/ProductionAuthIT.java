@@ -30,13 +30,30 @@ class ProductionAuthIT {
     @Test
     void withoutAnyWayToAuthenticateTheServiceRefusesToStartAndSaysHow() throws Exception {
         int pgPort = EmbeddedDatabase.start().port();
-        Replica.Exit exit = Replica.expectExit("no-auth", pgPort, Replica.newDatabase(pgPort),
-                Map.of("JOBSTREAM_ADMIN_TOKEN", ""), Duration.ofSeconds(60));
+        String database = Replica.newDatabase(pgPort);
+        Replica.Exit exit = Replica.expectExit("no-auth", pgPort, database, Map.of("JOBSTREAM_ADMIN_TOKEN", ""),
+                Duration.ofSeconds(60));
 
         assertNotEquals(0, exit.code());
-        assertTrue(exit.output().contains("No way to authenticate requests: set JOBSTREAM_ADMIN_TOKEN (at least 32"
-                + " characters), JOBSTREAM_TOKENS_FILE, or MP_JWT_VERIFY_PUBLICKEY_LOCATION"), exit.output());
+        String reason = "No way to authenticate requests: set JOBSTREAM_ADMIN_TOKEN (at least 32 characters), "
+                + "JOBSTREAM_TOKENS_FILE, or MP_JWT_VERIFY_PUBLICKEY_LOCATION";
+        assertTrue(exit.output().lines().anyMatch(line -> line.strip().equals(reason)),
+                "the reason on a plain line of its own:\n" + exit.output());
+        assertFalse(exit.output().contains("\tat ") || exit.output().contains("Exception"),
+                "no stack trace:\n" + exit.output());
         assertFalse(exit.output().contains("generated admin token"), exit.output());
+        assertFalse(migrated(pgPort, database), "the configuration is checked before the database is touched");
+    }
+
+    /** True if the service's migrations ran on the database. */
+    private static boolean migrated(int pgPort, String database) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + pgPort + "/" + database, "postgres", "postgres");
+                java.sql.ResultSet tables = c.createStatement()
+                        .executeQuery("SELECT to_regclass('flyway_schema_history') IS NOT NULL")) {
+            tables.next();
+            return tables.getBoolean(1);
+        }
     }
 
     @Test
