@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import io.vertx.mutiny.sqlclient.Row;
 
 /**
@@ -17,12 +19,13 @@ import io.vertx.mutiny.sqlclient.Row;
  */
 public record Schedule(UUID id, String job, UUID workspaceId, String cron, String timeZone, Map<String, Object> params,
         int priority, boolean enabled, Instant nextFireAt, Instant lastFiredAt, UUID lastRunId, String source,
-        String createdBy, Instant createdAt, Instant updatedAt, List<Instant> nextFireTimes, String lastRunStatus) {
+        String createdBy, Instant createdAt, Instant updatedAt, List<Instant> nextFireTimes, String lastRunStatus,
+        @JsonIgnore int version) {
 
     /** This schedule, with its last run's display status. */
     Schedule withLastRunStatus(String status) {
         return new Schedule(id, job, workspaceId, cron, timeZone, params, priority, enabled, nextFireAt, lastFiredAt,
-                lastRunId, source, createdBy, createdAt, updatedAt, nextFireTimes, status);
+                lastRunId, source, createdBy, createdAt, updatedAt, nextFireTimes, status, version);
     }
 
     /** How many fire times a schedule shows. */
@@ -47,7 +50,8 @@ public record Schedule(UUID id, String job, UUID workspaceId, String cron, Strin
         return new Schedule(row.getUUID("id"), row.getString("job_name"), row.getUUID("workspace_id"), cron, zone,
                 row.getJsonObject("params").getMap(), row.getInteger("priority"), enabled, next,
                 instant(row, "last_fired_at"), row.getUUID("last_run_id"), row.getString("source"),
-                row.getString("created_by"), instant(row, "created_at"), instant(row, "updated_at"), upcoming, null);
+                row.getString("created_by"), instant(row, "created_at"), instant(row, "updated_at"), upcoming, null,
+                row.getInteger("version"));
     }
 
     private static Instant instant(Row row, String column) {

@@ -212,6 +212,17 @@ public class ScheduleService {
      * zone, or enabling, sets the next tick from now (ticks missed while disabled do not fire).
      */
     public Uni<Schedule> patch(UUID id, SchedulePatch patch, Caller caller) {
+        return patch(id, patch, caller, PATCH_ATTEMPTS);
+    }
+
+    /** How often a PATCH reads the schedule again when it changed between its read and its write. */
+    static final int PATCH_ATTEMPTS = 5;
+
+    /**
+     * One attempt: the PATCH is applied to the schedule as read, and written only over that version; when something
+     * else wrote it meanwhile (a tick, another PATCH), it is read again and the PATCH applied to what is there now.
+     */
+    private Uni<Schedule> patch(UUID id, SchedulePatch patch, Caller caller, int attempts) {
         return get(id, caller).flatMap(schedule -> {
             boolean changesDefinition = patch.cron() != null || patch.timeZone() != null || patch.params() != null
                     || patch.priority() != null;
@@ -228,8 +239,17 @@ public class ScheduleService {
             boolean enabled = patch.enabled() != null ? patch.enabled() : schedule.enabled();
             boolean retime = patch.cron() != null || patch.timeZone() != null || (enabled && !schedule.enabled());
             Instant next = retime ? firstTick(cron) : schedule.nextFireAt();
-            return store.update(id, cron.expression(), cron.zone().getId(), params, priority, enabled, next)
-                    .map(updated -> updated.orElseThrow(() -> ApiException.notFound("Schedule " + id + " not found")));
+            return store.update(id, cron.expression(), cron.zone().getId(), params, priority, enabled, next,
+                    schedule.version()).flatMap(updated -> {
+                        if (updated.isPresent()) {
+                            return Uni.createFrom().item(updated.get());
+                        }
+                        if (attempts <= 1) {
+                            return Uni.createFrom().failure(ApiException.conflict("Schedule " + id
+                                    + " kept changing while it was being changed; send the PATCH again"));
+                        }
+                        return patch(id, patch, caller, attempts - 1); // a 404 there if it was deleted meanwhile
+                    });
         });
     }
 

@@ -2,7 +2,8 @@ package dev.jobstream.schedule;
 
 /**
  * Every statement on {@code job_schedules}; {@link ScheduleStore} is the only class that runs them. A schedule's
- * {@code next_fire_at} moves on only by {@link #ADVANCE}, guarded by its old value, so a tick fires once.
+ * {@code next_fire_at} moves on only by {@link #ADVANCE}, guarded by its old value, so a tick fires once. Every write
+ * counts up its {@code version}, and a change through the API ({@link #UPDATE}) writes only over the version it read.
  */
 final class ScheduleSql {
 
@@ -15,7 +16,7 @@ final class ScheduleSql {
      */
     static final String SCHEDULE = """
             id, job_name, workspace_id, cron, time_zone, params, priority, enabled, next_fire_at, last_fired_at,
-            last_run_id, source, created_by, created_at, updated_at""";
+            last_run_id, source, created_by, created_at, updated_at, version""";
 
     static final String INSERT = """
             INSERT INTO job_schedules (id, job_name, workspace_id, cron, time_zone, params, priority, enabled,
@@ -36,7 +37,8 @@ final class ScheduleSql {
                    next_fire_at = CASE WHEN job_schedules.cron IS DISTINCT FROM excluded.cron
                                        THEN excluded.next_fire_at ELSE job_schedules.next_fire_at END,
                    updated_at = CASE WHEN job_schedules.cron IS DISTINCT FROM excluded.cron
-                                     THEN now() ELSE job_schedules.updated_at END
+                                     THEN now() ELSE job_schedules.updated_at END,
+                   version = job_schedules.version + 1
             """;
 
     static final String FIND = "SELECT " + SCHEDULE + " FROM job_schedules WHERE id = $1";
@@ -50,12 +52,16 @@ final class ScheduleSql {
              LIMIT $4
             """.formatted(SCHEDULE);
 
-    /** Changes a schedule; its next tick is given ({@code $7}), computed from the new cron, zone or enabling. */
+    /**
+     * Changes a schedule as it was read at version {@code $8}; its next tick is given ({@code $7}), computed from the
+     * new cron, zone or enabling. No row when the schedule changed since (a tick fired it, another change): the
+     * caller reads it again.
+     */
     static final String UPDATE = """
             UPDATE job_schedules
                SET cron = $2, time_zone = $3, params = $4::text::jsonb, priority = $5, enabled = $6, next_fire_at = $7,
-                   updated_at = now()
-             WHERE id = $1
+                   updated_at = now(), version = version + 1
+             WHERE id = $1 AND version = $8
             RETURNING %s
             """.formatted(SCHEDULE);
 
@@ -84,7 +90,8 @@ final class ScheduleSql {
                    FOR UPDATE OF s SKIP LOCKED
             )
             UPDATE job_schedules s
-               SET next_fire_at = t.next_fire_at, last_fired_at = now(), last_run_id = t.run_id, updated_at = now()
+               SET next_fire_at = t.next_fire_at, last_fired_at = now(), last_run_id = t.run_id, updated_at = now(),
+                   version = s.version + 1
               FROM ticks t
              WHERE s.id = t.id AND s.id IN (SELECT id FROM held)
             RETURNING s.id, t.tick, t.run_id

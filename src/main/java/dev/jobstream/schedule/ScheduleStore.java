@@ -56,10 +56,11 @@ public class ScheduleStore {
                 scope == null ? null : scope.toArray(UUID[]::new), limit)).map(ScheduleStore::all);
     }
 
+    /** Changes the schedule as read at {@code version}; empty when it changed since (or is gone). */
     public Uni<Optional<Schedule>> update(UUID id, String cron, String zone, JsonObject params, int priority,
-            boolean enabled, Instant nextFireAt) {
+            boolean enabled, Instant nextFireAt, int version) {
         return pool.preparedQuery(UPDATE).execute(Tuple.tuple(List.of(id, cron, zone, params.encode(),
-                (short) priority, enabled, utc(nextFireAt)))).map(ScheduleStore::first);
+                (short) priority, enabled, utc(nextFireAt), version))).map(ScheduleStore::first);
     }
 
     /** Deletes a schedule added through the API; false if absent or declared in code. */
