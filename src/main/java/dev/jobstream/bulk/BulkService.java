@@ -96,16 +96,18 @@ public class BulkService {
         UUID recordedIn = target.workspaceId() == null ? RunService.SYSTEM_WORKSPACE : target.workspaceId();
         NewRun run = new NewRun(RunIds.next(), BulkRunsJob.NAME, recordedIn, true, false,
                 target.params(caller.name()), MAX_ATTEMPTS, caller.name(), null, null, null, PRIORITY, null, null);
-        return matched.flatMap(count -> runs.trigger(run).map(outcome -> {
-            if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
-                throw new AlreadyRunning(conflict);
-            }
-            Run started = ((TriggerOutcome.Created) outcome).run();
-            AUDIT.infof("%s requested bulk %s of %d %s runs (job %s, workspace %s) as run %s", caller.name(),
-                    target.action().value(), count, target.status().value(), or(target.job(), "any"),
-                    target.workspaceId() == null ? "any" : target.workspaceId(), started.id());
-            return bulk(target, count, started);
-        }));
+        // of every workspace and of one, two bulk runs would act on the same runs: one at a time
+        return matched.flatMap(count -> runs.triggerUnlessOverlapping(run, target.workspaceId() == null)
+                .map(outcome -> {
+                    if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
+                        throw new AlreadyRunning(conflict);
+                    }
+                    Run started = ((TriggerOutcome.Created) outcome).run();
+                    AUDIT.infof("%s requested bulk %s of %d %s runs (job %s, workspace %s) as run %s", caller.name(),
+                            target.action().value(), count, target.status().value(), or(target.job(), "any"),
+                            target.workspaceId() == null ? "any" : target.workspaceId(), started.id());
+                    return bulk(target, count, started);
+                }));
     }
 
     private static Target target(BulkRequest request, Caller caller) {

@@ -252,6 +252,14 @@ public class RunService {
                 }).invoke(this::count);
     }
 
+    /**
+     * Triggers a run that acts on the runs of its workspace, or of every workspace ({@code everyWorkspace}; it is
+     * recorded in the system workspace), unless an active run of its job acts on some of the same runs.
+     */
+    public Uni<TriggerOutcome> triggerUnlessOverlapping(NewRun run, boolean everyWorkspace) {
+        return repository.insertUnlessOverlapping(run, everyWorkspace).invoke(this::count);
+    }
+
     /** Inserts the runs in one statement; outcomes in input order. */
     public Uni<List<TriggerOutcome>> triggerAll(List<NewRun> runs) {
         return repository.insertAll(runs).invoke(outcomes -> outcomes.forEach(this::count));

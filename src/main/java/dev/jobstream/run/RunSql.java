@@ -198,10 +198,22 @@ final class RunSql {
                                                    AND owner IS NOT NULL)))""");
 
     /**
-     * Serializes, until the transaction ends, the claims of the limited job {@code $1} (the two-key advisory lock
-     * space, apart from the exclusive runs' one-key locks).
+     * Serializes, until the transaction ends, the claims of the limited job {@code $1}, or the inserts of the runs of
+     * job {@code $1} that must not overlap ({@link #ACTIVE_OVERLAPPING}): the two-key advisory lock space, apart from
+     * the exclusive runs' one-key locks.
      */
     static final String LOCK_LIMITED_JOB = "SELECT pg_advisory_xact_lock(1785688915, hashtext($1))";
+
+    /**
+     * An active run of job {@code $1} that acts on the runs of workspace {@code $2} (null: of every workspace, so any
+     * active run of the job overlaps), or of every workspace (recorded in the system workspace {@code $3}).
+     */
+    static final String ACTIVE_OVERLAPPING = """
+            SELECT id FROM job_runs
+             WHERE job_name = $1 AND status IN ('queued', 'running', 'paused')
+               AND ($2::uuid IS NULL OR workspace_id = $2 OR workspace_id = $3)
+             LIMIT 1
+            """;
 
     private static String claim(String jobs, String limit) {
         return """

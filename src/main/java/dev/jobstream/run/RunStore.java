@@ -19,6 +19,7 @@ import java.util.UUID;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.spi.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -50,11 +51,15 @@ public class RunStore {
 
     /** Inserts the runs in one statement and one commit; the outcomes come in input order. */
     public Uni<List<TriggerOutcome>> insertAll(List<NewRun> runs) {
+        return insertAll(pool, runs);
+    }
+
+    private Uni<List<TriggerOutcome>> insertAll(SqlClient client, List<NewRun> runs) {
         List<Object> columns = columns(runs);
         String jobs = String.join(",", runs.stream().map(NewRun::job).distinct().toList());
         columns.add(jobs.length() <= 7000 ? jobs : "");
         Tuple args = Tuple.tuple(columns);
-        return pool.preparedQuery(INSERT_RUNS).execute(args)
+        return client.preparedQuery(INSERT_RUNS).execute(args)
                 .flatMap(rows -> {
                     Map<UUID, Run> inserted = byId(rows);
                     List<NewRun> skipped = runs.stream().filter(r -> !inserted.containsKey(r.id())).toList();
@@ -65,6 +70,23 @@ public class RunStore {
                     }
                     return findConflicting(skipped).map(conflicts -> outcomes(runs, inserted, conflicts));
                 });
+    }
+
+    /**
+     * Inserts a run that acts on the runs of a workspace ({@code everyWorkspace}: of all of them), unless an active
+     * run of its job acts on the same runs: one of the same workspace, one of every workspace, or — for one of every
+     * workspace — any. The inserts of the job are serialized across replicas ({@link RunSql#LOCK_LIMITED_JOB}), so two
+     * that overlap never both start; the conflict names the active run.
+     */
+    public Uni<TriggerOutcome> insertUnlessOverlapping(NewRun run, boolean everyWorkspace) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB)
+                .execute(Tuple.of(run.job()))
+                .flatMap(locked -> connection.preparedQuery(ACTIVE_OVERLAPPING)
+                        .execute(Tuple.of(run.job(), everyWorkspace ? null : run.workspaceId(), Workspaces.SYSTEM)))
+                .flatMap(active -> active.size() > 0
+                        ? Uni.createFrom().item(new TriggerOutcome.AlreadyRunning(run.job(), run.workspaceId(),
+                                active.iterator().next().getUUID("id")))
+                        : insertAll(connection, List.of(run)).map(outcomes -> outcomes.get(0))));
     }
 
     /**

@@ -185,6 +185,51 @@ class BulkTest extends DatabaseTest {
         as(ADMIN).get("/v1/jobs").then().statusCode(200).body("find { it.name == 'runs.bulk' }", nullValue());
     }
 
+    @Test
+    void aBulkOfEveryWorkspaceAndOneOfAWorkspaceAreNeverActiveAtOnce() {
+        UUID system = dev.jobstream.spi.Workspaces.SYSTEM;
+        String later = "INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, run_after)"
+                + " VALUES (gen_random_uuid(), 'runs.bulk', $1, 'queued', true, now() + interval '1 hour')";
+        db.execute(later, system);
+        String detail = post(ADMIN, Map.of("action", "retry", "workspace_id", WORKSPACE_A), 409).getString("detail");
+        assertTrue(detail.contains("runs.bulk"), detail);
+        db.execute("DELETE FROM job_runs WHERE job_name = 'runs.bulk'");
+
+        db.execute(later, B);
+        post(ADMIN, Map.of("action", "retry"), 409);
+        post(ADMIN, Map.of("action", "retry", "workspace_id", WORKSPACE_A), 202);
+    }
+
+    @Test
+    void ofBulksSubmittedAtOnceForEveryWorkspaceAndForOneOnlyOneStarts() throws Exception {
+        // the run to cancel is held here: the bulk run that started stays active while the others are submitted
+        UUID queued = UUID.randomUUID();
+        db.execute("INSERT INTO job_runs (id, job_name, workspace_id, status, exclusive, run_after)"
+                + " VALUES ($1, 'demo.sleep', $2, 'queued', false, now() + interval '1 hour')", queued, A);
+        dev.jobstream.support.Database.Open held = db.begin("SELECT 1 FROM job_runs WHERE id = $1 FOR UPDATE",
+                queued);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Map<String, Object> body = i % 2 == 0
+                        ? Map.of("action", "cancel")
+                        : Map.of("action", "cancel", "workspace_id", WORKSPACE_A);
+                answers.add(clients.submit(() -> as(ADMIN).contentType("application/json").body(body)
+                        .post("/v1/runs/bulk").then().extract().statusCode()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 202).count(), statuses.toString());
+            assertEquals(7, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        } finally {
+            clients.shutdownNow();
+            held.commit();
+        }
+    }
+
     private static Map<String, Object> with(Map<String, Object> map, String key, Object value) {
         Map<String, Object> copy = new HashMap<>(map);
         copy.put(key, value);
