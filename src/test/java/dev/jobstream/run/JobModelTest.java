@@ -115,7 +115,9 @@ class JobModelTest extends DatabaseTest {
         json(Map.of("timeout", "500ms")).post("/v1/jobs/demo.sleep/runs").then().statusCode(400)
                 .body("detail", containsString("'timeout'"));
         json(Map.of("timeout", "0s")).post("/v1/jobs/demo.sleep/runs").then().statusCode(400)
-                .body("detail", containsString("'timeout' must be at least 1s"));
+                .body("detail", containsString("'timeout' must be from 1s to 7d"));
+        json(Map.of("timeout", "8d")).post("/v1/jobs/demo.sleep/runs").then().statusCode(400)
+                .body("detail", containsString("'timeout' must be from 1s to 7d"));
         json(Map.of("timeout", "20m")).post("/v1/jobs/test.flaky/runs").then().statusCode(400)
                 .body("detail", containsString("not lengthen it"));
         json(Map.of("prioritee", 1)).post("/v1/jobs/demo.sleep/runs").then().statusCode(400)
