@@ -26,6 +26,15 @@ public final class PgErrors {
         return failure instanceof DatabaseException database && "23505".equals(database.getSqlState());
     }
 
+    /**
+     * True when PostgreSQL rolled the statement back to break a deadlock (40P01) or a serialization conflict (40001):
+     * the same statement, sent again, succeeds.
+     */
+    public static boolean isTransient(Throwable failure) {
+        return failure instanceof DatabaseException database
+                && ("40P01".equals(database.getSqlState()) || "40001".equals(database.getSqlState()));
+    }
+
     /** The database's message of a failure, or its class name. */
     public static String message(Throwable failure) {
         return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();

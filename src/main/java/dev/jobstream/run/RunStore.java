@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.UUID;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.pg.PgErrors;
 import dev.jobstream.spi.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -51,7 +53,29 @@ public class RunStore {
 
     /** Inserts the runs in one statement and one commit; the outcomes come in input order. */
     public Uni<List<TriggerOutcome>> insertAll(List<NewRun> runs) {
-        return insertAll(pool, runs);
+        // in the order of the unique indexes' keys, so that two batches holding the same keys wait for each other
+        // rather than deadlock; a deadlock that happens all the same (rolled back whole) is sent again
+        List<NewRun> ordered = new ArrayList<>(runs);
+        ordered.sort(INDEX_ORDER);
+        return insertAll(pool, ordered)
+                .onFailure(PgErrors::isTransient).retry().atMost(INSERT_RETRIES)
+                .map(outcomes -> inInputOrder(runs, ordered, outcomes));
+    }
+
+    /** The keys of the unique indexes on runs: (job, workspace) for exclusive runs, then the idempotency key. */
+    private static final Comparator<NewRun> INDEX_ORDER = Comparator.comparing(NewRun::job)
+            .thenComparing(NewRun::workspaceId)
+            .thenComparing(NewRun::idempotencyKey, Comparator.nullsFirst(Comparator.naturalOrder()));
+    /** How often an insert rolled back by a deadlock is sent again. */
+    static final int INSERT_RETRIES = 3;
+
+    private static List<TriggerOutcome> inInputOrder(List<NewRun> runs, List<NewRun> ordered,
+            List<TriggerOutcome> outcomes) {
+        Map<NewRun, TriggerOutcome> byRun = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            byRun.put(ordered.get(i), outcomes.get(i));
+        }
+        return runs.stream().map(byRun::get).toList();
     }
 
     private Uni<List<TriggerOutcome>> insertAll(SqlClient client, List<NewRun> runs) {

@@ -38,6 +38,36 @@ class BatchTriggerTest extends DatabaseTest {
     }
 
     @Test
+    void batchesWithTheSameKeysInOppositeOrderNeverDeadlock() throws Exception {
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 8; round++) {
+                List<Map<String, Object>> ascending = new ArrayList<>();
+                for (int i = 0; i < 300; i++) {
+                    ascending.add(Map.of("workspace_id", new UUID(round, i).toString(), "idempotency_key", "k" + i,
+                            "delay", "1h"));
+                }
+                List<Map<String, Object>> descending = new ArrayList<>(ascending);
+                java.util.Collections.reverse(descending);
+                var first = clients.submit(() -> batch(ascending));
+                var second = clients.submit(() -> batch(descending));
+                org.junit.jupiter.api.Assertions.assertEquals(List.of(200, 200),
+                        List.of(first.get(30, java.util.concurrent.TimeUnit.SECONDS),
+                                second.get(30, java.util.concurrent.TimeUnit.SECONDS)),
+                        "round " + round);
+                org.junit.jupiter.api.Assertions.assertEquals(300 * (round + 1),
+                        db.count("SELECT count(*) FROM job_runs"), "each key inserted once, round " + round);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static int batch(List<Map<String, Object>> runs) {
+        return json(Map.of("runs", runs)).post("/v1/jobs/demo.sleep/runs/batch").then().extract().statusCode();
+    }
+
+    @Test
     void aBatchOfAThousandRunsIsOneCall() {
         List<Map<String, Object>> thousand = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
