@@ -132,7 +132,8 @@ public final class Security {
         return sign(claims);
     }
 
-    static String sign(JsonObject claims) {
+    /** A JWT of any claims, signed with the test key (RS256). */
+    public static String sign(JsonObject claims) {
         Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
         String header = url.encodeToString(new JsonObject().put("alg", "RS256").put("typ", "JWT").encode()
                 .getBytes(StandardCharsets.UTF_8));
