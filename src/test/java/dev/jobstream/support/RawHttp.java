@@ -1,4 +1,4 @@
-package dev.jobstream.api;
+package dev.jobstream.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,10 +19,10 @@ import java.util.Map;
  * request: the answer ends where the server closes, or at its Content-Length, or at its last chunk. An event stream
  * that opened with 200 is read for a short while only, or — when asked to — until the server ends it.
  */
-final class RawHttp {
+public final class RawHttp {
 
     /** How an event stream (200 text/event-stream) is read. */
-    enum Stream {
+    public enum Stream {
         /** A glance: what comes within {@link #GLANCE_MS}, then the connection is closed. */
         GLANCE,
         /** Until the server ends it, for at most the given time; an answer that is still open says so. */
@@ -30,8 +30,8 @@ final class RawHttp {
     }
 
     /** One header to send: its name and the exact bytes of its value. */
-    record Header(String name, byte[] value) {
-        static Header of(String name, String value) {
+    public record Header(String name, byte[] value) {
+        public static Header of(String name, String value) {
             return new Header(name, value.getBytes(StandardCharsets.UTF_8));
         }
     }
@@ -41,22 +41,23 @@ final class RawHttp {
      * chunks decoded), whether it was an event stream, and for one read {@link Stream#TO_END} whether it ended in
      * time; {@code error} says why there was no (complete) answer.
      */
-    record Answer(int status, Map<String, String> headers, String body, boolean stream, boolean ended, String error,
+    public record Answer(int status, Map<String, String> headers, String body, boolean stream, boolean ended,
+            String error,
             long millis) {
 
-        String contentType() {
+        public String contentType() {
             return headers.getOrDefault("content-type", "");
         }
     }
 
-    static final int GLANCE_MS = 150;
+    public static final int GLANCE_MS = 150;
     private static final int KEEP = 256 * 1024;
     private static final int MAX_READ = 4 * 1024 * 1024;
 
     private RawHttp() {
     }
 
-    static Answer send(String host, int port, String method, byte[] target, List<Header> headers, byte[] body,
+    public static Answer send(String host, int port, String method, byte[] target, List<Header> headers, byte[] body,
             int timeoutMs, Stream stream, int streamMs) {
         long start = System.nanoTime();
         ByteArrayOutputStream request = new ByteArrayOutputStream();
