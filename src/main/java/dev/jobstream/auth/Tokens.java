@@ -268,7 +268,9 @@ public class Tokens {
         } catch (IllegalArgumentException e) {
             return Authentication.failed("Invalid bearer token: 'jobs' must be a list of job names");
         }
-        Instant expires = parsed.getExpirationTime() > 0 ? Instant.ofEpochSecond(parsed.getExpirationTime()) : null;
+        // an expiry past what an Instant holds (a year beyond 1,000,000,000) never comes
+        long exp = parsed.getExpirationTime();
+        Instant expires = exp > 0 && exp <= Instant.MAX.getEpochSecond() ? Instant.ofEpochSecond(exp) : null;
         return Authentication.of(new Caller(name, role, workspaces, role == Role.WORKER ? jobs : null,
                 () -> expires != null && !Instant.now().isBefore(expires) ? Optional.of("expired") : Optional.empty()));
     }

@@ -125,6 +125,17 @@ class AccessMatrixTest extends DatabaseTest {
     }
 
     @Test
+    void aJwtExpiringBeyondWhatAnInstantHoldsNeverExpires() {
+        String farAway = Security.sign(new io.vertx.core.json.JsonObject().put("iss", Security.ISSUER)
+                .put("aud", Security.AUDIENCE).put("sub", "far").put("groups", new io.vertx.core.json.JsonArray()
+                        .add("viewer"))
+                .put("iat", java.time.Instant.now().getEpochSecond()).put("exp", Long.MAX_VALUE));
+        Http.Answer answer = Http.send(base.toString().replaceAll("/$", ""), "GET", "/v1/runs", farAway,
+                "application/json", null);
+        assertEquals(200, answer.status(), answer.body());
+    }
+
+    @Test
     void aJwtWithoutAKnownRoleIsAuthenticatedButMayDoNothing() {
         String token = Security.jwt("nobody", List.of("staff"), null, Instant.now().plusSeconds(60));
         Http.Answer answer = Http.send(base.toString().replaceAll("/$", ""), "GET", "/v1/runs", token,
