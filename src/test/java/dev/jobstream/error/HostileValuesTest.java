@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -17,6 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jobstream.support.DatabaseTest;
+import dev.jobstream.support.RawHttp;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -25,6 +28,9 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class HostileValuesTest extends DatabaseTest {
+
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL base;
 
     static Stream<Arguments> hostileValues() {
         String nulJob = "{\"action\":\"cancel\",\"status\":\"queued\",\"job\":\"\\u0000\"}";
@@ -82,6 +88,45 @@ class HostileValuesTest extends DatabaseTest {
                 .contentType(containsString("text/event-stream"))
                 .extract().asString();
         assertTrue(stream.contains("event: end_json") || stream.contains("event:end_json"), stream);
+    }
+
+    static Stream<Arguments> malformedRequests() {
+        String trigger = "/v1/jobs/demo.sleep/runs";
+        return Stream.of(
+                Arguments.of("POST", trigger, "garbage", "{}", 415, "Content-Type"),
+                Arguments.of("POST", trigger, "", "{}", 415, "Content-Type"),
+                Arguments.of("POST", trigger + "/batch", "multipart/form-data; boundary=x", "{\"runs\":[{}]}", 415,
+                        "multipart"),
+                Arguments.of("POST", trigger, "application/json", "{\"dry_run\":true,\"dry_run\":false}", 400,
+                        "twice"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} ({2}) -> {4}")
+    @MethodSource("malformedRequests")
+    void malformedRequestsAreProblems(String method, String path, String type, String body, int status,
+            String detail) {
+        List<RawHttp.Header> headers = new ArrayList<>(
+                List.of(RawHttp.Header.of("Authorization", "Bearer " + dev.jobstream.support.Api.ADMIN_TOKEN)));
+        if (type != null) {
+            headers.add(RawHttp.Header.of("Content-Type", type));
+        }
+        RawHttp.Answer answer = RawHttp.send(base.getHost(), base.getPort(), method,
+                path.getBytes(StandardCharsets.US_ASCII), headers,
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8), 10_000, RawHttp.Stream.GLANCE, 0);
+        assertEquals(status, answer.status(), answer.toString());
+        assertEquals("application/problem+json", answer.contentType());
+        assertTrue(answer.body().contains(detail), answer.body());
+        assertEquals(0, db.count("SELECT count(*) FROM job_runs"), "a refused request stores no run");
+    }
+
+    @Test
+    void anUnpairedSurrogateIsStoredAsAReplacementCharacter() {
+        String id = admin().contentType("application/json")
+                .body("{\"dry_run\":true,\"idempotency_key\":\"a\\udbf4\\u00e9b\"}".getBytes(StandardCharsets.UTF_8))
+                .post("/v1/jobs/demo.sleep/runs").then().statusCode(202).extract().path("id");
+        assertEquals("a\uFFFD\u00e9b",
+                db.rows("SELECT idempotency_key FROM job_runs WHERE id = $1", UUID.fromString(id))
+                        .iterator().next().getString("idempotency_key"));
     }
 
     private static String cursor(String plain) {
