@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import dev.jobstream.pg.PgErrors;
+
 /** Maps every failure to a problem+json response; no stack trace or SQL ever reaches a client. */
 public class ProblemMapper {
 
@@ -45,7 +47,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response malformed(JsonProcessingException e, UriInfo uri) {
-        return badJson("Request body is not valid JSON", uri);
+        String message = e.getOriginalMessage();
+        return badJson(message != null && message.startsWith("Duplicate field")
+                ? "Request body gives a field twice: " + message.substring("Duplicate field ".length())
+                : "Request body is not valid JSON", uri);
     }
 
     @ServerExceptionMapper
@@ -67,6 +72,12 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
+        if (PgErrors.isUnreachable(e)) {
+            // the database is away (restarting, failing over, cut off): the request may be sent again shortly
+            LOG.warnf("The database could not be reached for %s: %s", path(uri), PgErrors.message(e));
+            return Problem.response(503, "Service Unavailable", "The database cannot be reached right now; retry "
+                    + "in a moment", path(uri), Map.of(), Map.of("Retry-After", "1"));
+        }
         String reference = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure on %s (reference %s)", path(uri), reference);
         return Problem.response(500, "Internal Server Error", "Unexpected failure; reference " + reference, path(uri),

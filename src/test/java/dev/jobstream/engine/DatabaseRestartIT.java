@@ -24,6 +24,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.jobstream.support.Replica;
+import dev.jobstream.support.ReplicaCalls;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -58,6 +59,17 @@ class DatabaseRestartIT {
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
                     .until(() -> ready(replica) == 503);
             Duration detected = Duration.between(down, Instant.now());
+            // meanwhile the API says to come back, not that it failed
+            for (var call : List.<java.util.function.Supplier<io.restassured.response.Response>>of(
+                    () -> ReplicaCalls.admin().get(replica.url("/v1/runs/" + runs.get(0))),
+                    () -> ReplicaCalls.admin().post(replica.url("/v1/runs/" + runs.get(0) + "/pause")),
+                    () -> ReplicaCalls.admin().contentType("application/json").body(Map.of("params",
+                            Map.of("items", 1))).post(replica.url("/v1/jobs/demo.sleep/runs")))) {
+                io.restassured.response.Response answer = call.get();
+                assertEquals(503, answer.statusCode(), answer.asString());
+                assertEquals("application/problem+json", answer.contentType());
+                assertEquals("1", answer.header("Retry-After"));
+            }
             Thread.sleep(2000);
             postgres = postgres(data, port);
             Instant up = Instant.now();
