@@ -304,8 +304,8 @@ FAULT_COUNTS=$(for name in kill9 sigterm pg-restart-fast pg-restart-immediate pg
 STOPS=$(printf '%s\n' "${STOP_MS[@]:-}" | sort -n | paste -sd, -)
 zero() { jq -r --arg k "$1" '.findings[$k].count // 0' "$RESULT"; }
 sum() { local s=0 k; for k in "$@"; do s=$((s + $(zero "$k"))); done; echo "$s"; }
-LOST=$(sum 'run lost (acknowledged, not stored)' 'run not terminal' 'run not terminal after settle')
-TWICE=$(sum 'attempt started twice (two start_json)' 'an attempt claimed twice' \
+LOST=$(sum 'run lost (acknowledged, not stored)' 'run not terminal')
+TWICE=$(sum 'attempt started twice (two start_json)' 'an attempt claimed twice' 'trigger without a key made two runs' \
   'run claimed while another worker held it under a valid lease' 'run executed again after an accepted cancel' \
   'exclusive runs active together' 'tick fired twice')
 EVENTS=$(sum 'events not gap-free 1..last' 'not exactly one end_json, last' 'item stored twice in an attempt' \
@@ -332,7 +332,7 @@ $(j .settle.seconds) s to settle (every paused run resumed, every run terminal).
 | load | count |
 |---|---|
 | runs acknowledged (by kind and how triggered) | $(j .runs): $(jq -r '.by_kind | to_entries | map("\(.key) \(.value)") | join(", ")' "$RESULT") |
-| triggers, each with an idempotency key (sent again to any replica until answered) | $(jq -r '.stats.triggers | to_entries | map("\(.key) \(.value)") | join(", ")' "$RESULT") |
+| triggers: with an idempotency key (sent again to any replica until answered), or without (sent once, told apart by \`X-Correlation-Id\`) | $(jq -r '.stats.triggers | to_entries | map("\(.key) \(.value)") | join(", ")' "$RESULT") |
 | batches; keys sent again on purpose | $(jq -r '.stats.batches | to_entries | map("\(.key) \(.value)") | join(", ")' "$RESULT"); $(jq -r '.stats.replays | to_entries | map("\(.key) \(.value)") | join(", ")' "$RESULT") |
 | controls (pause, each resumed 0.3–4 s later; cancel; force-cancel): answers | $(jq -r '.stats.controls | to_entries | map("\(.key) \(.value)") | join(", ")' "$RESULT") |
 | SSE streams of runs, from a random replica, dropped and resumed with \`Last-Event-ID\` | $(jq -r '.stats.streams | to_entries | map("\(.key) \(.value)") | join(", ")' "$RESULT"); feeds: $(jq -r '.stats.feeds | to_entries | map("\(.key) \(.value)") | join(", ")' "$RESULT") |
@@ -351,7 +351,7 @@ $(j .settle.seconds) s to settle (every paused run resumed, every run terminal).
 | invariant | count |
 |---|---|
 | runs lost (acknowledged and not stored, or not terminal after settle) | **$LOST** |
-| executed twice (two \`start_json\` of an attempt, an attempt claimed twice, a run claimed under another worker's valid lease, a run executed after an accepted cancel, exclusive runs active together, a tick fired twice) | **$TWICE** |
+| executed twice (two \`start_json\` of an attempt, two runs of a trigger, an attempt claimed twice, a run claimed under another worker's valid lease, a run executed after an accepted cancel, exclusive runs active together, a tick fired twice) | **$TWICE** |
 | events missing or duplicated (stored: gaps, not one \`end_json\` last, an item twice or skipped in an attempt; streamed: not exactly the stored sequence, no \`end_json\`) | **$EVENTS** |
 | streams left open (not closed within 10 s of \`end_json\`, or of a reconnect with its \`Last-Event-ID\`) / SSE subscribers on the replicas after / HTTP connections to them after | **$LEFT_OPEN** / **$SSE_OPEN** / **$HTTP_OPEN** |
 | other findings (runs nobody asked for, replays answering another run, ticks lost, 409s naming no active run, …) | $((VIOLATIONS - LOST - TWICE - EVENTS - LEFT_OPEN)) |

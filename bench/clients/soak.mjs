@@ -3,10 +3,10 @@
 // saw. Prints progress on stderr and writes its figures and findings as one JSON document to RESULT.
 //
 // The load (rates are per second, about):
-//   triggers    SOAK_RATE runs: demo.sleep (engines) and soak.remote (workers), single and in batches, each with an
-//               idempotency key (a trigger without an answer is sent again, to any replica, until one comes); keys
-//               sent again on purpose (must answer the same run); triggers into a few hot workspaces of the
-//               exclusive demo.sleep (409 conflicts);
+//   triggers    SOAK_RATE runs: demo.sleep (engines) and soak.remote (workers), single and in batches, most with an
+//               idempotency key (a trigger without an answer is sent again, to any replica, until one comes), some
+//               without (sent once, told apart by X-Correlation-Id); keys sent again on purpose (must answer the
+//               same run); triggers into a few hot workspaces of the exclusive demo.sleep (409 conflicts);
 //   controls    pauses (each resumed 0.3–4 s later), cancels and force-cancels of recent runs;
 //   streams     SOAK_STREAM_FRACTION of the runs followed over SSE from a random replica, the connection dropped at
 //               random and resumed from another with Last-Event-ID; a share of them connect once more after the
@@ -18,7 +18,7 @@
 //   schedules   SOAK_SCHEDULES schedules firing every minute (the finest a 5-field cron allows).
 //
 // The ledger records every answer; the checks (after settle): every acknowledged run exists and is terminal, no run
-// nobody asked for; one start_json per attempt; no worker given a run that another worker still held under a valid
+// nobody asked for, one run per trigger; one start_json per attempt; no worker given a run that another worker still held under a valid
 // lease; every run's events 1..last, one end_json and it last, each attempt's items 1..k once; every stream received
 // exactly the stored sequence and was closed after end_json; replayed keys answered the same run; no run executed
 // after an accepted cancel; exclusive runs never active together; every schedule tick fired once.
@@ -86,10 +86,11 @@ function finding(name, sample) {
 
 // ---- the API, any replica ----
 
-async function call(method, path, body, { port = pick(PORTS), timeoutMs = 15000 } = {}) {
+async function call(method, path, body, { port = pick(PORTS), timeoutMs = 15000, headers = {} } = {}) {
   const response = await fetch(`http://127.0.0.1:${port}/${path}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json' },
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json',
+      ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });
@@ -134,6 +135,7 @@ const runs = new Map();
 /** Every idempotency key sent: key → {job, body, id (null until answered), outcome}. */
 const keys = new Map();
 const failures = []; // 5xx answers, of the driver's calls and the workers': {at, path, status}
+const keyless = []; // triggers without a key, sent once: {correlation, job, status, id}
 const conflicts = []; // 409s of exclusive triggers: {job, ws, active, sentAt, answeredAt}
 const schedules = []; // {id, job, ws, createdAt, disabledAt}
 let inFlight = 0;
@@ -181,6 +183,30 @@ async function trigger(job, ws, params, how) {
     inc(stats.triggers, `unexpected ${answer.status}`);
     entry.outcome = 'refused';
     finding('trigger refused', { status: answer.status, detail: answer.json?.detail });
+  }
+}
+
+/**
+ * A trigger without an idempotency key, sent once (sending it again could make a second run), told apart by its
+ * X-Correlation-Id: after settling, each made one run if it was answered 202, and none or one otherwise.
+ */
+async function triggerKeyless(job, ws, params) {
+  const correlation = `soak-${randomUUID()}`;
+  inc(stats.triggers, 'sent without a key');
+  let answer;
+  try {
+    answer = await call('POST', `v1/jobs/${job}/runs`, { workspace_id: ws, params },
+      { headers: { 'x-correlation-id': correlation } });
+  } catch {
+    answer = { status: 0, json: null };
+  }
+  if (answer.status >= 500) failures.push({ at: Date.now(), path: `v1/jobs/${job}/runs`, status: answer.status });
+  keyless.push({ correlation, job, status: answer.status, id: answer.json?.id ?? null });
+  if (answer.status === 202) {
+    inc(stats.triggers, 'created without a key (202)');
+    addRun(answer.json, 'keyless');
+  } else {
+    inc(stats.triggers, `without a key, answered ${answer.status || 'nothing'} (not sent again)`);
   }
 }
 
@@ -248,7 +274,8 @@ function hot() {
 
 async function triggerLoop() {
   const kinds = [
-    [0.34, () => trigger('demo.sleep', WORKSPACE(), engineParams(), 'single')],
+    [0.28, () => trigger('demo.sleep', WORKSPACE(), engineParams(), 'single')],
+    [0.06, () => triggerKeyless(pick(['demo.sleep', 'soak.remote']), WORKSPACE(), engineParams())],
     [0.26, () => trigger('soak.remote', WORKSPACE(), remoteParams(), 'single')],
     [0.05, () => batch('demo.sleep')],
     [0.05, () => batch('soak.remote')],
@@ -696,9 +723,8 @@ async function settle() {
       continue;
     }
     if (active.length === 0) return { seconds: 0, resumed };
-    if (Date.now() > deadline) {
-      for (const run of active) finding('run not terminal after settle', run);
-      return { resumed, stuck: active.length };
+    if (Date.now() > deadline) { // check() counts each of them (or, not asked for, as such)
+      return { resumed, stuck: active.length, samples: active.slice(0, 8) };
     }
     for (const run of active.filter((r) => r.status === 'paused')) {
       const answer = await call('POST', `v1/runs/${run.id}/resume`).catch(() => ({ status: 0 }));
@@ -740,6 +766,21 @@ function check() {
     if (stored) {
       unknownMadeRuns++;
       runs.set(stored.id, { id: stored.id, job: stored.job, ws: stored.ws, how: 'unanswered', key, controls: [] });
+    }
+  }
+  // triggers without a key: one run each if answered 202; none or one if not (then it joins the ledger)
+  const byCorrelation = new Map();
+  for (const r of rows(`SELECT correlation_id AS c, array_agg(id) AS ids FROM job_runs
+                         WHERE correlation_id LIKE 'soak-%' GROUP BY 1`)) byCorrelation.set(r.c, r.ids);
+  for (const k of keyless) {
+    const ids = byCorrelation.get(k.correlation) ?? [];
+    if (ids.length > 1) finding('trigger without a key made two runs', { ...k, ids });
+    else if (k.status === 202 && ids[0] !== k.id) finding('run lost (acknowledged, not stored)', k);
+    else if (k.status !== 202 && ids.length === 1) {
+      inc(stats.triggers, `without a key, answered ${k.status || 'nothing'}, yet made a run`);
+      const stored = byId.get(ids[0]);
+      runs.set(ids[0], { id: ids[0], job: stored.job, ws: stored.ws, how: 'unanswered', controls: [] });
+      if (!TERMINAL.has(stored.status)) finding('run not terminal', { id: stored.id, status: stored.status });
     }
   }
   // stray: a run nobody asked for (neither acknowledged, nor an unanswered trigger, nor a schedule's tick)
