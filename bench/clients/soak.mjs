@@ -584,6 +584,10 @@ function noteAnswer(path, body, answer) {
     inc(stats.workers, 'runs claimed', answer?.runs?.length ?? 0);
   } else if (path.endsWith('/report')) {
     leaseSeen(path.split('/')[4], body.lease, answer?.lease?.expires_at);
+  } else if (path.endsWith('/ends')) {
+    for (const result of answer?.results ?? []) {
+      if (result.code !== 200) inc(stats.workers, `ends refused ${result.code} (${result.reason ?? String(result.detail).replace(/ [0-9a-f-]{36}/g, "").slice(0, 40)})`);
+    }
   }
 }
 
@@ -595,8 +599,9 @@ globalThis.fetch = async (url, init) => {
   const body = init?.body ? JSON.parse(init.body) : null;
   noteSend(u.pathname, body);
   const response = await realFetch(url, init);
-  if (response.ok) noteAnswer(u.pathname, body, await response.clone().json().catch(() => null));
-  else inc(stats.workers, `answered ${response.status}`);
+  const answer = await response.clone().json().catch(() => null);
+  if (response.ok) noteAnswer(u.pathname, body, answer);
+  else inc(stats.workers, `answered ${response.status}${answer?.reason ? ` (${answer.reason})` : ''} to ${u.pathname.split('/').pop()}`);
   if (response.status >= 500) failures.push({ at: Date.now(), path: u.pathname, status: response.status });
   return response;
 };
