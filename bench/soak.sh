@@ -362,7 +362,9 @@ $(j .settle.seconds) s to settle (every paused run resumed, every run terminal).
 | RSS of replica 1 (never killed), MiB; heap after a full GC at the end: $HEAP_END MiB | $RSS_FIRST | $RSS_LAST | $RSS_MAX |
 | PostgreSQL connections (\`pg_stat_activity\` of the database; bound: $POOL a replica); each replica's at the end: $PG_SOCK_END | $PG_FIRST | $PG_LAST | $PG_MAX |
 
-RSS of the replicas that were killed and restarted, max: $OTHERS. Samples every ${SAMPLE_SECONDS} s: \`bench/out/soak-samples.csv\`;
+Memory $([ "$MEM_OK" = 1 ] && echo flat || echo "NOT flat") (replica 1's RSS at the end within 25 % or 64 MiB of the first sample after
+the warm-up, its heap after a full GC under 128 MiB); connections $([ "$CONN_OK" = 1 ] && echo flat || echo "NOT flat") (at most 28 a replica at the end,
+the total never above that bound + 5). RSS of the replicas that were killed and restarted, max: $OTHERS. Samples every ${SAMPLE_SECONDS} s: \`bench/out/soak-samples.csv\`;
 faults: \`bench/out/soak-faults.log\`; the driver's ledger and findings: \`bench/out/soak-result.json\`.
 <!-- bench:soak:end -->
 MD
