@@ -15,8 +15,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
-import dev.jobstream.pg.PgErrors;
-
 /** Maps every failure to a problem+json response; no stack trace or SQL ever reaches a client. */
 public class ProblemMapper {
 
@@ -72,9 +70,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e, UriInfo uri) {
-        if (PgErrors.isUnreachable(e)) {
+        if (Unreachable.is(e)) {
             // the database is away (restarting, failing over, cut off): the request may be sent again shortly
-            LOG.warnf("The database could not be reached for %s: %s", path(uri), PgErrors.message(e));
+            LOG.warnf("The database could not be reached for %s: %s", path(uri), e.getMessage());
             return Problem.response(503, "Service Unavailable", "The database cannot be reached right now; retry "
                     + "in a moment", path(uri), Map.of(), Map.of("Retry-After", "1"));
         }
