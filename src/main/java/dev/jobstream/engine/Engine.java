@@ -190,6 +190,13 @@ public final class Engine implements JobContext {
      */
     private void end(Map<String, Object> metrics, Throwable failure) {
         long duration = (System.nanoTime() - startNanos) / 1_000_000;
+        synchronized (this) {
+            if (failure != null && "cancel".equals(requested)) {
+                // a cancel was asked: the attempt that failed or snoozed meanwhile ends the run cancelled, never
+                // another attempt
+                failure = new RunCancelled();
+            }
+        }
         if (failure instanceof Snooze snooze) {
             Duration wait = snooze.duration().compareTo(limits.maxSnooze()) > 0
                     ? limits.maxSnooze()

@@ -27,13 +27,20 @@ public enum Control {
         return values;
     }
 
+    /**
+     * The 409 for a request that the run does not allow: its status, or a cancel asked of it (which a pause or resume
+     * does not replace).
+     */
+    public ApiException refusal(Run run) {
+        if (this != CANCEL && !run.status().isTerminal() && CANCEL.value().equals(run.controlRequested())) {
+            return ApiException.conflict("Cannot " + value() + ": a cancel of the run was requested");
+        }
+        return refusal(run.status());
+    }
+
     /** The 409 for a request that the run's status does not allow. */
     public ApiException refusal(RunStatus status) {
-        String verb = switch (this) {
-            case PAUSE -> "pause";
-            case RESUME -> "resume";
-            case CANCEL -> "cancel";
-        };
+        String verb = value();
         String detail;
         if (status.isTerminal()) {
             detail = "Cannot " + verb + ": run is already " + status.value();

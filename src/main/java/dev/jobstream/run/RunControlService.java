@@ -129,7 +129,7 @@ public class RunControlService {
             return Uni.createFrom().item(changed.get());
         }
         return runs.get(id).map(run -> {
-            throw request.refusal(run.status());
+            throw request.refusal(run);
         });
     }
 }

@@ -381,12 +381,16 @@ final class RunSql {
              WHERE id = ANY($1) AND owner = $2 AND coalesce(status, '') = ANY($3)
             """;
 
-    /** Stores a request for the run's engine and tells every replica. */
+    /**
+     * Stores a request for the run's engine and tells every replica. A cancel asked stays asked: a pause or resume
+     * after it does not replace it.
+     */
     static final String REQUEST_CONTROL = """
             WITH requested AS (
                 UPDATE job_runs SET control_requested = $2, controlled_by = $4, updated_at = now(),
                                     version = version + 1
                  WHERE id = $1 AND status = ANY($3) AND (status = 'queued' OR owner IS NOT NULL)
+                   AND (control_requested IS DISTINCT FROM 'cancel' OR $2 = 'cancel')
                 RETURNING %s
             )
             SELECT requested.*, pg_notify('jobstream_control', requested.id::text), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
@@ -435,7 +439,8 @@ final class RunSql {
      * attempt that will be retried; one NOTIFY on {@code jobstream_events} (see RunEventHub) and one on the feed's
      * channel per statement, not per run. An engine that stops before
      * its job ends flushes what it has, then interrupts its attempt ({@link #INTERRUPT_OWNED}). Rows this replica no longer owns (owner, attempt, executing state:
-     * the fence) are left alone and their events dropped; the returned ids are the runs that were written.
+     * the fence) are left alone and their events dropped; the returned ids are the runs that were written. A run asked
+     * to cancel is never requeued (its executor ends it cancelled instead).
      * <p>
      * Idempotent, for a retry after a lost reply: events already stored are skipped ({@code ON CONFLICT DO
      * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number; for
@@ -508,6 +513,7 @@ final class RunSql {
                  WHERE r.id = ANY (ARRAY(SELECT id FROM changes WHERE status = 'queued'))
                    AND r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt
                    AND coalesce(r.status, '') IN ('running', 'paused') AND c.status = 'queued'
+                   AND r.control_requested IS DISTINCT FROM 'cancel'
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
                           r.attempt, r.max_attempts, r.run_after, c.snoozed
             ), written AS (

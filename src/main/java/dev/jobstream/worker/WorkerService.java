@@ -474,24 +474,51 @@ public class WorkerService {
                         ? Uni.createFrom().item(run)
                         : lost(caller, runId, held);
             }
-            if (outcome == Outcome.CANCELLED && !"cancel".equals(run.controlRequested())) {
+            if (outcome == Outcome.CANCELLED && !CANCEL.equals(run.controlRequested())) {
                 throw ApiException.conflict("No cancel was asked of run " + runId + ": end it with complete or fail");
             }
-            RunFlush flush = flush(run, end, outcome);
-            return endings.submit(new Ending(owner, flush))
-                    .onFailure(Overloaded.class).transform(e -> ApiException.unavailable(
-                            "Too many ends wait to be stored; send it again in a second (it is stored once)", 1))
-                    .flatMap(written -> {
-                        if (outcome != Outcome.SNOOZE) {
-                            freed(run.job());
-                        }
-                        return visible(caller, runId).flatMap(after -> written
-                                || ended(after, owner, held.attempt(), outcome)
-                                        ? Uni.createFrom().item(after)
-                                        : lost(caller, runId, held));
-                    });
+            return store(caller, run, owner, held, end, cancelled(run, outcome), true);
         });
     }
+
+    /**
+     * The outcome an end stands for: a failure or a snooze of a run that was asked to cancel ends it cancelled, as the
+     * cancel promised (it must not come back as another attempt).
+     */
+    private static Outcome cancelled(Run run, Outcome outcome) {
+        return (outcome == Outcome.FAIL || outcome == Outcome.SNOOZE) && CANCEL.equals(run.controlRequested())
+                ? Outcome.CANCELLED
+                : outcome;
+    }
+
+    /**
+     * Stores the end; when it was not written because a cancel was asked meanwhile ({@code again}: once), it is
+     * stored as the cancelled end it now stands for.
+     */
+    private Uni<Run> store(Caller caller, Run run, String owner, Lease held, End end, Outcome outcome,
+            boolean again) {
+        RunFlush flush = flush(run, end, outcome);
+        return endings.submit(new Ending(owner, flush))
+                .onFailure(Overloaded.class).transform(e -> ApiException.unavailable(
+                        "Too many ends wait to be stored; send it again in a second (it is stored once)", 1))
+                .flatMap(written -> {
+                    if (outcome != Outcome.SNOOZE) {
+                        freed(run.job());
+                    }
+                    return visible(caller, run.id()).flatMap(after -> {
+                        if (written || ended(after, owner, held.attempt(), outcome)) {
+                            return Uni.createFrom().item(after);
+                        }
+                        if (again && holds(after, owner, held.attempt()) && cancelled(after, outcome) != outcome) {
+                            return store(caller, after, owner, held, end, Outcome.CANCELLED, false);
+                        }
+                        return lost(caller, run.id(), held);
+                    });
+                });
+    }
+
+    /** The control request that ends a run cancelled. */
+    private static final String CANCEL = "cancel";
 
     /** An attempt of the job ended: if the job has a cluster-wide limit, a poll waiting for its runs may claim one. */
     private void freed(String job) {
@@ -676,6 +703,10 @@ public class WorkerService {
         };
         if (terminal != null && run.status() == terminal && owner.equals(run.owner()) && run.attempt() == attempt) {
             return true;
+        }
+        if ((outcome == Outcome.FAIL || outcome == Outcome.SNOOZE) && run.status() == RunStatus.CANCELLED
+                && owner.equals(run.owner()) && run.attempt() == attempt) {
+            return true; // stored as the cancelled end a cancel asked made of it
         }
         String requeued = outcome == Outcome.SNOOZE ? "snoozed" : outcome == Outcome.FAIL ? "failed" : null;
         return requeued != null && run.attempts() != null && run.attempts().stream().anyMatch(a -> owner.equals(

@@ -48,6 +48,19 @@ class RunControlTest extends DatabaseTest {
     }
 
     @Test
+    void anAttemptThatFailsAfterACancelWasAskedEndsTheRunCancelledNotRetried() {
+        dev.jobstream.engine.FailOnSignalJob.signal = new java.util.concurrent.CompletableFuture<>();
+        String id = trigger("test.fail-on-signal", Map.of());
+        awaitStatus(id, "running");
+        admin().post("/v1/runs/{id}/cancel", id).then().statusCode(202).body("control_requested", equalTo("cancel"));
+        admin().post("/v1/runs/{id}/pause", id).then().statusCode(409);
+
+        dev.jobstream.engine.FailOnSignalJob.signal.complete(null);
+
+        awaitStatus(id, "cancelled").body("attempt", equalTo(1));
+    }
+
+    @Test
     void pauseStopsProgressUntilResumeAndTheRunThenCompletes() throws Exception {
         String id = slow(100); // 4 s: long enough to be seen running and paused on a cold JVM
         awaitStatus(id, "running");

@@ -235,6 +235,32 @@ class WorkerTest extends DatabaseTest {
     }
 
     @Test
+    void aCancelAskedHoldsAgainstALaterPauseOrResumeAndAnAttemptThatFailsOrSnoozes() {
+        register("remote.cancelled", Map.of("retry", QUICK_RETRY));
+        String id = trigger("remote.cancelled", WORKSPACE_A);
+        String lease = claim(WORKER, "host-1", List.of("remote.cancelled"), 1, 0).getString("runs[0].lease.token");
+        as(OPERATOR).post("/v1/runs/" + id + "/cancel").then().statusCode(202);
+
+        as(OPERATOR).post("/v1/runs/" + id + "/pause").then().statusCode(409)
+                .body("detail", containsString("Cannot pause: a cancel of the run was requested"));
+        assertEquals("cancel", run(id).getString("control_requested"), "the cancel stays asked");
+        assertEquals("cancelled", call(WORKER, id, "fail", Map.of("lease", lease, "error", "boom", "retryable", true),
+                200).getString("status"), "a retryable failure with a cancel asked ends the run cancelled");
+        assertEquals(1, run(id).getInt("attempt"));
+
+        String snoozed = trigger("remote.cancelled", WORKSPACE_A);
+        String held = claim(WORKER, "host-1", List.of("remote.cancelled"), 1, 0).getString("runs[0].lease.token");
+        call(WORKER, snoozed, "report", Map.of("lease", held, "seq", 1, "state", "running"), 200);
+        as(OPERATOR).post("/v1/runs/" + snoozed + "/pause").then().statusCode(202);
+        call(WORKER, snoozed, "report", Map.of("lease", held, "seq", 2, "state", "paused"), 200);
+        as(OPERATOR).post("/v1/runs/" + snoozed + "/cancel").then().statusCode(202);
+        as(OPERATOR).post("/v1/runs/" + snoozed + "/resume").then().statusCode(409)
+                .body("detail", containsString("Cannot resume: a cancel of the run was requested"));
+        assertEquals("cancelled", call(WORKER, snoozed, "snooze", Map.of("lease", held, "delay_ms", 1), 200)
+                .getString("status"), "a snooze with a cancel asked ends the run cancelled");
+    }
+
+    @Test
     void aLeaseNotRenewedExpiresAndTheSweeperRetriesTheRunForAnotherWorker() {
         register("remote.swept", Map.of());
         String id = trigger("remote.swept", WORKSPACE_A);
