@@ -146,6 +146,12 @@ export const deploymentRules = {
       }
       return p;
     },
+  'callers and workers inside the cluster admitted by the pod label jobstream.dev/client: "true"': (o) => {
+    const n = all(o, 'NetworkPolicy').find((x) => selects(x.spec.podSelector?.matchLabels, podLabels(o)));
+    const peers = (n?.spec.ingress || []).flatMap((rule) => rule.from || []);
+    return peers.some((peer) => peer.podSelector?.matchLabels?.['jobstream.dev/client'] === 'true' && peer.namespaceSelector)
+      ? [] : ['no ingress peer selects the pods labelled jobstream.dev/client: "true"'];
+  },
   'an Ingress with TLS for every host, plain HTTP redirected': (o) => {
     const i = one(o, 'Ingress');
     if (!i) return ['no Ingress'];
@@ -157,7 +163,10 @@ export const deploymentRules = {
     return p;
   },
   'a ConfigMap of the documented settings, without credentials': (o) => {
-    const maps = all(o, 'ConfigMap');
+    // the ConfigMaps the container takes its variables from (one mounted as files, such as the jobs file, holds no
+    // settings)
+    const settings = (container(o).envFrom || []).map((from) => from.configMapRef?.name).filter(Boolean);
+    const maps = all(o, 'ConfigMap').filter((m) => settings.includes(m.metadata.name));
     if (maps.length === 0) return ['no ConfigMap'];
     const keys = maps.flatMap((m) => Object.keys(m.data || {}));
     return [
@@ -220,6 +229,39 @@ export const overlayRules = {
     const mount = (container(o).volumeMounts || []).find((m) => ca && ca.startsWith(`${m.mountPath}/`));
     const volume = mount && (podSpec(o).volumes || []).find((v) => v.name === mount.name);
     if (volume?.secret?.secretName !== `${name}-ca`) p.push(`PGSSLROOTCERT is not a file of the Secret ${name}-ca`);
+    return p;
+  },
+};
+
+/** The file a variable names, and the volume it is in: {path, volume} (null: not a file of a mounted volume). */
+function mountedFile(objects, name) {
+  const path = source(objects, name)?.literal;
+  const mount = (container(objects).volumeMounts || []).find((m) => path && path.startsWith(`${m.mountPath}/`));
+  const volume = mount && (podSpec(objects).volumes || []).find((v) => v.name === mount.name);
+  return volume ? { path, mount, volume } : null;
+}
+
+export const filesRules = {
+  'the tokens file from a Secret and the jobs file from a ConfigMap, each a directory mounted read-only': (o) => {
+    const p = [];
+    const tokens = mountedFile(o, 'JOBSTREAM_TOKENS_FILE');
+    if (!tokens?.volume.secret) p.push('JOBSTREAM_TOKENS_FILE is not a file of a mounted Secret');
+    const jobs = mountedFile(o, 'JOBSTREAM_WORKERS_JOBS_FILE');
+    if (!jobs?.volume.configMap) p.push('JOBSTREAM_WORKERS_JOBS_FILE is not a file of a mounted ConfigMap');
+    for (const file of [tokens, jobs].filter(Boolean)) {
+      if (!file.mount.readOnly) p.push(`${file.mount.mountPath} is not read-only`);
+      if (file.mount.subPath) p.push(`${file.mount.mountPath} is mounted by subPath (a change would never reach it)`);
+    }
+    const map = jobs?.volume.configMap && all(o, 'ConfigMap').find((m) => m.metadata.name === jobs.volume.configMap.name);
+    const key = jobs && jobs.path.slice(jobs.mount.mountPath.length + 1);
+    if (jobs?.volume.configMap && !(map && key in (map.data || {}))) p.push(`no ConfigMap holds ${key}`);
+    else if (map) {
+      try {
+        JSON.parse(map.data[key]);
+      } catch (e) {
+        p.push(`${key} is not JSON: ${e.message}`);
+      }
+    }
     return p;
   },
 };

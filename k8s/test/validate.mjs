@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { imageProblems } from './dockerfile.mjs';
-import { deploymentRules, overlayRules } from './rules.mjs';
+import { deploymentRules, filesRules, overlayRules } from './rules.mjs';
 
 const require = createRequire(import.meta.url);
 const k8s = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,7 +46,8 @@ function legacyCopy() {
   const copy = join(mkdtempSync(join(tmpdir(), 'k8s-')), 'k8s');
   cpSync(k8s, copy, { recursive: true, filter: (f) => !f.includes('node_modules') });
   for (const file of [join(copy, 'kustomization.yaml'), join(copy, 'base', 'kustomization.yaml'),
-    join(copy, 'overlays', 'with-postgres', 'kustomization.yaml')]) {
+    join(copy, 'overlays', 'with-postgres', 'kustomization.yaml'),
+    join(copy, 'overlays', 'with-files', 'kustomization.yaml')]) {
     const k = parse(readFileSync(file, 'utf8'));
     const dirs = (k.resources || []).filter((r) => statSync(join(dirname(file), r)).isDirectory());
     if (dirs.length > 0) k.bases = dirs;
@@ -159,6 +160,10 @@ const BASE_BREAKAGES = {
   },
   'a NetworkPolicy that admits everyone': (l) => { find(l, 'NetworkPolicy').spec.ingress = [{}]; },
   'a NetworkPolicy that lets the pods reach anything': (l) => { find(l, 'NetworkPolicy').spec.egress.push({}); },
+  'a NetworkPolicy that keeps callers and workers in the cluster out': (l) => {
+    const rule = find(l, 'NetworkPolicy').spec.ingress[0];
+    rule.from = rule.from.filter((peer) => !peer.podSelector?.matchLabels?.['jobstream.dev/client']);
+  },
   'an Ingress without TLS': (l) => { delete find(l, 'Ingress').spec.tls; },
   'a PDB selecting other pods': (l) => {
     find(l, 'PodDisruptionBudget').spec.selector.matchLabels = { app: 'other' };
@@ -169,6 +174,20 @@ const OVERLAY_BREAKAGES = {
   'PGHOST on a replica instead of the primary': (l) => { env(l, 'PGHOST').value = 'jobstream-db-ro'; },
   'a password written out': (l) => { env(l, 'PGPASSWORD').value = 'secret'; delete env(l, 'PGPASSWORD').valueFrom; },
   'TLS to the database not verified': (l) => { env(l, 'PGSSLMODE').value = 'require'; },
+};
+
+const FILES_BREAKAGES = {
+  'the tokens file from a ConfigMap': (l) => {
+    const volume = find(l, 'Deployment').spec.template.spec.volumes.find((v) => v.name === 'tokens');
+    volume.configMap = { name: 'jobstream-tokens' };
+    delete volume.secret;
+  },
+  'the jobs file outside its mount': (l) => { env(l, 'JOBSTREAM_WORKERS_JOBS_FILE').value = '/etc/jobs.json'; },
+  'the tokens file mounted writable by subPath': (l) => {
+    const mount = find(l, 'Deployment').spec.template.spec.containers[0].volumeMounts.find((m) => m.name === 'tokens');
+    mount.readOnly = false;
+    mount.subPath = 'tokens.json';
+  },
 };
 
 // the checker must be able to fail: each broken copy must be rejected
@@ -185,6 +204,9 @@ const overlay = render(join(root, 'overlays', 'with-postgres'));
 const withPostgres = { ...deploymentRules, ...overlayRules };
 selfCheck('k8s/', base, deploymentRules, BASE_BREAKAGES);
 selfCheck('with-postgres', overlay, withPostgres, OVERLAY_BREAKAGES);
+const files = render(join(root, 'overlays', 'with-files'));
+const withFiles = { ...deploymentRules, ...filesRules };
+selfCheck('with-files', files, withFiles, FILES_BREAKAGES);
 const dockerfile = readFileSync(join(k8s, '..', 'Dockerfile'), 'utf8');
 const port = find(base, 'Deployment').spec.template.spec.containers[0].ports[0].containerPort;
 check('self-check Dockerfile: a root user is rejected',
@@ -192,5 +214,6 @@ check('self-check Dockerfile: a root user is rejected',
 check('Dockerfile: jvm and native images as the pods need them', imageProblems(dockerfile, port));
 validateAll('k8s/', base, deploymentRules);
 validateAll('k8s/overlays/with-postgres', overlay, withPostgres);
+validateAll('k8s/overlays/with-files', files, withFiles);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

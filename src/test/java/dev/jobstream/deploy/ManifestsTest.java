@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Kubernetes manifests: {@code k8s/test/validate.mjs} renders {@code kubectl kustomize k8s/} and the
- * with-postgres overlay and checks every object against the Kubernetes schemas and the deployment rules (after
+ * with-postgres and with-files overlays and checks every object against the Kubernetes schemas and the deployment rules (after
  * proving on broken copies that it rejects them). Needs kubectl and Node on the PATH; without them the test is
  * skipped on a developer's machine and fails in CI (env CI set), whose {@code .ci/run} installs them.
  */
