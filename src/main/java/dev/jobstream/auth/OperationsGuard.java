@@ -6,13 +6,15 @@ import jakarta.inject.Singleton;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Problem;
+import io.quarkus.runtime.LaunchMode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * The operations endpoints outside {@code /v1} that tell about the service — {@code /q/metrics} and
  * {@code /q/openapi} — need a bearer token of the viewer role like the API ({@code /q/health} stays open for the
- * probes); the metrics count every workspace, so a token limited to workspaces may not read them.
+ * probes; and, in dev mode only, {@code /q/openapi} for the Swagger UI); the metrics count every workspace, so a
+ * token limited to workspaces may not read them.
  * {@code JOBSTREAM_METRICS_PUBLIC=true} opens {@code /q/metrics} for a scraper without a token.
  */
 @Singleton
@@ -32,7 +34,11 @@ public class OperationsGuard {
         if (!metricsPublic) {
             router.route("/q/metrics*").order(-1000).handler(context -> guard(context, true));
         }
-        router.route("/q/openapi*").order(-1000).handler(context -> guard(context, false));
+        // in dev mode the document is open, so that the Swagger UI (dev mode only) can load it; its Authorize button
+        // then sends a token with the requests it tries
+        if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
+            router.route("/q/openapi*").order(-1000).handler(context -> guard(context, false));
+        }
     }
 
     /** {@code everyWorkspace}: what the endpoint tells spans all workspaces, so a limited token may not read it. */

@@ -8,10 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -42,8 +40,8 @@ import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 
 /**
- * The bearer tokens this service accepts: the admin token ({@code JOBSTREAM_ADMIN_TOKEN}; in dev mode only, when
- * unset, a random one generated and logged once; in production at least 32 characters, and the service refuses to
+ * The bearer tokens this service accepts: the admin token ({@code JOBSTREAM_ADMIN_TOKEN}; in dev mode, when unset,
+ * the dev folder's, see {@code DevModeConfigSource}; in production at least 32 characters, and the service refuses to
  * start without any way to authenticate), the tokens of {@code JOBSTREAM_TOKENS_FILE} — kept as SHA-256 hashes
  * and compared in constant time; the file is validated at startup (an invalid file stops the service with the
  * reason) and re-read when it changes (an invalid change is logged and ignored) — and JWTs signed with the key of
@@ -93,7 +91,6 @@ public class Tokens {
     /** The admin token's hash; null when there is none (production without JOBSTREAM_ADMIN_TOKEN). */
     private final byte[] adminHash;
     private final int adminLength;
-    private final String generated;
     private final boolean production;
     private final Optional<Path> file;
     private final ObjectMapper json;
@@ -108,14 +105,6 @@ public class Tokens {
     Tokens(JobstreamConfig config, ObjectMapper json, JWTParser jwt) {
         String admin = config.adminToken().filter(t -> !t.isBlank()).orElse(null);
         this.production = LaunchMode.current() == LaunchMode.NORMAL;
-        if (admin == null && LaunchMode.current() == LaunchMode.DEVELOPMENT) {
-            byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            admin = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            generated = admin;
-        } else {
-            generated = null;
-        }
         this.adminHash = admin == null ? null : sha256(admin);
         this.adminLength = admin == null ? 0 : admin.length();
         this.file = config.tokensFile().filter(f -> !f.isBlank()).map(Path::of);
@@ -148,10 +137,6 @@ public class Tokens {
         }
         if (jwtEnabled) {
             LOG.info("JWT bearer tokens are accepted (mp.jwt.verify.publickey.location)");
-        }
-        if (generated != null) {
-            // dev mode only: the token is for the developer at the keyboard, and the log is theirs
-            LOG.infof("No JOBSTREAM_ADMIN_TOKEN set; generated admin token for this dev session: %s", generated);
         }
     }
 

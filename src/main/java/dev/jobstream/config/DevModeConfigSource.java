@@ -1,6 +1,8 @@
 package dev.jobstream.config;
 
+import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,23 +13,34 @@ import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.common.MapBackedConfigSource;
 
 /**
- * In dev mode only ({@code ./mvnw quarkus:dev}), points the datasources at an embedded PostgreSQL so that the service
- * starts with nothing installed. Set {@code PGHOST} to use a real database in dev mode too. The prod profile never
- * embeds: it connects to {@code PGHOST} or fails to start.
+ * In dev mode only ({@code ./mvnw quarkus:dev}): a service to tinker with and nothing to install. It points the
+ * datasources at an embedded PostgreSQL whose data is kept in {@code target/jobstream-dev/postgres} from one start
+ * to the next (set {@code PGHOST} to use a real database in dev mode too), and gives the service a token of each
+ * role, kept in {@code target/jobstream-dev} as well ({@link DevCredentials}): the admin token and a tokens file with
+ * the operator's, the viewer's and a worker's. Deleting that folder (or {@code ./mvnw clean}) starts afresh. Settings
+ * of the user's own (environment, system properties) come first; the prod profile never embeds and makes up no token.
  */
-public class EmbeddedDatabaseConfigSource implements ConfigSourceFactory {
+public class DevModeConfigSource implements ConfigSourceFactory {
 
+    /** Where dev mode keeps its database and tokens (the project's {@code target/}, where dev mode runs). */
+    public static final Path DIRECTORY = Path.of("target", "jobstream-dev");
     /** Above application.properties (250), below system properties (400) and environment variables (300). */
     private static final int ORDINAL = 275;
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        boolean dev = context.getProfiles().contains("dev");
-        if (!dev || System.getenv("PGHOST") != null) {
+        if (!context.getProfiles().contains("dev")) {
             return Collections.emptyList();
         }
-        Map<String, String> settings = EmbeddedDatabase.start().datasourceSettings();
-        return List.of(new MapBackedConfigSource("embedded-postgresql", settings, ORDINAL) {
+        Map<String, String> settings = new HashMap<>();
+        DevCredentials credentials = DevCredentials.in(DIRECTORY);
+        settings.put("jobstream.admin-token", credentials.token("admin"));
+        settings.put("jobstream.tokens-file", credentials.tokensFile().toAbsolutePath().toString());
+        if (System.getenv("PGHOST") == null) {
+            settings.putAll(
+                    EmbeddedDatabase.start(DIRECTORY.resolve("postgres").toAbsolutePath()).datasourceSettings());
+        }
+        return List.of(new MapBackedConfigSource("jobstream-dev-mode", settings, ORDINAL) {
         });
     }
 }

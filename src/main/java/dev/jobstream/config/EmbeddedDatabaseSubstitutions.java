@@ -19,8 +19,8 @@ final class EmbeddedDatabaseSubstitutions {
     private EmbeddedDatabaseSubstitutions() {
     }
 
-    @TargetClass(EmbeddedDatabaseConfigSource.class)
-    static final class Target_EmbeddedDatabaseConfigSource {
+    @TargetClass(DevModeConfigSource.class)
+    static final class Target_DevModeConfigSource {
 
         @Substitute
         public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
