@@ -20,6 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
@@ -39,6 +40,7 @@ import dev.jobstream.problem.Params;
 import dev.jobstream.stream.RunStreams;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerResponse;
 
 /** The jobs, those executed by workers registered and deleted, and triggering their runs: one, one and wait, or a batch. */
 @Path("/v1/jobs")
@@ -138,21 +140,29 @@ public class TriggerResource {
     }
 
     /**
-     * Trigger and stream: the new run's events as SSE until it ends. {@link TriggerStreamFilter} has already
-     * triggered the run (so that 400, 404 and 409 are answered as problems before the stream begins); the body
-     * parameter only makes the body be read before that filter runs.
+     * Trigger and stream: the new run's events as SSE until it ends, after a {@code run_json} event that carries the
+     * run (as {@code GET /v1/runs/{id}} answers it; an event without an id), with the run's address in
+     * {@code Location}. {@link TriggerStreamFilter} has already triggered the run (so that 400, 404 and 409 are
+     * answered as problems before the stream begins); the body parameter only makes the body be read before that
+     * filter runs.
      */
     @POST
     @Path("{job}/runs")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Allow(Role.OPERATOR)
     public Multi<OutboundSseEvent> triggerAndStream(@Context ContainerRequestContext request, @Context Sse sse,
-            @Context SecurityContext security, String body) {
+            @Context SecurityContext security, @Context HttpServerResponse response, String body)
+            throws JsonProcessingException {
         Run run = (Run) request.getProperty(TriggerStreamFilter.TRIGGERED);
         TokenLimits.Permit permit = (TokenLimits.Permit) request.getProperty(TriggerStreamFilter.PERMIT);
-        return streams.whileValid(streams.stream(run.id(), 0, sse), Caller.of(security).validity()::ended, sse)
-                .onTermination().invoke(permit::release);
+        response.putHeader(HttpHeaders.LOCATION, "/v1/runs/" + run.id());
+        OutboundSseEvent named = sse.newEventBuilder().name(RUN_EVENT).data(json.writeValueAsString(run)).build();
+        return streams.whileValid(streams.stream(run.id(), 0, sse, List.of(named)),
+                Caller.of(security).validity()::ended, sse).onTermination().invoke(permit::release);
     }
+
+    /** The first event of trigger-and-stream: the new run. */
+    static final String RUN_EVENT = "run_json";
 
     /**
      * Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. {@code fromService}: the

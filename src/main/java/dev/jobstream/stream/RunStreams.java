@@ -58,6 +58,14 @@ public class RunStreams {
 
     /** The events after sequence number {@code after}, live until end_json; the run must exist. */
     public Multi<OutboundSseEvent> stream(UUID runId, int after, Sse sse) {
+        return stream(runId, after, sse, java.util.List.of());
+    }
+
+    /**
+     * {@link #stream(UUID, int, Sse)}, with {@code opening} events after the retry hint and before the run's own
+     * events (which alone carry ids: the opening ones leave a client's Last-Event-ID as it was).
+     */
+    public Multi<OutboundSseEvent> stream(UUID runId, int after, Sse sse, java.util.List<OutboundSseEvent> opening) {
         // live events end with an empty marker, which also ends the keepalive ticks merged beside them
         Multi<Optional<OutboundSseEvent>> live = hub.events(runId, after)
                 .map(event -> Optional.of(sse.newEventBuilder()
@@ -68,8 +76,11 @@ public class RunStreams {
                 .onCompletion().continueWith(Optional.empty());
         Multi<Optional<OutboundSseEvent>> comments = keepalive(sse).map(Optional::of);
         OutboundSseEvent hello = sse.newEventBuilder().comment("run " + runId).reconnectDelay(RETRY_MILLIS).build();
+        java.util.List<OutboundSseEvent> first = new java.util.ArrayList<>();
+        first.add(hello);
+        first.addAll(opening);
         return Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(hello),
+                Multi.createFrom().iterable(first),
                 Multi.createBy().merging().streams(live, comments)
                         .select().first(Optional::isPresent)
                         .map(Optional::get));

@@ -189,9 +189,17 @@ class RunEventStreamTest extends DatabaseTest {
 
         assertEquals(200, read.status());
         assertTrue(read.closed());
-        assertEquals(8, read.events().size());
-        assertEquals(workspace, JsonPath.from(read.events().get(0).data()).getString("workspace_id"));
-        assertEquals("end_json", read.events().get(7).event());
+        assertEquals(9, read.events().size(), "the run, then start, 3 × (log, progress), end");
+        SseClient.Event named = read.events().get(0);
+        assertEquals("run_json", named.event());
+        assertEquals(null, named.id(), "the run's event leaves the Last-Event-ID as it was");
+        String id = JsonPath.from(named.data()).getString("id");
+        assertEquals(java.util.Optional.of("/v1/runs/" + id), read.headers().firstValue("Location"));
+        assertEquals(workspace, JsonPath.from(named.data()).getString("workspace_id"));
+        assertEquals("start_json", read.events().get(1).event());
+        assertEquals("1", read.events().get(1).id());
+        assertEquals(id, JsonPath.from(read.events().get(1).data()).getString("run_id"));
+        assertEquals("end_json", read.events().get(8).event());
 
         String busy = trigger("demo.sleep", Map.of("workspace_id", workspace, "params", Map.of("items", 30,
                 "delay_ms", 50)));

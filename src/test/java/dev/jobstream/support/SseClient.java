@@ -20,7 +20,8 @@ public final class SseClient {
     }
 
     /** What a read gave: the events, the retry hints, the comments, and whether the server closed the stream. */
-    public record Read(int status, List<Event> events, List<String> retries, List<String> comments, boolean closed) {
+    public record Read(int status, List<Event> events, List<String> retries, List<String> comments, boolean closed,
+            java.net.http.HttpHeaders headers) {
     }
 
     private SseClient() {
@@ -176,7 +177,7 @@ public final class SseClient {
                         }
                     }
                 }
-                return new Read(response.statusCode(), events, retries, comments, closed);
+                return new Read(response.statusCode(), events, retries, comments, closed, response.headers());
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
