@@ -15,6 +15,8 @@ public record JobParam(String name, String type, Object defaultValue, Long minim
      * range of PostgreSQL's {@code timestamptz}, and its milliseconds the range of a long.
      */
     public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+    /** A duration as configuration takes it too: an amount and a unit, {@code ms}, {@code s}, {@code m}, {@code h}. */
+    private static final java.util.regex.Pattern SHORT_FORM = java.util.regex.Pattern.compile("(\\d{1,12})(ms|[dhms])");
 
     public static JobParam integer(String name, Integer defaultValue, long minimum, String description) {
         return new JobParam(name, "integer", defaultValue, minimum, null, description);
@@ -39,8 +41,8 @@ public record JobParam(String name, String type, Object defaultValue, Long minim
     }
 
     /**
-     * A duration param's value as a {@link Duration}: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s} or ISO-8601
-     * ({@code PT30M}), not negative, at most {@link #MAX_DURATION}.
+     * A duration param's value as a {@link Duration}: {@code 90d}, {@code 12h}, {@code 30m}, {@code 45s},
+     * {@code 500ms} or ISO-8601 ({@code PT30M}), not negative, at most {@link #MAX_DURATION}.
      *
      * @throws IllegalArgumentException if it is none of these
      */
@@ -48,12 +50,14 @@ public record JobParam(String name, String type, Object defaultValue, Long minim
         if (text != null) {
             try {
                 Duration duration;
-                if (text.matches("\\d{1,9}[dhms]")) {
-                    long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                    duration = switch (text.charAt(text.length() - 1)) {
-                        case 'd' -> Duration.ofDays(amount);
-                        case 'h' -> Duration.ofHours(amount);
-                        case 'm' -> Duration.ofMinutes(amount);
+                java.util.regex.Matcher shortForm = SHORT_FORM.matcher(text);
+                if (shortForm.matches()) {
+                    long amount = Long.parseLong(shortForm.group(1));
+                    duration = switch (shortForm.group(2)) {
+                        case "d" -> Duration.ofDays(amount);
+                        case "h" -> Duration.ofHours(amount);
+                        case "m" -> Duration.ofMinutes(amount);
+                        case "ms" -> Duration.ofMillis(amount);
                         default -> Duration.ofSeconds(amount);
                     };
                 } else {
