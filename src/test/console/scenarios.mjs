@@ -241,6 +241,40 @@ export const scenarios = {
     return { page, result: { run: created.id } };
   },
 
+  /**
+   * Runs made in the same instant are told apart (an id's last characters, the whole id a click away), and a fragment
+   * changed in the open tab shows what it names without a reload.
+   */
+  async fragments({ browser, base, admin }) {
+    const runs = Array.from({ length: 5 }, () => ({ workspace_id: uuid(), params: { items: 0 } }));
+    const made = await call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs/batch', { runs });
+    const ids = made.results.map((result) => result.run.id);
+    const page = await newPage(browser, { width: 1400, height: 800 });
+    await signIn(page, base, admin);
+    await page.locator('#tab-runs').click();
+    const shown = await Promise.all(ids.map((id) => page.locator(`#runs tr[data-id="${id}"] th button`).textContent()));
+    assert.deepEqual(shown, ids.map((id) => id.slice(-8)), 'each row shows the end of its id');
+    assert.equal(new Set(shown).size, ids.length, 'no two rows look alike');
+    assert.equal(await page.locator(`#runs tr[data-id="${ids[0]}"] th button`).getAttribute('title'), ids[0]);
+
+    await page.evaluate(() => { window.survivor = true; }); // gone if the page reloads
+    await page.evaluate(() => { location.hash = 'tab=errors'; });
+    await eventually('the errors tab', async () =>
+      (await page.locator('#tab-errors').getAttribute('aria-selected')) === 'true');
+    await page.evaluate((id) => { location.hash = `run=${id}`; }, ids[2]);
+    await eventually('the run named', async () => (await details(page).getAttribute('data-run-id')) === ids[2]);
+    await page.evaluate(() => { location.hash = 'tab=runs&status=failed'; });
+    await eventually('the runs filtered', async () => (await page.locator('#filter-status').inputValue()) === 'failed');
+    await eventually('the run closed', async () => await details(page).isHidden());
+    await page.evaluate(() => { location.hash = 'tab=overview'; });
+    await eventually('the overview', async () =>
+      (await page.locator('#tab-overview').getAttribute('aria-selected')) === 'true');
+    await eventually('how fresh its counts are', async () =>
+      /runs that ended are counted up to/.test(await page.locator('#overview-updated').textContent()));
+    assert.equal(await page.evaluate(() => window.survivor), true, 'no reload');
+    return { page, result: { runs: ids.length } };
+  },
+
   /** A network drop: both indicators leave green; the log resumes with Last-Event-ID and shows no line twice. */
   async reconnect({ browser, base, admin, shot }) {
     const network = await startProxy(base);
@@ -346,7 +380,7 @@ export const scenarios = {
     await call(base, admin, 'POST', `/v1/runs/${blocker.id}/cancel?force=true`);
 
     await retry.click();
-    const retried = new RegExp(`Retry: run ${id.slice(0, 8)} is queued as attempt 2`);
+    const retried = new RegExp(`Retry: run ${id.slice(-8)} is queued as attempt 2`);
     await eventually('the retry announced', async () => retried.test(await page.locator('#status').textContent()));
     assert.equal(await page.locator('#details-error').textContent(), '');
     await waitForLog(page, 'state: queued (retry)');
@@ -525,7 +559,7 @@ export const scenarios = {
     await eventually('the run opened', async () =>
       (await details(page).getAttribute('data-run-id')) === env.RUN_ID && (await details(page).isVisible()));
     assert.equal(await page.getByRole('tab', { name: 'Runs' }).getAttribute('aria-selected'), 'true');
-    assert.match(await fieldsText(page), new RegExp(`Schedule from schedule ${env.SCHEDULE_ID.slice(0, 8)}`));
+    assert.match(await fieldsText(page), new RegExp(`Schedule from schedule ${env.SCHEDULE_ID.slice(-8)}`));
     await details(page).getByRole('button', { name: `Open schedule ${env.SCHEDULE_ID}` }).click();
     await eventually('the schedule shown and focused', async () => (await tab.getAttribute('aria-selected')) === 'true'
       && (await row.getAttribute('aria-current')) === 'true'

@@ -29,9 +29,12 @@ public class StatsService {
         this.rollup = rollup;
     }
 
-    /** The answer of {@code GET /v1/stats}. */
-    public record Stats(String window, String bucket, Instant from, Instant to, Now now, List<Point> series,
-            List<Job> jobs) {
+    /**
+     * The answer of {@code GET /v1/stats}. {@code countedTo}: the series and the jobs count the runs that ended up to
+     * this instant (the sweep adds the later ones, every sweeper interval); {@code now} is live.
+     */
+    public record Stats(String window, String bucket, Instant from, Instant to, Instant countedTo, Now now,
+            List<Point> series, List<Job> jobs) {
     }
 
     /**
@@ -59,11 +62,13 @@ public class StatsService {
         Uni<Map<Instant, Long>> depths = workspaces == null
                 ? rollup.queueDepths(window)
                 : Uni.createFrom().item(Map.of());
-        return Uni.combine().all().unis(active, failed, series, jobs, depths).with((a, f, s, j, d) -> new Stats(
-                window.window(), window.bucket(), window.from(), window.to(),
-                new Now(a.queued(), a.retrying(), a.scheduled(), a.running(), a.paused(), a.stale(), f,
-                        a.oldestQueuedMillis()),
-                everyBucket(window, s, d), j.stream().map(StatsService::job).toList()));
+        Uni<Instant> counted = rollup.countedTo();
+        return Uni.combine().all().unis(active, failed, series, jobs, depths, counted)
+                .with((a, f, s, j, d, c) -> new Stats(
+                        window.window(), window.bucket(), window.from(), window.to(), c,
+                        new Now(a.queued(), a.retrying(), a.scheduled(), a.running(), a.paused(), a.stale(), f,
+                                a.oldestQueuedMillis()),
+                        everyBucket(window, s, d), j.stream().map(StatsService::job).toList()));
     }
 
     /** The buckets of the window, oldest first, those without ends as zeros. */

@@ -91,6 +91,8 @@ public class StatsStore {
 
     static final String MOVE_MARK = "UPDATE job_run_rollup_mark SET rolled_up_to = $1 WHERE id = 1";
 
+    static final String COUNTED_TO = "SELECT rolled_up_to FROM job_run_rollup_mark WHERE id = 1";
+
     /** $1 bucket (s), $2 from, $3 period, $4 to; of every workspace. */
     static final String SERIES_ALL = """
             SELECT date_bin($1::bigint * interval '1 second', bucket, $2::timestamptz), sum(completed), sum(failed),
@@ -251,6 +253,12 @@ public class StatsStore {
                     }
                     return depths;
                 });
+    }
+
+    /** How far the rollup has counted: the runs that ended up to this instant are in it. */
+    public Uni<Instant> countedTo() {
+        return pool.preparedQuery(COUNTED_TO).execute().map(rows -> rows.iterator().next().getOffsetDateTime(0)
+                .toInstant());
     }
 
     /** Runs that failed at or after {@code since} (by the minute), of the workspaces given. */

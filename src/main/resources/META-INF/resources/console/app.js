@@ -153,9 +153,24 @@ async function start() {
   }
   if (can('admin')) createSelfTest({ onClose: () => runs.refresh() });
   await runs.start((error) => announce(error.message, 'error'), initial);
-  const tab = ['overview', 'runs', 'errors', 'schedules', 'replicas'].includes(initial.tab) ? initial.tab : 'overview';
-  if (/^[0-9a-f-]{36}$/i.test(initial.run || '')) await openRun(initial.run);
-  else selectTab($(`#tab-${tab}`));
+  /** Shows what the fragment names: a run, or a tab. */
+  async function show(wanted) {
+    const tab = ['overview', 'runs', 'errors', 'schedules', 'replicas'].includes(wanted.tab) ? wanted.tab : 'overview';
+    if (/^[0-9a-f-]{36}$/i.test(wanted.run || '')) await openRun(wanted.run);
+    else selectTab($(`#tab-${tab}`));
+  }
+  await show(initial);
+  // a fragment changed in the open tab (typed, pasted, a link followed, back and forward) is shown at once; the
+  // console's own changes replace the fragment without this event
+  window.addEventListener('hashchange', () => {
+    const wanted = place.read();
+    const filters = runs.filters();
+    if (['job', 'workspace_id', 'status'].some((key) => (wanted[key] || '') !== (filters[key] || ''))) {
+      runs.applyFilters(wanted);
+    }
+    if (!wanted.run && details.current) details.close();
+    show(wanted).catch((error) => announce(error.message, 'error'));
+  });
   document.body.dataset.ready = 'true';
 }
 

@@ -123,7 +123,11 @@ export function createOverviewView({ onOpenRuns, onError, initialWindow }) {
     renderChart(stats);
     renderQueue(stats);
     renderJobs(stats);
-    updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    // the live tiles are as of now; the runs that ended are counted up to the last sweep (every 10 s or so)
+    const counted = new Date(stats.counted_to).toLocaleTimeString();
+    updated.textContent = `Updated ${new Date().toLocaleTimeString()}; runs that ended are counted up to ${counted}`;
+    $('#overview-jobs-empty').textContent = `No run ended in this window up to ${counted} (ends are counted every`
+      + ' sweep, a few seconds after they happen).';
     $('#panel-overview').dataset.loaded = String(Number($('#panel-overview').dataset.loaded || 0) + 1);
   }
 

@@ -51,7 +51,8 @@ export function createRunsView({ onOpen, onChange, onFilter = () => {} }) {
   function row(run) {
     const open = el(
       'button',
-      { type: 'button', className: 'link', 'aria-label': `Open run ${run.id}`, on: { click: () => onOpen(run.id) } },
+      { type: 'button', className: 'link', 'aria-label': `Open run ${run.id}`, title: run.id,
+        on: { click: () => onOpen(run.id) } },
       shortId(run.id),
     );
     const tr = el(

@@ -87,7 +87,11 @@ export function duration(ms) {
   return `${Math.floor(ms / 3600000)} h${minutes ? ` ${minutes} min` : ''}`;
 }
 
-export const shortId = (id) => (id ? id.slice(0, 8) : '');
+/**
+ * The part of an id that tells it apart: its last 8 characters. A run id (UUIDv7) begins with the time it was made, so
+ * runs made in the same minute share their first characters; the end is random.
+ */
+export const shortId = (id) => (id ? id.slice(-8) : '');
 export const GLOBAL_WORKSPACE = '00000000-0000-0000-0000-000000000000';
 export const SYSTEM_WORKSPACE = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 const WORKSPACE_NAMES = { [GLOBAL_WORKSPACE]: 'global', [SYSTEM_WORKSPACE]: 'system' };

@@ -107,6 +107,13 @@ class ConsoleTest extends BrowserTest {
     }
 
     @Test
+    void runsMadeTogetherAreToldApartAndAChangedFragmentIsShownWithoutAReload() throws Exception {
+        JsonPath result = Browser.scenario("fragments", base, ADMIN);
+
+        org.junit.jupiter.api.Assertions.assertEquals(5, result.getInt("runs"));
+    }
+
+    @Test
     void theLogResumesAfterANetworkDropWithoutRepeatingALine() throws Exception {
         JsonPath result = Browser.scenario("reconnect", base, ADMIN);
 
