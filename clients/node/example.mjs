@@ -1,7 +1,8 @@
-// An example worker: executes runs of one job, each counting `items` (a param) with `delay_ms` between them, with a
-// log line and progress for each and a checkpoint before each (so pause, resume and cancel act between items).
+// An example worker: executes runs of one job — the README's reports.export — each going through `days` (its param)
+// with `delay_ms` between them, with a log line and progress for each and a checkpoint before each (so pause, resume
+// and cancel act between days).
 //
-//   JOBSTREAM_URL=http://localhost:8080 JOBSTREAM_TOKEN=… node example.mjs reports.count [--worker id] [--runs N]
+//   JOBSTREAM_URL=http://localhost:8080 JOBSTREAM_TOKEN=… node example.mjs reports.export [--worker id] [--runs N]
 //
 // It prints a JSON line as each run ends ({"runId", "job", "outcome"}), and stops after N runs, or on SIGTERM
 // (closing: it claims no more and ends the runs in hand).
@@ -23,14 +24,14 @@ const worker = new JobstreamWorker(process.env.JOBSTREAM_URL, {
   reportEveryMs: 200,
   jobs: {
     [job]: async (run) => {
-      const items = run.params.items ?? 3;
-      for (let i = 1; i <= items; i++) {
+      const days = run.params.days ?? 3;
+      for (let day = 1; day <= days; day++) {
         await run.checkpoint();
-        run.info(`item ${i} of ${items}`);
-        run.progress(i, items);
+        run.info(`day ${day} of ${days}`);
+        run.progress(day, days);
         await sleep(run.params.delay_ms ?? 50);
       }
-      return { items, dry_run: run.dryRun };
+      return { days, dry_run: run.dryRun };
     },
   },
 });

@@ -1,11 +1,14 @@
 // Follows one run's event stream with the npm `eventsource` package (the EventSource of browsers, for Node) and
 // prints what it received as one JSON line: [{"id","type","data"}, ...]. Exits after end_json, or fails after 30 s.
 // Usage: node sse-client.cjs <events-url> <token>
-const EventSource = require('eventsource');
+const { EventSource } = require('eventsource');
 
 const [url, token] = process.argv.slice(2);
 const received = [];
-const source = new EventSource(url, { headers: { Authorization: `Bearer ${token}` } });
+// eventsource 4 (Node 20) sends no headers of its own: a fetch of the caller's adds the token, as the README shows
+const source = new EventSource(url, {
+  fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } }),
+});
 const timer = setTimeout(() => {
   console.error('timed out; received ' + received.length + ' events');
   process.exit(2);
@@ -22,8 +25,8 @@ for (const type of ['start_json', 'log', 'progress_json', 'state_json', 'end_jso
   });
 }
 source.onerror = (error) => {
-  if (error && error.status) {
-    console.error('HTTP ' + error.status);
+  if (error && error.code) {
+    console.error('HTTP ' + error.code);
     process.exit(3);
   }
 };

@@ -49,7 +49,7 @@ class NodeWorkerTest extends DatabaseTest {
     @Test
     void theExampleCompletesARunAndStopsAnotherThroughPauseResumeAndCancel() throws Exception {
         register("node.count", Map.of("exclusive", false, "params", List.of(
-                Map.of("name", "items", "type", "integer", "default", 3),
+                Map.of("name", "days", "type", "integer", "default", 3),
                 Map.of("name", "delay_ms", "type", "integer", "default", 50))));
         File output = new File("target/node-worker-test.log");
         ProcessBuilder builder = new ProcessBuilder("node", "example.mjs", "node.count", "--worker", "node-test",
@@ -65,16 +65,16 @@ class NodeWorkerTest extends DatabaseTest {
         }
         try {
             String done = as(OPERATOR).contentType("application/json").body(Map.of("workspace_id", WORKSPACE_A,
-                    "params", Map.of("items", 4))).post("/v1/jobs/node.count/runs").then().statusCode(202)
+                    "params", Map.of("days", 4))).post("/v1/jobs/node.count/runs").then().statusCode(202)
                     .extract().path("id");
             awaitStatus(done, "completed");
             JsonPath completed = run(done);
-            assertEquals(4, completed.getInt("metrics.items"));
+            assertEquals(4, completed.getInt("metrics.days"));
             assertEquals(4, completed.getInt("processed"));
             assertEquals("worker:worker/node-test", completed.getString("owner"));
 
             String stopped = as(OPERATOR).contentType("application/json").body(Map.of("workspace_id", WORKSPACE_A,
-                    "params", Map.of("items", 100000, "delay_ms", 20))).post("/v1/jobs/node.count/runs").then()
+                    "params", Map.of("days", 100000, "delay_ms", 20))).post("/v1/jobs/node.count/runs").then()
                     .statusCode(202).extract().path("id");
             awaitStatus(stopped, "running");
             as(OPERATOR).post("/v1/runs/" + stopped + "/pause").then().statusCode(202);

@@ -64,7 +64,7 @@ class WorkersIT {
             "JOBSTREAM_SWEEPER_INTERVAL", "500ms",
             "JOBSTREAM_SHUTDOWN_GRACE", "5s");
     static final Map<String, Object> COUNT = Map.of("exclusive", false,
-            "params", List.of(Map.of("name", "items", "type", "integer", "default", 3),
+            "params", List.of(Map.of("name", "days", "type", "integer", "default", 3),
                     Map.of("name", "delay_ms", "type", "integer", "default", 50)),
             "retry", Map.of("max_attempts", 3, "backoff_base_ms", 100, "backoff_max_ms", 100, "jitter", 0));
 
@@ -95,7 +95,7 @@ class WorkersIT {
             try (JobstreamWorker java = JobstreamWorker.builder(URI.create(a.url("/")), WORKER_TOKEN)
                     .workerId("java-1").pollWait(Duration.ofSeconds(5)).reportEvery(Duration.ofMillis(200))
                     .closeGrace(Duration.ofSeconds(5))
-                    .handle("remote.java", WorkersIT::countItems).start()) {
+                    .handle("remote.java", WorkersIT::countDays).start()) {
 
                 // each worker runs a job to completion, seen live by a subscriber of the other replica
                 String byNode = trigger(a, "remote.node", workspace, 10, 100);
@@ -111,7 +111,7 @@ class WorkersIT {
                 node.destroyForcibly().waitFor();
                 try (JobstreamWorker java2 = JobstreamWorker.builder(URI.create(b.url("/")), WORKER_TOKEN)
                         .workerId("java-2").pollWait(Duration.ofSeconds(5)).reportEvery(Duration.ofMillis(200))
-                        .closeGrace(Duration.ofSeconds(5)).handle("remote.node", WorkersIT::countItems).start()) {
+                        .closeGrace(Duration.ofSeconds(5)).handle("remote.node", WorkersIT::countDays).start()) {
                     Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                             .until(() -> "completed".equals(get(b, "/v1/runs/" + killed).getString("status")));
                 }
@@ -169,7 +169,7 @@ class WorkersIT {
         dev.jobstream.client.JobHandler counted = run -> {
             mostInHandler.accumulateAndGet(inHandler.incrementAndGet(), Math::max);
             try {
-                return countItems(run);
+                return countDays(run);
             } finally {
                 inHandler.decrementAndGet();
             }
@@ -261,7 +261,7 @@ class WorkersIT {
                 answers.add(pool.submit(() -> {
                     start.await();
                     return admin().contentType("application/json").body(Map.of("workspace_id", workspace,
-                            "params", Map.of("items", 5, "delay_ms", 100)))
+                            "params", params(job, 5, 100)))
                             .post(through.url("/v1/jobs/" + job + "/runs"));
                 }));
             }
@@ -393,16 +393,19 @@ class WorkersIT {
         }
     }
 
-    /** The jobs' code: counts {@code items}, a checkpoint, a log line and progress each, {@code delay_ms} apart. */
-    private static Map<String, ?> countItems(dev.jobstream.client.RunContext run) throws Exception {
-        int items = ((Number) run.params().get("items")).intValue();
-        for (int i = 1; i <= items; i++) {
+    /**
+     * The jobs' code, as the Node example's: goes through {@code days}, a checkpoint, a log line and progress each,
+     * {@code delay_ms} apart.
+     */
+    private static Map<String, ?> countDays(dev.jobstream.client.RunContext run) throws Exception {
+        int days = ((Number) run.params().get("days")).intValue();
+        for (int i = 1; i <= days; i++) {
             run.checkpoint();
-            run.info("item " + i + " of " + items);
-            run.progress(i, (long) items);
+            run.info("day " + i + " of " + days);
+            run.progress(i, (long) days);
             Thread.sleep(((Number) run.params().get("delay_ms")).longValue());
         }
-        return Map.of("items", items);
+        return Map.of("days", days);
     }
 
     /** Subscribes to the run's stream through {@code replica} and reads it to its end: live, complete, in order. */
@@ -426,7 +429,7 @@ class WorkersIT {
         assertEquals(10, seen.stream().filter(e -> "progress_json".equals(e.event())).count(), seen.toString());
         JsonPath run = get(replica, "/v1/runs/" + id);
         assertEquals(owner, run.getString("owner"));
-        assertEquals(10, run.getInt("metrics.items"));
+        assertEquals(10, run.getInt("metrics.days"));
     }
 
     private static Process node(Replica replica, String workerId) throws IOException {
@@ -443,9 +446,18 @@ class WorkersIT {
         }
     }
 
-    static String trigger(Replica replica, String job, String workspace, int items, int delayMs) {
-        return admin().contentType("application/json")
-                .body(Map.of("workspace_id", workspace, "params", Map.of("items", items, "delay_ms", delayMs)))
+    /** A run of {@code count} steps, {@code delayMs} apart. */
+    static String trigger(Replica replica, String job, String workspace, int count, int delayMs) {
+        return trigger(replica, job, workspace, params(job, count, delayMs));
+    }
+
+    /** The params of a run of {@code count} steps: the demo jobs count {@code items}, the workers' code {@code days}. */
+    static Map<String, Object> params(String job, int count, int delayMs) {
+        return Map.of(job.startsWith("demo.") ? "items" : "days", count, "delay_ms", delayMs);
+    }
+
+    static String trigger(Replica replica, String job, String workspace, Map<String, Object> params) {
+        return admin().contentType("application/json").body(Map.of("workspace_id", workspace, "params", params))
                 .post(replica.url("/v1/jobs/" + job + "/runs")).then().statusCode(202).extract().path("id");
     }
 
