@@ -51,10 +51,15 @@ public final class EmbeddedDatabase {
         return new EmbeddedDatabase(postgres.getPort());
     }
 
-    /** A server on the data folder {@code data}, kept as it is when the server stops (null: a temporary folder). */
+    /**
+     * A server on the data folder {@code data}, kept as it is when the server stops (null: a temporary folder); the
+     * caller stops it.
+     */
     static EmbeddedPostgres open(Path data) {
         try {
+            // no shutdown hook of its own, which would stop the server at exit beside the application, not after it
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setRegisterShutdownHook(false)
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("synchronous_commit", "off");
             if (data != null) {
