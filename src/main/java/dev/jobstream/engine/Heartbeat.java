@@ -8,11 +8,13 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.concurrent.Coalescer;
+import dev.jobstream.concurrent.Periodic;
 import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Connectivity;
 import dev.jobstream.pg.Notifications;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -34,6 +36,7 @@ public class Heartbeat {
     private final Connectivity connectivity;
     private final Notifications notifications;
     private final Vertx vertx;
+    private final Periodic periodic;
     private final Duration interval;
     private final Coalescer beats;
 
@@ -43,18 +46,23 @@ public class Heartbeat {
         this.connectivity = connectivity;
         this.notifications = notifications;
         this.vertx = vertx;
+        this.periodic = new Periodic(vertx);
         this.interval = config.heartbeatInterval();
         Duration retry = interval.compareTo(RETRY) < 0 ? interval : RETRY;
         this.beats = Coalescer.of(this::beat, new VertxTimer(vertx)).retryAfter(retry).build();
     }
 
     void start(@Observes StartupEvent event) {
-        vertx.setPeriodic(Math.max(1, interval.toMillis()), id -> beats.request());
+        periodic.every(interval, beats::request);
         notifications.listen(Channels.CONTROL, payload -> {
             if (payload == null) {
                 beats.request(); // reconnected: the database is back
             }
         });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        periodic.cancelAll();
     }
 
     private Uni<Boolean> beat() {

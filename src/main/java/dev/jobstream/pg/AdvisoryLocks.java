@@ -17,6 +17,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.concurrent.MicroBatcher;
+import dev.jobstream.concurrent.Periodic;
 import dev.jobstream.config.JobstreamConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -68,6 +69,7 @@ public class AdvisoryLocks {
 
     private final DedicatedConnections connections;
     private final Vertx vertx;
+    private final Periodic periodic;
     private final Duration pingInterval;
     private final Duration pingTimeout;
     private final MicroBatcher<Request, Boolean> acquire = new MicroBatcher<>(1000, 100_000,
@@ -84,12 +86,13 @@ public class AdvisoryLocks {
     AdvisoryLocks(DedicatedConnections connections, Vertx vertx, JobstreamConfig config) {
         this.connections = connections;
         this.vertx = vertx;
+        this.periodic = new Periodic(vertx);
         this.pingInterval = config.pg().pingInterval();
         this.pingTimeout = config.pg().pingTimeout();
     }
 
     void start(@Observes StartupEvent event) {
-        vertx.setPeriodic(Math.max(1, pingInterval.toMillis()), id -> ping());
+        periodic.every(pingInterval, this::ping);
     }
 
     /**
@@ -203,6 +206,7 @@ public class AdvisoryLocks {
     }
 
     void stop(@Observes ShutdownEvent event) {
+        periodic.cancelAll();
         stopped = true;
     }
 

@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.jobstream.concurrent.Periodic;
 import dev.jobstream.config.JobstreamConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -39,6 +40,7 @@ public class Notifications {
     /** The ping on the LISTEN connection, named so that it can be told apart in {@code pg_stat_activity}. */
     static final String PING = "SELECT 1 AS listen_ping";
     private final Vertx vertx;
+    private final Periodic periodic;
     private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
     private final Set<String> listening = ConcurrentHashMap.newKeySet();
     private volatile PgConnection connection;
@@ -50,14 +52,16 @@ public class Notifications {
         this.pingTimeout = config.pg().pingTimeout();
         this.connectivity = connectivity;
         this.vertx = vertx;
+        this.periodic = new Periodic(vertx);
     }
 
     void start(@Observes StartupEvent event) {
         connect();
-        vertx.setPeriodic(Math.max(1, pingInterval.toMillis()), id -> ping());
+        periodic.every(pingInterval, this::ping);
     }
 
     void stop(@Observes ShutdownEvent event) {
+        periodic.cancelAll();
         stopped = true;
         PgConnection current = connection;
         if (current != null) {

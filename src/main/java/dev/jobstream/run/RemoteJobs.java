@@ -17,11 +17,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.auth.Caller;
+import dev.jobstream.concurrent.Periodic;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.config.StartupOrder;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.problem.ApiException;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
@@ -43,6 +45,7 @@ public class RemoteJobs {
     private final ObjectMapper json;
     private final Notifications notifications;
     private final Vertx vertx;
+    private final Periodic periodic;
     private final JobstreamConfig config;
     /** The jobs file's definitions, until they are registered. */
     private volatile Map<String, RemoteJobRequest> fromFile = Map.of();
@@ -55,6 +58,7 @@ public class RemoteJobs {
         this.json = json;
         this.notifications = notifications;
         this.vertx = vertx;
+        this.periodic = new Periodic(vertx);
     }
 
     /** The jobs file is checked with the rest of the configuration, before anything touches the database. */
@@ -64,13 +68,17 @@ public class RemoteJobs {
 
     void start(@Observes StartupEvent event) {
         notifications.listen(Channels.JOBS, name -> reload());
-        vertx.setPeriodic(RELOAD_INTERVAL.toMillis(), id -> reload());
+        periodic.every(RELOAD_INTERVAL, this::reload);
         try {
             reloaded().await().atMost(Duration.ofSeconds(30));
         } catch (RuntimeException e) {
             LOG.errorf("Reading the jobs executed by workers failed (read again within %s): %s", RELOAD_INTERVAL,
                     e.getMessage());
         }
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        periodic.cancelAll();
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.auth.Tokens;
+import dev.jobstream.concurrent.Periodic;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
@@ -26,6 +27,7 @@ import dev.jobstream.stream.RunEventHub;
 import dev.jobstream.stream.RunStreams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -54,6 +56,7 @@ public class RunEventsRoute {
     private final RunService runs;
     private final RunEventHub hub;
     private final Vertx vertx;
+    private final Periodic periodic;
     private final Duration keepalive;
     private final int writeQueueBytes;
     /** Open streams, with when each was last written to (System.nanoTime()) and the credential they hold. */
@@ -76,6 +79,7 @@ public class RunEventsRoute {
         this.runs = runs;
         this.hub = hub;
         this.vertx = vertx;
+        this.periodic = new Periodic(vertx);
         this.keepalive = config.streams().keepalive();
         this.writeQueueBytes = config.streams().writeQueueBytes();
     }
@@ -83,7 +87,7 @@ public class RunEventsRoute {
     void install(@Observes Router router) {
         router.get(PATH).order(-100).handler(this::handle);
         // checked every half interval for streams idle for 40 % of it, none is silent for longer than the interval
-        vertx.setPeriodic(Math.max(1, keepalive.toMillis() / 2), id -> {
+        periodic.every(keepalive.dividedBy(2), () -> {
             long idleSince = System.nanoTime() - keepalive.toNanos() * 2 / 5;
             open.forEach((response, stream) -> {
                 if (stream.written().get() - idleSince < 0) {
@@ -92,7 +96,7 @@ public class RunEventsRoute {
             });
         });
         // a stream whose token was revoked or expired gets one comment saying so and is closed
-        vertx.setPeriodic(RunStreams.CREDENTIAL_CHECK.toMillis(), id -> open.forEach((response, stream) -> stream
+        periodic.every(RunStreams.CREDENTIAL_CHECK, () -> open.forEach((response, stream) -> stream
                 .validity().ended().ifPresent(why -> {
                     open.remove(response);
                     stream.unsubscribe().get().run();
@@ -100,6 +104,10 @@ public class RunEventsRoute {
                         response.end(": " + RunStreams.closing(why) + "\n\n");
                     }
                 })));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        periodic.cancelAll();
     }
 
     /**

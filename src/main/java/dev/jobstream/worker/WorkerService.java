@@ -23,6 +23,7 @@ import org.jboss.logging.Logger;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.MicroBatcher;
 import dev.jobstream.concurrent.Overloaded;
+import dev.jobstream.concurrent.Periodic;
 import dev.jobstream.concurrent.Permits;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.Dispatcher;
@@ -43,6 +44,7 @@ import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.RetryPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -82,6 +84,7 @@ public class WorkerService {
     private final Notifications notifications;
     private final JobstreamConfig config;
     private final Vertx vertx;
+    private final Periodic periodic;
     private final ReplicaService replicas;
     private final Duration lease;
     private final MicroBatcher<Ending, Boolean> endings = new MicroBatcher<>(1000, 100_000, this::storeEndings);
@@ -105,6 +108,7 @@ public class WorkerService {
         this.notifications = notifications;
         this.config = config;
         this.vertx = vertx;
+        this.periodic = new Periodic(vertx);
         this.lease = Dispatcher.lease(config.staleAfter());
         this.claims = Counter.builder("jobstream.workers.claims")
                 .description("Claims made for workers' long polls on this replica (one or two statements each)")
@@ -117,9 +121,9 @@ public class WorkerService {
                 ? null
                 : List.of(payload.split(","))));
         // as the dispatchers do: a safety net for a notification lost, and for a limited job's place freed elsewhere
-        vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> waiting.wake(null));
+        periodic.every(config.dispatch().pollInterval(), () -> waiting.wake(null));
         // a worker waiting in a long poll is in touch: the registry shows it up
-        vertx.setPeriodic(Math.max(1, config.heartbeatInterval().toMillis()), id -> {
+        periodic.every(config.heartbeatInterval(), () -> {
             List<ReplicaStore.Contact> present = polling.stream().filter(poll -> !poll.gone().isDone())
                     .map(Poll::contact).distinct().toList();
             if (!present.isEmpty()) {
@@ -127,6 +131,10 @@ public class WorkerService {
                 });
             }
         });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        periodic.cancelAll();
     }
 
     /** Records that the worker of this lease was in touch (a report, an end). */
