@@ -17,7 +17,8 @@ import io.smallrye.config.common.MapBackedConfigSource;
  * datasources at an embedded PostgreSQL whose data is kept in {@code target/jobstream-dev/postgres} from one start
  * to the next (set {@code PGHOST} to use a real database in dev mode too), and gives the service a token of each
  * role, kept in {@code target/jobstream-dev} as well ({@link DevCredentials}): the admin token and a tokens file with
- * the operator's, the viewer's and a worker's. Deleting that folder (or {@code ./mvnw clean}) starts afresh. Settings
+ * the operator's, the viewer's and a worker's; the replica is named {@code dev} at every start. Deleting that folder
+ * (or {@code ./mvnw clean}) starts afresh. Settings
  * of the user's own (environment, system properties) come first; the prod profile never embeds and makes up no token.
  */
 public class DevModeConfigSource implements ConfigSourceFactory {
@@ -32,15 +33,24 @@ public class DevModeConfigSource implements ConfigSourceFactory {
         if (!context.getProfiles().contains("dev")) {
             return Collections.emptyList();
         }
-        Map<String, String> settings = new HashMap<>();
-        DevCredentials credentials = DevCredentials.in(DIRECTORY);
-        settings.put("jobstream.admin-token", credentials.token("admin"));
-        settings.put("jobstream.tokens-file", credentials.tokensFile().toAbsolutePath().toString());
+        Map<String, String> settings = settings(DIRECTORY);
         if (System.getenv("PGHOST") == null) {
             settings.putAll(
                     EmbeddedDatabase.start(DIRECTORY.resolve("postgres").toAbsolutePath()).datasourceSettings());
         }
         return List.of(new MapBackedConfigSource("jobstream-dev-mode", settings, ORDINAL) {
         });
+    }
+
+    /** The settings of dev mode but the database's: its tokens, kept in {@code directory}, and its replica's name. */
+    static Map<String, String> settings(Path directory) {
+        Map<String, String> settings = new HashMap<>();
+        DevCredentials credentials = DevCredentials.in(directory);
+        settings.put("jobstream.admin-token", credentials.token("admin"));
+        settings.put("jobstream.tokens-file", credentials.tokensFile().toAbsolutePath().toString());
+        // one name for the replica of dev mode: a live reload or a restart is the same replica again, not one more
+        // in the registry each time
+        settings.put("jobstream.instance-id", "dev");
+        return settings;
     }
 }

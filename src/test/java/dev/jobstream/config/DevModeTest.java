@@ -63,6 +63,18 @@ class DevModeTest {
     }
 
     @Test
+    void aReloadOrARestartOfDevModeIsTheSameReplicaWithTheSameTokens() {
+        var first = DevModeConfigSource.settings(folder);
+        var again = DevModeConfigSource.settings(folder);
+
+        assertEquals(first, again);
+        assertEquals("dev", first.get("jobstream.instance-id"));
+        assertEquals(DevCredentials.in(folder).token("admin"), first.get("jobstream.admin-token"));
+        assertEquals(folder.resolve(DevCredentials.FILE).toAbsolutePath().toString(),
+                first.get("jobstream.tokens-file"));
+    }
+
+    @Test
     void theDevDatabaseKeepsItsDataFromOneStartToTheNext() throws Exception {
         Path data = folder.resolve("postgres");
         try (EmbeddedPostgres postgres = EmbeddedDatabase.open(data);
