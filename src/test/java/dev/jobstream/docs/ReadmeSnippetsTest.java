@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,78 +22,14 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java code of the README compiles, as it stands there, against the service and its test support: the job of
- * "Add a job", its test, and the worker of the Java client. Each gets the imports a file of its own would have, and
- * the job a {@code BillingClient} of a few lines (the README's "your own bean"); nothing else is added.
+ * The Java of the README, as it stands there: the three files of "Add a job" compile against the service and its
+ * test support, and their test passes; the Java worker of "Run jobs from another service" compiles (inside a method:
+ * the README leaves out what surrounds it).
  */
 class ReadmeSnippetsTest {
 
     private static final Path OUT = Path.of("target", "readme-snippets");
     private static final Pattern JAVA = Pattern.compile("(?s)```java\\n(.*?)\\n\\s*```");
-
-    private static final String JOB_IMPORTS = """
-            package readme;
-
-            import java.time.Duration;
-            import java.util.ArrayList;
-            import java.util.List;
-            import java.util.Map;
-            import java.util.Optional;
-            import java.util.concurrent.atomic.AtomicInteger;
-
-            import jakarta.inject.Singleton;
-
-            import dev.jobstream.spi.JobContext;
-            import dev.jobstream.spi.JobFailure;
-            import dev.jobstream.spi.JobHandler;
-            import dev.jobstream.spi.JobParam;
-            import dev.jobstream.spi.RetryPolicy;
-            import io.smallrye.mutiny.Multi;
-            import io.smallrye.mutiny.Uni;
-
-            """;
-
-    /** What the README calls "your own bean", as small as it can be. */
-    private static final String BILLING = """
-            package readme;
-
-            import java.util.List;
-            import java.util.UUID;
-
-            import dev.jobstream.spi.FencingToken;
-            import io.smallrye.mutiny.Uni;
-
-            interface BillingClient {
-                Uni<List<Invoice>> pending(UUID workspace);
-
-                Uni<Integer> send(List<Invoice> invoices, FencingToken fence);
-            }
-
-            record Invoice(String id) {
-            }
-
-            class BillingRejected extends RuntimeException {
-            }
-            """;
-
-    private static final String TEST_IMPORTS = """
-            package readme;
-
-            import static org.junit.jupiter.api.Assertions.assertEquals;
-
-            import java.time.Duration;
-            import java.util.List;
-            import java.util.Map;
-
-            import jakarta.inject.Inject;
-
-            import org.junit.jupiter.api.Test;
-
-            import dev.jobstream.support.DatabaseTest;
-            import dev.jobstream.testing.JobHarness;
-            import io.quarkus.test.junit.QuarkusTest;
-
-            """;
 
     private static final String WORKER_IMPORTS = """
             package readme;
@@ -105,32 +44,44 @@ class ReadmeSnippetsTest {
             """;
 
     @Test
-    void theJavaOfTheReadmeCompiles() throws IOException {
+    void theJavaOfTheReadmeCompilesAndItsTestPasses() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         List<String> job = blocks(section(readme, "## Add a job"));
-        assertEquals(2, job.size(), "\"Add a job\" shows the handler and its test");
+        assertEquals(3, job.size(), "\"Add a job\" shows the handler, the billing client and the test");
         List<String> worker = blocks(section(readme, "## Run jobs from another service"));
         assertEquals(1, worker.size(), "\"Run jobs from another service\" shows the Java worker");
 
-        Path sources = OUT.resolve("src/readme");
-        Files.createDirectories(sources);
+        Path sources = Files.createDirectories(OUT.resolve("src"));
         List<Path> files = new ArrayList<>();
-        files.add(write(sources.resolve("InvoicesSendJob.java"), JOB_IMPORTS + job.get(0)));
-        files.add(write(sources.resolve("Billing.java"), BILLING));
-        files.add(write(sources.resolve("InvoicesSendJobTest.java"), TEST_IMPORTS + job.get(1)));
-        // the worker's block leaves out what surrounds it (…): a comment stands there
+        files.add(write(sources.resolve("InvoicesSendJob.java"), job.get(0)));
+        files.add(write(sources.resolve("BillingClient.java"), job.get(1)));
+        files.add(write(sources.resolve("InvoicesSendJobTest.java"), job.get(2)));
         files.add(write(sources.resolve("WorkerExample.java"),
                 WORKER_IMPORTS + worker.get(0).replace("…", "// …") + "\n    }\n}\n"));
 
-        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         Path classes = Files.createDirectories(OUT.resolve("classes"));
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         List<String> arguments = new ArrayList<>(List.of("-proc:none", "-d", classes.toString(), "-classpath",
                 System.getProperty("java.class.path")));
         files.forEach(file -> arguments.add(file.toString()));
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int exit = compiler.run(null, null, errors, arguments.toArray(String[]::new));
         assertEquals(0, exit, "the README's Java does not compile:\n" + errors.toString(StandardCharsets.UTF_8));
-        assertTrue(Files.exists(classes.resolve("readme/InvoicesSendJob.class")));
+
+        // the test as the README shows it, run on the classes just compiled (beside the service's, not instead)
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Class<?> test = loader.loadClass("dev.jobstream.job.InvoicesSendJobTest");
+            var constructor = test.getDeclaredConstructor();
+            constructor.setAccessible(true);
+            var method = test.getDeclaredMethod("sendsInBatchesAndRetriesAfterAnOutage");
+            method.setAccessible(true);
+            try {
+                method.invoke(constructor.newInstance());
+            } catch (InvocationTargetException e) {
+                throw new AssertionError("the README's test of its job fails", e.getCause());
+            }
+        }
     }
 
     /** The text of a section: from its heading to the next one of its level. */
