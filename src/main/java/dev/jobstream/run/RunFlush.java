@@ -11,6 +11,20 @@ import java.util.UUID;
 public record RunFlush(UUID runId, int attempt, int lastSeq, Long processed, Long total, String errorLog,
         RunStatus state, String acknowledged, End end, List<Event> events) {
 
+    /**
+     * This flush with its events numbered right after {@code last}, the run's last event as stored now: for an end
+     * built from a read of the run that another write (a worker's report) may have moved on since.
+     */
+    public RunFlush after(int last) {
+        List<Event> renumbered = new java.util.ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            Event event = events.get(i);
+            renumbered.add(new Event(last + 1 + i, event.event(), event.data()));
+        }
+        return new RunFlush(runId, attempt, last + events.size(), processed, total, errorLog, state, acknowledged, end,
+                List.copyOf(renumbered));
+    }
+
     /** One event row: its sequence number, name and JSON data. */
     public record Event(int seq, String event, String data) {
     }

@@ -375,6 +375,14 @@ final class RunSql {
             """.formatted("r.status = 'running' AND r.timeout_ms IS NOT NULL "
             + "AND now() >= r.started_at + r.timeout_ms * interval '1 millisecond' AS timed_out");
 
+    /**
+     * Locks the runs $1, in id order, for a flush of ends in the same transaction, and reads their last event: an end
+     * built from an earlier read is numbered after what a report stored meanwhile.
+     */
+    static final String LOCK_LAST_SEQ = """
+            SELECT id, last_seq FROM job_runs WHERE id = ANY($1) ORDER BY id FOR UPDATE
+            """;
+
     /** The control requests of runs this replica still owns; a run not returned was ended or taken elsewhere. */
     static final String CONTROL_OF = """
             SELECT id, control_requested FROM job_runs

@@ -503,11 +503,37 @@ public class RunStore {
 
     /** Writes the batch in one statement; the result holds the ids of the runs this replica still owned. */
     public Uni<Set<UUID>> flush(String owner, List<RunFlush> batch) {
-        return pool.preparedQuery(FLUSH).execute(flushArgs(owner, batch)).map(rows -> {
+        return flush(pool, owner, batch);
+    }
+
+    private static Uni<Set<UUID>> flush(SqlClient client, String owner, List<RunFlush> batch) {
+        return client.preparedQuery(FLUSH).execute(flushArgs(owner, batch)).map(rows -> {
             Set<UUID> written = new HashSet<>();
             rows.forEach(row -> written.add(row.getUUID("id")));
             return written;
         });
+    }
+
+    /**
+     * {@link #flush} of ends built from a read of their runs that another write may have moved on since — a worker's
+     * report stored while its end was on the way: in one transaction the runs are locked and each end's events
+     * numbered after the run's last one as stored then ({@link RunFlush#after}), so no end event collides with one
+     * stored before it and is lost.
+     */
+    public Uni<Set<UUID>> flushAfterLast(String owner, List<RunFlush> batch) {
+        UUID[] ids = batch.stream().map(RunFlush::runId).toArray(UUID[]::new);
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LAST_SEQ).execute(Tuple.of(ids))
+                .flatMap(rows -> {
+                    Map<UUID, Integer> last = new HashMap<>();
+                    rows.forEach(row -> last.put(row.getUUID("id"), row.getInteger("last_seq")));
+                    List<RunFlush> numbered = batch.stream()
+                            .filter(f -> last.containsKey(f.runId()))
+                            .map(f -> f.after(last.get(f.runId())))
+                            .toList();
+                    return numbered.isEmpty()
+                            ? Uni.createFrom().item(Set.<UUID>of())
+                            : flush(connection, owner, numbered);
+                }));
     }
 
     /** The arguments of {@link RunSql#FLUSH}: one array per column, the events' in arrays of their own. */

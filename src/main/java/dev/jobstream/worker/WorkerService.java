@@ -447,10 +447,11 @@ public class WorkerService {
                 .onItem().transformToUniAndConcatenate(run -> run.status() == RunStatus.PAUSED
                         ? runs.interrupt(run.owner(), List.of(run.id()), List.of(run.attempt()), "pause_hold")
                                 .map(parked -> parked.isEmpty() ? 0 : 2)
-                        : runs.flush(run.owner(), List.of(flush(run, new End(null, "Timed out after " + run.timeoutMs()
-                                + " ms: the worker did not end its attempt within "
-                                + config.engines().timeoutGrace().toMillis() + " ms of it", "timeout", true, 0),
-                                Outcome.FAIL)))
+                        : runs.flushAfterLast(run.owner(),
+                                List.of(flush(run, new End(null, "Timed out after " + run.timeoutMs()
+                                        + " ms: the worker did not end its attempt within "
+                                        + config.engines().timeoutGrace().toMillis() + " ms of it", "timeout", true, 0),
+                                        Outcome.FAIL)))
                                 .map(written -> written.contains(run.id()) ? 1 : 0))
                 .collect().asList().map(done -> {
                     int timedOut = (int) done.stream().filter(d -> d == 1).count();
@@ -594,7 +595,7 @@ public class WorkerService {
         }
         Uni<Set<UUID>> written = Uni.createFrom().item(new HashSet<>());
         for (Map.Entry<String, List<RunFlush>> owner : byOwner.entrySet()) {
-            written = written.flatMap(ids -> runs.flush(owner.getKey(), owner.getValue()).map(more -> {
+            written = written.flatMap(ids -> runs.flushAfterLast(owner.getKey(), owner.getValue()).map(more -> {
                 ids.addAll(more);
                 return ids;
             }));

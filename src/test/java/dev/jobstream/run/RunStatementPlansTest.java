@@ -109,6 +109,7 @@ class RunStatementPlansTest extends DatabaseTest {
         assertByPrimaryKey(RunSql.HEARTBEAT, Tuple.of(executing.toArray(UUID[]::new), OWNER, RunStatus.EXECUTING));
         assertByPrimaryKey(RunSql.CONTROL_OF, Tuple.of(executing.toArray(UUID[]::new), OWNER, RunStatus.EXECUTING));
         assertByPrimaryKey(RunSql.RELEASE_CLAIM, Tuple.of(executing.toArray(UUID[]::new), OWNER, 1000L));
+        assertByPrimaryKey(RunSql.LOCK_LAST_SEQ, Tuple.of((Object) executing.toArray(UUID[]::new)));
         assertByPrimaryKey(RunSql.UNCLAIM, Tuple.of(executing.toArray(UUID[]::new),
                 executing.stream().map(id -> 1).toArray(Integer[]::new), OWNER));
         assertByPrimaryKey(RunSql.INTERRUPT_OWNED, Tuple.of(OWNER, executing.toArray(UUID[]::new),

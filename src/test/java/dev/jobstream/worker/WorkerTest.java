@@ -261,6 +261,43 @@ class WorkerTest extends DatabaseTest {
     }
 
     @Test
+    void aCompleteRacingItsOwnReportKeepsTheEndEventAndAGapFreeSequence() throws Exception {
+        register("remote.race", Map.of());
+        String id = trigger("remote.race", WORKSPACE_A);
+        String lease = claim(WORKER, "host-1", List.of("remote.race"), 1, 0).getString("runs[0].lease.token");
+        // both calls are held at the run's row, the report first: the end was built from a read before the report
+        dev.jobstream.support.Database.Open held = db.begin("SELECT 1 FROM job_runs WHERE id = $1 FOR UPDATE",
+                java.util.UUID.fromString(id));
+        CompletableFuture<JsonPath> report;
+        CompletableFuture<JsonPath> complete;
+        try {
+            report = CompletableFuture.supplyAsync(() -> call(WORKER, id, "report", Map.of("lease", lease, "seq", 1,
+                    "events", List.of(Map.of("type", "log", "message", "one"), Map.of("type", "log", "message",
+                            "two"))),
+                    200), java.util.concurrent.Executors.newSingleThreadExecutor());
+            awaitWaitingOnTheRun(1);
+            complete = CompletableFuture.supplyAsync(() -> call(WORKER, id, "complete", Map.of("lease", lease), 200),
+                    java.util.concurrent.Executors.newSingleThreadExecutor());
+            awaitWaitingOnTheRun(2);
+        } finally {
+            held.commit();
+        }
+
+        assertTrue(report.get(10, java.util.concurrent.TimeUnit.SECONDS).getBoolean("stored"));
+        assertEquals("completed", complete.get(10, java.util.concurrent.TimeUnit.SECONDS).getString("status"));
+        assertEquals(List.of("start_json", "log", "log", "end_json"), events(id));
+        assertEquals(List.of(1, 2, 3, 4), as(ADMIN).accept("application/json").get("/v1/runs/" + id + "/events")
+                .then().extract().jsonPath().getList("id"));
+        assertEquals(4, db.count("SELECT last_seq FROM job_runs WHERE id = $1", java.util.UUID.fromString(id)));
+    }
+
+    /** Waits until {@code n} statements wait for a lock (the row the test holds). */
+    private void awaitWaitingOnTheRun(int n) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> db.count(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query NOT LIKE '%pg_stat%'") == n);
+    }
+
+    @Test
     void aLeaseNotRenewedExpiresAndTheSweeperRetriesTheRunForAnotherWorker() {
         register("remote.swept", Map.of());
         String id = trigger("remote.swept", WORKSPACE_A);
