@@ -43,6 +43,8 @@ public final class RunContext {
     private volatile String state = "running";
     private volatile Instant expiresAt;
     private volatile String lost;
+    /** The end is sent or on its way: no report follows it. */
+    private volatile boolean ended;
 
     @SuppressWarnings("unchecked")
     RunContext(WorkerApi api, EndBatch ends, ObjectMapper json, JsonNode claimed, Duration patience) {
@@ -181,7 +183,7 @@ public final class RunContext {
     void report(String newState) throws InterruptedException {
         synchronized (reporting) {
             do {
-                if (lost != null) {
+                if (lost != null || ended) {
                     return;
                 }
                 List<Map<String, Object>> batch = new ArrayList<>();
@@ -220,10 +222,16 @@ public final class RunContext {
         }
     }
 
-    /** Ends the attempt ({@code complete}, {@code fail}, {@code snooze}, {@code cancelled}) after a last report. */
+    /**
+     * Ends the attempt ({@code complete}, {@code fail}, {@code snooze}, {@code cancelled}) after a last report. A
+     * report in flight is waited for, and none follows: the end goes out after the last report's answer.
+     */
     void end(String how, Map<String, Object> fields) throws InterruptedException {
-        if (!events.isEmpty()) {
-            report(null);
+        synchronized (reporting) {
+            if (!events.isEmpty()) {
+                report(null);
+            }
+            ended = true;
         }
         if (lost != null) {
             JobstreamWorker.LOG.info("Run " + runId + " not ended by this worker: " + lost);
