@@ -308,7 +308,9 @@ final class RunSql {
      * {@code $4} within its claim: its events ({@code $5} names, {@code $6} JSON data, numbered after the run's
      * last), progress ({@code $7} processed, {@code $8} total), error-log entries ({@code $9}, a JSON array; the run
      * keeps the first 100) and a state ({@code $10}: {@code paused} or {@code running}) that carries out the pause or
-     * resume asked of the run, with its {@code state_json} event after the others. A report numbered no higher than
+     * resume asked of the run, with its {@code state_json} event after the others. The run stores at most {@code $11}
+     * events, as an engine's: the last a truncation notice, the events past it dropped (the end is stored after it by
+     * the flush of ends). A report numbered no higher than
      * the last one stored was stored before (a repeat after a lost reply): it renews the lease and stores nothing
      * again. Either way the heartbeat is renewed; the row returned carries the run's status, control request and last
      * sequence number, whether the attempt ran past its timeout ({@code timed_out}: the worker should stop), and no
@@ -329,10 +331,23 @@ final class RunSql {
                             THEN $10::text END AS next_status
                   FROM held h
                  WHERE h.reported < $4
+            ), items AS (
+                SELECT e.n, e.event, e.data::jsonb AS data FROM reported e
+                 UNION ALL
+                SELECT f.events + 1, 'state_json',
+                       jsonb_build_object('state', f.next_status, 'previous', f.status,
+                                          'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+                  FROM fresh f
+                 WHERE f.next_status IS NOT NULL
+            ), sized AS (
+                SELECT f.*, k.kept, (k.kept < k.items AND f.last_seq < $11::integer)::integer AS notice
+                  FROM fresh f,
+                       LATERAL (SELECT f.events + (f.next_status IS NOT NULL)::integer AS items) i,
+                       LATERAL (SELECT i.items, greatest(0, least(i.items, $11::integer - 1 - f.last_seq)) AS kept) k
             ), written AS (
                 UPDATE job_runs r
                    SET reported = $4,
-                       last_seq = f.last_seq + f.events + CASE WHEN f.next_status IS NULL THEN 0 ELSE 1 END,
+                       last_seq = s.last_seq + s.kept + s.notice,
                        processed = coalesce($7, r.processed),
                        total = coalesce($8, r.total),
                        error_log = CASE WHEN $9::text IS NULL OR jsonb_array_length(r.error_log) >= 100
@@ -341,13 +356,13 @@ final class RunSql {
                                                 FROM jsonb_array_elements(r.error_log || $9::text::jsonb)
                                                      WITH ORDINALITY AS x(entry, n)
                                                WHERE x.n <= 100) END,
-                       status = coalesce(f.next_status, r.status),
-                       control_requested = CASE WHEN f.next_status IS NULL THEN r.control_requested END,
+                       status = coalesce(s.next_status, r.status),
+                       control_requested = CASE WHEN s.next_status IS NULL THEN r.control_requested END,
                        heartbeat_at = now(),
                        updated_at = now(),
                        version = r.version + 1
-                  FROM fresh f
-                 WHERE r.id = f.id
+                  FROM sized s
+                 WHERE r.id = s.id
                 RETURNING r.id, r.status, r.control_requested, r.last_seq, %1$s
             ), renewed AS (
                 UPDATE job_runs r SET heartbeat_at = now()
@@ -356,13 +371,14 @@ final class RunSql {
                 RETURNING r.id, r.status, r.control_requested, r.last_seq, %1$s
             ), events AS (
                 INSERT INTO job_run_events (run_id, seq, event, data)
-                SELECT f.id, f.last_seq + e.n, e.event, e.data::jsonb FROM fresh f CROSS JOIN reported e
+                SELECT s.id, s.last_seq + i.n, i.event, i.data FROM sized s JOIN items i ON i.n <= s.kept
                  UNION ALL
-                SELECT f.id, f.last_seq + f.events + 1, 'state_json',
-                       jsonb_build_object('state', f.next_status, 'previous', f.status,
+                SELECT s.id, s.last_seq + s.kept + 1, 'log',
+                       jsonb_build_object('level', 'warn', 'truncated', true, 'message', 'Event limit of ' || $11::integer
+                                          || ' reached: further events of this run are not stored',
                                           'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
-                  FROM fresh f
-                 WHERE f.next_status IS NOT NULL
+                  FROM sized s
+                 WHERE s.notice = 1
             ), notified AS (
                 SELECT pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
                                                              THEN string_agg(id::text, ',') ELSE '' END FROM fresh)),
@@ -372,8 +388,9 @@ final class RunSql {
             SELECT w.*, true AS stored FROM written w LEFT JOIN notified ON true
              UNION ALL
             SELECT r.*, false AS stored FROM renewed r
-            """.formatted("r.status = 'running' AND r.timeout_ms IS NOT NULL "
-            + "AND now() >= r.started_at + r.timeout_ms * interval '1 millisecond' AS timed_out");
+            """
+            .formatted("r.status = 'running' AND r.timeout_ms IS NOT NULL "
+                    + "AND now() >= r.started_at + r.timeout_ms * interval '1 millisecond' AS timed_out");
 
     /**
      * Locks the runs $1, in id order, for a flush of ends in the same transaction, and reads their last event: an end

@@ -433,11 +433,11 @@ public class RunStore {
      * {@link RunSql#REPORT}.
      */
     public Uni<Optional<Reported>> report(UUID id, String owner, int attempt, int number, List<RunFlush.Event> events,
-            Long processed, Long total, String errorLog, RunStatus state) {
+            Long processed, Long total, String errorLog, RunStatus state, int maxEvents) {
         return pool.preparedQuery(REPORT).execute(Tuple.tuple(List.of(id, owner, attempt, number,
                 events.stream().map(RunFlush.Event::event).toArray(String[]::new),
                 events.stream().map(RunFlush.Event::data).toArray(String[]::new))).addValue(processed).addValue(total)
-                .addValue(errorLog).addValue(state == null ? null : state.value()))
+                .addValue(errorLog).addValue(state == null ? null : state.value()).addValue(maxEvents))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();

@@ -402,7 +402,7 @@ public class WorkerService {
         }
         String owner = held.owner(caller.name());
         Uni<Optional<RunStore.Reported>> report = runs.report(runId, owner, held.attempt(), request.seq(), stored,
-                processed, total, errorLog.isEmpty() ? null : errorLog.encode(), state);
+                processed, total, errorLog.isEmpty() ? null : errorLog.encode(), state, config.events().maxPerRun());
         return contact(caller, held)
                 .flatMap(x -> report.flatMap(reported -> {
                     if (reported.isPresent()) {

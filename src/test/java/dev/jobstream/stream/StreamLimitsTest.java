@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import dev.jobstream.run.RunEventsRoute;
 import dev.jobstream.support.Api;
 import dev.jobstream.support.DatabaseTest;
+import dev.jobstream.support.SmallLimits;
 import dev.jobstream.support.SseClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 /**
@@ -33,16 +33,8 @@ import io.quarkus.test.junit.TestProfile;
  * notice, then its end); idle streams carry a keepalive comment every jobstream.streams.keepalive.
  */
 @QuarkusTest
-@TestProfile(StreamLimitsTest.SmallLimits.class)
+@TestProfile(SmallLimits.class)
 class StreamLimitsTest extends DatabaseTest {
-
-    public static class SmallLimits implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("jobstream.events.max-per-run", "3000", "jobstream.streams.keepalive", "200ms",
-                    "jobstream.streams.write-queue-bytes", "4096");
-        }
-    }
 
     @TestHTTPResource("/")
     URL base;
