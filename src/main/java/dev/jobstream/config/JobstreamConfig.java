@@ -75,7 +75,7 @@ public interface JobstreamConfig {
     Pg pg();
 
     interface Pg {
-        /** How often the connections held for good (LISTEN, advisory locks) are asked for an answer. */
+        /** How often the connection held for good (LISTEN) is asked for an answer. */
         @WithDefault("5s")
         Duration pingInterval();
 
@@ -135,7 +135,7 @@ public interface JobstreamConfig {
         int max();
 
         /**
-         * Runs whose job is done and whose end is still being stored (and lock released), beyond the engines: an
+         * Runs whose job is done and whose end is still being stored, beyond the engines: an
          * engine's slot takes the next run as soon as its job is done, and this bounds what a replica holds meanwhile.
          */
         @WithDefault("1000")

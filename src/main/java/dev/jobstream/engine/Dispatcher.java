@@ -18,7 +18,6 @@ import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.concurrent.Timer;
 import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.pg.AdvisoryLocks;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.run.JobRegistry;
@@ -41,8 +40,6 @@ import io.vertx.core.Vertx;
 public class Dispatcher {
 
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
-    /** How long a run whose exclusive key is still locked elsewhere waits before it may be claimed again. */
-    private static final long LOCKED_RETRY_MILLIS = 1000;
     /**
      * How long a claim asked for while none is in flight waits for more: the slots of short jobs free within a
      * millisecond or two of each other, and one claim then takes runs for all of them instead of a claim each.
@@ -52,7 +49,6 @@ public class Dispatcher {
     private final RunStore repository;
     private final EngineRegistry registry;
     private final JobRegistry jobs;
-    private final AdvisoryLocks locks;
     private final Timer timer;
     /**
      * The jobs of this replica without a cluster-wide limit: it claims only runs of its jobs (a rolling deploy may
@@ -80,13 +76,12 @@ public class Dispatcher {
     private volatile boolean stopped;
     private long pollTimer = -1;
 
-    Dispatcher(RunStore repository, EngineRegistry registry, JobRegistry jobs, AdvisoryLocks locks,
+    Dispatcher(RunStore repository, EngineRegistry registry, JobRegistry jobs,
             RunWriter writer, RunWaiters waiters, Notifications notifications, Instance instance, Vertx vertx,
             JobstreamConfig config) {
         this.repository = repository;
         this.registry = registry;
         this.jobs = jobs;
-        this.locks = locks;
         this.timer = new VertxTimer(vertx);
         this.claimer = Coalescer.of(this::claimOnce, timer).linger(CLAIM_LINGER).build();
         this.unlimited = jobs.all().stream().filter(job -> job.maxActive().isEmpty()).map(JobHandler::name)
@@ -105,7 +100,6 @@ public class Dispatcher {
     }
 
     void start(@Observes StartupEvent event) {
-        locks.onLoss(registry::fenceLocked);
         notifications.listen(Channels.QUEUED, this::queued);
         pollTimer = vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wake());
         LOG.infof("Dispatcher of %s started: %d engines", instance.id(), config.engines().max());
@@ -254,32 +248,15 @@ public class Dispatcher {
         return Uni.createFrom().item(runs);
     }
 
-    private void start(Run run) {
-        JobHandler handler = jobs.find(run.job()).orElseGet(() -> unknownJob(run.job()));
-        if (!run.exclusive()) {
-            launch(run, handler, null);
-            return;
-        }
-        long key = AdvisoryLocks.key(run.job(), run.workspaceId());
-        locks.tryLock(key).subscribe().with(lock -> {
-            if (lock != null) {
-                launch(run, handler, lock);
-            } else {
-                giveBack(run);
-            }
-        }, failure -> {
-            LOG.warnf("Locking %s failed: %s", run.id(), failure.getMessage());
-            giveBack(run);
-        });
-    }
-
     /**
      * Starts the run's engine. Its slot frees as soon as the job is done, for the next run, while the end is stored
-     * and the lock released apart ({@code jobstream.engines.max-ending} at most: the runs, and advisory locks, a replica holds beyond its engines): a slot is for a job's concurrency, not for the
-     * bookkeeping after it.
+     * apart ({@code jobstream.engines.max-ending} at most: the runs a replica holds beyond its engines): a slot is
+     * for a job's concurrency, not for the bookkeeping after it. The run is the engine's under the claim's lease,
+     * which its heartbeats renew: no other engine or worker takes it while that holds.
      */
-    private void launch(Run run, JobHandler handler, AdvisoryLocks.Lock lock) {
-        Engine engine = new Engine(run, handler, writer, lock, timer, limits);
+    private void start(Run run) {
+        JobHandler handler = jobs.find(run.job()).orElseGet(() -> unknownJob(run.job()));
+        Engine engine = new Engine(run, handler, writer, timer, limits);
         registry.add(engine);
         registry.unclaimed(run.id());
         AtomicBoolean slotHeld = new AtomicBoolean(true);
@@ -296,27 +273,23 @@ public class Dispatcher {
     }
 
     private void ended(Engine engine, AtomicBoolean slotHeld) {
-        AdvisoryLocks.Lock lock = engine.lock();
-        Uni<Void> unlock = lock == null ? Uni.createFrom().voidItem() : locks.unlock(lock);
-        unlock.subscribe().with(v -> {
-            registry.remove(engine);
-            if (slotHeld.compareAndSet(true, false)) {
-                registry.release(1);
-            } else {
-                registry.endStored();
-            }
-            if (engine.outcome() != null && engine.outcome().isTerminal()) {
-                waiters.ended(engine.run().id());
-            }
-            if (limited.containsKey(engine.run().job())) {
-                wake(); // a limited job's runs may wait for this one's place
-            } else {
-                slotFreed();
-            }
-        });
+        registry.remove(engine);
+        if (slotHeld.compareAndSet(true, false)) {
+            registry.release(1);
+        } else {
+            registry.endStored();
+        }
+        if (engine.outcome() != null && engine.outcome().isTerminal()) {
+            waiters.ended(engine.run().id());
+        }
+        if (limited.containsKey(engine.run().job())) {
+            wake(); // a limited job's runs may wait for this one's place
+        } else {
+            slotFreed();
+        }
     }
 
-    /** The run's exclusive key is held by an engine elsewhere (a run being rescued): queue it again for later. */
+    /** A run claimed while this replica began to stop: back to the queue at once, for another replica. */
     private void giveBack(Run run) {
         registry.release(1);
         giveBackClaim(run);
@@ -324,7 +297,7 @@ public class Dispatcher {
 
     /** Gives the claim back to the queue; while the database is away, tries again every second (it is heartbeated). */
     private void giveBackClaim(Run run) {
-        repository.releaseClaims(List.of(run.id()), instance.id(), LOCKED_RETRY_MILLIS).subscribe().with(
+        repository.releaseClaims(List.of(run.id()), instance.id(), 0).subscribe().with(
                 n -> registry.unclaimed(run.id()),
                 failure -> {
                     LOG.warnf("Giving back %s failed (retrying): %s", run.id(), failure.getMessage());

@@ -8,7 +8,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.jobstream.concurrent.Timer;
-import dev.jobstream.pg.AdvisoryLocks;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
@@ -32,8 +31,8 @@ public final class Engine implements JobContext {
     }
 
     /**
-     * Thrown at a checkpoint when the engine must stop before the job ends: the replica shuts down, or the lock
-     * connection was lost (fencing). The run goes back to the queue, if it is still this engine's.
+     * Thrown at a checkpoint when the engine must stop before the job ends: the replica shuts down, or the run is no
+     * longer this engine's (fencing). The run goes back to the queue, if it is still this engine's.
      */
     static final class RunStopped extends RuntimeException {
         final String reason;
@@ -46,7 +45,8 @@ public final class Engine implements JobContext {
 
     /** Why an engine stops before its job ends. */
     static final String SHUTDOWN = "shutdown";
-    static final String LOCK_LOST = "lock_lost";
+    /** The run is no longer this engine's (force-cancelled, or taken elsewhere after its lease ran out). */
+    static final String LOST = "lost";
     /** The run stayed paused longer than {@code jobstream.engines.pause-hold}: it is parked, its engine freed. */
     static final String PAUSE_HOLD = "pause_hold";
 
@@ -85,7 +85,6 @@ public final class Engine implements JobContext {
     private final JobHandler handler;
     private final JsonObject params;
     private final RunWriter writer;
-    private final AdvisoryLocks.Lock lock;
     private final Instant startedAt = Instant.now();
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Boolean> endWritten = new CompletableFuture<>();
@@ -116,12 +115,12 @@ public final class Engine implements JobContext {
 
     private volatile State lifecycle = State.RUNNING;
     private final CompletableFuture<Void> killed = new CompletableFuture<>();
-    /** Set when the engine must stop at its next checkpoint: {@link #SHUTDOWN} or {@link #LOCK_LOST}. */
+    /** Set when the engine must stop at its next checkpoint: {@link #SHUTDOWN} or {@link #LOST}. */
     private volatile String stopReason;
     private volatile RunStatus outcome;
     private volatile Instant stoppedAt;
 
-    Engine(Run run, JobHandler handler, RunWriter writer, AdvisoryLocks.Lock lock, Timer timer, Limits limits) {
+    Engine(Run run, JobHandler handler, RunWriter writer, Timer timer, Limits limits) {
         this.timer = timer;
         this.limits = limits;
         this.leaseMillis = limits.lease().toMillis();
@@ -131,7 +130,6 @@ public final class Engine implements JobContext {
         this.handler = handler;
         this.params = new JsonObject(run.params());
         this.writer = writer;
-        this.lock = lock;
     }
 
     /**
@@ -523,7 +521,7 @@ public final class Engine implements JobContext {
 
     /** The run was ended or taken elsewhere (force-cancel, sweeper): stop now, write nothing more, free the slot. */
     void kill() {
-        stop(LOCK_LOST);
+        stop(LOST);
         killed.complete(null);
     }
 
@@ -573,14 +571,9 @@ public final class Engine implements JobContext {
         return state;
     }
 
-    /** The advisory lock this engine holds for its exclusive run (null: none). */
-    AdvisoryLocks.Lock lock() {
-        return lock;
-    }
-
     /**
-     * The engine must stop at the job's next checkpoint (a paused job wakes at once): {@link #LOCK_LOST} when its
-     * lock connection is gone (fencing), {@link #SHUTDOWN} when the replica stops. The run then goes back to the
+     * The engine must stop at the job's next checkpoint (a paused job wakes at once): {@link #LOST} when its run is
+     * no longer its own, {@link #SHUTDOWN} when the replica stops. The run then goes back to the
      * queue, written only if this replica still owns it at that attempt.
      */
     void stop(String reason) {

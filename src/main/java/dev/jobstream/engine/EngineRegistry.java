@@ -61,7 +61,7 @@ public class EngineRegistry {
     /** Engines stopped since this replica started: the attempts it ended, whatever their outcome. */
     private final java.util.concurrent.atomic.AtomicLong ended = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicInteger executing = new AtomicInteger();
-    /** Engines whose job is done and whose end (and lock release) is still being stored. */
+    /** Engines whose job is done and whose end is still being stored. */
     private final AtomicInteger ending = new AtomicInteger();
     /** Runs claimed whose engine has not started yet: heartbeated like the others. */
     private final java.util.Set<UUID> claimed = ConcurrentHashMap.newKeySet();
@@ -81,7 +81,7 @@ public class EngineRegistry {
         }
     }
 
-    /** The run was claimed; its engine starts once its lock is taken. */
+    /** The run was claimed; its engine is about to start. */
     void claimed(UUID runId) {
         claimed.add(runId);
     }
@@ -112,7 +112,7 @@ public class EngineRegistry {
         executing.decrementAndGet();
     }
 
-    /** The end of an engine whose job was done is stored (and its lock released). */
+    /** The end of an engine whose job was done is stored. */
     void endStored() {
         ending.decrementAndGet();
     }
@@ -178,12 +178,6 @@ public class EngineRegistry {
 
     public int stoppedCount() {
         return stoppedCount.get();
-    }
-
-    /** Every engine holding an advisory lock of that generation is fenced: its lock connection is gone. */
-    void fenceLocked(long generation) {
-        engines.values().stream().filter(e -> e.lock() != null && e.lock().generation() == generation)
-                .forEach(e -> e.stop(Engine.LOCK_LOST));
     }
 
     /** The replica shuts down: every engine stops at its next checkpoint. */

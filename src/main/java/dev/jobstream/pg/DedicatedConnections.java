@@ -13,8 +13,8 @@ import io.vertx.mutiny.pgclient.PgConnection;
 import io.vertx.pgclient.PgConnectOptions;
 
 /**
- * Connections of their own, outside the pool, for what holds a connection for good (LISTEN, advisory locks): closing
- * one closes its socket — a pooled connection would go back to the pool, half-open or not. They go to the same
+ * Connections of their own, outside the pool, for what holds a connection for good (LISTEN): closing one closes
+ * its socket — a pooled connection would go back to the pool, half-open or not. They go to the same
  * PostgreSQL as the pool.
  */
 @Singleton

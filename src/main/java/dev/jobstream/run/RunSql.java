@@ -199,8 +199,8 @@ final class RunSql {
 
     /**
      * Serializes, until the transaction ends, the claims of the limited job {@code $1}, or the inserts of the runs of
-     * job {@code $1} that must not overlap ({@link #ACTIVE_OVERLAPPING}): the two-key advisory lock space, apart from
-     * the exclusive runs' one-key locks.
+     * job {@code $1} that must not overlap ({@link #ACTIVE_OVERLAPPING}): a transaction-scoped advisory lock, in
+     * the two-key space.
      */
     static final String LOCK_LIMITED_JOB = "SELECT pg_advisory_xact_lock(1785688915, hashtext($1))";
 

@@ -30,7 +30,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * PostgreSQL stops and starts again while runs execute on a packaged replica: readiness goes DOWN and comes back UP
  * by itself, every event stored before the outage is still there, and every run ends completed — executing on, or
- * stopped at a checkpoint (its lock connection was lost) and run again as its next attempt.
+ * stopped at a checkpoint (its lease ran out, or its heartbeat found the run taken) and run again as its next
+ * attempt.
  */
 class DatabaseRestartIT {
 
@@ -93,7 +94,7 @@ class DatabaseRestartIT {
             }
             assertEquals(0, get(replica, "/v1/runs?status=running").getList("runs").size());
             System.out.printf("reliability: PostgreSQL restart → readiness DOWN after %d ms, UP %d ms after it"
-                    + " returned; %d of %d runs requeued (lock lost), all completed%n", detected.toMillis(),
+                    + " returned; %d of %d runs requeued, all completed%n", detected.toMillis(),
                     recovered.toMillis(), requeued, runs.size());
         } finally {
             postgres.close();

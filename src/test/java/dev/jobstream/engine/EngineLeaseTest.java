@@ -103,7 +103,7 @@ class EngineLeaseTest {
                 return Uni.createFrom().nothing();
             }
         };
-        return new Engine(run, handler, null, null, clock,
+        return new Engine(run, handler, null, clock,
                 new Engine.Limits(100, Duration.ofMinutes(10), LEASE, Duration.ofSeconds(30), Duration.ofDays(1)));
     }
 }

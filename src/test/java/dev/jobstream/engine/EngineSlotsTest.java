@@ -20,8 +20,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * An engine slot is for a job's concurrency, not for the bookkeeping after it: once a job is done its slot takes the
- * next run while the end is stored, and {@code jobstream.engines.max-ending} (64 in tests) bounds the runs, and
- * advisory locks, that a replica holds meanwhile. The test holds the row of a running run, so that every flush of
+ * next run while the end is stored, and {@code jobstream.engines.max-ending} (64 in tests) bounds the runs that a
+ * replica holds meanwhile. The test holds the row of a running run, so that every flush of
  * the replica waits for it: nothing the engines report is stored until it lets go.
  */
 @QuarkusTest
@@ -38,7 +38,7 @@ class EngineSlotsTest extends DatabaseTest {
                 .until(() -> db.count("SELECT count(*) FROM job_runs WHERE id = $1::uuid AND processed > 0",
                         slow) == 1);
         Database.Open hold = db.begin("SELECT 1 FROM job_runs WHERE id = $1::uuid FOR UPDATE", slow);
-        long[] most = {0, 0};
+        long[] most = {0};
         try {
             // the slow run's next flush waits for the row; so does every flush after it
             Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
@@ -52,13 +52,11 @@ class EngineSlotsTest extends DatabaseTest {
             // the quick runs' jobs are done at once; their slots take more runs until the ends waiting reach the bound
             Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 most[0] = Math.max(most[0], db.count("SELECT count(*) FROM job_runs WHERE status = 'running'"));
-                most[1] = Math.max(most[1], db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"));
                 return most[0] >= ENGINES + MAX_ENDING / 2;
             });
             // and no further: the bound holds while the flushes wait
             for (int i = 0; i < 25; i++) {
                 most[0] = Math.max(most[0], db.count("SELECT count(*) FROM job_runs WHERE status = 'running'"));
-                most[1] = Math.max(most[1], db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"));
             }
             assertEquals(0, db.count("SELECT count(*) FROM job_runs WHERE status = 'completed'"),
                     "no end is stored while the flush waits");
@@ -66,7 +64,6 @@ class EngineSlotsTest extends DatabaseTest {
             hold.commit();
         }
         assertTrue(most[0] <= ENGINES + MAX_ENDING, "claimed beyond engines + max-ending: " + most[0]);
-        assertTrue(most[1] <= ENGINES + MAX_ENDING, "locks beyond engines + max-ending: " + most[1]);
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> db.count("SELECT count(*) FROM job_runs WHERE status = 'completed'") == 200);
         assertEquals(400, db.count("SELECT count(*) FROM job_run_events e JOIN job_runs r ON r.id = e.run_id"

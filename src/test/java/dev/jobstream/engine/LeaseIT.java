@@ -27,8 +27,7 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * A replica cut off from PostgreSQL (a TCP proxy of the test's own between them is closed) while it executes a run:
- * its heartbeats fail, so its lease runs out before the run can go stale (and its lock connection is gone), and the
- * job halts at its next checkpoint before another replica's sweeper takes the run; when the cut replica reaches the
+ * its heartbeats fail, so its lease runs out before the run can go stale, and the job halts at its next checkpoint before another replica's sweeper takes the run; when the cut replica reaches the
  * database again its heartbeat finds the run taken and its engine stops, having written nothing more.
  */
 class LeaseIT {
@@ -59,8 +58,8 @@ class LeaseIT {
                     Instant cut = Instant.now();
                     proxy.cut();
 
-                    // a's job halts at a checkpoint within its lease (stale-after less a fifth): it holds for the
-                    // lease, or — its lock connection went with the others — it stops
+                    // a's job halts at a checkpoint within its lease (stale-after less a fifth): it holds until a
+                    // heartbeat renews the lease, or it stops
                     Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                             .until(() -> engine(a, id).getString("halted_at") != null);
                     Instant holding = Instant.parse(engine(a, id).getString("halted_at"));

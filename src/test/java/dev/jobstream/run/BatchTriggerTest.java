@@ -76,15 +76,9 @@ class BatchTriggerTest extends DatabaseTest {
         json(Map.of("runs", thousand)).post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(200)
                 .body("results.status", org.hamcrest.Matchers.everyItem(equalTo(202)))
                 .body("results", org.hamcrest.Matchers.hasSize(1000));
-        long[] mostLocks = {0};
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
-            mostLocks[0] = Math.max(mostLocks[0],
-                    db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"));
-            return db.count("SELECT count(*) FROM job_runs WHERE status = 'completed'") == 1000;
-        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> db.count("SELECT count(*) FROM job_runs WHERE status = 'completed'") == 1000);
         org.junit.jupiter.api.Assertions.assertEquals(2000, db.count("SELECT count(*) FROM job_run_events"));
-        org.junit.jupiter.api.Assertions.assertTrue(mostLocks[0] <= 16 + 64,
-                "at most jobstream.engines.max + max-ending (16 + 64) runs hold a lock at once, saw " + mostLocks[0]);
     }
 
     @Test

@@ -1,7 +1,5 @@
 package dev.jobstream.run;
 
-import static dev.jobstream.support.Api.awaitStatus;
-import static dev.jobstream.support.Api.trigger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.URI;
@@ -11,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -20,7 +17,6 @@ import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jobstream.pg.AdvisoryLocks;
 import dev.jobstream.support.Api;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,12 +25,6 @@ import io.restassured.path.json.JsonPath;
 
 @QuarkusTest
 class ExclusiveRunsTest extends DatabaseTest {
-
-    private static final String ADVISORY_LOCKS_HELD = """
-            SELECT count(*) FROM pg_locks
-             WHERE locktype = 'advisory' AND objsubid = 1 AND granted
-               AND ((classid::bigint << 32) | objid::bigint) = $1
-            """;
 
     @TestHTTPResource("/")
     URL base;
@@ -85,27 +75,5 @@ class ExclusiveRunsTest extends DatabaseTest {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    @Test
-    void anEngineHoldsTheAdvisoryLockOfItsKeyWhileItExecutes() {
-        UUID workspace = UUID.randomUUID();
-        long key = AdvisoryLocks.key("demo.sleep", workspace);
-        assertEquals(key,
-                db.count("SELECT ('x' || left(encode(sha256(convert_to($1, 'UTF8')), 'hex'), 16))::bit(64)::bigint",
-                        "demo.sleep:" + workspace),
-                "key is the first 8 bytes of SHA-256(job:workspace)");
-
-        String id = trigger("demo.sleep", Map.of("workspace_id", workspace.toString(),
-                "params", Map.of("items", 30, "delay_ms", 100)));
-        awaitStatus(id, "running");
-        // the claim marks the run running; its engine takes the lock right after, before the job starts
-        org.awaitility.Awaitility.await().until(() -> db.count(ADVISORY_LOCKS_HELD, key) == 1);
-        assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE id = $1::uuid AND status = 'running'", id),
-                "the lock is held while the run executes");
-
-        awaitStatus(id, "completed");
-        org.awaitility.Awaitility.await().until(() -> db.count(ADVISORY_LOCKS_HELD, key) == 0);
-        trigger("demo.sleep", Map.of("workspace_id", workspace.toString(), "params", Map.of("items", 0)));
     }
 }
