@@ -133,18 +133,11 @@ public final class Engine implements JobContext {
     }
 
     /**
-     * Executes the job: a start event, the job, an end event. The Uni completes when the end is stored, with false
-     * if the run was lost meanwhile; {@link #jobEnded()} completes before that, as soon as the job's code is done.
+     * Executes the job, then stores its end. (The attempt's start event is the claim's, its end event the end's: both
+     * are read from the run's row.) The Uni completes when the end is stored, with false if the run was lost
+     * meanwhile; {@link #jobEnded()} completes before that, as soon as the job's code is done.
      */
     Uni<Boolean> execute() {
-        emit("start_json", new JsonObject()
-                .put("run_id", run.id().toString())
-                .put("job", run.job())
-                .put("workspace_id", run.workspaceId().toString())
-                .put("state", "running")
-                .put("dry_run", run.dryRun())
-                .put("attempt", run.attempt())
-                .put("max_attempts", run.maxAttempts()));
         if (run.timeoutMs() != null) {
             watchTimeout(run.timeoutMs());
         }
@@ -214,16 +207,7 @@ public final class Engine implements JobContext {
         RunStatus status = failure == null
                 ? RunStatus.COMPLETED
                 : cancelled ? RunStatus.CANCELLED : RunStatus.FAILED;
-        JsonObject data = new JsonObject()
-                .put("ok", failure == null)
-                .put("state", status.value())
-                .put("cancelled", cancelled)
-                .put("error", error)
-                .put("error_code", errorCode)
-                .put("attempt", run.attempt())
-                .put("metrics", metricsJson)
-                .put("duration_ms", duration);
-        buffer.end(new RunFlush.End(status, metricsJson.encode(), error, errorCode, duration), data);
+        buffer.end(new RunFlush.End(status, metricsJson.encode(), error, errorCode, duration));
         writer.changed(this);
         if (status == RunStatus.FAILED) {
             RunLog.warn(Engine.class, run, "Run failed after %d ms (attempt %d of %d): %s", duration, run.attempt(),
@@ -251,23 +235,7 @@ public final class Engine implements JobContext {
 
     /** The attempt ends and the run goes back to the queue as its next attempt, due after {@code wait}. */
     private void requeue(long duration, Duration wait, String error, String errorCode, boolean snoozed) {
-        RunStatus from;
-        synchronized (this) {
-            from = state;
-        }
-        JsonObject data = new JsonObject()
-                .put("state", RunStatus.QUEUED.value())
-                .put("previous", from.value())
-                .put("reason", snoozed ? "snooze" : "retry")
-                .put("attempt", run.attempt() + 1)
-                .put("ended_attempt", run.attempt())
-                .put("max_attempts", run.maxAttempts() + (snoozed ? 1 : 0))
-                .put("error", error)
-                .put("error_code", errorCode)
-                .put("retry_in_ms", wait.toMillis())
-                .put("duration_ms", duration);
-        buffer.end(new RunFlush.End(RunStatus.QUEUED, null, error, errorCode, duration, wait.toMillis(), snoozed),
-                "state_json", data);
+        buffer.end(new RunFlush.End(RunStatus.QUEUED, null, error, errorCode, duration, wait.toMillis(), snoozed));
         writer.changed(this);
         if (snoozed) {
             RunLog.info(Engine.class, run, "Run snoozed for %s after attempt %d", wait, run.attempt());
@@ -310,18 +278,14 @@ public final class Engine implements JobContext {
 
     /**
      * The flush that ends this run {@code failed} in place of {@code refused}, which PostgreSQL would not store: the
-     * end event takes the sequence number of the first refused event, so the run's events stay gap-free.
+     * end takes the sequence number of the first refused event, so the run's events stay gap-free.
      */
     RunFlush unstorable(RunFlush refused, String reason) {
         int seq = (refused.events().isEmpty() ? refused.lastSeq() : refused.events().get(0).seq() - 1) + 1;
         long duration = (System.nanoTime() - startNanos) / 1_000_000;
         String error = Values.text("What the run reported could not be stored: " + reason, Values.MAX_ERROR);
-        JsonObject data = new JsonObject().put("ok", false).put("state", RunStatus.FAILED.value())
-                .put("cancelled", false).put("error", error).put("error_code", "unstorable")
-                .put("metrics", new JsonObject()).put("duration_ms", duration).put("ts", Instant.now().toString());
         return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
-                new RunFlush.End(RunStatus.FAILED, "{}", error, "unstorable", duration),
-                java.util.List.of(new RunFlush.Event(seq, "end_json", data.encode())));
+                new RunFlush.End(RunStatus.FAILED, "{}", error, "unstorable", duration), java.util.List.of());
     }
 
     RunFlush drain() {

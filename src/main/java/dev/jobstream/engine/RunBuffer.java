@@ -45,10 +45,10 @@ final class RunBuffer {
 
     /**
      * Adds an event with the next sequence number. A run stores at most {@code maxEvents} events: the last of them
-     * is a notice that later ones are dropped, and the event that ends the engine's work is always stored after it.
+     * is a notice that later ones are dropped; the end always follows it.
      */
     synchronized void add(String event, JsonObject data) {
-        if (end == null && seq >= maxEvents - 1) {
+        if (seq >= maxEvents - 1) {
             if (truncated) {
                 return;
             }
@@ -84,14 +84,13 @@ final class RunBuffer {
         acknowledged = request;
     }
 
-    synchronized void end(RunFlush.End end, JsonObject data) {
-        end(end, "end_json", data);
-    }
-
-    /** The attempt's end, with its event ({@code end_json}, or {@code state_json} for a requeue). */
-    synchronized void end(RunFlush.End end, String event, JsonObject data) {
+    /**
+     * The attempt's end. It takes the next sequence number, past the event limit too: its event ({@code end_json},
+     * or {@code state_json} for a requeue) is read from the run's row, not stored.
+     */
+    synchronized void end(RunFlush.End end) {
         this.end = end;
-        add(event, data);
+        seq++;
     }
 
     /**

@@ -111,6 +111,28 @@ final class RunSql {
     /** The runs of the ids $1 that exist (a page of schedules' last runs, say). */
     static final String FIND_BY_IDS = "SELECT " + Run.COLUMNS + " FROM job_runs WHERE id = ANY($1::uuid[])";
 
+    /**
+     * What the events of run {@code $1} after sequence number {@code $2} are read from, in one snapshot: the run's
+     * columns that its lifecycle events (start, end, requeue) are derived from, and up to {@code $3} of its stored
+     * events (what its job or worker emitted, interrupts, forced cancels), no later than its last sequence number.
+     * No row when the run does not exist.
+     */
+    static final String EVENTS_AFTER = """
+            SELECT r.id, r.job_name, r.workspace_id, r.dry_run, r.status, r.attempt, r.max_attempts, r.started_at,
+                   r.finished_at, r.updated_at, r.start_seq, r.end_seq, r.last_seq, r.metrics, r.error, r.error_code,
+                   r.duration_ms, r.attempts, e.seqs, e.events, e.data, e.created
+              FROM job_runs r
+                   CROSS JOIN LATERAL (SELECT array_agg(x.seq ORDER BY x.seq) AS seqs,
+                                              array_agg(x.event ORDER BY x.seq) AS events,
+                                              array_agg(x.data::text ORDER BY x.seq) AS data,
+                                              array_agg(x.created_at ORDER BY x.seq) AS created
+                                         FROM (SELECT seq, event, data, created_at FROM job_run_events
+                                                WHERE run_id = r.id AND seq > $2 AND seq <= r.last_seq
+                                                ORDER BY seq
+                                                LIMIT $3) x) e
+             WHERE r.id = $1
+            """;
+
     /** Runs changed after the cursor ({@code updated_at}, {@code id}), in that order: the live feed's pages. */
     static final String CHANGED_AFTER = """
             SELECT id, job_name, workspace_id, status, dry_run, processed, total, error, created_at, updated_at,
@@ -172,7 +194,9 @@ final class RunSql {
      * ({@code = ANY (ARRAY(…))}), never through a join that could read the whole table. The error of an attempt
      * before is cleared (it stays in the attempt history). A run starts when this statement does: in a transaction
      * that first waited for {@link #LOCK_LIMITED_JOB}, {@code now()} would date it before the runs whose end freed
-     * its slot.
+     * its slot. The claim reserves the sequence number of the attempt's {@code start_json} ({@code start_seq}), which
+     * is read from the row, not stored; an attempt claimed again after a claim given back before any of its events
+     * (see {@link #RELEASE_CLAIM}) keeps the start it had. Streams of the runs are told ({@code jobstream_events}).
      */
     static final String CLAIM_QUEUED = claim("job_name = ANY($3)", "$2");
 
@@ -220,7 +244,10 @@ final class RunSql {
                 WITH claimed AS (
                     UPDATE job_runs
                        SET status = 'running', owner = $1, started_at = statement_timestamp(), heartbeat_at = now(),
-                           updated_at = now(), error = NULL, error_code = NULL, version = version + 1, reported = 0
+                           updated_at = now(), error = NULL, error_code = NULL, version = version + 1, reported = 0,
+                           start_seq = CASE WHEN start_seq = last_seq THEN start_seq ELSE last_seq + 1 END,
+                           last_seq = CASE WHEN start_seq = last_seq THEN last_seq ELSE last_seq + 1 END,
+                           end_seq = NULL
                      WHERE id = ANY (ARRAY(SELECT id FROM job_runs
                                             WHERE status = 'queued' AND run_after <= now() AND %s
                                             ORDER BY priority DESC, run_after, created_at
@@ -228,7 +255,10 @@ final class RunSql {
                                               FOR UPDATE SKIP LOCKED))
                     RETURNING %s
                 ), notified AS (
-                    SELECT pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+                    SELECT pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text),
+                           pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
+                                                                 THEN string_agg(id::text, ',') ELSE '' END
+                                                            FROM claimed))
                      WHERE EXISTS (SELECT FROM claimed)
                 )
                 SELECT claimed.* FROM claimed CROSS JOIN notified
@@ -236,8 +266,9 @@ final class RunSql {
     }
 
     /**
-     * Gives claimed runs back to the queue, due in {@code $3} ms (their exclusive key is still locked elsewhere; or
-     * their worker went away before their start was written); due at once, they wake the dispatchers.
+     * Gives claimed runs back to the queue, due in {@code $3} ms (claimed while their replica began to stop); due at
+     * once, they wake the dispatchers. The attempt keeps its start ({@code start_seq}): claimed again, it starts
+     * with that same event. A run with events after its start is not given back (it is executing).
      */
     static final String RELEASE_CLAIM = """
             WITH released AS (
@@ -245,6 +276,7 @@ final class RunSql {
                    SET status = 'queued', owner = NULL, started_at = NULL, heartbeat_at = NULL,
                        run_after = now() + $3 * interval '1 millisecond', updated_at = now(), version = version + 1
                  WHERE id = ANY($1) AND owner = $2 AND coalesce(status, '') = 'running'
+                   AND coalesce(start_seq, last_seq) = last_seq
                 RETURNING id
             )
             SELECT id, CASE WHEN $3 = 0 THEN pg_notify('jobstream_queued', '') END,
@@ -253,10 +285,9 @@ final class RunSql {
             """;
 
     /**
-     * Gives back runs claimed and started for a worker that went away before it heard of them ({@code $1} the runs,
-     * {@code $2} their attempts, {@code $3} the worker's owner name): each goes back to the queue, due at once, as the
-     * same attempt, with a {@code state_json} event ({@code reason: unclaimed}); a run the worker reported on is left
-     * alone.
+     * Gives back runs claimed for a worker that went away before it heard of them ({@code $1} the runs, {@code $2}
+     * their attempts, {@code $3} the worker's owner name): each goes back to the queue, due at once, as the same
+     * attempt, keeping its start as {@link #RELEASE_CLAIM} does; a run the worker reported on is left alone.
      */
     static final String UNCLAIM = """
             WITH claimed AS (
@@ -264,22 +295,14 @@ final class RunSql {
             ), released AS (
                 UPDATE job_runs r
                    SET status = 'queued', owner = NULL, started_at = NULL, heartbeat_at = NULL, run_after = now(),
-                       last_seq = r.last_seq + 1, updated_at = now(), version = r.version + 1
+                       updated_at = now(), version = r.version + 1
                   FROM claimed c
                  WHERE r.id = ANY (ARRAY(SELECT id FROM claimed)) AND r.id = c.id AND r.attempt = c.attempt
                    AND r.owner = $3 AND coalesce(r.status, '') = 'running' AND r.reported = 0
-                RETURNING r.id, r.attempt, r.last_seq
-            ), events AS (
-                INSERT INTO job_run_events (run_id, seq, event, data)
-                SELECT id, last_seq, 'state_json',
-                       jsonb_build_object('state', 'queued', 'previous', 'running', 'reason', 'unclaimed',
-                                          'attempt', attempt,
-                                          'ts', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
-                  FROM released
+                   AND coalesce(r.start_seq, r.last_seq) = r.last_seq
+                RETURNING r.id
             )
             SELECT id, pg_notify('jobstream_queued', ''),
-                   pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
-                                                         THEN string_agg(id::text, ',') ELSE '' END FROM released)),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM released
             """;
@@ -459,8 +482,10 @@ final class RunSql {
      * it carried out) and, when the attempt ended, its end ({@code ended}): a terminal state, or ({@code requeued})
      * {@code queued} again — a failed
      * attempt to be retried, or a snooze — as the next attempt, due {@code retry_in} ms from now, with the attempt
-     * that ended appended to the run's history ({@code attempts}; a snooze allows one attempt more). Also the events
-     * of those runs; a JOB_FAILED error event for each run that failed, a JOB_ATTEMPT_FAILED warning for each failed
+     * that ended appended to the run's history ({@code attempts}; a snooze allows one attempt more). The end takes
+     * the flush's last sequence number and is read from the row, not stored: {@code end_seq} with the run's columns
+     * for a terminal end, the history entry (with its {@code start_seq}, {@code end_seq} and what its
+     * {@code state_json} shows) for a requeue. Also the events the job emitted; a JOB_FAILED error event for each run that failed, a JOB_ATTEMPT_FAILED warning for each failed
      * attempt that will be retried; one NOTIFY on {@code jobstream_events} (see RunEventHub) and one on the feed's
      * channel per statement, not per run. An engine that stops before
      * its job ends flushes what it has, then interrupts its attempt ({@link #INTERRUPT_OWNED}). Rows this replica no longer owns (owner, attempt, executing state:
@@ -499,6 +524,8 @@ final class RunSql {
                        duration_ms = coalesce(c.duration_ms, r.duration_ms),
                        finished_at = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN now()
                                           ELSE r.finished_at END,
+                       end_seq = CASE WHEN c.status IN ('completed', 'failed', 'cancelled') THEN c.last_seq
+                                      ELSE r.end_seq END,
                        control_requested = CASE WHEN c.status IN ('completed', 'failed', 'cancelled')
                                                 THEN NULL
                                                 WHEN r.control_requested = c.acknowledged THEN NULL
@@ -531,7 +558,11 @@ final class RunSql {
                        attempts = r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
                                       'started_at', r.started_at, 'finished_at', now(),
                                       'outcome', CASE WHEN c.snoozed THEN 'snoozed' ELSE 'failed' END,
-                                      'error', c.error, 'error_code', c.error_code),
+                                      'error', c.error, 'error_code', c.error_code,
+                                      'start_seq', r.start_seq, 'end_seq', c.last_seq, 'previous', r.status,
+                                      'max_attempts', r.max_attempts, 'retry_in_ms', c.retry_in,
+                                      'duration_ms', c.duration_ms),
+                       start_seq = NULL,
                        updated_at = now(),
                        version = r.version + 1
                   FROM changes c
@@ -636,8 +667,10 @@ final class RunSql {
                                        THEN r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
                                             'started_at', r.started_at, 'finished_at', d.at,
                                             'outcome', CASE WHEN d.reason = 'stale' THEN 'stale' ELSE 'interrupted' END,
-                                            'reason', d.reason, 'error', NULL, 'error_code', NULL)
+                                            'reason', d.reason, 'error', NULL, 'error_code', NULL,
+                                            'start_seq', r.start_seq, 'max_attempts', r.max_attempts)
                                        ELSE r.attempts END,
+                       start_seq = CASE WHEN d.outcome IN ('queued', 'paused') THEN NULL ELSE r.start_seq END,
                        control_requested = NULL,
                        last_seq = r.last_seq + 1,
                        updated_at = now(),
@@ -788,7 +821,11 @@ final class RunSql {
                        control_requested = NULL, controlled_by = $2,
                        attempts = r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
                                        'started_at', r.started_at, 'finished_at', r.finished_at,
-                                       'outcome', r.status, 'error', r.error, 'error_code', r.error_code),
+                                       'outcome', r.status, 'error', r.error, 'error_code', r.error_code,
+                                       'start_seq', r.start_seq, 'end_seq', r.end_seq,
+                                       'max_attempts', r.max_attempts, 'metrics', r.metrics,
+                                       'duration_ms', r.duration_ms),
+                       start_seq = NULL, end_seq = NULL,
                        attempt = r.attempt + 1, max_attempts = greatest(r.max_attempts, r.attempt + 1),
                        last_seq = r.last_seq + 1, updated_at = now(), version = r.version + 1
                   FROM previous p

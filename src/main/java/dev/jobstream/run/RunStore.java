@@ -22,7 +22,11 @@ import jakarta.inject.Singleton;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.PgErrors;
 import dev.jobstream.spi.Workspaces;
+import dev.jobstream.stream.RunEvent;
+import dev.jobstream.stream.RunEventStore;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -35,7 +39,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * sweeper's stale runs and retention; the live feed's changes; the queue depth.
  */
 @Singleton
-public class RunStore {
+public class RunStore implements RunEventStore {
 
     /** One run an interruption ended or put aside: its job and what it became. */
     public record Interrupted(UUID id, String job, RunStatus status) {
@@ -213,6 +217,39 @@ public class RunStore {
     public Uni<Optional<Run>> findById(UUID id) {
         return pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(id))
                 .map(rows -> rows.size() == 0 ? Optional.<Run>empty() : Optional.of(toRun(rows.iterator().next())));
+    }
+
+    /**
+     * Up to {@code limit} events of the run after sequence number {@code after}: its stored events and the lifecycle
+     * events read from its row ({@link RunLifecycle}), merged in order, from one snapshot.
+     */
+    @Override
+    public Uni<List<RunEvent>> after(UUID runId, int after, int limit) {
+        return pool.preparedQuery(EVENTS_AFTER).execute(Tuple.of(runId, after, limit)).map(rows -> {
+            if (rows.size() == 0) {
+                return List.<RunEvent>of();
+            }
+            Row row = rows.iterator().next();
+            List<RunEvent> stored = new ArrayList<>();
+            Integer[] seqs = row.getArrayOfIntegers("seqs");
+            if (seqs != null) {
+                String[] names = row.getArrayOfStrings("events");
+                String[] data = row.getArrayOfStrings("data");
+                OffsetDateTime[] created = row.getArrayOfOffsetDateTimes("created");
+                for (int i = 0; i < seqs.length; i++) {
+                    stored.add(RunEvent.of(runId, seqs[i], names[i], data[i], created[i].toInstant()));
+                }
+            }
+            JsonObject metrics = row.getJsonObject("metrics");
+            JsonArray attempts = row.getJsonArray("attempts");
+            RunLifecycle.Row run = new RunLifecycle.Row(runId, row.getString("job_name"), row.getUUID("workspace_id"),
+                    row.getBoolean("dry_run"), RunStatus.of(row.getString("status")), row.getInteger("attempt"),
+                    row.getInteger("max_attempts"), Run.instant(row, "started_at"),
+                    Run.instant(row, "finished_at"), Run.instant(row, "updated_at"),
+                    row.getInteger("start_seq"), row.getInteger("end_seq"), metrics, row.getString("error"),
+                    row.getString("error_code"), row.getLong("duration_ms"), attempts);
+            return RunLifecycle.merge(stored, RunLifecycle.after(run, after), limit);
+        });
     }
 
     /** The list query of {@code GET /v1/runs} and its arguments. */

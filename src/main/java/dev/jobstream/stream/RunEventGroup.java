@@ -20,7 +20,7 @@ import io.vertx.core.Context;
  */
 final class RunEventGroup {
 
-    /** Events read from the table at a time. */
+    /** Events read at a time. */
     static final int PAGE = 500;
     /** Events of a run kept in memory while it has subscribers here, for those that join (or rejoin) near its end. */
     static final int RECENT = 1000;
@@ -45,7 +45,7 @@ final class RunEventGroup {
         return runId;
     }
 
-    /** Stored events after {@code after}, a page at most. */
+    /** The events after {@code after}, a page at most. */
     Uni<List<RunEvent>> read(int after) {
         return store.after(runId, after, PAGE);
     }

@@ -16,12 +16,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 
 /**
- * Live events of runs for this replica's subscribers, wherever the runs execute. Engines store events and send one
- * NOTIFY per flush, naming the runs; on each notification each run it names that has subscribers here (every such
- * run, after the LISTEN connection comes back) reads its new events once, from {@code job_run_events}, and hands the
- * same event objects to all its subscribers.
+ * Live events of runs for this replica's subscribers, wherever the runs execute. Claims, flushes and reports send
+ * one NOTIFY per statement, naming the runs; on each notification each run it names that has subscribers here (every
+ * such run, after the LISTEN connection comes back) reads its new events once ({@link RunEventStore}: stored, and
+ * read from the run's row) and hands the same event objects to all its subscribers.
  * <p>
- * A subscriber first catches up on its own (stored events after its Last-Event-ID), then takes the shared live
+ * A subscriber first catches up on its own (the events after its Last-Event-ID), then takes the shared live
  * events; whenever it sees a gap it catches up again. So every subscriber gets every event once, in order, also
  * across lost notifications; a stream ends after {@code end_json}. A catch-up reads the table only when the run's
  * last {@link RunEventGroup#RECENT} events, kept in memory while it has subscribers, do not reach back far enough: joining a
@@ -82,7 +82,7 @@ public class RunEventHub {
         void fail(Throwable failure);
     }
 
-    /** Up to {@code limit} stored events of the run after sequence number {@code after}, in order. */
+    /** Up to {@code limit} events of the run after sequence number {@code after}, in order. */
     public Uni<List<RunEvent>> stored(UUID runId, int after, int limit) {
         return store.after(runId, after, limit);
     }

@@ -252,7 +252,7 @@ public class WorkerService {
     }
 
     /**
-     * Claims what is due (holding one of the replica's few claiming places), writes each run's start event, and gives
+     * Claims what is due (holding one of the replica's few claiming places; the claim is each run's start), and gives
      * the runs back if the worker went away meanwhile.
      */
     private Uni<List<ClaimedRun>> claimOnce(Poll poll) {
@@ -260,24 +260,15 @@ public class WorkerService {
             return Uni.createFrom().item(List.of());
         }
         return claiming.run(() -> claimDue(poll)).flatMap(taken -> {
-            if (taken.isEmpty()) {
-                return Uni.createFrom().item(List.<ClaimedRun>of());
-            }
-            if (poll.gone().isDone()) {
-                return giveBack(poll, taken);
-            }
-            List<RunFlush> starts = taken.stream().map(WorkerService::start).toList();
-            return runs.flush(poll.owner(), starts).flatMap(written -> {
-                Instant expires = Instant.now().plus(lease);
-                List<ClaimedRun> claimed = taken.stream().filter(run -> written.contains(run.id()))
-                        .map(run -> new ClaimedRun(run.id(), run.job(), run.workspaceId(), run.params(), run.dryRun(),
-                                run.attempt(), run.maxAttempts(), run.correlationId(), run.timeoutMs(),
-                                new ClaimedRun.LeaseView(new Lease(run.attempt(), poll.worker()).token(), expires)))
-                        .toList();
-                return poll.gone().isDone()
-                        ? unclaim(poll, claimed).map(n -> List.<ClaimedRun>of())
-                        : Uni.createFrom().item(claimed);
-            });
+            Instant expires = Instant.now().plus(lease);
+            List<ClaimedRun> claimed = taken.stream()
+                    .map(run -> new ClaimedRun(run.id(), run.job(), run.workspaceId(), run.params(), run.dryRun(),
+                            run.attempt(), run.maxAttempts(), run.correlationId(), run.timeoutMs(),
+                            new ClaimedRun.LeaseView(new Lease(run.attempt(), poll.worker()).token(), expires)))
+                    .toList();
+            return !claimed.isEmpty() && poll.gone().isDone()
+                    ? unclaim(poll, claimed).map(n -> List.<ClaimedRun>of())
+                    : Uni.createFrom().item(claimed);
         });
     }
 
@@ -304,17 +295,9 @@ public class WorkerService {
         return claimed;
     }
 
-    /** Runs claimed for a worker that went away, before their start was written: back in the queue. */
-    private Uni<List<ClaimedRun>> giveBack(Poll poll, List<Run> taken) {
-        return runs.releaseClaims(taken.stream().map(Run::id).toList(), poll.owner(), 0).map(n -> {
-            LOG.debugf("%d runs claimed for %s after it went away: back in the queue", n, poll.owner());
-            return List.<ClaimedRun>of();
-        });
-    }
-
     /**
-     * Runs claimed and started for a worker that went away before it heard of them: back in the queue as the same
-     * attempt, each with a {@code state_json} event that says so.
+     * Runs claimed for a worker that went away before it heard of them: back in the queue as the same attempt, which
+     * keeps its start event.
      */
     private Uni<Integer> unclaim(Poll poll, List<ClaimedRun> claimed) {
         return runs.unclaim(claimed.stream().map(ClaimedRun::runId).toList(),
@@ -322,22 +305,6 @@ public class WorkerService {
                         n -> LOG.debugf(
                                 "%d runs claimed for %s, which went away before the answer: back in the queue", n,
                                 poll.owner()));
-    }
-
-    /** The {@code start_json} event of a claimed run, as an engine writes it. */
-    private static RunFlush start(Run run) {
-        int seq = run.lastSeq() + 1;
-        JsonObject data = new JsonObject()
-                .put("run_id", run.id().toString())
-                .put("job", run.job())
-                .put("workspace_id", run.workspaceId().toString())
-                .put("state", "running")
-                .put("dry_run", run.dryRun())
-                .put("attempt", run.attempt())
-                .put("max_attempts", run.maxAttempts())
-                .put("ts", Instant.now().toString());
-        return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null, null,
-                List.of(new RunFlush.Event(seq, "start_json", data.encode())));
     }
 
     // ---- report ----
@@ -641,35 +608,22 @@ public class WorkerService {
         };
     }
 
-    /** The flush that ends the run's attempt, with its event, as an engine's end writes it. */
+    /** The flush that ends the run's attempt, as an engine's end writes it. */
     private RunFlush flush(Run run, End end, Outcome outcome) {
         int seq = run.lastSeq() + 1;
         long duration = run.startedAt() == null
                 ? 0
                 : Math.max(0, Duration.between(run.startedAt(), Instant.now()).toMillis());
-        String now = Instant.now().toString();
         boolean retry = outcome == Outcome.FAIL && end.retryable() && run.attempt() < run.maxAttempts();
         if (outcome == Outcome.SNOOZE || retry) {
             long wait = outcome == Outcome.SNOOZE
                     ? end.delayMs()
                     : policy(run).delay(run.attempt(),
                             ThreadLocalRandom.current().nextDouble()).toMillis();
-            boolean snoozed = outcome == Outcome.SNOOZE;
-            JsonObject data = new JsonObject()
-                    .put("state", RunStatus.QUEUED.value())
-                    .put("previous", run.status().value())
-                    .put("reason", snoozed ? "snooze" : "retry")
-                    .put("attempt", run.attempt() + 1)
-                    .put("ended_attempt", run.attempt())
-                    .put("max_attempts", run.maxAttempts() + (snoozed ? 1 : 0))
-                    .put("error", end.error())
-                    .put("error_code", end.errorCode())
-                    .put("retry_in_ms", wait)
-                    .put("duration_ms", duration)
-                    .put("ts", now);
             return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
-                    new RunFlush.End(RunStatus.QUEUED, null, end.error(), end.errorCode(), duration, wait, snoozed),
-                    List.of(new RunFlush.Event(seq, "state_json", data.encode())));
+                    new RunFlush.End(RunStatus.QUEUED, null, end.error(), end.errorCode(), duration, wait,
+                            outcome == Outcome.SNOOZE),
+                    List.of());
         }
         RunStatus status = switch (outcome) {
             case COMPLETE -> RunStatus.COMPLETED;
@@ -677,19 +631,8 @@ public class WorkerService {
             default -> RunStatus.FAILED;
         };
         String metrics = end.metrics() == null ? "{}" : end.metrics();
-        JsonObject data = new JsonObject()
-                .put("ok", status == RunStatus.COMPLETED)
-                .put("state", status.value())
-                .put("cancelled", status == RunStatus.CANCELLED)
-                .put("error", end.error())
-                .put("error_code", end.errorCode())
-                .put("attempt", run.attempt())
-                .put("metrics", new JsonObject(metrics))
-                .put("duration_ms", duration)
-                .put("ts", now);
         return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
-                new RunFlush.End(status, metrics, end.error(), end.errorCode(), duration),
-                List.of(new RunFlush.Event(seq, "end_json", data.encode())));
+                new RunFlush.End(status, metrics, end.error(), end.errorCode(), duration), List.of());
     }
 
     private RetryPolicy policy(Run run) {

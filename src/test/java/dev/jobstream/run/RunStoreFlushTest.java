@@ -38,28 +38,26 @@ class RunStoreFlushTest extends DatabaseTest {
     void aFlushRepeatedAfterALostReplyChangesNothingAndCountsAsWritten() {
         UUID id = executingRun();
         RunFlush progress = new RunFlush(id, 1, 3, 2L, 10L, null, null, null, null, List.of(
-                new RunFlush.Event(1, "start_json", "{\"state\":\"running\"}"),
                 new RunFlush.Event(2, "log", "{\"message\":\"one\"}"),
                 new RunFlush.Event(3, "progress_json", "{\"processed\":2}")));
 
         assertEquals(Set.of(id), flush(progress));
         assertEquals(Set.of(id), flush(progress), "the retry of a committed flush");
 
-        assertEquals(3, db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1", id));
+        assertEquals(2, db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1", id));
         assertEquals(2, db.count("SELECT processed FROM job_runs WHERE id = $1", id));
     }
 
     @Test
     void anEndRepeatedAfterALostReplyIsStoredOnceWithOneErrorEvent() {
         UUID id = executingRun();
-        RunFlush end = new RunFlush(id, 1, 1, null, null, null, null, null,
-                new RunFlush.End(RunStatus.FAILED, "{}", "boom", "job_failed", 12),
-                List.of(new RunFlush.Event(1, "end_json", "{\"ok\":false,\"state\":\"failed\"}")));
+        RunFlush end = new RunFlush(id, 1, 2, null, null, null, null, null,
+                new RunFlush.End(RunStatus.FAILED, "{}", "boom", "job_failed", 12), List.of());
 
         assertEquals(Set.of(id), flush(end));
         assertEquals(Set.of(id), flush(end), "the retry of a committed end");
 
-        assertEquals(1, db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1 AND event = 'end_json'", id));
+        assertEquals(2, db.count("SELECT end_seq FROM job_runs WHERE id = $1", id), "the end, read from the row");
         assertEquals(1, db.count("SELECT count(*) FROM error_events WHERE run_id = $1 AND kind = 'JOB_FAILED'", id));
         assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE id = $1 AND status = 'failed'", id));
     }
@@ -118,8 +116,8 @@ class RunStoreFlushTest extends DatabaseTest {
         UUID id = UUID.randomUUID();
         db.execute("""
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, status, owner, attempt, started_at,
-                                      heartbeat_at)
-                VALUES ($1, $2, $3, false, 'running', $4, 1, now(), now())
+                                      heartbeat_at, start_seq, last_seq)
+                VALUES ($1, $2, $3, false, 'running', $4, 1, now(), now(), 1, 1)
                 """, id, JOB, UUID.randomUUID(), OWNER);
         return id;
     }

@@ -82,7 +82,11 @@ class StreamLimitsTest extends DatabaseTest {
                 .body("[4].data.level", equalTo("warn"))
                 .body("[5].event", equalTo("end_json"))
                 .body("[5].data.metrics.processed", equalTo(2000));
-        org.junit.jupiter.api.Assertions.assertEquals(3001,
+        // stored: what the job emitted up to the notice; the start (1) and the end (3001) are read from the row
+        org.junit.jupiter.api.Assertions.assertEquals(2999,
+                db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1 AND seq BETWEEN 2 AND 3000",
+                        java.util.UUID.fromString(id)));
+        org.junit.jupiter.api.Assertions.assertEquals(2999,
                 db.count("SELECT count(*) FROM job_run_events WHERE run_id = $1", java.util.UUID.fromString(id)));
     }
 }
