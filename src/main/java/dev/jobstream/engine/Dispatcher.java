@@ -14,6 +14,7 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.jobstream.attempt.AttemptEnd;
 import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.concurrent.Timer;
 import dev.jobstream.concurrent.VertxTimer;
@@ -90,7 +91,7 @@ public class Dispatcher {
         jobs.all().stream().filter(job -> job.maxActive().isPresent())
                 .forEach(job -> limited.put(job.name(), job.maxActive().getAsInt()));
         this.limits = new Engine.Limits(config.events().maxPerRun(), config.engines().pauseHold(),
-                lease(config.staleAfter()), config.engines().timeoutGrace(), config.triggers().maxDelay());
+                AttemptEnd.lease(config.staleAfter()), config.engines().timeoutGrace(), config.triggers().maxDelay());
         this.writer = writer;
         this.waiters = waiters;
         this.notifications = notifications;
@@ -167,14 +168,6 @@ public class Dispatcher {
         backlog = true;
         limitedDue = true;
         claimer.request();
-    }
-
-    /**
-     * How long a heartbeat keeps a run this engine's: stale-after less a fifth, so that an engine whose heartbeats
-     * fail holds before any sweeper can declare its run stale and hand it to another replica.
-     */
-    public static Duration lease(Duration staleAfter) {
-        return staleAfter.minus(staleAfter.dividedBy(5));
     }
 
     /** A slot is free: claim again if the last claim left runs waiting. */

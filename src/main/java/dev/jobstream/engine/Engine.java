@@ -7,15 +7,15 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.jobstream.attempt.AttemptEnd;
+import dev.jobstream.attempt.Values;
 import dev.jobstream.concurrent.Timer;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
 import dev.jobstream.spi.FencingToken;
 import dev.jobstream.spi.JobContext;
-import dev.jobstream.spi.JobFailure;
 import dev.jobstream.spi.JobHandler;
-import dev.jobstream.spi.Snooze;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -176,73 +176,46 @@ public final class Engine implements JobContext {
     }
 
     /**
-     * The attempt ended by itself: completed, cancelled, failed — or to be retried (a failure the retry policy allows
-     * another attempt for) or snoozed, which put the run back in the queue as its next attempt.
+     * The attempt ended by itself: completed, cancelled, failed or snoozed. What the run becomes — its end, or its
+     * next attempt (a failure the retry policy allows another attempt for, a snooze) — is the attempt core's decision
+     * ({@link AttemptEnd#decide}), as for a worker's attempt.
      */
     private void end(Map<String, Object> metrics, Throwable failure) {
         long duration = (System.nanoTime() - startNanos) / 1_000_000;
+        boolean cancelAsked;
         synchronized (this) {
-            if (failure != null && "cancel".equals(requested)) {
-                // a cancel was asked: the attempt that failed or snoozed meanwhile ends the run cancelled, never
-                // another attempt
-                failure = new RunCancelled();
-            }
+            cancelAsked = "cancel".equals(requested);
         }
-        if (failure instanceof Snooze snooze) {
-            Duration wait = snooze.duration().compareTo(limits.maxSnooze()) > 0
-                    ? limits.maxSnooze()
-                    : snooze.duration();
-            requeue(duration, wait, null, null, true);
-            return;
-        }
-        JsonObject metricsJson = new JsonObject(Values.metrics(metrics));
-        boolean cancelled = failure instanceof RunCancelled;
-        String error = failure == null || cancelled ? null : errorText(failure);
-        String errorCode = failure == null || cancelled ? null : errorCode(failure);
-        if (failure != null && !cancelled && retryable(failure)) {
-            Duration wait = handler.retry().delay(run.attempt(), ThreadLocalRandom.current().nextDouble());
-            requeue(duration, wait, error, errorCode, false);
-            return;
-        }
-        RunStatus status = failure == null
-                ? RunStatus.COMPLETED
-                : cancelled ? RunStatus.CANCELLED : RunStatus.FAILED;
-        buffer.end(new RunFlush.End(status, metricsJson.encode(), error, errorCode, duration));
+        AttemptEnd ending = ending(metrics, failure);
+        RunFlush.End end = ending.decide(run.attempt(), run.maxAttempts(), cancelAsked, handler.retry(),
+                limits.maxSnooze(), duration, ThreadLocalRandom.current().nextDouble());
+        buffer.end(end);
         writer.changed(this);
-        if (status == RunStatus.FAILED) {
-            RunLog.warn(Engine.class, run, "Run failed after %d ms (attempt %d of %d): %s", duration, run.attempt(),
-                    run.maxAttempts(), error);
-        } else {
-            RunLog.debug(Engine.class, run, "Run %s after %d ms", status.value(), duration);
-        }
-    }
-
-    /** Another attempt may follow: attempts are left, and the failure is not a permanent one. */
-    private boolean retryable(Throwable failure) {
-        if (failure instanceof JobFailure jobFailure && !jobFailure.retryable()) {
-            return false;
-        }
-        return run.attempt() < run.maxAttempts();
-    }
-
-    /** The run's error_code for a failure: the job's own, {@code timeout}, or {@code job_failed}. */
-    static String errorCode(Throwable failure) {
-        if (failure instanceof RunTimedOut) {
-            return "timeout";
-        }
-        return failure instanceof JobFailure jobFailure ? jobFailure.code() : "job_failed";
-    }
-
-    /** The attempt ends and the run goes back to the queue as its next attempt, due after {@code wait}. */
-    private void requeue(long duration, Duration wait, String error, String errorCode, boolean snoozed) {
-        buffer.end(new RunFlush.End(RunStatus.QUEUED, null, error, errorCode, duration, wait.toMillis(), snoozed));
-        writer.changed(this);
-        if (snoozed) {
-            RunLog.info(Engine.class, run, "Run snoozed for %s after attempt %d", wait, run.attempt());
-        } else {
+        if (end.status() == RunStatus.QUEUED && end.snoozed()) {
+            RunLog.info(Engine.class, run, "Run snoozed for %d ms after attempt %d", end.retryInMs(), run.attempt());
+        } else if (end.status() == RunStatus.QUEUED) {
             RunLog.warn(Engine.class, run, "Attempt %d of %d failed after %d ms, retried in %d ms: %s",
-                    run.attempt(), run.maxAttempts(), duration, wait.toMillis(), error);
+                    run.attempt(), run.maxAttempts(), duration, end.retryInMs(), end.error());
+        } else if (end.status() == RunStatus.FAILED) {
+            RunLog.warn(Engine.class, run, "Run failed after %d ms (attempt %d of %d): %s", duration, run.attempt(),
+                    run.maxAttempts(), end.error());
+        } else {
+            RunLog.debug(Engine.class, run, "Run %s after %d ms", end.status().value(), duration);
         }
+    }
+
+    /**
+     * What the job's return ({@code metrics}) or failure says of its attempt: the engine's own stops (a cancel carried
+     * out, a timeout) here, the rest as the attempt core reads any job's.
+     */
+    private static AttemptEnd ending(Map<String, Object> metrics, Throwable failure) {
+        if (failure instanceof RunCancelled) {
+            return AttemptEnd.cancelled(null);
+        }
+        if (failure instanceof RunTimedOut) {
+            return AttemptEnd.failed(AttemptEnd.text(failure), "timeout", true);
+        }
+        return AttemptEnd.of(metrics, failure);
     }
 
     /**
@@ -263,12 +236,6 @@ public final class Engine implements JobContext {
             }
         });
         timeoutTimers = new Timer.Cancel[]{stop, abandon};
-    }
-
-    /** The failure's message (or class name), cleaned and cut to what a run stores. */
-    static String errorText(Throwable failure) {
-        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return Values.text(message, Values.MAX_ERROR);
     }
 
     private void emit(String event, JsonObject data) {

@@ -20,14 +20,14 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import dev.jobstream.attempt.AttemptEnd;
+import dev.jobstream.attempt.Values;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.MicroBatcher;
 import dev.jobstream.concurrent.Overloaded;
 import dev.jobstream.concurrent.Periodic;
 import dev.jobstream.concurrent.Permits;
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.engine.Dispatcher;
-import dev.jobstream.engine.Values;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.problem.ApiException;
@@ -109,7 +109,7 @@ public class WorkerService {
         this.config = config;
         this.vertx = vertx;
         this.periodic = new Periodic(vertx);
-        this.lease = Dispatcher.lease(config.staleAfter());
+        this.lease = AttemptEnd.lease(config.staleAfter());
         this.claims = Counter.builder("jobstream.workers.claims")
                 .description("Claims made for workers' long polls on this replica (one or two statements each)")
                 .register(metrics);
@@ -415,10 +415,10 @@ public class WorkerService {
                         ? runs.interrupt(run.owner(), List.of(run.id()), List.of(run.attempt()), "pause_hold")
                                 .map(parked -> parked.isEmpty() ? 0 : 2)
                         : runs.flushAfterLast(run.owner(),
-                                List.of(flush(run, new End(null, "Timed out after " + run.timeoutMs()
+                                List.of(flush(run, AttemptEnd.failed("Timed out after " + run.timeoutMs()
                                         + " ms: the worker did not end its attempt within "
-                                        + config.engines().timeoutGrace().toMillis() + " ms of it", "timeout", true, 0),
-                                        Outcome.FAIL)))
+                                        + config.engines().timeoutGrace().toMillis() + " ms of it", "timeout",
+                                        true))))
                                 .map(written -> written.contains(run.id()) ? 1 : 0))
                 .collect().asList().map(done -> {
                     int timedOut = (int) done.stream().filter(d -> d == 1).count();
@@ -442,7 +442,7 @@ public class WorkerService {
             throw ApiException.badRequest("A body is required: {\"lease\", …}");
         }
         Lease held = Lease.parse(request.lease());
-        End end = end(outcome, request);
+        AttemptEnd end = end(outcome, request);
         String owner = held.owner(caller.name());
         return contact(caller, held).flatMap(x -> visible(caller, runId)).flatMap(run -> {
             if (!holds(run, owner, held.attempt())) {
@@ -471,9 +471,9 @@ public class WorkerService {
      * Stores the end; when it was not written because a cancel was asked meanwhile ({@code again}: once), it is
      * stored as the cancelled end it now stands for.
      */
-    private Uni<Run> store(Caller caller, Run run, String owner, Lease held, End end, Outcome outcome,
+    private Uni<Run> store(Caller caller, Run run, String owner, Lease held, AttemptEnd end, Outcome outcome,
             boolean again) {
-        RunFlush flush = flush(run, end, outcome);
+        RunFlush flush = flush(run, end);
         return endings.submit(new Ending(owner, flush))
                 .onFailure(Overloaded.class).transform(e -> ApiException.unavailable(
                         "Too many ends wait to be stored; send it again in a second (it is stored once)", 1))
@@ -583,56 +583,39 @@ public class WorkerService {
     }
 
     /** What a worker's end asks for, checked. */
-    private record End(String metrics, String error, String errorCode, boolean retryable, long delayMs) {
-    }
-
-    private End end(Outcome outcome, EndRequest request) {
+    private AttemptEnd end(Outcome outcome, EndRequest request) {
         return switch (outcome) {
-            case COMPLETE -> new End(new JsonObject(Values.metrics(request.metrics())).encode(), null, null, false, 0);
+            case COMPLETE -> AttemptEnd.completed(request.metrics());
             case FAIL -> {
                 String code = request.errorCode() == null ? "job_failed" : request.errorCode();
                 if (!code.matches("[a-z][a-z0-9_]{0,63}")) {
                     throw ApiException.badRequest("'error_code' must be lower_snake, at most 64 characters");
                 }
-                String error = Values.text(request.error() == null ? "Failed" : request.error(), Values.MAX_ERROR);
-                yield new End(null, error, code, request.retryable() == null || request.retryable(), 0);
+                yield AttemptEnd.failed(request.error() == null ? "Failed" : request.error(), code,
+                        request.retryable() == null || request.retryable());
             }
             case SNOOZE -> {
-                long max = config.triggers().maxDelay().toMillis();
                 if (request.delayMs() == null || request.delayMs() < 0) {
                     throw ApiException.badRequest("'delay_ms' is required: how long until the next attempt");
                 }
-                yield new End(null, null, null, false, Math.min(request.delayMs(), max));
+                yield AttemptEnd.snoozed(Duration.ofMillis(request.delayMs()));
             }
-            case CANCELLED -> new End(null, null, null, false, 0);
+            case CANCELLED -> AttemptEnd.cancelled(null);
         };
     }
 
-    /** The flush that ends the run's attempt, as an engine's end writes it. */
-    private RunFlush flush(Run run, End end, Outcome outcome) {
-        int seq = run.lastSeq() + 1;
+    /**
+     * The flush that ends the run's attempt: what the run becomes is the attempt core's decision, as for an engine's
+     * attempt; a cancel asked of the run wins over a failure or a snooze.
+     */
+    private RunFlush flush(Run run, AttemptEnd end) {
         long duration = run.startedAt() == null
                 ? 0
                 : Math.max(0, Duration.between(run.startedAt(), Instant.now()).toMillis());
-        boolean retry = outcome == Outcome.FAIL && end.retryable() && run.attempt() < run.maxAttempts();
-        if (outcome == Outcome.SNOOZE || retry) {
-            long wait = outcome == Outcome.SNOOZE
-                    ? end.delayMs()
-                    : policy(run).delay(run.attempt(),
-                            ThreadLocalRandom.current().nextDouble()).toMillis();
-            return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
-                    new RunFlush.End(RunStatus.QUEUED, null, end.error(), end.errorCode(), duration, wait,
-                            outcome == Outcome.SNOOZE),
-                    List.of());
-        }
-        RunStatus status = switch (outcome) {
-            case COMPLETE -> RunStatus.COMPLETED;
-            case CANCELLED -> RunStatus.CANCELLED;
-            default -> RunStatus.FAILED;
-        };
-        String metrics = end.metrics() == null ? "{}" : end.metrics();
-        return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
-                new RunFlush.End(status, metrics, end.error(), end.errorCode(), duration), List.of());
+        RunFlush.End decided = end.decide(run.attempt(), run.maxAttempts(), CANCEL.equals(run.controlRequested()),
+                policy(run), config.triggers().maxDelay(), duration, ThreadLocalRandom.current().nextDouble());
+        return new RunFlush(run.id(), run.attempt(), run.lastSeq() + 1, null, null, null, null, null, decided,
+                List.of());
     }
 
     private RetryPolicy policy(Run run) {

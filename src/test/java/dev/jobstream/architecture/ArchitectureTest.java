@@ -84,6 +84,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void enginesAndWorkersAreSiblingsOnTheAttemptCore() {
+        noClasses().that().resideInAPackage(ROOT + ".engine..").should().dependOnClassesThat()
+                .resideInAPackage(ROOT + ".worker..").check(CLASSES);
+        noClasses().that().resideInAPackage(ROOT + ".worker..").should().dependOnClassesThat()
+                .resideInAPackage(ROOT + ".engine..").because("both end attempts through the attempt core")
+                .check(CLASSES);
+    }
+
+    @Test
     void leafPackagesDependOnNothingElseOfOurs() {
         for (String leaf : new String[]{"problem", "concurrent", "config", "spi"}) {
             noClasses().that().resideInAPackage(ROOT + "." + leaf + "..")

@@ -8,17 +8,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.jobstream.attempt.AttemptEnd;
+import dev.jobstream.run.RunFlush;
+import dev.jobstream.run.RunStatus;
 import dev.jobstream.spi.FencingToken;
 import dev.jobstream.spi.JobContext;
-import dev.jobstream.spi.JobFailure;
 import dev.jobstream.spi.JobHandler;
-import dev.jobstream.spi.Snooze;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
 /**
  * Runs a job's handler the way the engine does — params merged over the job's defaults, checkpoints, blocking work
- * on a worker thread, the retry policy between attempts — without HTTP or the run tables, and records what it
+ * on a worker thread, and what each attempt's end makes of the run decided by the service's own attempt core
+ * ({@link AttemptEnd}: retries by the job's policy, snoozes, cancels) — without HTTP or the run tables, and records what it
  * reported: logs, progress, error-log entries, metrics, the failure. Time is a {@link MutableClock}: the harness
  * moves it on by each backoff or snooze instead of waiting. A job that reads the database (its stores are CDI beans)
  * runs against the test's embedded PostgreSQL: inject the handler in a {@code @QuarkusTest} and give it here.
@@ -27,10 +29,13 @@ import io.vertx.core.json.JsonObject;
  * JobHarness.Attempt attempt = JobHarness.of(job).params(Map.of("items", 3, "delay_ms", 0)).run();
  * assertEquals(3, attempt.metrics().get("processed"));
  * JobHarness.Outcome outcome = JobHarness.of(flaky).runWithRetries();
- * assertEquals(List.of("failed", "failed", "completed"), outcome.outcomes());
+ * assertEquals(List.of("retrying", "retrying", "completed"), outcome.outcomes());
  * }</pre>
  */
 public final class JobHarness {
+
+    /** The longest snooze, as the service's default {@code jobstream.triggers.max-delay} allows. */
+    private static final Duration MAX_SNOOZE = Duration.ofDays(30);
 
     /** One log line the job wrote. */
     public record Log(String level, String message) {
@@ -157,23 +162,19 @@ public final class JobHarness {
                             "Attempt " + number + " of " + job.name() + " took longer than " + timeout, e)
                     : e;
         }
-        String outcome;
-        Duration next = null;
-        if (failure == null) {
-            outcome = "completed";
-        } else if (failure instanceof Snooze snooze) {
-            outcome = "snoozed";
-            next = snooze.duration();
-        } else if (failure instanceof Cancelled) {
-            outcome = "cancelled";
-        } else if (failure instanceof AssertionError) {
+        if (failure instanceof AssertionError) {
             throw (AssertionError) failure;
-        } else if (number < maxAttempts && !(failure instanceof JobFailure f && !f.retryable())) {
-            outcome = "retrying";
-            next = job.retry().delay(number, 0.5);
-        } else {
-            outcome = "failed";
         }
+        // what the run becomes, decided by the engines' and workers' own attempt core
+        AttemptEnd ending = failure instanceof Cancelled
+                ? AttemptEnd.cancelled(metrics)
+                : AttemptEnd.of(metrics,
+                        failure);
+        RunFlush.End end = ending.decide(number, maxAttempts, false, job.retry(), MAX_SNOOZE, 0, 0.5);
+        String outcome = end.status() != RunStatus.QUEUED
+                ? end.status().value()
+                : end.snoozed() ? "snoozed" : "retrying";
+        Duration next = end.retryInMs() == null ? null : Duration.ofMillis(end.retryInMs());
         return new Attempt(number, outcome, startedAt, List.copyOf(context.logs), List.copyOf(context.progress),
                 List.copyOf(context.errors), context.checkpoints, metrics, failure, next);
     }

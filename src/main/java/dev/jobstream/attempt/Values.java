@@ -1,4 +1,4 @@
-package dev.jobstream.engine;
+package dev.jobstream.attempt;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package dev.jobstream.engine;
+package dev.jobstream.attempt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
