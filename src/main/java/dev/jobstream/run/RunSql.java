@@ -490,7 +490,8 @@ final class RunSql {
      * channel per statement, not per run. An engine that stops before
      * its job ends flushes what it has, then interrupts its attempt ({@link #INTERRUPT_OWNED}). Rows this replica no longer owns (owner, attempt, executing state:
      * the fence) are left alone and their events dropped; the returned ids are the runs that were written. A run asked
-     * to cancel is never requeued (its executor ends it cancelled instead).
+     * to cancel is never requeued: a requeue that a cancel overtook ends the run {@code cancelled} at once
+     * ({@code overtaken}), as the cancel promised.
      * <p>
      * Idempotent, for a retry after a lost reply: events already stored are skipped ({@code ON CONFLICT DO
      * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number; for
@@ -572,8 +573,32 @@ final class RunSql {
                    AND r.control_requested IS DISTINCT FROM 'cancel'
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
                           r.attempt, r.max_attempts, r.run_after, c.snoozed
+            ), overtaken AS (
+                UPDATE job_runs r
+                   SET last_seq = c.last_seq,
+                       processed = coalesce(c.processed, r.processed),
+                       total = coalesce(c.total, r.total),
+                       error_log = coalesce(c.error_log::jsonb, r.error_log),
+                       status = 'cancelled',
+                       metrics = '{}'::jsonb,
+                       error = NULL,
+                       error_code = NULL,
+                       duration_ms = c.duration_ms,
+                       finished_at = now(),
+                       end_seq = c.last_seq,
+                       control_requested = NULL,
+                       heartbeat_at = now(),
+                       updated_at = now(),
+                       version = r.version + 1
+                  FROM changes c
+                 WHERE r.id = ANY (ARRAY(SELECT id FROM changes WHERE status = 'queued'))
+                   AND r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt
+                   AND coalesce(r.status, '') IN ('running', 'paused') AND c.status = 'queued'
+                   AND r.control_requested = 'cancel'
+                RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
+                          r.attempt, r.max_attempts, r.run_after, false AS snoozed
             ), written AS (
-                SELECT * FROM ended UNION ALL SELECT * FROM requeued
+                SELECT * FROM ended UNION ALL SELECT * FROM requeued UNION ALL SELECT * FROM overtaken
             ), applied AS (
                 SELECT c.id
                   FROM changes c
@@ -581,6 +606,8 @@ final class RunSql {
                    AND CASE WHEN c.status = 'queued'
                             THEN (SELECT r.attempts @> jsonb_build_array(jsonb_build_object('attempt', c.attempt,
                                                                                            'owner', $1::text))
+                                         OR (r.status = 'cancelled' AND r.owner = $1 AND r.attempt = c.attempt
+                                             AND r.end_seq = c.last_seq)
                                     FROM job_runs r WHERE r.id = c.id)
                             ELSE (SELECT r.status FROM job_runs r
                                    WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt

@@ -63,6 +63,22 @@ class RunStoreFlushTest extends DatabaseTest {
     }
 
     @Test
+    void aRequeueThatACancelOvertookEndsTheRunCancelledAtOnce() {
+        UUID id = executingRun();
+        // the executor decided to retry its failed attempt; a cancel was asked before its end was stored
+        db.execute("UPDATE job_runs SET control_requested = 'cancel' WHERE id = $1", id);
+        RunFlush retry = new RunFlush(id, 1, 2, null, null, null, null, null,
+                new RunFlush.End(RunStatus.QUEUED, null, "boom", "job_failed", 12, 1000L, false), List.of());
+
+        assertEquals(Set.of(id), flush(retry));
+        assertEquals(Set.of(id), flush(retry), "the retry of a committed end");
+
+        assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE id = $1 AND status = 'cancelled'"
+                + " AND control_requested IS NULL AND end_seq = 2 AND last_seq = 2 AND attempt = 1", id));
+        assertEquals(0, db.count("SELECT count(*) FROM error_events WHERE run_id = $1", id));
+    }
+
+    @Test
     void aFlushOfARunTakenElsewhereWritesNothing() {
         UUID id = executingRun();
         db.execute("UPDATE job_runs SET attempt = 2 WHERE id = $1", id);
