@@ -4,7 +4,9 @@
 # warm-up; around each round the CPU time of the JVM and of every PostgreSQL process is read from /proc. Then the same
 # on the same schema with the indexes of job_runs that only lists, the live feed and the sweeper read dropped (DROP):
 # what a schema whose updates of a run write no index entry could at most save. Then the posting alone, on an
-# API-only replica. Figures go into bench/RESULTS.md between the "bench:costs" markers.
+# API-only replica. Then pg-boss (bench/pgboss, 12.38.0) working off its no-op jobs on the same PostgreSQL, measured
+# the same way per job: CPU of PostgreSQL and of its Node process, WAL bytes, rows written. Figures go into
+# bench/RESULTS.md between the "bench:costs" markers.
 #
 #   eval "$(../shared/tools/pg-local.sh)"; bench/costs.sh       # ~5 minutes
 #
@@ -44,12 +46,24 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_ticks() { local p t=0; for p in $(pgrep -x postgres); do t=$((t + $(ticks "$p"))); done; echo "$t"; }
 us_per_run() { echo $((($1) * 1000000 / $(getconf CLK_TCK) / RUNS)); }
 median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
+# write counters of the database: WAL bytes (the cluster's), and rows inserted, updated and HOT-updated in the tables
+# of the schema $1 (PostgreSQL publishes a backend's counts within 10 s of its last write: settle first)
+settle() { sleep 11; }
+writes() { q "SELECT (SELECT wal_bytes FROM pg_stat_wal), coalesce(sum(n_tup_ins), 0), coalesce(sum(n_tup_upd), 0),
+                     coalesce(sum(n_tup_hot_upd), 0) FROM pg_stat_user_tables WHERE schemaname = '$1'" | tr '|' ' '; }
+per_run() { # before after runs: "WAL bytes/run, rows inserted + updated/run (HOT %)"
+  read -r w0 i0 u0 h0 <<<"$1"; read -r w1 i1 u1 h1 <<<"$2"
+  local rows=$(((i1 - i0) + (u1 - u0)))
+  echo "$(((w1 - w0) / $3)) | $(echo "scale=2; $rows / $3" | bc) ($(((u1 - u0) > 0 ? (h1 - h0) * 100 / (u1 - u0) : 0)) % of updates HOT)"
+}
 
 # measure LABEL: ROUNDS end-to-end rounds on a fresh table; sets ROW
 measure() {
-  local rates=() jvm=() pg=() j0 p0 round
+  local rates=() jvm=() pg=() j0 p0 round w0
   q "TRUNCATE job_runs, job_run_events, error_events"
   enqueue && await_completed "$RUNS" # warm-up
+  settle
+  w0=$(writes public)
   for round in $(seq 1 "$ROUNDS"); do
     q "TRUNCATE job_runs, job_run_events, error_events"
     j0=$(ticks "$PID") p0=$(pg_ticks)
@@ -59,8 +73,10 @@ measure() {
     rates+=("$(q "SELECT round($RUNS / extract(epoch FROM max(finished_at) - min(created_at))::numeric) FROM job_runs")")
     echo "$1, round $round: ${rates[-1]} runs/s, JVM ${jvm[-1]} µs/run, PostgreSQL ${pg[-1]} µs/run"
   done
-  local late=$((ROUNDS / 2))
-  ROW="| $1 | **$(median "${rates[@]:$late}")** (rounds: ${rates[*]}) | $(median "${jvm[@]:$late}") | $(median "${pg[@]:$late}") |"
+  settle
+  local late=$((ROUNDS / 2)) wal
+  wal=$(per_run "$w0" "$(writes public)" $((RUNS * ROUNDS)))
+  ROW="| $1 | **$(median "${rates[@]:$late}")** (rounds: ${rates[*]}) | $(median "${jvm[@]:$late}") | $(median "${pg[@]:$late}") | $wal |"
 }
 
 start_service # migrates
@@ -86,6 +102,29 @@ done
 POSTED="$(median "${posted[@]:$((ROUNDS / 2))}") runs/s (rounds: ${posted[*]})"
 stop_service
 
+PGBOSS_ROW="| pg-boss (not run: needs node and npm) | | | | |"
+if command -v npm >/dev/null 2>&1; then
+  (cd bench/pgboss && npm ci --silent --no-audit --no-fund >/dev/null 2>&1)
+  # its warm-up, end to end and drain: WARM + 2 × JOBS jobs, each inserted, fetched and completed
+  settle
+  # the script drops and makes its schema again: its tables' counts start at 0
+  before="$(q "SELECT wal_bytes FROM pg_stat_wal") 0 0 0" p0=$(pg_ticks)
+  last=()
+  (cd bench/pgboss && JOBS=$RUNS SCHEMA=pgboss_bench node workoff.mjs >"../../$OUT/pgboss-costs.json") &
+  NODE=$!
+  node_ticks=0
+  while kill -0 "$NODE" 2>/dev/null; do
+    for p in $(pgrep -P "$NODE") "$NODE"; do t=$(ticks "$p"); [ "$t" -gt 0 ] && last[$p]=$t; done
+    sleep 0.2
+  done
+  wait "$NODE"
+  for p in "${!last[@]}"; do node_ticks=$((node_ticks + last[$p])); done
+  jobs=$((5000 + 2 * RUNS))
+  pg_used=$(($(pg_ticks) - p0))
+  settle
+  PGBOSS_ROW="| pg-boss 12.38.0, $jobs jobs (warm-up, end to end, drain) | $(sed -nE 's/.*"end_to_end_per_s":([0-9]+).*/\1/p' "$OUT/pgboss-costs.json") | $(us_per_job=$((node_ticks * 1000000 / $(getconf CLK_TCK) / jobs)); echo "$us_per_job (Node)") | $((pg_used * 1000000 / $(getconf CLK_TCK) / jobs)) | $(per_run "$before" "$(writes pgboss_bench)" "$jobs") |"
+fi
+
 REPORT="$OUT/costs.md"
 cat >"$REPORT" <<MD
 <!-- bench:costs:begin -->
@@ -95,10 +134,11 @@ Command: \`bench/costs.sh\` (RUNS=$RUNS ROUNDS=$ROUNDS), default settings, end t
 CPU time of the JVM and of all PostgreSQL processes per run, medians of the last $((ROUNDS - ROUNDS / 2)) rounds.
 Dropped in the second row: $(echo $DROP | sed 's/ /, /g').
 
-| schema | end to end, runs/s | JVM µs/run | PostgreSQL µs/run |
-|---|---|---|---|
+| schema | end to end, runs/s | JVM µs/run | PostgreSQL µs/run | WAL bytes/run | rows written/run |
+|---|---|---|---|---|---|
 $ALL
 $FEWER
+$PGBOSS_ROW
 
 Posting alone (API-only replica, calls of 1,000 one after the other): $POSTED.
 <!-- bench:costs:end -->

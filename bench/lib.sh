@@ -110,14 +110,15 @@ api_replica() {
   await_ready "$PORT" "bench/out/service-$1.log"
 }
 
-# batches NAME RUNS: writes RUNS / 1000 bodies of /runs/batch (1,000 no-op runs of demo.sleep each, every run in a
-# workspace of its own) to bench/out/NAME-batch-<i>.json; post_batches NAME RUNS posts them to the replica on $PORT,
-# one after the other.
+# batches NAME RUNS: writes RUNS / 1000 bodies of /runs/batch (1,000 no-op runs of $JOB each, every run in a
+# workspace of its own; JOB is demo.noop unless set: not exclusive, as a peer's jobs; demo.sleep is the exclusive one)
+# to bench/out/NAME-batch-<i>.json; post_batches NAME RUNS posts them to the replica on $PORT, one after the other.
 batches() {
-  local i
+  local i params='{}'
+  [ "${JOB:-demo.noop}" = demo.noop ] || params='{"items":0}'
   for i in $(seq 1 $(($2 / 1000))); do
     psql -qtAX -v ON_ERROR_STOP=1 -c "SELECT json_build_object('runs', json_agg(json_build_object(
-        'workspace_id', gen_random_uuid(), 'params', json_build_object('items', 0)))) FROM generate_series(1, 1000)" \
+        'workspace_id', gen_random_uuid(), 'params', '$params'::json))) FROM generate_series(1, 1000)" \
       >"bench/out/$1-batch-$i.json"
   done
 }
@@ -125,6 +126,6 @@ post_batches() {
   local i
   for i in $(seq 1 $(($2 / 1000))); do
     curl -fsS -o /dev/null -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
-      --data-binary "@bench/out/$1-batch-$i.json" "http://127.0.0.1:$PORT/v1/jobs/demo.sleep/runs/batch"
+      --data-binary "@bench/out/$1-batch-$i.json" "http://127.0.0.1:$PORT/v1/jobs/${JOB:-demo.noop}/runs/batch"
   done
 }

@@ -7,7 +7,8 @@
 #
 # Needs: a JDK, pgbench and psql (postgresql-client), wrk; Node 20 + npm for the pg-boss (12.38.0) comparison.
 # Knobs: RUNS (20000), DURATION (10 s per load phase), WARMUP (5 s), PORT (8097), E2E_ROUNDS and DRAIN_ROUNDS (3 each,
-# median: the JIT is still warming in the first rounds), TUNED (the settings of the tuned work-off).
+# median: the JIT is still warming in the first rounds), TUNED (the settings of the tuned work-off), JOB (the job of
+# the work-off: demo.noop, not exclusive, as pg-boss's jobs are; the exclusive demo.sleep is measured beside it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -20,6 +21,7 @@ DRAIN_ROUNDS=${DRAIN_ROUNDS:-3}
 # the settings README's "Short jobs" recommends
 TUNED=${TUNED:-JOBSTREAM_ENGINES_MAX=1000 JOBSTREAM_ENGINES_MAX_ENDING=2000}
 PORT=${PORT:-8097}
+JOB=${JOB:-demo.noop}
 OUT=bench/out
 mkdir -p "$OUT"
 export JOBSTREAM_TOKEN=$BENCH_TOKEN
@@ -66,14 +68,14 @@ stop_service
 echo "API-only replica: $TRIGGER_API"
 echo "replica also executing (16 engines): $TRIGGER_EXEC"
 
-batch_body() { # file
+batch_body() { # file params: 1,000 runs, each in a workspace of its own
   q "SELECT json_build_object('runs', json_agg(json_build_object('workspace_id', gen_random_uuid(),
-       'params', json_build_object('items', 0)))) FROM generate_series(1, 1000)" >"$1"
+       'params', '$2'::json))) FROM generate_series(1, 1000)" >"$1"
 }
-enqueue() { # batches [port]
+enqueue() { # batches [port]: of $JOB
   for i in $(seq 1 "$1"); do
     curl -fsS -o /dev/null -H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: application/json" \
-      --data-binary "@$OUT/batch-$i.json" "http://127.0.0.1:${2:-$PORT}/v1/jobs/demo.sleep/runs/batch"
+      --data-binary "@$OUT/$JOB-batch-$i.json" "http://127.0.0.1:${2:-$PORT}/v1/jobs/$JOB/runs/batch"
   done
 }
 median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
@@ -110,17 +112,25 @@ workoff() {
     echo "drain, round $round: ${drains[-1]} runs/s"
   done
   EVENTS=$(q "SELECT count(*) FROM job_run_events")
+  STARTS_ENDS=$(q "SELECT count(*) FILTER (WHERE start_seq IS NOT NULL) + count(*) FILTER (WHERE end_seq IS NOT NULL)
+                     FROM job_runs")
   stop_service
   E2E_RPS=$(median "${e2e[@]}"); E2E_ALL="${e2e[*]}"
   DRAIN_RPS=$(median "${drains[@]}"); DRAIN_ALL="${drains[*]}"
 }
 
 BATCHES=$((RUNS / 1000))
-for i in $(seq 1 "$BATCHES"); do batch_body "$OUT/batch-$i.json"; done
-workoff "jobstream's default settings"
+for i in $(seq 1 "$BATCHES"); do
+  batch_body "$OUT/demo.noop-batch-$i.json" '{}'
+  batch_body "$OUT/demo.sleep-batch-$i.json" '{"items":0}'
+done
+workoff "$JOB, jobstream's default settings"
 DEF_E2E=$E2E_RPS DEF_E2E_ALL=$E2E_ALL DEF_DRAIN=$DRAIN_RPS DEF_DRAIN_ALL=$DRAIN_ALL
-workoff "tuned for short jobs ($TUNED)" $TUNED
+workoff "$JOB, tuned for short jobs ($TUNED)" $TUNED
 TUN_E2E=$E2E_RPS TUN_E2E_ALL=$E2E_ALL TUN_DRAIN=$DRAIN_RPS TUN_DRAIN_ALL=$DRAIN_ALL
+# the exclusive job beside it (one active run per workspace: each run's insert and claim check the exclusive index)
+JOB=demo.sleep DRAIN_ROUNDS=1 workoff "demo.sleep (exclusive), jobstream's default settings"
+EXC_E2E=$E2E_RPS EXC_E2E_ALL=$E2E_ALL
 
 PGBOSS="not run (needs node and npm)"
 PGBOSS_E2E=
@@ -152,10 +162,11 @@ Command: \`bench/run.sh\` (RUNS=$RUNS DURATION=$DURATION E2E_ROUNDS=$E2E_ROUNDS 
 | \`pgbench -N -c 64 -j 2\` | $PGB64 tps |
 | trigger path, API-only replica (\`JOBSTREAM_ENGINES_MAX=0\`), 64 wrk clients | $TRIGGER_API → **$(ratio "$TRIGGER_API_RPS" "$PGB1") ×** pgbench -N (1 client), $(ratio "$TRIGGER_API_RPS" "$PGB64") × (64 clients) |
 | trigger path, replica executing the runs too (16 engines) | $TRIGGER_EXEC → $(ratio "$TRIGGER_EXEC_RPS" "$PGB1") × pgbench -N (1 client) |
-| work-off end to end at jobstream's default settings: $RUNS no-op runs posted through /runs/batch (1000 a call) while the replica executes them, start + end events stored, median of $E2E_ROUNDS | **$DEF_E2E runs/s** (rounds: $DEF_E2E_ALL) → **$(vs "$DEF_E2E" "$PGBOSS_E2E")** pg-boss |
+| work-off end to end at jobstream's default settings: $RUNS no-op runs of $JOB posted through /runs/batch (1000 a call) while the replica executes them, median of $E2E_ROUNDS | **$DEF_E2E runs/s** (rounds: $DEF_E2E_ALL) → **$(vs "$DEF_E2E" "$PGBOSS_E2E")** pg-boss |
 | the same, tuned for short jobs ($TUNED) | **$TUN_E2E runs/s** (rounds: $TUN_E2E_ALL) → **$(vs "$TUN_E2E" "$PGBOSS_E2E")** pg-boss |
 | drain of $RUNS queued runs by a warm replica, first claim → last completion, median of $DRAIN_ROUNDS: default / tuned | $DEF_DRAIN runs/s (rounds: $DEF_DRAIN_ALL) → $(vs "$DEF_DRAIN" "$PGBOSS_DRAIN") pg-boss; $TUN_DRAIN runs/s (rounds: $TUN_DRAIN_ALL) → $(vs "$TUN_DRAIN" "$PGBOSS_DRAIN") pg-boss |
-| events stored in the last round (a start and an end per run) | $EVENTS |
+| the same at default settings with the exclusive demo.sleep (one active run per workspace) | $EXC_E2E runs/s (rounds: $EXC_E2E_ALL) → $(vs "$EXC_E2E" "$PGBOSS_E2E") pg-boss |
+| event rows stored in the last round; starts and ends read from the runs' rows | $EVENTS; $STARTS_ENDS |
 | pg-boss $PGBOSS_VERSION, same database: warm-up 5000, then $RUNS jobs inserted (1000 a call) while 4 workers (batch 1000, \`burstWhenBatchFull\`) work them off, and a drain | $PGBOSS |
 <!-- bench:latest:end -->
 MD
