@@ -108,19 +108,22 @@ if command -v npm >/dev/null 2>&1; then
   # its warm-up, end to end and drain: WARM + 2 × JOBS jobs, each inserted, fetched and completed
   settle
   # the script drops and makes its schema again: its tables' counts start at 0
-  before="$(q "SELECT wal_bytes FROM pg_stat_wal") 0 0 0" p0=$(pg_ticks)
-  last=()
+  before="$(q "SELECT wal_bytes FROM pg_stat_wal") 0 0 0"
+  # its connections' backends exit with it: their CPU is sampled while they live (every 0.2 s)
+  declare -A base=() last=() pg_last=()
+  for p in $(pgrep -x postgres); do base[$p]=$(ticks "$p"); done
   (cd bench/pgboss && JOBS=$RUNS SCHEMA=pgboss_bench node workoff.mjs >"../../$OUT/pgboss-costs.json") &
   NODE=$!
-  node_ticks=0
   while kill -0 "$NODE" 2>/dev/null; do
     for p in $(pgrep -P "$NODE") "$NODE"; do t=$(ticks "$p"); [ "$t" -gt 0 ] && last[$p]=$t; done
+    for p in $(pgrep -x postgres); do t=$(ticks "$p"); [ "$t" -gt 0 ] && pg_last[$p]=$t; done
     sleep 0.2
   done
   wait "$NODE"
+  node_ticks=0 pg_used=0
   for p in "${!last[@]}"; do node_ticks=$((node_ticks + last[$p])); done
+  for p in "${!pg_last[@]}"; do pg_used=$((pg_used + pg_last[$p] - ${base[$p]:-0})); done
   jobs=$((5000 + 2 * RUNS))
-  pg_used=$(($(pg_ticks) - p0))
   settle
   PGBOSS_ROW="| pg-boss 12.38.0, $jobs jobs (warm-up, end to end, drain) | $(sed -nE 's/.*"end_to_end_per_s":([0-9]+).*/\1/p' "$OUT/pgboss-costs.json") | $(us_per_job=$((node_ticks * 1000000 / $(getconf CLK_TCK) / jobs)); echo "$us_per_job (Node)") | $((pg_used * 1000000 / $(getconf CLK_TCK) / jobs)) | $(per_run "$before" "$(writes pgboss_bench)" "$jobs") |"
 fi

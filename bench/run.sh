@@ -27,6 +27,10 @@ mkdir -p "$OUT"
 export JOBSTREAM_TOKEN=$BENCH_TOKEN
 
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
+command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || {
+  echo "wrk is needed (apt-get install wrk)" >&2
+  exit 1
+}
 
 q() { psql -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 PID=

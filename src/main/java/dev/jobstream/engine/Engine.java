@@ -17,6 +17,7 @@ import dev.jobstream.spi.FencingToken;
 import dev.jobstream.spi.JobContext;
 import dev.jobstream.spi.JobHandler;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -147,13 +148,23 @@ public final class Engine implements JobContext {
         } catch (RuntimeException e) {
             work = Uni.createFrom().failure(e);
         }
-        // a kill (force-cancel, lost run) wins the race and cancels the job's subscription
-        // (any() waits for an item, so the job's failure travels as an item too)
-        Uni<Object> raced = Uni.combine().any().of(
-                work.map(metrics -> (Object) metrics).onFailure().recoverWithItem(Failed::new),
-                Uni.createFrom().completionStage(killed).map(v -> KILLED),
-                Uni.createFrom().completionStage(abandoned));
-        return raced.flatMap(item -> {
+        // the first of the job's end, a kill (force-cancel, lost run) and its abandonment (past the timeout's grace);
+        // a kill or an abandonment cancels the job's subscription. (Not Uni.combine().any(): it cancels the losers,
+        // and cancelling a Uni of a future builds a CancellationException, with its stack, for every run.)
+        CompletableFuture<Object> first = new CompletableFuture<>();
+        Cancellable job = work.subscribe().with(metrics -> first.complete(metrics),
+                failure -> first.complete(new Failed(failure)));
+        killed.thenRun(() -> {
+            if (first.complete(KILLED)) {
+                job.cancel();
+            }
+        });
+        abandoned.thenAccept(item -> {
+            if (first.complete(item)) {
+                job.cancel();
+            }
+        });
+        return Uni.createFrom().completionStage(first).flatMap(item -> {
             lifecycle = State.STOPPING;
             jobEnded.complete(null);
             for (Timer.Cancel timeout : timeoutTimers) {
