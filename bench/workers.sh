@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Workers outside the service, in one run against one PostgreSQL: RUNS no-op runs worked off end to end by the
-# service's own engines (demo.sleep, items 0) and by WORKERS Node workers (clients/node) claiming up to CONCURRENCY
+# service's own engines (demo.noop) and by WORKERS Node workers (clients/node) claiming up to CONCURRENCY
 # runs each over HTTP, beside pg-boss 12.38 (bench/pgboss) with its workers; then claim-to-start latency, from a
 # trigger sent to an idle worker's handler called. Figures go into bench/RESULTS.md ("bench:workers").
 #

@@ -44,6 +44,7 @@ export const scenarios = {
       assert.ok(!request.url().includes(admin), `token in URL ${request.url()}`);
     });
     await page.getByText('Trigger a run').click();
+    await page.locator('#trigger-job').selectOption('demo.sleep');
     await page.getByLabel('Params (JSON object)').fill('{"items": -1}');
     await page.getByRole('button', { name: 'Trigger', exact: true }).click();
     assert.match(await page.locator('#trigger-error').textContent(), /"items" must be at least 0/);
