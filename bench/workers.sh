@@ -84,7 +84,7 @@ jobstream's default settings; the workers, the replica, PostgreSQL and pg-boss s
 | $WORKERS Node workers × $CONCURRENCY over HTTP (a long-poll claim of up to $CONCURRENCY; the ends that finish while a call is out go in one \`POST /v1/workers/runs/ends\`) | **$REMOTE_RPS runs/s** → $(ratio "$REMOTE_RPS" "$ENGINES") × the engines, $(ratio "$REMOTE_RPS" "$PGBOSS_RPS") × pg-boss |
 | pg-boss, same database, same measurement | ${PGBOSS_RPS:-?} jobs/s |
 | claim-to-start: a run triggered into an idle worker's long poll, trigger sent → handler called | p50 $(field "$REMOTE" p50) ms, p99 **$(field "$REMOTE" p99) ms** (max $(field "$REMOTE" max) ms, $(field "$REMOTE" samples) samples) |
-| events stored by the workers' runs (warm-up, rounds, latency samples: a start and an end each) | $EVENTS |
+| event rows stored by the workers' runs (warm-up, rounds, latency samples; their starts and ends are read from the runs' rows) | $EVENTS |
 
 Raw: remote \`$REMOTE\`; pg-boss \`$PGBOSS\`.
 <!-- bench:workers:end -->
