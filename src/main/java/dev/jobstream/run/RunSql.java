@@ -490,8 +490,9 @@ final class RunSql {
      * channel per statement, not per run. An engine that stops before
      * its job ends flushes what it has, then interrupts its attempt ({@link #INTERRUPT_OWNED}). Rows this replica no longer owns (owner, attempt, executing state:
      * the fence) are left alone and their events dropped; the returned ids are the runs that were written. A run asked
-     * to cancel is never requeued: a requeue that a cancel overtook ends the run {@code cancelled} at once
-     * ({@code overtaken}), as the cancel promised.
+     * to cancel is never requeued: a requeue that a cancel overtook is written as the {@code cancelled} end that the
+     * cancel promised ({@code decided} decides it as {@code AttemptEnd} does: a cancel wins over a failure or a
+     * snooze; a repeat of it finds that end stored).
      * <p>
      * Idempotent, for a retry after a lost reply: events already stored are skipped ({@code ON CONFLICT DO
      * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number; for
@@ -510,8 +511,23 @@ final class RunSql {
                 SELECT * FROM unnest($2::uuid[], $3::integer[], $4::integer[], $5::bigint[], $6::bigint[],
                                      $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[],
                                      $17::text[], $18::bigint[], $19::boolean[])
-                       AS c(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
+                       AS f(id, attempt, last_seq, processed, total, error_log, status, metrics, error, error_code,
                             duration_ms, acknowledged, retry_in, snoozed)
+            ), decided AS (
+                SELECT f.id, f.attempt, f.last_seq, f.processed, f.total, f.error_log,
+                       CASE WHEN o.overtaken THEN 'cancelled' ELSE f.status END AS status,
+                       CASE WHEN o.overtaken THEN '{}' ELSE f.metrics END AS metrics,
+                       CASE WHEN o.overtaken THEN NULL ELSE f.error END AS error,
+                       CASE WHEN o.overtaken THEN NULL ELSE f.error_code END AS error_code,
+                       f.duration_ms, f.acknowledged, f.retry_in, f.snoozed
+                  FROM changes f,
+                       LATERAL (SELECT CASE WHEN f.status = 'queued'
+                                            THEN coalesce((SELECT r.control_requested = 'cancel'
+                                                                  OR (r.status = 'cancelled' AND r.owner = $1
+                                                                      AND r.attempt = f.attempt
+                                                                      AND r.end_seq = f.last_seq)
+                                                             FROM job_runs r WHERE r.id = f.id), false)
+                                            ELSE false END AS overtaken) o
             ), ended AS (
                 UPDATE job_runs r
                    SET last_seq = c.last_seq,
@@ -534,8 +550,8 @@ final class RunSql {
                        heartbeat_at = now(),
                        updated_at = now(),
                        version = r.version + 1
-                  FROM changes c
-                 WHERE r.id = ANY (ARRAY(SELECT id FROM changes WHERE status IS DISTINCT FROM 'queued'))
+                  FROM decided c
+                 WHERE r.id = ANY (ARRAY(SELECT id FROM decided WHERE status IS DISTINCT FROM 'queued'))
                    AND r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt
                    AND coalesce(r.status, '') IN ('running', 'paused') AND c.status IS DISTINCT FROM 'queued'
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
@@ -566,48 +582,22 @@ final class RunSql {
                        start_seq = NULL,
                        updated_at = now(),
                        version = r.version + 1
-                  FROM changes c
-                 WHERE r.id = ANY (ARRAY(SELECT id FROM changes WHERE status = 'queued'))
+                  FROM decided c
+                 WHERE r.id = ANY (ARRAY(SELECT id FROM decided WHERE status = 'queued'))
                    AND r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt
                    AND coalesce(r.status, '') IN ('running', 'paused') AND c.status = 'queued'
                    AND r.control_requested IS DISTINCT FROM 'cancel'
                 RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
                           r.attempt, r.max_attempts, r.run_after, c.snoozed
-            ), overtaken AS (
-                UPDATE job_runs r
-                   SET last_seq = c.last_seq,
-                       processed = coalesce(c.processed, r.processed),
-                       total = coalesce(c.total, r.total),
-                       error_log = coalesce(c.error_log::jsonb, r.error_log),
-                       status = 'cancelled',
-                       metrics = '{}'::jsonb,
-                       error = NULL,
-                       error_code = NULL,
-                       duration_ms = c.duration_ms,
-                       finished_at = now(),
-                       end_seq = c.last_seq,
-                       control_requested = NULL,
-                       heartbeat_at = now(),
-                       updated_at = now(),
-                       version = r.version + 1
-                  FROM changes c
-                 WHERE r.id = ANY (ARRAY(SELECT id FROM changes WHERE status = 'queued'))
-                   AND r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt
-                   AND coalesce(r.status, '') IN ('running', 'paused') AND c.status = 'queued'
-                   AND r.control_requested = 'cancel'
-                RETURNING r.id, r.status, r.job_name, r.workspace_id, r.correlation_id, r.error, r.error_code,
-                          r.attempt, r.max_attempts, r.run_after, false AS snoozed
             ), written AS (
-                SELECT * FROM ended UNION ALL SELECT * FROM requeued UNION ALL SELECT * FROM overtaken
+                SELECT * FROM ended UNION ALL SELECT * FROM requeued
             ), applied AS (
                 SELECT c.id
-                  FROM changes c
+                  FROM decided c
                  WHERE c.status NOT IN ('running', 'paused') AND c.id NOT IN (SELECT id FROM written)
                    AND CASE WHEN c.status = 'queued'
                             THEN (SELECT r.attempts @> jsonb_build_array(jsonb_build_object('attempt', c.attempt,
                                                                                            'owner', $1::text))
-                                         OR (r.status = 'cancelled' AND r.owner = $1 AND r.attempt = c.attempt
-                                             AND r.end_seq = c.last_seq)
                                     FROM job_runs r WHERE r.id = c.id)
                             ELSE (SELECT r.status FROM job_runs r
                                    WHERE r.id = c.id AND r.owner = $1 AND r.attempt = c.attempt
