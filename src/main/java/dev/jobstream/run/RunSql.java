@@ -866,14 +866,15 @@ final class RunSql {
     /**
      * Terminal runs that ended before {@code $1}, a batch at a time, oldest first, and their events; answers how many
      * runs went. A run ends after it was created, so the runs created before {@code $1} hold them all: they are read
-     * in {@code job_runs_created_idx}, and no index of ended runs costs every end an entry. The batch is then deleted
-     * by primary key ({@code = ANY (ARRAY(…))}), never through a join that could read the whole table.
+     * in {@code job_runs_created_idx} (of the runs not running), and no index of ended runs costs every end an entry.
+     * The batch is then deleted by primary key ({@code = ANY (ARRAY(…))}), never through a join that could read the
+     * whole table.
      */
     static final String DELETE_EXPIRED = """
             WITH expired AS (
                 DELETE FROM job_runs
                  WHERE id = ANY (ARRAY(SELECT id FROM job_runs
-                                        WHERE created_at < $1 AND finished_at < $1
+                                        WHERE created_at < $1 AND finished_at < $1 AND status <> 'running'
                                         ORDER BY created_at
                                         LIMIT $2
                                           FOR UPDATE SKIP LOCKED))

@@ -252,6 +252,10 @@ public class RunStore implements RunEventStore {
         });
     }
 
+    /** The predicates of the indexes a list without a status reads and merges. */
+    private static final String RUNNING = "status = 'running'";
+    private static final String NOT_RUNNING = "status <> 'running'";
+
     /** The list query of {@code GET /v1/runs} and its arguments. */
     record ListStatement(String sql, Tuple args) {
     }
@@ -263,17 +267,26 @@ public class RunStore implements RunEventStore {
     }
 
     /**
-     * The SQL of {@link #list}: the filters given, newest first, one row more than the limit. A status other than
-     * completed is read in {@code job_runs_status_created_idx} (the job, workspaces and dry_run checked in the index),
-     * stale runs in {@code job_runs_executing_heartbeat_idx}, the others in the indexes by creation. A token's
+     * The SQL of {@link #list}: the filters given, newest first, one row more than the limit. Running runs are read in
+     * {@code job_runs_running_idx} and no other list index holds them (a claim writes no entry there): without a
+     * status, the runs that are not running and those that are are each read newest first and merged. A status other
+     * than completed is read in {@code job_runs_status_created_idx} (the job, workspaces and dry_run checked in the
+     * index), stale runs in {@code job_runs_executing_heartbeat_idx}, the others in the indexes by creation. A token's
      * workspaces are each read newest first (a page of each at most) and merged: as one list of
      * {@code workspace_id = ANY(…)} they were read in the newest runs of every workspace until a page of theirs came.
      */
     static ListStatement listStatement(RunQuery query, Instant staleBefore) {
         Filter filter = Filter.of(query, staleBefore, true);
         String limit = filter.arg(query.limit() + 1);
-        String sql = "SELECT " + Run.COLUMNS + " FROM job_runs" + filter.where()
-                + " ORDER BY created_at DESC, id DESC LIMIT " + limit;
+        String order = " ORDER BY created_at DESC, id DESC LIMIT " + limit;
+        String sql;
+        if (query.stale() || query.status() != null) {
+            sql = "SELECT " + Run.COLUMNS + " FROM job_runs" + filter.where(null) + order;
+        } else {
+            sql = "SELECT " + Run.columns("u") + " FROM ((SELECT " + Run.COLUMNS + " FROM job_runs"
+                    + filter.where(NOT_RUNNING) + order + ") UNION ALL (SELECT " + Run.COLUMNS + " FROM job_runs"
+                    + filter.where(RUNNING) + order + ")) u" + order;
+        }
         if (filter.scope() != null) {
             sql = "SELECT " + Run.columns("r") + " FROM unnest(" + filter.scope() + "::uuid[]) AS scope(workspace_id)"
                     + " CROSS JOIN LATERAL (" + sql + ") r ORDER BY r.created_at DESC, r.id DESC LIMIT " + limit;
@@ -331,7 +344,16 @@ public class RunStore implements RunEventStore {
         }
 
         String where() {
-            return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+            return where(null);
+        }
+
+        /** The conditions and, unless null, {@code index}: the predicate of the partial index to read. */
+        String where(String index) {
+            List<String> all = new ArrayList<>(conditions);
+            if (index != null) {
+                all.add(index);
+            }
+            return all.isEmpty() ? "" : " WHERE " + String.join(" AND ", all);
         }
     }
 
