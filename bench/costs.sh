@@ -11,8 +11,11 @@
 #   eval "$(../shared/tools/pg-local.sh)"; bench/costs.sh       # ~5 minutes
 #
 # Knobs: RUNS (20000), ROUNDS (6; the median of the last half is reported: the replica's JIT is not done after the
-# warm-up on 2 cores), PORT (8096), DROP (the indexes dropped). Works in a database of its own, <PGDATABASE>_costs,
-# dropped and made again.
+# warm-up on 2 cores), PORT (8096), DROP (the indexes dropped; DROP= drops none), JAVA_OPTS (to the replica), PEERS (1; 0 skips the
+# posting alone and pg-boss, for a quick comparison of two schemas), SECOND_JAVA_OPTS, SECOND_JAR and SECOND (the
+# second row's replica options, build and label: DROP= SECOND_JAVA_OPTS=-D… SECOND=… compares a setting, DROP=
+# SECOND_JAR=…/quarkus-run.jar SECOND=… another build). Works in a database of its own,
+# <PGDATABASE>_costs, dropped and made again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -20,14 +23,15 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-20000}
 ROUNDS=${ROUNDS:-6}
 PORT=${PORT:-8096}
-DROP=${DROP:-job_runs_created_idx job_runs_job_created_idx job_runs_workspace_created_idx job_runs_status_created_idx
+DROP=${DROP-job_runs_created_idx job_runs_job_created_idx job_runs_workspace_created_idx job_runs_status_created_idx
 job_runs_updated_id_idx job_runs_executing_heartbeat_idx}
 OUT=bench/out
 mkdir -p "$OUT"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
 BASE_DB=$PGDATABASE
 export PGDATABASE=${BASE_DB}_costs
-psql -qX -d "$BASE_DB" -c "DROP DATABASE IF EXISTS $PGDATABASE" -c "CREATE DATABASE $PGDATABASE"
+# each row is measured in a database made for it, the same way
+fresh_database() { psql -qX -d "$BASE_DB" -c "DROP DATABASE IF EXISTS $PGDATABASE" -c "CREATE DATABASE $PGDATABASE"; }
 
 q() { psql -qtAX -v ON_ERROR_STOP=1 -c "$1"; }
 PID=
@@ -35,7 +39,7 @@ stop_service() { [ -z "$PID" ] || { kill "$PID" 2>/dev/null || true; wait "$PID"
 trap stop_service EXIT
 start_service() { # ENGINES
   env JOBSTREAM_ADMIN_TOKEN=$BENCH_TOKEN JOBSTREAM_DEMO_JOBS=true ${1:+JOBSTREAM_ENGINES_MAX=$1} QUARKUS_HTTP_PORT=$PORT \
-    java -jar target/quarkus-app/quarkus-run.jar >"$OUT/service-costs.log" 2>&1 &
+    java ${JAVA_OPTS:-} -jar "${JAR:-target/quarkus-app/quarkus-run.jar}" >"$OUT/service-costs.log" 2>&1 &
   PID=$!
   DONE=0
   await_ready "$PORT" "$OUT/service-costs.log"
@@ -79,15 +83,26 @@ measure() {
   ROW="| $1 | **$(median "${rates[@]:$late}")** (rounds: ${rates[*]}) | $(median "${jvm[@]:$late}") | $(median "${pg[@]:$late}") | $wal |"
 }
 
+fresh_database
 start_service # migrates
+stop_service
+start_service
 measure "all indexes of job_runs"
 ALL=$ROW
 stop_service
+fresh_database
+JAR=${SECOND_JAR:-} start_service # migrates
+stop_service
 for index in $DROP; do q "DROP INDEX $index"; done
-start_service
-measure "without $(echo $DROP | wc -w) of them"
+JAR=${SECOND_JAR:-} JAVA_OPTS=${SECOND_JAVA_OPTS:-${JAVA_OPTS:-}} start_service
+measure "${SECOND:-without $(echo $DROP | wc -w) of them}"
 FEWER=$ROW
 stop_service
+
+if [ "${PEERS:-1}" = 0 ]; then
+  printf '%s\n%s\n' "$ALL" "$FEWER"
+  exit 0
+fi
 
 start_service 0 # posting alone
 posted=()
