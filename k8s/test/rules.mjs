@@ -16,6 +16,11 @@ const CONFIG_KEYS = CONFIG_TABLE.split('\n').filter((line) => line.startsWith('|
   .flatMap((line) => [...line.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]))
   .filter((key) => !SECRET_KEYS.includes(key));
 const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
+// where the service serves Prometheus text: Quarkus' default unless application.properties moves it
+const PROPERTIES = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'main', 'resources',
+  'application.properties'), 'utf8');
+const METRICS_PATH = /^quarkus\.micrometer\.export\.prometheus\.path=(.*)$/m.exec(PROPERTIES)?.[1].trim() ?? '/q/metrics';
+const SEVERITIES = ['critical', 'warning', 'info'];
 const ONE_HOUR = 3600;
 
 const all = (objects, kind) => objects.filter((o) => o.kind === kind);
@@ -265,3 +270,55 @@ export const filesRules = {
     return p;
   },
 };
+
+const alerts = (o) => all(o, 'PrometheusRule').flatMap((r) => (r.spec?.groups || []).flatMap((g) => g.rules || []))
+  .filter((r) => r.alert);
+
+export const monitoringRules = {
+  [`a ServiceMonitor of the Service's pods, on a Service port, at ${METRICS_PATH}`]: (o) => {
+    const monitors = all(o, 'ServiceMonitor');
+    if (monitors.length !== 1) return [`${monitors.length} ServiceMonitors`];
+    const m = monitors[0];
+    const service = one(o, 'Service');
+    const p = [];
+    if (!service || !selects(m.spec.selector?.matchLabels, service.metadata.labels || {})) {
+      p.push('its selector does not match the Service');
+    }
+    for (const e of m.spec.endpoints || []) {
+      if (!(service?.spec.ports || []).some((x) => x.name === e.port)) p.push(`port ${e.port} is no Service port name`);
+      if (e.path !== METRICS_PATH) p.push(`path ${e.path}, expected ${METRICS_PATH}`);
+    }
+    if ((m.spec.endpoints || []).length === 0) p.push('no endpoint');
+    return p;
+  },
+  'alerts, each with for, a severity label, a summary and a description': (o) => {
+    const list = alerts(o);
+    if (list.length === 0) return ['no alert'];
+    const names = list.map((r) => r.alert);
+    return [
+      ...names.filter((n, i) => names.indexOf(n) !== i).map((n) => `${n} is defined twice`),
+      ...list.flatMap((r) => [
+        ...(r.for ? [] : [`${r.alert} has no for`]),
+        ...(SEVERITIES.includes(r.labels?.severity) ? [] : [`${r.alert} has no severity of ${SEVERITIES.join(', ')}`]),
+        ...['summary', 'description'].filter((a) => !r.annotations?.[a]).map((a) => `${r.alert} has no ${a}`)])];
+  },
+  'a Grafana dashboard in a ConfigMap labelled grafana_dashboard: "1", each panel with its queries': (o) => {
+    const maps = all(o, 'ConfigMap').filter((m) => m.metadata.labels?.grafana_dashboard === '1');
+    if (maps.length !== 1) return [`${maps.length} dashboard ConfigMaps`];
+    const files = Object.entries(maps[0].data || {});
+    if (files.length !== 1) return [`${files.length} files in the dashboard ConfigMap`];
+    let dashboard;
+    try {
+      dashboard = JSON.parse(files[0][1]);
+    } catch (e) {
+      return [`${files[0][0]} is not JSON: ${e.message}`];
+    }
+    const panels = dashboard.panels || [];
+    return [
+      ...(dashboard.uid && dashboard.title ? [] : ['the dashboard needs a uid and a title']),
+      ...(panels.length > 0 ? [] : ['no panel']),
+      ...panels.filter((x) => !(x.targets || []).length || x.targets.some((t) => !t.expr))
+        .map((x) => `panel ${x.title} has a query without expr`)];
+  },
+};
+

@@ -1,8 +1,10 @@
 // Renders the kustomizations of k8s/ with `kubectl kustomize` and checks every object they produce:
 //  - against the Kubernetes API schemas (the npm kubernetes-models validators: types, required fields, enums,
-//    formats) — the CloudNativePG Cluster, whose schema is not there, against the fields this project relies on;
+//    formats) — the CloudNativePG Cluster and the Prometheus operator's ServiceMonitor and PrometheusRule, whose
+//    schemas are not there, against the fields this project relies on;
 //  - against the deployment rules of the README ("Deploy") (probes, grace period, non-root, read-only root file system,
-//    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, HPA, the overlay's database);
+//    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, HPA, the overlays' database and files), and the
+//    monitoring (k8s/monitoring, with the base) against its own;
 // and the Dockerfile against what the manifests assume of the image (dockerfile.mjs).
 // Before that, it checks itself: broken copies of the rendered objects must be rejected, or it fails.
 // Prints one line per check and ends with "N passed, N failed"; exits 1 if any failed.
@@ -16,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { imageProblems } from './dockerfile.mjs';
-import { deploymentRules, filesRules, overlayRules } from './rules.mjs';
+import { deploymentRules, filesRules, monitoringRules, overlayRules } from './rules.mjs';
 
 const require = createRequire(import.meta.url);
 const k8s = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,7 +49,7 @@ function legacyCopy() {
   cpSync(k8s, copy, { recursive: true, filter: (f) => !f.includes('node_modules') });
   for (const file of [join(copy, 'kustomization.yaml'), join(copy, 'base', 'kustomization.yaml'),
     join(copy, 'overlays', 'with-postgres', 'kustomization.yaml'),
-    join(copy, 'overlays', 'with-files', 'kustomization.yaml')]) {
+    join(copy, 'overlays', 'with-files', 'kustomization.yaml'), join(copy, 'monitoring', 'kustomization.yaml')]) {
     const k = parse(readFileSync(file, 'utf8'));
     const dirs = (k.resources || []).filter((r) => statSync(join(dirname(file), r)).isDirectory());
     if (dirs.length > 0) k.bases = dirs;
@@ -97,11 +99,63 @@ function cnpgCluster(o) {
   return p;
 }
 
+const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+const strings = (map) => Object.values(map || {}).every((v) => typeof v === 'string');
+const unknown = (object, known, at) => Object.keys(object || {}).filter((k) => !known.includes(k))
+  .map((k) => `${at}.${k} is not a field used here`);
+
+/** The fields of a ServiceMonitor (monitoring.coreos.com/v1) that this project relies on. */
+function serviceMonitor(o) {
+  const s = o.spec || {};
+  const p = unknown(s, ['selector', 'endpoints', 'namespaceSelector', 'jobLabel'], 'spec');
+  if (!s.selector?.matchLabels || !strings(s.selector.matchLabels)) p.push('spec.selector.matchLabels of strings needed');
+  if (!Array.isArray(s.endpoints) || s.endpoints.length === 0) return [...p, 'spec.endpoints must be a non-empty list'];
+  s.endpoints.forEach((e, i) => {
+    p.push(...unknown(e, ['port', 'path', 'interval', 'scrapeTimeout', 'scheme', 'authorization', 'honorLabels'],
+      `spec.endpoints[${i}]`));
+    if (typeof e.port !== 'string') p.push(`spec.endpoints[${i}].port must be a port's name`);
+    if (typeof e.path !== 'string' || !e.path.startsWith('/')) p.push(`spec.endpoints[${i}].path must be a path`);
+    if (e.interval !== undefined && !DURATION.test(e.interval)) p.push(`spec.endpoints[${i}].interval is no duration`);
+    const a = e.authorization;
+    if (a && (a.type !== 'Bearer' || typeof a.credentials?.name !== 'string' || typeof a.credentials?.key !== 'string')) {
+      p.push(`spec.endpoints[${i}].authorization must be type Bearer with credentials {name, key} of a Secret`);
+    }
+  });
+  return p;
+}
+
+/** The fields of a PrometheusRule (monitoring.coreos.com/v1) that this project relies on. */
+function prometheusRule(o) {
+  const groups = o.spec?.groups;
+  if (!Array.isArray(groups) || groups.length === 0) return ['spec.groups must be a non-empty list'];
+  const p = unknown(o.spec, ['groups'], 'spec');
+  groups.forEach((g, i) => {
+    if (typeof g.name !== 'string') p.push(`spec.groups[${i}].name must be a string`);
+    if (!Array.isArray(g.rules) || g.rules.length === 0) p.push(`spec.groups[${i}].rules must be a non-empty list`);
+    (g.rules || []).forEach((r, j) => {
+      const at = `spec.groups[${i}].rules[${j}]`;
+      p.push(...unknown(r, ['alert', 'record', 'expr', 'for', 'labels', 'annotations'], at));
+      if ((typeof r.alert === 'string') === (typeof r.record === 'string')) p.push(`${at} needs alert or record`);
+      if (typeof r.expr !== 'string' || r.expr.trim() === '') p.push(`${at}.expr must be a PromQL expression`);
+      if (r.for !== undefined && !DURATION.test(r.for)) p.push(`${at}.for is no duration`);
+      if (!strings(r.labels) || !strings(r.annotations)) p.push(`${at}: labels and annotations must be strings`);
+    });
+  });
+  return p;
+}
+
+const CUSTOM = {
+  'postgresql.cnpg.io/v1 Cluster': cnpgCluster,
+  'monitoring.coreos.com/v1 ServiceMonitor': serviceMonitor,
+  'monitoring.coreos.com/v1 PrometheusRule': prometheusRule,
+};
+
 /** Problems of one object against its API schema. */
 export function schemaProblems(object) {
   if (typeof object?.apiVersion !== 'string' || typeof object?.kind !== 'string') return ['no apiVersion/kind'];
   if (!object.metadata?.name) return [`${object.kind} has no metadata.name`];
-  if (object.apiVersion === 'postgresql.cnpg.io/v1' && object.kind === 'Cluster') return cnpgCluster(object);
+  const custom = CUSTOM[`${object.apiVersion} ${object.kind}`];
+  if (custom) return custom(object);
   const Model = modelOf(object);
   if (!Model) return [`no schema for ${object.apiVersion} ${object.kind}`];
   try {
@@ -190,6 +244,26 @@ const FILES_BREAKAGES = {
   },
 };
 
+const alert = (l, name) => find(l, 'PrometheusRule').spec.groups.flatMap((g) => g.rules).find((r) => r.alert === name);
+const MONITORING_BREAKAGES = {
+  'an alert without for': (l) => { delete alert(l, 'JobstreamQueueBacklog').for; },
+  'an alert without a severity': (l) => { delete alert(l, 'JobstreamRunsFailing').labels.severity; },
+  'an alert without a description': (l) => { delete alert(l, 'JobstreamStaleRuns').annotations.description; },
+  'an alert without an expression': (l) => { delete alert(l, 'JobstreamStaleRuns').expr; },
+  'a ServiceMonitor on a port the Service does not have': (l) => { find(l, 'ServiceMonitor').spec.endpoints[0].port = 'metrics'; },
+  'a ServiceMonitor on another path': (l) => { find(l, 'ServiceMonitor').spec.endpoints[0].path = '/metrics'; },
+  'a ServiceMonitor selecting other services': (l) => {
+    find(l, 'ServiceMonitor').spec.selector.matchLabels = { app: 'other' };
+  },
+  'a dashboard ConfigMap without its label': (l) => {
+    delete l.find((o) => o.metadata.labels?.grafana_dashboard).metadata.labels.grafana_dashboard;
+  },
+  'a dashboard that is not JSON': (l) => {
+    const map = l.find((o) => o.metadata.labels?.grafana_dashboard);
+    map.data['dashboard.json'] = map.data['dashboard.json'].slice(1);
+  },
+};
+
 // the checker must be able to fail: each broken copy must be rejected
 function selfCheck(label, objects, rules, breakages) {
   for (const [name, breakIt] of Object.entries(breakages)) {
@@ -207,6 +281,9 @@ selfCheck('with-postgres', overlay, withPostgres, OVERLAY_BREAKAGES);
 const files = render(join(root, 'overlays', 'with-files'));
 const withFiles = { ...deploymentRules, ...filesRules };
 selfCheck('with-files', files, withFiles, FILES_BREAKAGES);
+const monitored = [...base, ...render(join(root, 'monitoring'))];
+const withMonitoring = { ...deploymentRules, ...monitoringRules };
+selfCheck('k8s/ with k8s/monitoring', monitored, withMonitoring, MONITORING_BREAKAGES);
 const dockerfile = readFileSync(join(k8s, '..', 'Dockerfile'), 'utf8');
 const port = find(base, 'Deployment').spec.template.spec.containers[0].ports[0].containerPort;
 check('self-check Dockerfile: a root user is rejected',
@@ -215,5 +292,6 @@ check('Dockerfile: jvm and native images as the pods need them', imageProblems(d
 validateAll('k8s/', base, deploymentRules);
 validateAll('k8s/overlays/with-postgres', overlay, withPostgres);
 validateAll('k8s/overlays/with-files', files, withFiles);
+validateAll('k8s/ with k8s/monitoring', monitored, withMonitoring);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
