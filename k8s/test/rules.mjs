@@ -209,12 +209,27 @@ export const deploymentRules = {
     return [...(selects(b.spec.selector?.matchLabels, podLabels(o)) ? [] : ['selector does not match the pods']),
       ...(b.spec.minAvailable < deployment(o).spec.replicas ? [] : ['minAvailable blocks every eviction'])];
   },
-  'a HorizontalPodAutoscaler of the Deployment from 2 replicas': (o) => {
-    const h = one(o, 'HorizontalPodAutoscaler');
-    if (!h) return ['no HorizontalPodAutoscaler'];
-    const t = h.spec.scaleTargetRef;
-    return [...(t.kind === 'Deployment' && t.name === deployment(o).metadata.name ? [] : ['targets another object']),
-      ...(h.spec.minReplicas >= 2 && h.spec.maxReplicas >= h.spec.minReplicas ? [] : ['replicas out of order'])];
+  'one autoscaler of the Deployment from 2 replicas: a HorizontalPodAutoscaler or a KEDA ScaledObject, not both': (o) => {
+    const name = deployment(o).metadata.name;
+    const hpas = all(o, 'HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef?.kind === 'Deployment'
+      && h.spec.scaleTargetRef.name === name);
+    const scalers = all(o, 'ScaledObject').filter((x) => (x.spec.scaleTargetRef?.kind ?? 'Deployment') === 'Deployment'
+      && x.spec.scaleTargetRef?.name === name);
+    const others = [...all(o, 'HorizontalPodAutoscaler'), ...all(o, 'ScaledObject')].length - hpas.length - scalers.length;
+    const p = [];
+    if (hpas.length + scalers.length !== 1) {
+      p.push(`${hpas.length} HorizontalPodAutoscalers and ${scalers.length} ScaledObjects scale the Deployment`);
+    }
+    if (others > 0) p.push(`${others} autoscalers target another object`);
+    for (const h of hpas) {
+      if (!(h.spec.minReplicas >= 2 && h.spec.maxReplicas >= h.spec.minReplicas)) p.push('HPA replicas out of order');
+    }
+    for (const x of scalers) {
+      if (!(x.spec.minReplicaCount >= 2 && x.spec.maxReplicaCount >= x.spec.minReplicaCount)) {
+        p.push('ScaledObject replicas out of order');
+      }
+    }
+    return p;
   },
 };
 
@@ -322,3 +337,20 @@ export const monitoringRules = {
   },
 };
 
+export const autoscalingRules = {
+  'a KEDA ScaledObject on the queue depth from Prometheus, whose metric a ServiceMonitor brings there': (o) => {
+    const x = one(o, 'ScaledObject');
+    if (!x) return ['no ScaledObject'];
+    const triggers = x.spec.triggers || [];
+    const p = [];
+    if (!triggers.some((t) => t.type === 'prometheus' && /\bjobstream_runs_queued\b/.test(t.metadata?.query || ''))) {
+      p.push('no prometheus trigger on jobstream_runs_queued');
+    }
+    for (const t of triggers.filter((t) => t.type === 'prometheus')) {
+      if (!(Number(t.metadata?.threshold) > 0)) p.push(`threshold ${t.metadata?.threshold} is not a positive number`);
+      if (!/^https?:\/\/[^\s/]+/.test(t.metadata?.serverAddress || '')) p.push('serverAddress is not an http(s) URL');
+    }
+    if (all(o, 'ServiceMonitor').length === 0) p.push('no ServiceMonitor: the queue depth never reaches Prometheus');
+    return p;
+  },
+};

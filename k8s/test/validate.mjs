@@ -1,10 +1,10 @@
 // Renders the kustomizations of k8s/ with `kubectl kustomize` and checks every object they produce:
 //  - against the Kubernetes API schemas (the npm kubernetes-models validators: types, required fields, enums,
-//    formats) — the CloudNativePG Cluster and the Prometheus operator's ServiceMonitor and PrometheusRule, whose
-//    schemas are not there, against the fields this project relies on;
+//    formats) — the CloudNativePG Cluster, the Prometheus operator's ServiceMonitor and PrometheusRule and KEDA's
+//    ScaledObject, whose schemas are not there, against the fields this project relies on;
 //  - against the deployment rules of the README ("Deploy") (probes, grace period, non-root, read-only root file system,
-//    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, HPA, the overlays' database and files), and the
-//    monitoring (k8s/monitoring, with the base) against its own;
+//    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, one autoscaler, the overlays' database and files),
+//    and the monitoring (k8s/monitoring, with the base) and queue-autoscaling overlay against theirs;
 // and the Dockerfile against what the manifests assume of the image (dockerfile.mjs).
 // Before that, it checks itself: broken copies of the rendered objects must be rejected, or it fails.
 // Prints one line per check and ends with "N passed, N failed"; exits 1 if any failed.
@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { imageProblems } from './dockerfile.mjs';
-import { deploymentRules, filesRules, monitoringRules, overlayRules } from './rules.mjs';
+import { autoscalingRules, deploymentRules, filesRules, monitoringRules, overlayRules } from './rules.mjs';
 
 const require = createRequire(import.meta.url);
 const k8s = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,23 +49,35 @@ function legacyCopy() {
   cpSync(k8s, copy, { recursive: true, filter: (f) => !f.includes('node_modules') });
   for (const file of [join(copy, 'kustomization.yaml'), join(copy, 'base', 'kustomization.yaml'),
     join(copy, 'overlays', 'with-postgres', 'kustomization.yaml'),
-    join(copy, 'overlays', 'with-files', 'kustomization.yaml'), join(copy, 'monitoring', 'kustomization.yaml')]) {
+    join(copy, 'overlays', 'with-files', 'kustomization.yaml'), join(copy, 'monitoring', 'kustomization.yaml'),
+    join(copy, 'overlays', 'queue-autoscaling', 'kustomization.yaml')]) {
     const k = parse(readFileSync(file, 'utf8'));
     const dirs = (k.resources || []).filter((r) => statSync(join(dirname(file), r)).isDirectory());
     if (dirs.length > 0) k.bases = dirs;
     k.resources = (k.resources || []).filter((r) => !dirs.includes(r));
-    if (k.patches) k.patchesStrategicMerge = k.patches.map((patch) => patch.path);
+    // kustomize 2 has no delete patch ($patch: delete): the copy leaves it out, and render() removes the object it
+    // names from what kustomize 2 rendered, as kustomize 3 and later do
+    const patches = (k.patches || []).map((patch) => patch.path);
+    const deletes = patches.filter((path) => parse(readFileSync(join(dirname(file), path), 'utf8'))?.$patch === 'delete');
+    if (deletes.length > 0) legacyDeletes.set(dirname(file), deletes.map((path) => parse(readFileSync(join(dirname(file), path), 'utf8'))));
+    if (k.patches) k.patchesStrategicMerge = patches.filter((path) => !deletes.includes(path));
+    if (k.patchesStrategicMerge?.length === 0) delete k.patchesStrategicMerge;
     delete k.patches;
     writeFileSync(file, stringify(k));
   }
   return copy;
 }
 
+const legacyDeletes = new Map();
+const named = (object, target) => object.apiVersion === target.apiVersion && object.kind === target.kind
+  && object.metadata?.name === target.metadata?.name;
+
 const root = legacyKustomize() ? legacyCopy() : k8s;
 
 function render(dir) {
   const out = execFileSync(kubectl, ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return parseAllDocuments(out).map((doc) => doc.toJS()).filter((o) => o);
+  const deletes = legacyDeletes.get(dir) || [];
+  return parseAllDocuments(out).map((doc) => doc.toJS()).filter((o) => o && !deletes.some((d) => named(o, d)));
 }
 
 // apiVersion "apps/v1" → kubernetes-models/apps/v1/<Kind>; core "v1" → kubernetes-models/v1/<Kind>
@@ -144,10 +156,32 @@ function prometheusRule(o) {
   return p;
 }
 
+/** The fields of a KEDA ScaledObject (keda.sh/v1alpha1) that this project relies on. */
+function scaledObject(o) {
+  const s = o.spec || {};
+  const p = unknown(s, ['scaleTargetRef', 'minReplicaCount', 'maxReplicaCount', 'pollingInterval', 'cooldownPeriod',
+    'fallback', 'advanced', 'triggers'], 'spec');
+  if (typeof s.scaleTargetRef?.name !== 'string') p.push('spec.scaleTargetRef.name must be a string');
+  for (const key of ['minReplicaCount', 'maxReplicaCount', 'pollingInterval']) {
+    if (s[key] !== undefined && !Number.isInteger(s[key])) p.push(`spec.${key} must be an integer`);
+  }
+  if (s.fallback && !(Number.isInteger(s.fallback.failureThreshold) && Number.isInteger(s.fallback.replicas))) {
+    p.push('spec.fallback needs integers failureThreshold and replicas');
+  }
+  if (!Array.isArray(s.triggers) || s.triggers.length === 0) return [...p, 'spec.triggers must be a non-empty list'];
+  s.triggers.forEach((t, i) => {
+    if (typeof t.type !== 'string') p.push(`spec.triggers[${i}].type must be a string`);
+    // KEDA reads trigger metadata as strings only: a threshold of 100 (a number) is refused
+    if (!t.metadata || !strings(t.metadata)) p.push(`spec.triggers[${i}].metadata must be strings`);
+  });
+  return p;
+}
+
 const CUSTOM = {
   'postgresql.cnpg.io/v1 Cluster': cnpgCluster,
   'monitoring.coreos.com/v1 ServiceMonitor': serviceMonitor,
   'monitoring.coreos.com/v1 PrometheusRule': prometheusRule,
+  'keda.sh/v1alpha1 ScaledObject': scaledObject,
 };
 
 /** Problems of one object against its API schema. */
@@ -263,6 +297,20 @@ const MONITORING_BREAKAGES = {
     map.data['dashboard.json'] = map.data['dashboard.json'].slice(1);
   },
 };
+const AUTOSCALING_BREAKAGES = {
+  'the CPU HPA beside the ScaledObject': (l) => {
+    l.push({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'jobstream' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'jobstream' }, minReplicas: 2, maxReplicas: 6 } });
+  },
+  'a ScaledObject of another Deployment': (l) => { find(l, 'ScaledObject').spec.scaleTargetRef.name = 'other'; },
+  'a threshold as a number': (l) => { find(l, 'ScaledObject').spec.triggers[0].metadata.threshold = 100; },
+  'a trigger on CPU instead of the queue': (l) => {
+    find(l, 'ScaledObject').spec.triggers = [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }];
+  },
+  'no ServiceMonitor to bring the queue depth to Prometheus': (l) => {
+    l.splice(l.findIndex((o) => o.kind === 'ServiceMonitor'), 1);
+  },
+};
 
 // the checker must be able to fail: each broken copy must be rejected
 function selfCheck(label, objects, rules, breakages) {
@@ -284,6 +332,9 @@ selfCheck('with-files', files, withFiles, FILES_BREAKAGES);
 const monitored = [...base, ...render(join(root, 'monitoring'))];
 const withMonitoring = { ...deploymentRules, ...monitoringRules };
 selfCheck('k8s/ with k8s/monitoring', monitored, withMonitoring, MONITORING_BREAKAGES);
+const scaled = render(join(root, 'overlays', 'queue-autoscaling'));
+const withQueueScaling = { ...deploymentRules, ...monitoringRules, ...autoscalingRules };
+selfCheck('queue-autoscaling', scaled, withQueueScaling, AUTOSCALING_BREAKAGES);
 const dockerfile = readFileSync(join(k8s, '..', 'Dockerfile'), 'utf8');
 const port = find(base, 'Deployment').spec.template.spec.containers[0].ports[0].containerPort;
 check('self-check Dockerfile: a root user is rejected',
@@ -293,5 +344,6 @@ validateAll('k8s/', base, deploymentRules);
 validateAll('k8s/overlays/with-postgres', overlay, withPostgres);
 validateAll('k8s/overlays/with-files', files, withFiles);
 validateAll('k8s/ with k8s/monitoring', monitored, withMonitoring);
+validateAll('k8s/overlays/queue-autoscaling', scaled, withQueueScaling);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
