@@ -24,7 +24,7 @@ RUNS=${RUNS:-20000}
 ROUNDS=${ROUNDS:-6}
 PORT=${PORT:-8096}
 DROP=${DROP-job_runs_created_idx job_runs_job_created_idx job_runs_workspace_created_idx job_runs_status_created_idx
-job_runs_updated_id_idx job_runs_executing_heartbeat_idx}
+job_runs_updated_id_idx job_runs_executing_heartbeat_idx job_runs_running_idx}
 OUT=bench/out
 mkdir -p "$OUT"
 [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -q package -DskipTests
