@@ -1,6 +1,7 @@
 package dev.jobstream.run;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Singleton;
 
@@ -10,8 +11,9 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The queue depth gauge: runs waiting in {@code queued} (claimable or backing off), counted up to
- * {@link #COUNT_LIMIT}, read every 15 s rather than at each scrape.
+ * The queue's gauges, read every 15 s rather than at each scrape: runs waiting in {@code queued} (claimable or backing
+ * off), counted up to {@link #COUNT_LIMIT}, and how long the oldest due one has waited since it became due (0: none
+ * is due) — a queue can be short and stuck.
  */
 @Singleton
 public class QueueDepth {
@@ -19,16 +21,23 @@ public class QueueDepth {
     static final int COUNT_LIMIT = 1_000_000;
     private final RunStore runs;
     private final AtomicLong queued = new AtomicLong();
+    private final AtomicReference<Double> oldestDue = new AtomicReference<>(0.0);
 
     QueueDepth(RunStore runs, MeterRegistry metrics) {
         this.runs = runs;
         Gauge.builder("jobstream.runs.queued", queued, AtomicLong::get)
                 .description("Queued runs (all replicas), read every 15 s").register(metrics);
+        Gauge.builder("jobstream.runs.due.age", oldestDue, AtomicReference::get).baseUnit("seconds")
+                .description("How long the oldest due queued run has waited since it became due (0: none is),"
+                        + " read every 15 s")
+                .register(metrics);
     }
 
     @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return runs.countQueued(COUNT_LIMIT).invoke(queued::set)
-                .replaceWithVoid().onFailure().recoverWithNull();
+        return runs.queueDepth(COUNT_LIMIT).invoke(sample -> {
+            queued.set(sample.queued());
+            oldestDue.set(sample.oldestDueSeconds());
+        }).replaceWithVoid().onFailure().recoverWithNull();
     }
 }

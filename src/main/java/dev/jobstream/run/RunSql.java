@@ -189,6 +189,15 @@ final class RunSql {
     static final String COUNT_QUEUED = "SELECT count(*) FROM (SELECT 1 FROM job_runs WHERE status = 'queued' LIMIT $1) q";
 
     /**
+     * The queue's depth for the gauges: queued runs counted up to {@code $1}, and the seconds since the oldest of them
+     * that is due became due (0: none is), among those counted.
+     */
+    static final String QUEUE_DEPTH = """
+            SELECT count(*), coalesce(extract(epoch FROM now() - min(run_after) FILTER (WHERE run_after <= now())), 0)
+              FROM (SELECT run_after FROM job_runs WHERE status = 'queued' LIMIT $1) q
+            """;
+
+    /**
      * Claims up to {@code $2} due runs of the jobs {@code $3} in dispatch order: higher priority first, then the
      * earliest due, then the oldest. The runs are chosen (and locked) in the queued index, then updated by primary key
      * ({@code = ANY (ARRAY(…))}), never through a join that could read the whole table. The error of an attempt

@@ -732,6 +732,18 @@ public class RunStore implements RunEventStore {
                 });
     }
 
+    /** Queued runs counted up to a limit, and how long the oldest due one among them has been due. */
+    public record QueueSample(long queued, double oldestDueSeconds) {
+    }
+
+    /** See {@link RunSql#QUEUE_DEPTH}. */
+    public Uni<QueueSample> queueDepth(int limit) {
+        return pool.preparedQuery(QUEUE_DEPTH).execute(Tuple.of(limit)).map(rows -> {
+            Row row = rows.iterator().next();
+            return new QueueSample(row.getLong(0), row.getNumeric(1).doubleValue());
+        });
+    }
+
     /** Queued runs, counted up to {@code limit}. */
     public Uni<Long> countQueued(int limit) {
         return pool.preparedQuery(COUNT_QUEUED).execute(Tuple.of(limit)).map(rows -> rows.iterator().next().getLong(0));
