@@ -260,6 +260,22 @@ test('the types declare every export', async () => {
   }
 });
 
+test("the README's example parses and calls only what the client has", async () => {
+  const readme = await readFile(join(PACKAGE, '..', '..', 'README.md'), 'utf8');
+  const example = /\*\*Calling from Node\.\*\*[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  assert.ok(example, 'README.md has a js example under "Calling from Node."');
+  const folder = await mkdtemp(join(tmpdir(), 'jobstream-readme-'));
+  try {
+    await writeFile(join(folder, 'example.mjs'), example);
+    await run('node', ['--check', join(folder, 'example.mjs')]);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+  const called = [...example.matchAll(/jobstream\.(\w+)\(/g)].map((m) => m[1]);
+  assert.ok(called.length >= 10, called.join());
+  for (const method of called) assert.equal(typeof JobstreamClient.prototype[method], 'function', method);
+});
+
 test('npm pack makes a package that installs offline in a fresh folder and runs', async () => {
   const folder = await mkdtemp(join(tmpdir(), 'jobstream-client-'));
   try {
