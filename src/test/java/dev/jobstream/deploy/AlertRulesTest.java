@@ -3,6 +3,7 @@ package dev.jobstream.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * {@code k8s/monitoring/alerts-test.yaml}, by {@code promtool test rules}: the rule groups are taken from the
  * PrometheusRule's spec as the test runs (the rules exist once), and every alert has series that fire it and series
  * that do not. Needs promtool (Debian's {@code prometheus} package; {@code PROMTOOL=/path/to/promtool} to choose
- * the binary): without it the test fails, as {@code .ci/run} installs it.
+ * the binary): without it the test fails under CI ({@code .ci/run} installs it) and is skipped elsewhere, as the
+ * manifests' test is without kubectl.
  */
 class AlertRulesTest {
 
@@ -65,8 +67,12 @@ class AlertRulesTest {
             process = new ProcessBuilder(promtool, "test", "rules", TESTS.getFileName().toString()).directory(
                     dir.toFile()).redirectErrorStream(true).start();
         } catch (IOException notInstalled) {
-            throw new AssertionError(promtool + " is needed to test the alerts (Debian: apt-get install prometheus;"
-                    + " .ci/run installs it): " + notInstalled.getMessage(), notInstalled);
+            if (System.getenv("CI") != null) {
+                throw new AssertionError(promtool + " is needed to test the alerts (Debian: apt-get install"
+                        + " prometheus; .ci/run installs it): " + notInstalled.getMessage(), notInstalled);
+            }
+            abort(promtool + " is not installed: the alerts are not tested here (CI tests them)");
+            return;
         }
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
