@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java of the README, as it stands there: the three files of "Add a job" compile against the service and its
- * test support, and their test passes; the Java worker of "Run jobs from another service" compiles (inside a method:
- * the README leaves out what surrounds it).
+ * test support, and their test passes; the Java worker of "Run jobs from another service" and the Java caller of
+ * "Run it, test it" compile (inside a method: the README leaves out what surrounds them).
  */
 class ReadmeSnippetsTest {
 
@@ -43,6 +43,22 @@ class ReadmeSnippetsTest {
                 void run(String token) throws Exception {
             """;
 
+    private static final String CALLER_IMPORTS = """
+            package readme;
+
+            import java.net.URI;
+            import java.time.Duration;
+            import java.util.Map;
+
+            import dev.jobstream.client.JobstreamClient;
+            import dev.jobstream.client.Run;
+            import dev.jobstream.client.RunQuery;
+            import dev.jobstream.client.TriggerRequest;
+
+            class CallerExample {
+                void run() throws Exception {
+            """;
+
     @Test
     void theJavaOfTheReadmeCompilesAndItsTestPasses() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
@@ -50,6 +66,8 @@ class ReadmeSnippetsTest {
         assertEquals(3, job.size(), "\"Add a job\" shows the handler, the billing client and the test");
         List<String> worker = blocks(section(readme, "## Run jobs from another service"));
         assertEquals(1, worker.size(), "\"Run jobs from another service\" shows the Java worker");
+        List<String> caller = blocks(section(readme, "## Run it, test it"));
+        assertEquals(1, caller.size(), "\"Run it, test it\" shows the Java caller");
 
         Path sources = Files.createDirectories(OUT.resolve("src"));
         List<Path> files = new ArrayList<>();
@@ -58,6 +76,7 @@ class ReadmeSnippetsTest {
         files.add(write(sources.resolve("InvoicesSendJobTest.java"), job.get(2)));
         files.add(write(sources.resolve("WorkerExample.java"),
                 WORKER_IMPORTS + worker.get(0).replace("…", "// …") + "\n    }\n}\n"));
+        files.add(write(sources.resolve("CallerExample.java"), CALLER_IMPORTS + caller.get(0) + "\n    }\n}\n"));
 
         Path classes = Files.createDirectories(OUT.resolve("classes"));
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
