@@ -199,6 +199,33 @@ class JobstreamClientTest extends DatabaseTest {
     }
 
     @Test
+    void jobsAndSchedulesAreListed() throws Exception {
+        JobstreamClient client = client();
+        Job sleep = client.jobs().stream().filter(job -> job.name().equals("demo.sleep")).findFirst().orElseThrow();
+        assertEquals("service", sleep.executor());
+        assertTrue(sleep.exclusive());
+        assertEquals(1, sleep.retry().maxAttempts());
+        assertEquals(5, sleep.paramsDefaults().path("items").asInt(), sleep.paramsDefaults().toString());
+        assertEquals("integer", sleep.paramsSchema().path("properties").path("fail_at").path("type").asText());
+
+        UUID workspace = UUID.randomUUID();
+        String id = Api.json(Map.of("job", "demo.noop", "workspace_id", workspace.toString(), "cron", "0 4 * * *",
+                "time_zone", "Europe/Berlin", "params", Map.of())).post("/v1/schedules").then().statusCode(201)
+                .extract().path("id");
+        List<Schedule> schedules = client.schedules(null, workspace, null);
+        assertEquals(List.of(UUID.fromString(id)), schedules.stream().map(Schedule::id).toList());
+        Schedule schedule = schedules.get(0);
+        assertEquals("demo.noop", schedule.job());
+        assertEquals("0 4 * * *", schedule.cron());
+        assertEquals("Europe/Berlin", schedule.timeZone());
+        assertEquals("api", schedule.source());
+        assertTrue(schedule.enabled());
+        assertEquals(5, schedule.nextFireTimes().size(), schedule.toString());
+        assertEquals(schedule.nextFireAt(), schedule.nextFireTimes().get(0));
+        assertEquals(List.of(), client.schedules("demo.sleep", workspace, 10), "another job's schedules");
+    }
+
+    @Test
     void anUnknownJobIsAProblemWithItsStatusAndTitle() {
         JobstreamApiException problem = assertThrows(JobstreamApiException.class,
                 () -> client().trigger("no.such.job", TriggerRequest.DEFAULTS));

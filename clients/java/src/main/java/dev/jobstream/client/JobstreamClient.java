@@ -104,6 +104,22 @@ public final class JobstreamClient {
         }
     }
 
+    /** The jobs the service can run, built in or executed by workers. */
+    public List<Job> jobs() throws IOException, InterruptedException {
+        return List.of(api.call("GET", "v1/jobs", null, Job[].class));
+    }
+
+    /**
+     * The schedules of {@code job} in {@code workspaceId} (null: any), oldest first; at most {@code limit} of them
+     * (1–500; null: the service's 100).
+     */
+    public List<Schedule> schedules(String job, UUID workspaceId, Integer limit)
+            throws IOException, InterruptedException {
+        JsonNode answer = api.call("GET",
+                CallerApi.query("v1/schedules", "job", job, "workspace_id", workspaceId, "limit", limit), null);
+        return List.of(api.json.treeToValue(answer.path("schedules"), Schedule[].class));
+    }
+
     /**
      * Waits for the run to end and answers it as it ended; reads it at growing intervals (up to a second).
      *
