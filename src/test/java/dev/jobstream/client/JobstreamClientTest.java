@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
@@ -252,5 +253,12 @@ class JobstreamClientTest extends DatabaseTest {
                 .environment(Map.of("JOBSTREAM_TOKEN_FILE", file.toString())).build();
         assertEquals(401, assertThrows(JobstreamApiException.class, () -> wrong.run(run.id())).status());
         assertThrows(IllegalStateException.class, () -> JobstreamClient.builder(url).environment(Map.of()).build());
+
+        Files.writeString(file, ADMIN_TOKEN);
+        JobstreamClient fromFile = JobstreamClient.builder(url).environment(Map.of("JOBSTREAM_TOKEN", "not-a-token"))
+                .tokenFile(file).build();
+        assertEquals(run.id(), fromFile.run(run.id()).id(), "the builder's token file before the environment");
+        Path missing = dir.resolve("missing");
+        assertThrows(UncheckedIOException.class, () -> JobstreamClient.builder(url).tokenFile(missing).build());
     }
 }

@@ -30,8 +30,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * Run ended = jobstream.awaitEnd(run.id(), Duration.ofMinutes(5));
  * }</pre>
  *
- * The token is the builder's, or else the environment's {@code JOBSTREAM_TOKEN}, or else the content of the file
- * {@code JOBSTREAM_TOKEN_FILE} names. A call the service refuses throws {@link JobstreamApiException} with the status
+ * The token is the builder's, or else the content of the builder's token file, or else the environment's
+ * {@code JOBSTREAM_TOKEN}, or else the content of the file {@code JOBSTREAM_TOKEN_FILE} names. A call the service
+ * refuses throws {@link JobstreamApiException} with the status
  * and problem document; one that reaches no answer throws the {@link IOException} of the HTTP client. A client is
  * safe to share between threads.
  */
@@ -226,6 +227,7 @@ public final class JobstreamClient {
 
         private final URI baseUrl;
         private String token;
+        private Path tokenFile;
         private Map<String, String> environment = System.getenv();
         private Duration timeout = Duration.ofSeconds(30);
         private Duration reconnectPatience = Duration.ofMinutes(1);
@@ -252,8 +254,14 @@ public final class JobstreamClient {
             return this;
         }
 
-        /** The environment the token is looked up in, in place of the process's. */
-        Builder environment(Map<String, String> environment) {
+        /** The file whose content is the token, read by {@link #build}; a token given to the builder comes first. */
+        public Builder tokenFile(Path tokenFile) {
+            this.tokenFile = tokenFile;
+            return this;
+        }
+
+        /** The environment the token is looked up in, in place of the process's (a command line's, or a test's). */
+        public Builder environment(Map<String, String> environment) {
             this.environment = environment;
             return this;
         }
@@ -272,24 +280,33 @@ public final class JobstreamClient {
             if (token != null) {
                 return token;
             }
+            if (tokenFile != null) {
+                return read(tokenFile, "the token file");
+            }
             String fromEnvironment = environment.get("JOBSTREAM_TOKEN");
             if (fromEnvironment != null && !fromEnvironment.isBlank()) {
                 return fromEnvironment.strip();
             }
             String file = environment.get("JOBSTREAM_TOKEN_FILE");
             if (file != null && !file.isBlank()) {
-                try {
-                    String fromFile = Files.readString(Path.of(file)).strip();
-                    if (!fromFile.isEmpty()) {
-                        return fromFile;
-                    }
-                    throw new IllegalStateException("JOBSTREAM_TOKEN_FILE names an empty file: " + file);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("JOBSTREAM_TOKEN_FILE cannot be read: " + file, e);
-                }
+                return read(Path.of(file), "JOBSTREAM_TOKEN_FILE");
             }
             throw new IllegalStateException(
                     "no token: give one to the builder, or set JOBSTREAM_TOKEN or JOBSTREAM_TOKEN_FILE");
+        }
+
+        /** The token in {@code file}, without the blanks around it; {@code what} names the file in a fault. */
+        private static String read(Path file, String what) {
+            String fromFile;
+            try {
+                fromFile = Files.readString(file).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException(what + " cannot be read: " + file, e);
+            }
+            if (fromFile.isEmpty()) {
+                throw new IllegalStateException(what + " is empty: " + file);
+            }
+            return fromFile;
         }
     }
 }
