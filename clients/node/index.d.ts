@@ -35,6 +35,8 @@ export interface Run {
   max_attempts: number;
   triggered_by: string | null;
   correlation_id: string | null;
+  /** The W3C trace context of the run's trigger, or null. */
+  traceparent: string | null;
   owner: string | null;
   created_at: string;
   run_after: string | null;

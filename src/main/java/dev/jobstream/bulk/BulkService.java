@@ -21,6 +21,7 @@ import dev.jobstream.run.RunQuery;
 import dev.jobstream.run.RunService;
 import dev.jobstream.run.RunStatus;
 import dev.jobstream.run.TriggerOutcome;
+import dev.jobstream.trace.Traceparent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 
@@ -95,7 +96,8 @@ public class BulkService {
         }
         UUID recordedIn = target.workspaceId() == null ? RunService.SYSTEM_WORKSPACE : target.workspaceId();
         NewRun run = new NewRun(RunIds.next(), BulkRunsJob.NAME, recordedIn, true, false,
-                target.params(caller.name()), MAX_ATTEMPTS, caller.name(), null, null, null, PRIORITY, null, null);
+                target.params(caller.name()), MAX_ATTEMPTS, caller.name(), null, null, null, PRIORITY, null, null,
+                Traceparent.ofRequest(null));
         // of every workspace and of one, two bulk runs would act on the same runs: one at a time
         return matched.flatMap(count -> runs.triggerUnlessOverlapping(run, target.workspaceId() == null)
                 .map(outcome -> {

@@ -7,7 +7,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A run about to be inserted as {@code queued}: validated, with its id chosen; {@code runAfter} null: due now;
- * {@code timeoutMs} null: no limit; {@code scheduleId}: the schedule whose tick it is, if any.
+ * {@code timeoutMs} null: no limit; {@code scheduleId}: the schedule whose tick it is, if any; {@code traceparent}:
+ * the W3C trace context of its trigger, if any (well-formed: see {@code Traceparent}).
  */
 public record NewRun(
         UUID id,
@@ -23,5 +24,6 @@ public record NewRun(
         Instant runAfter,
         int priority,
         Long timeoutMs,
-        UUID scheduleId) {
+        UUID scheduleId,
+        String traceparent) {
 }

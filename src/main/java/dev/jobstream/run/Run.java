@@ -46,6 +46,7 @@ public record Run(
         int priority,
         Long timeoutMs,
         UUID scheduleId,
+        String traceparent,
         List<Map<String, Object>> attempts,
         @JsonIgnore boolean exclusive,
         @JsonIgnore int lastSeq,
@@ -60,7 +61,7 @@ public record Run(
             id, job_name, workspace_id, status, exclusive, dry_run, params, metrics, error, error_code, error_log,
             processed, total, attempt, max_attempts, triggered_by, correlation_id, idempotency_key, owner,
             control_requested, created_at, run_after, started_at, finished_at, updated_at, heartbeat_at, duration_ms,
-            version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id""";
+            version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id, traceparent""";
 
     /** {@link #COLUMNS} of the table named {@code alias} in a statement. */
     static String columns(String alias) {
@@ -163,6 +164,7 @@ public record Run(
                 row.getInteger(c.at("priority")),
                 row.getLong(c.at("timeout_ms")),
                 row.getUUID(c.at("schedule_id")),
+                c.at("traceparent") >= 0 ? row.getString(c.at("traceparent")) : null,
                 history ? attempts(row, c, status, previous) : List.of(),
                 row.getBoolean(c.at("exclusive")),
                 row.getInteger(c.at("last_seq")),

@@ -51,10 +51,11 @@ public class RunService {
     /**
      * Validates a trigger of {@code jobName} by {@code caller} and gives the run to insert; 404 unknown job, 400 bad
      * input, 403 for a workspace outside the caller's, or for a system job and a caller limited to workspaces;
-     * {@code fromService}: the service triggers it itself (the self-test), which may name an internal job.
+     * {@code fromService}: the service triggers it itself (the self-test), which may name an internal job;
+     * {@code traceparent}: the trigger's trace context, stored on the run (well-formed, or null).
      */
     public NewRun prepare(String jobName, TriggerRequest request, Caller caller, String correlationId,
-            boolean fromService) {
+            String traceparent, boolean fromService) {
         JobHandler job = jobs.require(jobName, fromService);
         JsonObject params = jobs.resolveParams(job, request.params());
         String key = request.idempotencyKey();
@@ -69,7 +70,7 @@ public class RunService {
         return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(),
                 Boolean.TRUE.equals(request.dryRun()), params, maxAttempts(job, request.maxAttempts()), caller.name(),
                 correlationId, key, runAfter(request, Instant.now()), priority(job, request.priority()),
-                timeoutMillis(job, request.timeout()), null);
+                timeoutMillis(job, request.timeout()), null, traceparent);
     }
 
     /** Lowest and highest priority; higher runs first among due runs. */
@@ -176,7 +177,7 @@ public class RunService {
             Instant tick) {
         return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(), false,
                 jobs.resolveParams(job, params), job.retry().maxAttempts(), "schedule", null,
-                "schedule:" + scheduleId + ":" + tick, null, priority, timeoutMillis(job, null), scheduleId);
+                "schedule:" + scheduleId + ":" + tick, null, priority, timeoutMillis(job, null), scheduleId, null);
     }
 
     /**

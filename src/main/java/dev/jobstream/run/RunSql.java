@@ -23,27 +23,28 @@ final class RunSql {
 
     /**
      * Inserts many runs in one statement; a run that hits a unique index (exclusive slot, idempotency key) is skipped.
-     * The notification on {@code jobstream_queued} carries {@code $15}: the jobs of the batch (comma-separated; empty
-     * when too long), so that dispatchers know whether runs of a job with a cluster-wide limit came.
+     * {@code $15} holds each run's trigger's trace context. The notification on {@code jobstream_queued} carries
+     * {@code $16}: the jobs of the batch (comma-separated; empty when too long), so that dispatchers know whether runs
+     * of a job with a cluster-wide limit came.
      */
     static final String INSERT_RUNS = """
             WITH inserted AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
                                       triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
-                                      schedule_id)
+                                      schedule_id, traceparent)
                 SELECT id, job_name, workspace_id, exclusive, dry_run, params::jsonb, max_attempts,
                        triggered_by, correlation_id, idempotency_key, coalesce(run_after, now()), priority, timeout_ms,
-                       schedule_id
+                       schedule_id, traceparent
                   FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::boolean[], $6::text[],
                               $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::smallint[],
-                              $13::bigint[], $14::uuid[])
+                              $13::bigint[], $14::uuid[], $15::text[])
                        AS n(id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
                             triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
-                            schedule_id)
+                            schedule_id, traceparent)
                 ON CONFLICT DO NOTHING
                 RETURNING %s
             )
-            SELECT inserted.*, pg_notify('jobstream_queued', $15),
+            SELECT inserted.*, pg_notify('jobstream_queued', $16),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM inserted
             """.formatted(Run.COLUMNS);

@@ -84,6 +84,7 @@ public class RunStore implements RunEventStore {
 
     private Uni<List<TriggerOutcome>> insertAll(SqlClient client, List<NewRun> runs) {
         List<Object> columns = columns(runs);
+        columns.add(runs.stream().map(NewRun::traceparent).toArray(String[]::new));
         String jobs = String.join(",", runs.stream().map(NewRun::job).distinct().toList());
         columns.add(jobs.length() <= 7000 ? jobs : "");
         Tuple args = Tuple.tuple(columns);

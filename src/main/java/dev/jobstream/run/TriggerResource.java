@@ -38,6 +38,7 @@ import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.stream.RunStreams;
+import dev.jobstream.trace.Traceparent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
@@ -110,10 +111,11 @@ public class TriggerResource {
     public Uni<Response> trigger(@PathParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("dry_run") String dryRun, @QueryParam("wait") String wait,
             @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(InternalKey.HEADER) String internal,
-            @Context SecurityContext security, String body) throws JsonProcessingException {
+            @HeaderParam(TRACEPARENT) String traceparent, @Context SecurityContext security, String body)
+            throws JsonProcessingException {
         int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);
         Caller caller = Caller.of(security);
-        NewRun run = prepare(job, body, workspace, dryRun, correlation, caller, fromService(internal));
+        NewRun run = prepare(job, body, workspace, dryRun, correlation, traceparent, caller, fromService(internal));
         if (waitSeconds == 0) {
             return trigger(run, 0);
         }
@@ -163,16 +165,20 @@ public class TriggerResource {
 
     /** The first event of trigger-and-stream: the new run. */
     static final String RUN_EVENT = "run_json";
+    /** The W3C trace context header: the trigger's, stored on its runs ({@link Traceparent#ofRequest}). */
+    static final String TRACEPARENT = "traceparent";
 
     /**
      * Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. {@code fromService}: the
-     * request carries this process's {@link InternalKey} (the self-test), which may trigger internal jobs.
+     * request carries this process's {@link InternalKey} (the self-test), which may trigger internal jobs. The run
+     * keeps the request's trace context; a malformed {@code traceparent} header is ignored.
      */
-    NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, Caller caller,
-            boolean fromService) throws JsonProcessingException {
+    NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, String traceparent,
+            Caller caller, boolean fromService) throws JsonProcessingException {
         TriggerRequest request = merge(parse(checkedSize(body), TriggerRequest.class, TriggerRequest.EMPTY),
                 Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
-        return runs.prepare(job, request, caller, correlationId(correlation), fromService);
+        return runs.prepare(job, request, caller, correlationId(correlation), Traceparent.ofRequest(traceparent),
+                fromService);
     }
 
     /** True if the request carries this process's internal key. */
@@ -184,8 +190,8 @@ public class TriggerResource {
     @Path("{job}/runs/batch")
     @Allow(Role.OPERATOR)
     public Uni<Map<String, Object>> batch(@PathParam("job") String job,
-            @HeaderParam("X-Correlation-Id") String correlation, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
+            @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(TRACEPARENT) String traceparent,
+            @Context SecurityContext security, String body) throws JsonProcessingException {
         BatchRequest request = parse(body, BatchRequest.class, null);
         if (request == null || request.runs() == null || request.runs().isEmpty()
                 || request.runs().size() > RunService.MAX_BATCH) {
@@ -193,12 +199,13 @@ public class TriggerResource {
         }
         Caller caller = Caller.of(security);
         String correlationId = correlationId(correlation);
+        String trace = Traceparent.ofRequest(traceparent);
         List<NewRun> prepared = new ArrayList<>(request.runs().size());
         for (int i = 0; i < request.runs().size(); i++) {
             TriggerRequest item = request.runs().get(i);
             try {
                 prepared.add(runs.prepare(job, item == null ? TriggerRequest.EMPTY : item, caller, correlationId,
-                        false));
+                        trace, false));
             } catch (ApiException e) {
                 if (e.status() != 400) {
                     throw e.status() == 403

@@ -58,7 +58,8 @@ public class TriggerStreamFilter {
             Caller caller = Caller.of(request.getSecurityContext());
             NewRun run = resource.prepare(request.getUriInfo().getPathParameters().getFirst("job"), body,
                     query.getFirst("workspace_id"),
-                    query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"), caller,
+                    query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"),
+                    request.getHeaderString(TriggerResource.TRACEPARENT), caller,
                     resource.fromService(request.getHeaderString(InternalKey.HEADER)));
             TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.STREAM);
             request.setProperty(PERMIT, permit);
