@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.attempt.AttemptEnd;
+import dev.jobstream.attempt.AttemptSpans;
 import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.concurrent.Timer;
 import dev.jobstream.concurrent.VertxTimer;
@@ -65,6 +66,7 @@ public class Dispatcher {
     private final Instance instance;
     private final Vertx vertx;
     private final JobstreamConfig config;
+    private final AttemptSpans spans;
 
     private final Coalescer claimer;
     private volatile boolean backlog = true;
@@ -79,7 +81,8 @@ public class Dispatcher {
 
     Dispatcher(RunStore repository, EngineRegistry registry, JobRegistry jobs,
             RunWriter writer, RunWaiters waiters, Notifications notifications, Instance instance, Vertx vertx,
-            JobstreamConfig config) {
+            JobstreamConfig config, AttemptSpans spans) {
+        this.spans = spans;
         this.repository = repository;
         this.registry = registry;
         this.jobs = jobs;
@@ -249,7 +252,7 @@ public class Dispatcher {
      */
     private void start(Run run) {
         JobHandler handler = jobs.find(run.job()).orElseGet(() -> unknownJob(run.job()));
-        Engine engine = new Engine(run, handler, writer, timer, limits);
+        Engine engine = new Engine(run, handler, writer, timer, limits, spans.engine(run, instance.id()));
         registry.add(engine);
         registry.unclaimed(run.id());
         AtomicBoolean slotHeld = new AtomicBoolean(true);
@@ -260,7 +263,7 @@ public class Dispatcher {
             }
         });
         engine.execute().subscribe().with(written -> ended(engine, slotHeld), failure -> {
-            RunLog.error(Dispatcher.class, run, failure, "Engine of %s failed", run.id());
+            RunLog.error(Dispatcher.class, engine, failure, "Engine of %s failed", run.id());
             ended(engine, slotHeld);
         });
     }

@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.jobstream.attempt.AttemptEnd;
+import dev.jobstream.attempt.AttemptSpan;
 import dev.jobstream.attempt.Values;
 import dev.jobstream.concurrent.Timer;
 import dev.jobstream.run.Run;
@@ -16,6 +18,8 @@ import dev.jobstream.run.RunStatus;
 import dev.jobstream.spi.FencingToken;
 import dev.jobstream.spi.JobContext;
 import dev.jobstream.spi.JobHandler;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.core.json.JsonObject;
@@ -120,8 +124,13 @@ public final class Engine implements JobContext {
     private volatile String stopReason;
     private volatile RunStatus outcome;
     private volatile Instant stoppedAt;
+    /** The attempt's span: current while the job's code runs, ended when the engine stops. */
+    private final AttemptSpan span;
+    /** The end this engine stored, for its span; null until then, and for an interrupted or lost attempt. */
+    private volatile RunFlush.End storedEnd;
 
-    Engine(Run run, JobHandler handler, RunWriter writer, Timer timer, Limits limits) {
+    Engine(Run run, JobHandler handler, RunWriter writer, Timer timer, Limits limits, AttemptSpan span) {
+        this.span = span;
         this.timer = timer;
         this.limits = limits;
         this.leaseMillis = limits.lease().toMillis();
@@ -142,18 +151,23 @@ public final class Engine implements JobContext {
         if (run.timeoutMs() != null) {
             watchTimeout(run.timeoutMs());
         }
-        Uni<Map<String, Object>> work;
-        try {
-            work = handler.run(this);
-        } catch (RuntimeException e) {
-            work = Uni.createFrom().failure(e);
-        }
         // the first of the job's end, a kill (force-cancel, lost run) and its abandonment (past the timeout's grace);
         // a kill or an abandonment cancels the job's subscription. (Not Uni.combine().any(): it cancels the losers,
         // and cancelling a Uni of a future builds a CancellationException, with its stack, for every run.)
         CompletableFuture<Object> first = new CompletableFuture<>();
-        Cancellable job = work.subscribe().with(metrics -> first.complete(metrics),
-                failure -> first.complete(new Failed(failure)));
+        Cancellable job;
+        // the attempt's span is current while the job's code runs here (and in context.blocking(…)): its log lines
+        // and the spans of what it calls belong to the attempt
+        try (Scope current = span.makeCurrent()) {
+            Uni<Map<String, Object>> work;
+            try {
+                work = handler.run(this);
+            } catch (RuntimeException e) {
+                work = Uni.createFrom().failure(e);
+            }
+            job = work.subscribe().with(metrics -> first.complete(metrics),
+                    failure -> first.complete(new Failed(failure)));
+        }
         killed.thenRun(() -> {
             if (first.complete(KILLED)) {
                 job.cancel();
@@ -198,20 +212,23 @@ public final class Engine implements JobContext {
             cancelAsked = "cancel".equals(requested);
         }
         AttemptEnd ending = ending(metrics, failure);
+        if (ending.kind() == AttemptEnd.Kind.FAILED) {
+            span.failedWith(failure);
+        }
         RunFlush.End end = ending.decide(run.attempt(), run.maxAttempts(), cancelAsked, handler.retry(),
                 limits.maxSnooze(), duration, ThreadLocalRandom.current().nextDouble());
         buffer.end(end);
         writer.changed(this);
         if (end.status() == RunStatus.QUEUED && end.snoozed()) {
-            RunLog.info(Engine.class, run, "Run snoozed for %d ms after attempt %d", end.retryInMs(), run.attempt());
+            RunLog.info(Engine.class, this, "Run snoozed for %d ms after attempt %d", end.retryInMs(), run.attempt());
         } else if (end.status() == RunStatus.QUEUED) {
-            RunLog.warn(Engine.class, run, "Attempt %d of %d failed after %d ms, retried in %d ms: %s",
+            RunLog.warn(Engine.class, this, "Attempt %d of %d failed after %d ms, retried in %d ms: %s",
                     run.attempt(), run.maxAttempts(), duration, end.retryInMs(), end.error());
         } else if (end.status() == RunStatus.FAILED) {
-            RunLog.warn(Engine.class, run, "Run failed after %d ms (attempt %d of %d): %s", duration, run.attempt(),
+            RunLog.warn(Engine.class, this, "Run failed after %d ms (attempt %d of %d): %s", duration, run.attempt(),
                     run.maxAttempts(), end.error());
         } else {
-            RunLog.debug(Engine.class, run, "Run %s after %d ms", end.status().value(), duration);
+            RunLog.debug(Engine.class, this, "Run %s after %d ms", end.status().value(), duration);
         }
     }
 
@@ -237,11 +254,12 @@ public final class Engine implements JobContext {
     private void watchTimeout(long timeoutMs) {
         Timer.Cancel stop = timer.schedule(timeoutMs, () -> {
             timedOut = true;
-            RunLog.info(Engine.class, run, "Timeout of %d ms reached: the job stops at its next checkpoint", timeoutMs);
+            RunLog.info(Engine.class, this, "Timeout of %d ms reached: the job stops at its next checkpoint",
+                    timeoutMs);
         });
         Timer.Cancel abandon = timer.schedule(timeoutMs + limits.timeoutGrace().toMillis(), () -> {
             if (lifecycle == State.RUNNING && runState() == RunStatus.RUNNING && stopReason == null) {
-                RunLog.warn(Engine.class, run, "No checkpoint within %s of the timeout: the job is abandoned",
+                RunLog.warn(Engine.class, this, "No checkpoint within %s of the timeout: the job is abandoned",
                         limits.timeoutGrace());
                 abandoned.complete(new Failed(new RunTimedOut(timeoutMs, true)));
             }
@@ -277,13 +295,14 @@ public final class Engine implements JobContext {
     /** The outcome of a flush that held this engine's pending changes; not written means the run was lost. */
     void flushed(RunFlush pending, boolean written) {
         if (!written) {
-            RunLog.info(Engine.class, run, "Run is no longer owned by this replica (force-cancelled or taken over): "
+            RunLog.info(Engine.class, this, "Run is no longer owned by this replica (force-cancelled or taken over): "
                     + "its engine stops");
             kill();
         }
         if (pending.end() != null) {
             if (written) {
                 outcome = pending.end().status();
+                storedEnd = pending.end();
             }
             stopped(written);
         } else if (!written && buffer.interrupt() != null) {
@@ -311,6 +330,7 @@ public final class Engine implements JobContext {
         }
         lifecycle = State.STOPPED;
         stoppedAt = Instant.now();
+        span.end(storedEnd, written ? "interrupted" : "lost");
         onStopped.run();
         endWritten.complete(written);
     }
@@ -352,7 +372,7 @@ public final class Engine implements JobContext {
         String cleanLevel = Values.level(level);
         String cleanMessage = Values.text(String.valueOf(message), Values.MAX_MESSAGE);
         emit("log", new JsonObject().put("level", cleanLevel).put("message", cleanMessage));
-        RunLog.jobLine(run, cleanLevel, cleanMessage);
+        RunLog.jobLine(this, cleanLevel, cleanMessage);
     }
 
     @Override
@@ -408,7 +428,7 @@ public final class Engine implements JobContext {
                 stillPaused = wake == waiting;
             }
             if (stillPaused) {
-                RunLog.info(Engine.class, run, "Paused for %s: the run is parked and its engine freed",
+                RunLog.info(Engine.class, this, "Paused for %s: the run is parked and its engine freed",
                         limits.pauseHold());
                 stop(PAUSE_HOLD);
             }
@@ -555,7 +575,7 @@ public final class Engine implements JobContext {
             wait = leaseWait;
         }
         if (first) {
-            RunLog.warn(Engine.class, run, "No heartbeat reached the database for %d ms: the job holds at its "
+            RunLog.warn(Engine.class, this, "No heartbeat reached the database for %d ms: the job holds at its "
                     + "checkpoint until one does", timer.now() - leaseUntil + leaseMillis);
         }
         return Uni.createFrom().completionStage(wait);
@@ -578,7 +598,7 @@ public final class Engine implements JobContext {
             }
         }
         if (toWake != null) {
-            RunLog.info(Engine.class, run, "A heartbeat reached the database again: the job goes on");
+            RunLog.info(Engine.class, this, "A heartbeat reached the database again: the job goes on");
             toWake.complete(null);
         }
     }
@@ -600,5 +620,16 @@ public final class Engine implements JobContext {
     @Override
     public FencingToken fencingToken() {
         return new FencingToken(run.id(), run.attempt());
+    }
+
+    /** Blocking code on a worker thread, with the attempt's span current there too. */
+    @Override
+    public <T> Uni<T> blocking(Callable<T> work) {
+        return JobContext.super.blocking(span.wrap(work));
+    }
+
+    /** The trace context of the attempt's span, for its log lines: invalid when tracing is off. */
+    SpanContext trace() {
+        return span.context();
     }
 }

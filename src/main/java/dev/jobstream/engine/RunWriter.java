@@ -188,7 +188,7 @@ public class RunWriter {
      */
     private Uni<Void> unstorable(Engine engine, RunFlush refused, Throwable failure) {
         RunFlush end = engine.unstorable(refused, PgErrors.message(failure));
-        RunLog.warn(RunWriter.class, engine.run(), "What the run reported could not be stored (%s): it fails",
+        RunLog.warn(RunWriter.class, engine, "What the run reported could not be stored (%s): it fails",
                 PgErrors.message(failure));
         return repository.flush(instance.id(), List.of(end)).onItemOrFailure().transformToUni((written, again) -> {
             if (again == null) {
@@ -200,7 +200,7 @@ public class RunWriter {
                 giveBack(List.of(engine), List.of(end));
                 return Uni.createFrom().failure(again);
             }
-            RunLog.error(RunWriter.class, engine.run(), again, "Even the failure of the run could not be stored");
+            RunLog.error(RunWriter.class, engine, again, "Even the failure of the run could not be stored");
             engine.kill();
             engine.flushed(end, false);
             return Uni.createFrom().voidItem();

@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.attempt.AttemptSpan;
 import dev.jobstream.concurrent.Timer;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunStatus;
@@ -104,6 +105,7 @@ class EngineLeaseTest {
             }
         };
         return new Engine(run, handler, null, clock,
-                new Engine.Limits(100, Duration.ofMinutes(10), LEASE, Duration.ofSeconds(30), Duration.ofDays(1)));
+                new Engine.Limits(100, Duration.ofMinutes(10), LEASE, Duration.ofSeconds(30), Duration.ofDays(1)),
+                AttemptSpan.NONE);
     }
 }
