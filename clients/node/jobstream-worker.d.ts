@@ -27,6 +27,12 @@ export interface WorkerRun {
   readonly attempt: number;
   readonly maxAttempts: number;
   readonly timeoutMs: number | null;
+  /**
+   * The W3C trace context of the run's trigger (`00-<trace id>-<span id>-<flags>`), or null if it had none. With an
+   * OpenTelemetry SDK of its own, a worker continues the trigger's trace from it:
+   * `propagation.extract(context.active(), { traceparent: run.traceparent })`, then starts its spans in that context.
+   */
+  readonly traceparent: string | null;
   readonly stopRequested: boolean;
   log(level: 'info' | 'warn' | 'error' | string, message: unknown): void;
   info(message: unknown): void;

@@ -102,6 +102,7 @@ class Run {
     this.attempt = claimed.attempt;
     this.maxAttempts = claimed.max_attempts;
     this.timeoutMs = claimed.timeout_ms;
+    this.traceparent = claimed.traceparent ?? null;
     this.leaseExpiresAt = claimed.lease.expires_at;
     this.lease = claimed.lease.token;
     this.path = `v1/workers/runs/${this.runId}/`;

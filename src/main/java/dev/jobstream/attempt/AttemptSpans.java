@@ -1,10 +1,13 @@
 package dev.jobstream.attempt;
 
+import java.time.Instant;
+
 import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.jobstream.run.Run;
+import dev.jobstream.run.RunFlush;
 import dev.jobstream.trace.Traceparent;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -44,6 +47,23 @@ public class AttemptSpans {
     /** The span of an engine's attempt of {@code run}, started now: the engine makes it current and ends it. */
     public AttemptSpan engine(Run run, String owner) {
         return enabled ? new AttemptSpan(builder(run, "engine", owner).startSpan()) : AttemptSpan.NONE;
+    }
+
+    /**
+     * Records the span of a worker's attempt once its end is stored: from the claim ({@code started_at}, read from
+     * the run as it was before the end) to now. A worker's calls may reach any replica, so the span is made whole
+     * where the end arrives, from the row; the worker continues the trigger's trace itself with the traceparent its
+     * claim carried.
+     */
+    public void worker(Run run, String owner, RunFlush.End end) {
+        if (!enabled) {
+            return;
+        }
+        SpanBuilder builder = builder(run, "worker", owner);
+        if (run.startedAt() != null) {
+            builder.setStartTimestamp(run.startedAt());
+        }
+        new AttemptSpan(builder.startSpan()).end(end, null, Instant.now());
     }
 
     private SpanBuilder builder(Run run, String executor, String owner) {

@@ -6,10 +6,11 @@ import java.util.UUID;
 
 /**
  * A run a worker claimed: what it needs to execute it, and its lease — the token to send with every report, and
- * when the lease expires unless a report renews it. Reports are numbered from 1 within a claim.
+ * when the lease expires unless a report renews it. Reports are numbered from 1 within a claim. {@code traceparent}
+ * is the W3C trace context of the run's trigger (null if it had none): a worker that traces continues it.
  */
 public record ClaimedRun(UUID runId, String job, UUID workspaceId, Map<String, Object> params, boolean dryRun,
-        int attempt, int maxAttempts, String correlationId, Long timeoutMs, LeaseView lease) {
+        int attempt, int maxAttempts, String correlationId, String traceparent, Long timeoutMs, LeaseView lease) {
 
     /** A lease as the API shows it. */
     public record LeaseView(String token, Instant expiresAt) {

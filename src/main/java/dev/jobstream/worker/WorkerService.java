@@ -21,6 +21,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.attempt.AttemptEnd;
+import dev.jobstream.attempt.AttemptSpans;
 import dev.jobstream.attempt.Values;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.MicroBatcher;
@@ -99,9 +100,11 @@ public class WorkerService {
      */
     private final Permits claiming = new Permits(CONCURRENT_CLAIMS);
     private final Counter claims;
+    private final AttemptSpans spans;
 
     WorkerService(RunStore runs, JobRegistry jobs, Notifications notifications, JobstreamConfig config, Vertx vertx,
-            ReplicaService replicas, MeterRegistry metrics) {
+            ReplicaService replicas, MeterRegistry metrics, AttemptSpans spans) {
+        this.spans = spans;
         this.runs = runs;
         this.replicas = replicas;
         this.jobs = jobs;
@@ -263,7 +266,8 @@ public class WorkerService {
             Instant expires = Instant.now().plus(lease);
             List<ClaimedRun> claimed = taken.stream()
                     .map(run -> new ClaimedRun(run.id(), run.job(), run.workspaceId(), run.params(), run.dryRun(),
-                            run.attempt(), run.maxAttempts(), run.correlationId(), run.timeoutMs(),
+                            run.attempt(), run.maxAttempts(), run.correlationId(), run.traceparent(),
+                            run.timeoutMs(),
                             new ClaimedRun.LeaseView(new Lease(run.attempt(), poll.worker()).token(), expires)))
                     .toList();
             return !claimed.isEmpty() && poll.gone().isDone()
@@ -414,12 +418,7 @@ public class WorkerService {
                 .onItem().transformToUniAndConcatenate(run -> run.status() == RunStatus.PAUSED
                         ? runs.interrupt(run.owner(), List.of(run.id()), List.of(run.attempt()), "pause_hold")
                                 .map(parked -> parked.isEmpty() ? 0 : 2)
-                        : runs.flushAfterLast(run.owner(),
-                                List.of(flush(run, AttemptEnd.failed("Timed out after " + run.timeoutMs()
-                                        + " ms: the worker did not end its attempt within "
-                                        + config.engines().timeoutGrace().toMillis() + " ms of it", "timeout",
-                                        true))))
-                                .map(written -> written.contains(run.id()) ? 1 : 0))
+                        : timeOut(run))
                 .collect().asList().map(done -> {
                     int timedOut = (int) done.stream().filter(d -> d == 1).count();
                     int parked = (int) done.stream().filter(d -> d == 2).count();
@@ -429,6 +428,20 @@ public class WorkerService {
                     }
                     return new Overdue(timedOut, parked);
                 });
+    }
+
+    /** Ends a worker's attempt past its timeout and grace: 1 if its end was stored, 0 if the run moved on. */
+    private Uni<Integer> timeOut(Run run) {
+        RunFlush flush = flush(run, AttemptEnd.failed("Timed out after " + run.timeoutMs()
+                + " ms: the worker did not end its attempt within " + config.engines().timeoutGrace().toMillis()
+                + " ms of it", "timeout", true));
+        return runs.flushAfterLast(run.owner(), List.of(flush)).map(written -> {
+            if (!written.contains(run.id())) {
+                return 0;
+            }
+            spans.worker(run, run.owner(), flush.end());
+            return 1;
+        });
     }
 
     // ---- end ----
@@ -480,6 +493,9 @@ public class WorkerService {
                 .flatMap(written -> {
                     if (outcome != Outcome.SNOOZE) {
                         freed(run.job());
+                    }
+                    if (written) {
+                        spans.worker(run, owner, flush.end());
                     }
                     return visible(caller, run.id()).flatMap(after -> {
                         if (written || ended(after, owner, held.attempt(), outcome)) {

@@ -1,6 +1,7 @@
 package dev.jobstream.trace;
 
 import static dev.jobstream.auth.Security.ADMIN;
+import static dev.jobstream.auth.Security.WORKER;
 import static dev.jobstream.auth.Security.WORKSPACE_A;
 import static dev.jobstream.auth.Security.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.URL;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.jobstream.auth.Security;
+import dev.jobstream.client.JobstreamWorker;
 import dev.jobstream.support.DatabaseTest;
 import dev.jobstream.support.MemorySpans;
 import io.opentelemetry.api.common.AttributeKey;
@@ -37,6 +41,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.LinkData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.logging.json.runtime.JsonFormatter;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -45,8 +50,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Tracing on (an OTLP endpoint configured; the spans go to {@link MemorySpans} in its place): a trigger stores its
- * request's trace context on the run, each attempt of the run — a retry's too — is a span of its own that links to
- * it and carries the run, and the engine's log lines carry the attempt's trace.
+ * request's trace context on the run, each attempt of the run — a retry's too, a worker's too — is a span of its own
+ * that links to it and carries the run, and the engine's log lines carry the attempt's trace.
  */
 @QuarkusTest
 @TestProfile(TracingTest.Tracing.class)
@@ -67,6 +72,9 @@ class TracingTest extends DatabaseTest {
 
     @Inject
     MemorySpans spans;
+
+    @TestHTTPResource("/")
+    URL base;
 
     private final List<ExtLogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler capture = new Handler() {
@@ -180,6 +188,39 @@ class TracingTest extends DatabaseTest {
         JsonObject json = new JsonObject(new JsonFormatter().format(line));
         assertEquals(attempts.get(0).getTraceId(), json.getJsonObject("mdc").getString("traceId"), json.encode());
         assertEquals(id, json.getJsonObject("mdc").getString("run_id"));
+    }
+
+    @Test
+    void aWorkersClaimCarriesTheTraceparentAndItsAttemptIsASpanLinkedToIt() throws Exception {
+        String job = "remote.traced-" + System.nanoTime();
+        int status = as(ADMIN).contentType("application/json").body(Map.of()).put("/v1/jobs/" + job).then()
+                .extract().statusCode();
+        assertEquals(201, status);
+        String caller = TraceparentTest.callersTraceparent();
+        JsonPath triggered = trigger(job, caller, Map.of("workspace_id", WORKSPACE_A));
+        String id = triggered.getString("id");
+        String stored = triggered.getString("traceparent");
+        assertEquals(traceId(caller), traceId(stored));
+
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (JobstreamWorker worker = JobstreamWorker.builder(URI.create(base.toString()), WORKER)
+                .workerId("traced-1").pollWait(Duration.ofSeconds(2)).handle(job, run -> {
+                    seen.add(String.valueOf(run.traceparent()));
+                    return Map.of();
+                }).start()) {
+            awaitStatus(id, "completed");
+        }
+        assertEquals(List.of(stored), seen, "the claim carries the run's traceparent to the handler");
+
+        SpanData attempt = awaitAttempts(id, 1).get(0);
+        assertEquals("worker", attempt.getAttributes().get(AttributeKey.stringKey("jobstream.executor")));
+        assertTrue(attempt.getAttributes().get(AttributeKey.stringKey("jobstream.owner")).contains("traced-1"),
+                attempt.getAttributes().toString());
+        assertEquals(1L, attempt.getAttributes().get(AttributeKey.longKey("jobstream.attempt")));
+        assertEquals("completed", attempt.getAttributes().get(AttributeKey.stringKey("jobstream.attempt.outcome")));
+        assertEquals(traceId(caller), attempt.getLinks().get(0).getSpanContext().getTraceId());
+        assertEquals(spanId(stored), attempt.getLinks().get(0).getSpanContext().getSpanId());
+        assertTrue(attempt.getStartEpochNanos() < attempt.getEndEpochNanos(), "from the claim to the end");
     }
 
     @Test

@@ -95,6 +95,17 @@ public final class RunContext {
         return timeout.isNumber() ? timeout.asLong() : null;
     }
 
+    /**
+     * The W3C trace context of the run's trigger ({@code 00-<trace id>-<span id>-<flags>}), or null if it had none. A
+     * worker with an OpenTelemetry SDK of its own continues the trigger's trace from it: extract it with the W3C
+     * propagator (from a carrier {@code Map.of("traceparent", value)}) and start the attempt's span in that context,
+     * or link to it.
+     */
+    public String traceparent() {
+        JsonNode traceparent = claimed.path("traceparent");
+        return traceparent.isTextual() ? traceparent.asText() : null;
+    }
+
     /** When the lease expires unless a report renews it. */
     public Instant leaseExpiresAt() {
         return expiresAt;
