@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.URL;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -16,12 +19,14 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.client.JobstreamClient;
 import dev.jobstream.support.Api;
 import dev.jobstream.support.DatabaseTest;
 import dev.jobstream.support.MemorySpans;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.quarkus.arc.ClientProxy;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -38,6 +43,8 @@ class TraceparentTest extends DatabaseTest {
     OpenTelemetry openTelemetry;
     @ConfigProperty(name = "quarkus.otel.sdk.disabled")
     boolean sdkDisabled;
+    @TestHTTPResource("/")
+    URL base;
 
     /** A traceparent of a caller's own, sampled: a new trace id and span id. */
     static String callersTraceparent() {
@@ -53,14 +60,16 @@ class TraceparentTest extends DatabaseTest {
     }
 
     @Test
-    void withoutAnEndpointTheSdkIsOffAndNothingIsExported() {
+    void withoutAnEndpointTheSdkIsOffAndNothingIsExported() throws Exception {
         assertTrue(sdkDisabled, "quarkus.otel.sdk.disabled without an OTLP endpoint");
         spans.clear();
         String caller = callersTraceparent();
         String id = trigger(caller).getString("id");
         awaitStatus(id, "completed");
-        // no server span took the request: the run keeps the header itself
+        // no server span took the request: the run keeps the header itself, as the Java client reads it too
         assertEquals(caller, Api.run(id).extract().path("traceparent"));
+        assertEquals(caller, JobstreamClient.builder(URI.create(base.toString())).token(Api.ADMIN_TOKEN).build()
+                .run(UUID.fromString(id)).traceparent());
         if (ClientProxy.unwrap(openTelemetry) instanceof OpenTelemetrySdk sdk) {
             assertTrue(sdk.getSdkTracerProvider().forceFlush().join(5, TimeUnit.SECONDS).isSuccess());
         }
