@@ -35,14 +35,17 @@ public final class AttemptSpan {
         return span.getSpanContext();
     }
 
-    /** Makes the span current on this thread (the job's code, its log lines); the scope must be closed there. */
+    /**
+     * Makes the span current on this thread (the job's code, its log lines); the scope must be closed there. Without
+     * a span (tracing off) nothing is attached: an attempt pays nothing for it.
+     */
     public Scope makeCurrent() {
-        return Context.root().with(span).makeCurrent();
+        return span.getSpanContext().isValid() ? Context.root().with(span).makeCurrent() : Scope.noop();
     }
 
-    /** {@code work}, run with the span current wherever it runs (a worker thread). */
+    /** {@code work}, run with the span current wherever it runs (a worker thread); as it is without a span. */
     public <T> Callable<T> wrap(Callable<T> work) {
-        return Context.root().with(span).wrap(work);
+        return span.getSpanContext().isValid() ? Context.root().with(span).wrap(work) : work;
     }
 
     /** The job failed with {@code failure}: recorded on the span, with its stack. */
