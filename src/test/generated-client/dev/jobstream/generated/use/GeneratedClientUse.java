@@ -42,7 +42,8 @@ public final class GeneratedClientUse {
                 .description("Run by a worker written with the generated client")).getExecutor());
         seen.add("listed " + jobs.listJobs().stream().anyMatch(job -> job.getName().equals("remote.generated")));
         UUID workspace = UUID.randomUUID();
-        Run triggered = jobs.triggerRun("remote.generated", null, null, null, null,
+        // the nulls: the operation's optional query and header parameters (the last, traceparent)
+        Run triggered = jobs.triggerRun("remote.generated", null, null, null, null, null,
                 new TriggerRequest().workspaceId(workspace).params(Map.of()));
         seen.add("triggered " + triggered.getStatus().getValue());
 
