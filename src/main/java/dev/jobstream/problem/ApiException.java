@@ -39,6 +39,35 @@ public class ApiException extends RuntimeException {
         return new ApiException(400, "Bad Request", detail);
     }
 
+    /**
+     * 400 with every violation of the input in {@code errors}, each a {@code pointer} (RFC 6901) into the input
+     * and a {@code message}.
+     */
+    public static ApiException badRequest(String detail, java.util.List<Map<String, String>> errors) {
+        return withExtensions(400, "Bad Request", detail, Map.of("errors", java.util.List.copyOf(errors)),
+                Map.of());
+    }
+
+    /** The same problem, its detail led by {@code prefix} (e.g. which item of a batch it is about). */
+    public ApiException prefixed(String prefix) {
+        return withExtensions(status, title, prefix + getMessage(), extensions(), headers());
+    }
+
+    private static ApiException withExtensions(int status, String title, String detail, Map<String, Object> extensions,
+            Map<String, String> headers) {
+        return new ApiException(status, title, detail) {
+            @Override
+            public Map<String, Object> extensions() {
+                return extensions;
+            }
+
+            @Override
+            public Map<String, String> headers() {
+                return headers;
+            }
+        };
+    }
+
     public static ApiException notFound(String detail) {
         return new ApiException(404, "Not Found", detail);
     }

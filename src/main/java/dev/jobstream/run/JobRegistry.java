@@ -1,7 +1,5 @@
 package dev.jobstream.run;
 
-import java.math.BigInteger;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,9 +11,10 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.params.ParamsSchema;
+import dev.jobstream.params.Violation;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.spi.JobHandler;
-import dev.jobstream.spi.JobParam;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -25,12 +24,12 @@ import io.vertx.core.json.JsonObject;
 @Singleton
 public class JobRegistry {
 
-    /** Largest params object a trigger may carry. */
-    public static final int MAX_PARAMS_BYTES = 16 * 1024;
     /** The names of the demo jobs begin so. */
     static final String DEMO_PREFIX = "demo.";
 
     private final Map<String, JobHandler> handlers = new TreeMap<>();
+    /** The schemas of the params of the jobs built in, compiled once. */
+    private final Map<String, ParamsSchema> schemas = new TreeMap<>();
     /** The jobs executed by workers, replaced as a whole when they change. */
     private volatile Map<String, RemoteJob> remote = Map.of();
 
@@ -46,6 +45,7 @@ public class JobRegistry {
             if (handlers.putIfAbsent(handler.name(), handler) != null) {
                 throw new IllegalStateException("Two jobs are named " + handler.name());
             }
+            schemas.put(handler.name(), schemaOf(handler));
         }
     }
 
@@ -89,93 +89,60 @@ public class JobRegistry {
                 .orElseThrow(() -> ApiException.notFound("Unknown job '" + name + "'"));
     }
 
-    /** The trigger's params checked against the job's declaration and merged over its defaults. */
+    /**
+     * The trigger's params (null: none) merged over the job's defaults and checked against its schema; 400 with
+     * every violation in {@code errors}.
+     */
     public JsonObject resolveParams(JobHandler job, Map<String, Object> given) {
-        JsonObject resolved = new JsonObject();
-        for (JobParam param : job.params()) {
-            if (param.defaultValue() != null) {
-                resolved.put(param.name(), param.defaultValue());
-            }
-        }
-        if (given == null) {
-            return resolved;
-        }
-        String encoded = new JsonObject(given).encode();
-        if (encoded.length() > MAX_PARAMS_BYTES) {
-            throw ApiException.badRequest("'params' is larger than " + MAX_PARAMS_BYTES + " bytes");
-        }
-        if (encoded.contains("\\u0000")) {
-            throw ApiException.badRequest("'params' must not contain NUL characters");
-        }
-        for (Map.Entry<String, Object> entry : given.entrySet()) {
-            JobParam param = job.params().stream().filter(p -> p.name().equals(entry.getKey())).findFirst()
-                    .orElseThrow(() -> ApiException.badRequest(
-                            "Unknown param '" + entry.getKey() + "' for job '" + job.name() + "'; known: "
-                                    + job.params().stream().map(JobParam::name).toList()));
-            if (entry.getValue() != null) {
-                resolved.put(param.name(), checked(job, param, entry.getValue()));
-            }
-        }
-        return resolved;
-    }
-
-    static Object checked(JobHandler job, JobParam param, Object value) {
-        String where = "Param '" + param.name() + "' of job '" + job.name() + "'";
-        switch (param.type()) {
-            case "integer" -> {
-                if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger)) {
-                    throw ApiException.badRequest(where + " must be an integer");
-                }
-                BigInteger number = new BigInteger(value.toString());
-                if (number.bitLength() > 31) {
-                    throw ApiException.badRequest(where + " is out of range");
-                }
-                if (param.minimum() != null && number.longValue() < param.minimum()) {
-                    throw ApiException.badRequest(where + " must be at least " + param.minimum());
-                }
-                if (param.maximum() != null && number.longValue() > param.maximum()) {
-                    throw ApiException.badRequest(where + " must be at most " + param.maximum());
-                }
-                return number.intValue();
-            }
-            case "date" -> {
-                try {
-                    return LocalDate.parse(stringValue(where, value)).toString();
-                } catch (java.time.format.DateTimeParseException e) {
-                    throw ApiException.badRequest(where + " must be a date (yyyy-MM-dd)");
-                }
-            }
-            case "duration" -> {
-                String text = stringValue(where, value);
-                checkDuration(where, text);
-                return text;
-            }
-            default -> {
-                return stringValue(where, value);
-            }
-        }
-    }
-
-    private static String stringValue(String where, Object value) {
-        if (value instanceof String text && text.length() <= 200 && text.indexOf('\0') < 0) {
-            return text;
-        }
-        throw ApiException.badRequest(where + " must be a string of at most 200 characters, without NUL");
-    }
-
-    private static void checkDuration(String where, String text) {
         try {
-            JobParam.parseDuration(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(where + " must be a duration such as 90d, 12h or PT30M, at most 36500d");
+            return new JsonObject(schema(job).resolve(given));
+        } catch (ParamsSchema.InvalidParams e) {
+            throw invalid("Params of job '" + job.name() + "'", e.violations());
         }
+    }
+
+    /** The schema of a job's params. */
+    public ParamsSchema schema(JobHandler job) {
+        if (job instanceof RemoteJob remoteJob) {
+            return remoteJob.schema();
+        }
+        ParamsSchema schema = schemas.get(job.name());
+        return schema != null && handlers.get(job.name()) == job ? schema : schemaOf(job);
+    }
+
+    /** The schema of a job built into the service: declared, or its typed params'; a bad one stops the service. */
+    private static ParamsSchema schemaOf(JobHandler job) {
+        try {
+            if (job.paramsSchema().isPresent()) {
+                if (!job.params().isEmpty()) {
+                    throw new IllegalStateException("Job " + job.name() + " declares both params and a params schema");
+                }
+                return ParamsSchema.declared(job.paramsSchema().get().getMap());
+            }
+            return ParamsSchema.typed(job.params());
+        } catch (ParamsSchema.InvalidSchema e) {
+            throw new IllegalStateException("Job " + job.name() + " declares params it cannot take: "
+                    + e.violations());
+        }
+    }
+
+    /**
+     * 400 naming what is wrong with {@code what}: the first violation in the detail, every one in {@code errors}.
+     */
+    static ApiException invalid(String what, List<Violation> violations) {
+        Violation first = violations.get(0);
+        String detail = what + (first.pointer().isEmpty() ? " " : ": " + first.pointer() + " ") + first.message()
+                + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more, in 'errors')" : "");
+        return ApiException.badRequest(detail, violations.stream()
+                .map(v -> Map.of("pointer", v.pointer(), "message", v.message())).toList());
     }
 
     /** The definitions shown by {@code GET /v1/jobs}. */
     public List<JobDefinition> definitions() {
         List<JobDefinition> definitions = new ArrayList<>();
-        handlers.values().stream().filter(h -> !h.internal()).forEach(h -> definitions.add(JobDefinition.of(h)));
-        new TreeMap<>(remote).values().forEach(job -> definitions.add(JobDefinition.of(job)));
+        handlers.values().stream().filter(h -> !h.internal())
+                .forEach(h -> definitions.add(JobDefinition.of(h, schema(h))));
+        new TreeMap<>(remote).values().forEach(job -> definitions.add(JobDefinition.of(job, job.schema())));
         return definitions;
     }
 }

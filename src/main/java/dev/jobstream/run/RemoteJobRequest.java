@@ -4,23 +4,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.jobstream.params.ParamsSchema;
+import dev.jobstream.params.Violation;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.spi.JobParam;
 import dev.jobstream.spi.RetryPolicy;
 
 /**
- * The body of {@code PUT /v1/jobs/{name}}: a job executed by workers. Absent fields take the defaults of a job built
- * into the service: exclusive, no params, 3 attempts 5 s then 10 s apart (± 20 %, at most 10 min), no timeout,
+ * The body of {@code PUT /v1/jobs/{name}}: a job executed by workers. Its params are declared as typed
+ * {@code params} or as {@code params_schema}, a JSON Schema 2020-12 of an object. Absent fields take the defaults of a
+ * job built into the service: exclusive, no params, 3 attempts 5 s then 10 s apart (± 20 %, at most 10 min), no timeout,
  * priority 0, no cluster-wide limit. It is stored as given once {@link #toJob} accepted it.
  */
-public record RemoteJobRequest(String description, Boolean exclusive, List<Param> params, Retry retry, Long timeoutMs,
-        Integer priority, Integer maxActive) {
+public record RemoteJobRequest(String description, Boolean exclusive, List<Param> params,
+        Map<String, Object> paramsSchema, Retry retry, Long timeoutMs, Integer priority, Integer maxActive) {
 
     /** Most params a job declares. */
     static final int MAX_PARAMS = 50;
@@ -75,19 +79,38 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
         if (maxActive != null && (maxActive < 1 || maxActive > MAX_ACTIVE)) {
             throw ApiException.badRequest("'max_active' must be 1 to " + MAX_ACTIVE + ", or absent for no limit");
         }
-        RemoteJob job = new RemoteJob(name, text, exclusive == null || exclusive, List.copyOf(declared), policy,
-                Optional.ofNullable(timeoutMs).map(Duration::ofMillis), priority == null ? 0 : priority,
-                maxActive == null ? OptionalInt.empty() : OptionalInt.of(maxActive));
-        List<JobParam> normalized = new ArrayList<>();
-        for (JobParam param : declared) {
-            normalized.add(param.defaultValue() == null
-                    ? param
-                    : new JobParam(param.name(), param.type(),
-                            JobRegistry.checked(job, param, param.defaultValue()), param.minimum(), param.maximum(),
-                            param.description()));
+        ParamsSchema schema;
+        try {
+            if (paramsSchema != null) {
+                if (params != null && !params.isEmpty()) {
+                    throw ApiException.badRequest("Give 'params' or 'params_schema', not both");
+                }
+                schema = ParamsSchema.declared(paramsSchema);
+            } else {
+                schema = ParamsSchema.typed(declared);
+            }
+        } catch (ParamsSchema.InvalidSchema e) {
+            throw JobRegistry.invalid(paramsSchema != null ? "'params_schema'" : "'params'",
+                    paramsSchema != null
+                            ? e.violations()
+                            : e.violations().stream().map(this::ofParams)
+                                    .toList());
         }
-        return new RemoteJob(name, job.description(), job.exclusive(), List.copyOf(normalized), job.retry(),
-                job.timeout(), job.priority(), job.maxActive());
+        return new RemoteJob(name, text, exclusive == null || exclusive, List.copyOf(declared), policy,
+                Optional.ofNullable(timeoutMs).map(Duration::ofMillis), priority == null ? 0 : priority,
+                maxActive == null ? OptionalInt.empty() : OptionalInt.of(maxActive), schema);
+    }
+
+    /** A violation of the schema derived from typed params, pointing into {@code params} instead. */
+    private Violation ofParams(Violation violation) {
+        String[] tokens = violation.pointer().split("/", 5); // "", "properties", name, "default", rest
+        for (int i = 0; tokens.length > 3 && i < params.size(); i++) {
+            if (params.get(i).name().equals(tokens[2])) {
+                return new Violation("/" + i + "/default" + (tokens.length > 4 ? "/" + tokens[4] : ""),
+                        violation.message());
+            }
+        }
+        return violation;
     }
 
     private static JobParam param(Param param, String where, Set<String> names) {

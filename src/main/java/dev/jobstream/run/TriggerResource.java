@@ -207,12 +207,7 @@ public class TriggerResource {
                 prepared.add(runs.prepare(job, item == null ? TriggerRequest.EMPTY : item, caller, correlationId,
                         trace, false));
             } catch (ApiException e) {
-                if (e.status() != 400) {
-                    throw e.status() == 403
-                            ? new ApiException(403, "Forbidden", "runs[" + i + "]: " + e.getMessage())
-                            : e;
-                }
-                throw ApiException.badRequest("runs[" + i + "]: " + e.getMessage());
+                throw e.status() == 400 || e.status() == 403 ? e.prefixed("runs[" + i + "]: ") : e;
             }
         }
         return runs.triggerAll(prepared).map(outcomes -> Map.of("results", outcomes.stream()

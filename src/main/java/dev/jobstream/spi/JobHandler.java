@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 
 /**
  * A job: a CDI bean that executes one run at a time for one workspace. Implementations are non-blocking; blocking
@@ -86,9 +87,23 @@ public interface JobHandler {
         return Optional.empty();
     }
 
-    /** The parameters the job accepts, with their defaults. */
+    /**
+     * The parameters the job accepts, with their defaults, as typed params (integer, string, date, duration); a job
+     * that needs more declares {@link #paramsSchema()} instead.
+     */
     default List<JobParam> params() {
         return List.of();
+    }
+
+    /**
+     * The params the job accepts as a JSON Schema 2020-12 of an object, e.g.
+     * {@code {"type": "object", "properties": {"format": {"enum": ["csv", "xlsx"], "default": "csv"}, "columns":
+     * {"type": "array", "items": {"type": "string"}}}, "required": ["columns"]}}; a top-level property's
+     * {@code default} fills params that leave it out. Empty (the default): the schema of {@link #params()}. A job
+     * declares one or the other.
+     */
+    default Optional<JsonObject> paramsSchema() {
+        return Optional.empty();
     }
 
     /** Executes the run; the item is the run's metrics. */

@@ -94,7 +94,8 @@ class BatchTriggerTest extends DatabaseTest {
         json(Map.of("runs", tooMany)).post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(400);
         json(Map.of("runs", List.of(Map.of(), Map.of("params", Map.of("items", -1)))))
                 .post("/v1/jobs/demo.sleep/runs/batch").then().statusCode(400)
-                .body("detail", startsWith("runs[1]: Param 'items'"));
+                .body("detail", startsWith("runs[1]: Params of job 'demo.sleep': /items"))
+                .body("errors[0].pointer", equalTo("/items"));
         json(Map.of("runs", List.of(Map.of()))).post("/v1/jobs/no.such.job/runs/batch").then().statusCode(404);
         org.junit.jupiter.api.Assertions.assertEquals(0, db.count("SELECT count(*) FROM job_runs"));
     }

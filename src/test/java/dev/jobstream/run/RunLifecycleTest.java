@@ -30,7 +30,8 @@ class RunLifecycleTest extends DatabaseTest {
                 .body("find { it.name == 'demo.sleep' }.params_schema.properties.delay_ms.maximum", equalTo(60000));
         admin().contentType("application/json").body(java.util.Map.of("params", java.util.Map.of("items", 100001)))
                 .post("/v1/jobs/demo.sleep/runs").then().statusCode(400)
-                .body("detail", equalTo("Param 'items' of job 'demo.sleep' must be at most 100000"));
+                .body("detail", equalTo("Params of job 'demo.sleep': /items must have a maximum value of 100000"))
+                .body("errors.pointer", contains("/items"));
     }
 
     @Test

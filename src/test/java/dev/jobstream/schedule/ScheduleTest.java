@@ -142,7 +142,8 @@ class ScheduleTest extends DatabaseTest {
         create(with(good, "cron", "0 0 30 2 *")).statusCode(400).body("detail", containsString("never fires"));
         create(with(good, "time_zone", "Mars/Olympus")).statusCode(400).body("detail", containsString("'time_zone'"));
         create(with(good, "priority", 500)).statusCode(400).body("detail", containsString("'priority'"));
-        create(with(good, "params", Map.of("items", -1))).statusCode(400).body("detail", containsString("'items'"));
+        create(with(good, "params", Map.of("items", -1))).statusCode(400)
+                .body("detail", containsString("Params of job 'demo.sleep': /items"));
         create(with(good, "colour", "blue")).statusCode(400).body("detail", containsString("colour"));
         create(Map.of("cron", "* * * * *")).statusCode(400).body("detail", containsString("'job'"));
         create(Map.of("job", "demo.sleep")).statusCode(400).body("detail", containsString("'cron'"));

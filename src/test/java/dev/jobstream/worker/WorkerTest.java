@@ -109,7 +109,7 @@ class WorkerTest extends DatabaseTest {
                 .put("/v1/jobs/" + name).then().statusCode(400).body("detail", containsString("maxAttempts"));
         as(ADMIN).contentType("application/json").body(Map.of("params", List.of(Map.of("name", "n", "type",
                 "integer", "default", "x")))).put("/v1/jobs/" + name).then().statusCode(400)
-                .body("detail", containsString("must be an integer"));
+                .body("detail", equalTo("'params': /0/default string found, integer expected"));
         as(ADMIN).contentType("application/json").body(Map.of()).put("/v1/jobs/Bad%20Name").then().statusCode(400);
         as(OPERATOR).contentType("application/json").body(Map.of()).put("/v1/jobs/" + name).then().statusCode(403);
 
