@@ -22,12 +22,14 @@ import org.eclipse.microprofile.openapi.models.security.SecurityScheme;
 
 import dev.jobstream.auth.InternalKey;
 import dev.jobstream.problem.Problem;
+import io.quarkus.smallrye.openapi.OpenApiFilter;
 
 /**
  * Completes the scanned {@code /q/openapi} document with what annotations cannot say: the bearer security scheme,
  * the problem+json schema and each operation's documented status codes, and the SSE form of
  * {@code GET /v1/runs/{id}/events}, which a Vert.x route serves beside its JSON resource.
  */
+@OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ApiDocumentFilter implements OASFilter {
 
     static final String BEARER = "bearer";
@@ -63,11 +65,7 @@ public class ApiDocumentFilter implements OASFilter {
             // relative: the document is served by the replica (or the ingress) that the client talks to
             openAPI.addServer(OASFactory.createServer().url("/").description("the host that served this document"));
         }
-        if (openAPI.getInfo() != null && openAPI.getInfo().getLicense() == null) {
-            // no licence is granted; generators and linters want the field (an SPDX reference for "none")
-            openAPI.getInfo().license(OASFactory.createLicense().name("Proprietary")
-                    .identifier("LicenseRef-Proprietary"));
-        }
+        license(openAPI);
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             Endpoints.Endpoint endpoint = Endpoints.find(method + " " + path);
             if (endpoint != null) {
@@ -95,6 +93,17 @@ public class ApiDocumentFilter implements OASFilter {
         workerBodies(openAPI, components);
     }
 
+    /**
+     * No licence is granted; generators and linters want the field (an SPDX reference for "none"). Set again when
+     * the document is served, where the info of the configuration replaces the one built.
+     */
+    static void license(OpenAPI openAPI) {
+        if (openAPI.getInfo() != null && openAPI.getInfo().getLicense() == null) {
+            openAPI.getInfo().license(OASFactory.createLicense().name("Proprietary")
+                    .identifier("LicenseRef-Proprietary"));
+        }
+    }
+
     /** The bodies of the worker endpoints and of a job's registration, which their resources read as text. */
     private static void workerBodies(OpenAPI openAPI, Components components) {
         components.addSchema("RemoteJobRequest", object()
@@ -105,7 +114,10 @@ public class ApiDocumentFilter implements OASFilter {
                         .addProperty("name", string()).addProperty("type", string()
                                 .enumeration(List.of("string", "integer", "date", "duration")))
                         .addProperty("description", string()).addProperty("default", OASFactory.createSchema())
-                        .addProperty("minimum", integer(null, null)).addProperty("maximum", integer(null, null))))
+                        .addProperty("minimum", integer(null, null)).addProperty("maximum", integer(null, null)))
+                        .description("typed params; or give params_schema"))
+                .addProperty("params_schema", object().description("the params as a JSON Schema 2020-12 of an "
+                        + "object, at most 64 KiB; or give params"))
                 .addProperty("retry", object()
                         .addProperty("max_attempts", integer(1L, (long) dev.jobstream.spi.RetryPolicy.MAX_ATTEMPTS))
                         .addProperty("backoff_base_ms", integer(0L, null)).addProperty("backoff_max_ms",
@@ -206,7 +218,8 @@ public class ApiDocumentFilter implements OASFilter {
                 .addProperty("workspace_id", OASFactory.createSchema().addType(SchemaType.STRING).format("uuid"))
                 .addProperty("dry_run", OASFactory.createSchema().addType(SchemaType.BOOLEAN))
                 .addProperty("params", OASFactory.createSchema().addType(SchemaType.OBJECT)
-                        .description("the job's params (GET /v1/jobs: params_schema), at most 16 KiB"))
+                        .description("the job's params, as its params_schema (GET /v1/jobs; in this document "
+                                + "as served, components JobParams.<job>) takes them; at most 16 KiB, 32 levels"))
                 .addProperty("idempotency_key", OASFactory.createSchema().addType(SchemaType.STRING).maxLength(200))
                 .addProperty("run_at", OASFactory.createSchema().addType(SchemaType.STRING).format("date-time")
                         .description("run later, at this instant (at most a minute past; not with delay)"))

@@ -55,8 +55,16 @@ class GeneratedClientIT {
                 Map.of("JOBSTREAM_TOKENS_FILE", tokens.toString()))) {
             String served = admin().accept("application/json").get(replica.url("/q/openapi")).then()
                     .statusCode(200).extract().asString();
-            assertEquals(new JsonObject(Files.readString(STORED)), new JsonObject(served),
-                    "the document the client was generated from is the one the service serves");
+            JsonObject jobless = new JsonObject(served);
+            JsonObject schemas = jobless.getJsonObject("components").getJsonObject("schemas");
+            List.copyOf(schemas.fieldNames()).stream().filter(n -> n.startsWith(JobParamsDocument.PREFIX))
+                    .forEach(schemas::remove);
+            jobless.getJsonObject("paths").getJsonObject("/v1/jobs/{job}/runs").getJsonObject("post")
+                    .remove(JobParamsDocument.EXTENSION);
+            schemas.getJsonObject("TriggerRequest").getJsonObject("properties").getJsonObject("params")
+                    .remove("anyOf");
+            assertEquals(new JsonObject(Files.readString(STORED)), jobless, "the document the client was generated "
+                    + "from is the one the service serves, but for the params schemas of the jobs it has now");
 
             Path document = Files.createTempFile("openapi", ".json");
             Files.writeString(document, served);

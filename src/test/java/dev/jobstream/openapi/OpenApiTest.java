@@ -110,6 +110,27 @@ class OpenApiTest extends DatabaseTest {
     }
 
     @Test
+    void theDocumentCarriesEachJobsParamsSchemaAsTheJobsAreNow() {
+        JsonPath doc = document();
+        Map<String, Object> export = doc.getMap("components.schemas.'JobParams.test.export'");
+        assertEquals(List.of("columns"), export.get("required"));
+        // the schema's reference into itself now points into its component
+        assertEquals("#/components/schemas/JobParams.test.export/$defs/filter",
+                doc.getString("components.schemas.'JobParams.test.export'.properties.filter.$ref"));
+        assertEquals(100000, doc.getInt("components.schemas.'JobParams.demo.sleep'.properties.items.maximum"));
+        assertEquals("#/components/schemas/JobParams.test.export",
+                doc.getString("paths.'/v1/jobs/{job}/runs'.post.'x-jobstream-params'.'test.export'.$ref"));
+        org.junit.jupiter.api.Assertions.assertNull(doc.get("components.schemas.'JobParams.runs.bulk'"),
+                "an internal job is not in the document");
+
+        String name = "openapi.report";
+        Api.json(Map.of("params_schema", Map.of("type", "object", "properties",
+                Map.of("table", Map.of("type", "string"))))).put("/v1/jobs/" + name).then().statusCode(201);
+        assertEquals("string", document().getString("components.schemas.'JobParams." + name
+                + "'.properties.table.type"), "a job registered for workers is in the next document served");
+    }
+
+    @Test
     void theDocumentNeedsAToken() {
         given().accept("application/json").get("/q/openapi").then().statusCode(401)
                 .header("WWW-Authenticate", startsWith("Bearer"));
