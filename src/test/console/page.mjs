@@ -1,6 +1,8 @@
 // What the scenarios do on the console page, as a user would: by roles and labels.
 import assert from 'node:assert/strict';
 
+import { newPage } from './browser.mjs';
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` (which throws or returns falsy until it holds) for up to `timeout` ms. */
@@ -27,6 +29,17 @@ export async function signIn(page, base, token, { tab = 'Runs' } = {}) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('body[data-ready="true"]').waitFor({ timeout: 15000 });
   if (tab) await page.getByRole('tab', { name: tab, exact: true }).click();
+}
+
+/** A new page signed in, with the URLs of the POSTs it sends from now on (to show that nothing invalid was sent). */
+export async function signedInCountingPosts(browser, base, token) {
+  const page = await newPage(browser);
+  await signIn(page, base, token);
+  const posts = [];
+  page.on('request', (sent) => {
+    if (sent.method() === 'POST') posts.push(sent.url());
+  });
+  return { page, posts };
 }
 
 /** Triggers a run from the form and answers its id, once its details are open. */

@@ -7,7 +7,7 @@ import { newPage } from './browser.mjs';
 import { startProxy } from './proxy.mjs';
 import {
   action, attemptRows, background, call, confirm, details, detailsStatus, eventually, fieldsText, logLines, request,
-  rowBadge, scheduleRow, signIn, sleep, trigger, waitForLog, waitForStatus,
+  rowBadge, scheduleRow, signIn, signedInCountingPosts, sleep, trigger, waitForLog, waitForStatus,
 } from './page.mjs';
 
 const GREEN = 'rgb(26, 127, 55)';
@@ -403,12 +403,7 @@ export const scenarios = {
 
   /** Asked for later (delay, priority): scheduled, and deleted before it is due; after a failed attempt: retrying. */
   async waiting({ browser, base, admin, shot }) {
-    const page = await newPage(browser);
-    await signIn(page, base, admin);
-    const posts = [];
-    page.on('request', (sent) => {
-      if (sent.method() === 'POST') posts.push(sent.url());
-    });
+    const { page, posts } = await signedInCountingPosts(browser, base, admin);
     await page.getByText('Trigger a run').click();
     await page.locator('#trigger-delay').fill('soon');
     await page.getByRole('button', { name: 'Trigger', exact: true }).click();
@@ -453,6 +448,69 @@ export const scenarios = {
    * The Schedules tab: the maintenance jobs' schedules (declared in code: no Delete); a schedule added with the form,
    * its next fire times previewed while typed and a bad cron or zone shown inline, then disabled and deleted.
    */
+  /**
+   * Params by form and by JSON editor: demo.sleep's simple fields make a form kept in step with the JSON; a job whose
+   * schema nests (test.export) gets the JSON editor alone, checked before it is sent, and the service's violations
+   * (a date the console lets through) are shown. Answers the runs it triggered.
+   */
+  async params({ browser, base, admin, shot }) {
+    const { page, posts } = await signedInCountingPosts(browser, base, admin);
+    await page.getByText('Trigger a run').click();
+    await page.locator('#trigger-job').selectOption('demo.sleep');
+    const form = page.locator('#trigger-params-form');
+    const editor = page.getByLabel('Params (JSON object)');
+    assert.equal(await form.isVisible(), true, 'demo.sleep has a form');
+    const items = form.getByLabel('items');
+    assert.equal(await items.inputValue(), '5', 'the form shows the defaults the editor holds');
+    await items.fill('3');
+    await form.getByLabel('delay_ms').fill('20');
+    assert.deepEqual(JSON.parse(await editor.inputValue()), { items: 3, delay_ms: 20 });
+    await editor.fill('{"items": 4, "delay_ms": 20, "fail_at": 9}');
+    assert.equal(await form.getByLabel('fail_at').inputValue(), '9', 'the form follows the editor');
+    await shot(page, 'params-form');
+    await items.fill('-2');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    assert.match(await page.locator('#trigger-error').textContent(), /"items" must be at least 0/);
+    assert.equal(await items.getAttribute('aria-invalid'), 'true', 'the field is marked');
+    assert.deepEqual(posts, [], 'invalid params must not be sent');
+    await items.fill('2');
+    await form.getByLabel('fail_at').fill('');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    const sleep = await eventually('the demo.sleep run', async () => {
+      const id = await page.locator('#details').getAttribute('data-run-id');
+      return id && (await page.locator('#details').isVisible()) ? id : null;
+    });
+    await details(page).getByRole('button', { name: 'Close run details' }).click();
+
+    await page.getByText('Trigger a run').click();
+    if (!(await page.locator('#trigger-job').isVisible())) await page.getByText('Trigger a run').click();
+    await page.locator('#trigger-job').selectOption('test.export');
+    assert.equal(await form.isVisible(), false, 'a nested schema has the JSON editor alone');
+    assert.match(await page.locator('#trigger-params-help').textContent(),
+      /format \(one of csv, xlsx\), columns \(array, required\), filter \(object\)/);
+    await editor.fill('{"columns": ["id"], "filter": {"since": "soon"}}');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    assert.match(await page.locator('#trigger-error').textContent(), /"filter.since" must be a date like 2024-05-31/);
+    assert.deepEqual(posts.length, 1, 'only the valid demo.sleep trigger was sent');
+    // a date of the right shape that is no day: the service says so, with where
+    await editor.fill('{"columns": ["id", ""], "filter": {"since": "2024-02-30"}}');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    assert.match(await page.locator('#trigger-error').textContent(), /"columns\[1\]" must not be empty/);
+    await editor.fill('{"columns": ["id"], "filter": {"since": "2024-02-30"}}');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    await eventually('the service\'s violation', async () =>
+      /\/filter\/since must be a valid RFC 3339 full-date/.test(await page.locator('#trigger-error').textContent()));
+    assert.equal(await editor.getAttribute('aria-invalid'), 'true', 'the editor holds what the service refused');
+    await shot(page, 'params-json-editor');
+    await editor.fill('{"columns": ["id", "total"], "filter": {"since": "2024-05-31"}}');
+    await page.getByRole('button', { name: 'Trigger', exact: true }).click();
+    const exported = await eventually('the test.export run', async () => {
+      const id = await page.locator('#details').getAttribute('data-run-id');
+      return id && id !== sleep && (await page.locator('#details').isVisible()) ? id : null;
+    });
+    return { page, result: { sleep, exported } };
+  },
+
   async schedules({ browser, base, admin, shot }) {
     const page = await newPage(browser);
     await signIn(page, base, admin);

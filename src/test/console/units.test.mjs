@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  checkDelay, checkParams, checkPriority, isWorkspace,
+  checkDelay, checkParams, checkPriority, fieldValue, isWorkspace, paramsHelp, problemText, simpleFields,
 } from '../../main/resources/META-INF/resources/console/params.js';
 import { SseParser, backoff, openStream } from '../../main/resources/META-INF/resources/console/sse.js';
 
@@ -133,6 +133,7 @@ test('params are checked against the job schema before they are sent', () => {
       date: { type: 'string', format: 'date' },
       older_than: { type: 'string', format: 'duration' },
     },
+    additionalProperties: false,
   };
   assert.deepEqual(checkParams('', schema), { params: {} });
   assert.deepEqual(checkParams('{"items": 3, "date": "2024-05-31", "older_than": "90d"}', schema).params,
@@ -147,6 +148,61 @@ test('params are checked against the job schema before they are sent', () => {
   assert.equal(isWorkspace(''), true);
   assert.equal(isWorkspace('6f1c1a52-2b1e-4c1e-9f1e-1a2b3c4d5e6f'), true);
   assert.equal(isWorkspace('workspace-1'), false);
+});
+
+test('nested params are checked against the schema, each violation named by where it is', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      format: { enum: ['csv', 'xlsx'], default: 'csv' },
+      columns: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+      filter: { $ref: '#/$defs/filter' },
+      code: { type: 'string', pattern: '^[A-Z]{3}$' },
+    },
+    required: ['columns'],
+    additionalProperties: false,
+    $defs: { filter: { type: 'object', properties: { since: { type: 'string', format: 'date' } },
+      additionalProperties: false } },
+  };
+  const good = '{"columns": ["id"], "filter": {"since": "2024-05-31"}, "code": "EUR"}';
+  assert.deepEqual(checkParams(good, schema).params, JSON.parse(good));
+  const cases = [
+    ['{}', '/columns', /"columns" is required/],
+    ['{"columns": []}', '/columns', /"columns" must hold at least 1 item$/],
+    ['{"columns": [""]}', '/columns/0', /"columns\[0\]" must not be empty/],
+    ['{"columns": [7]}', '/columns/0', /"columns\[0\]" must be a string/],
+    ['{"columns": ["a"], "format": "pdf"}', '/format', /"format" must be one of "csv", "xlsx"/],
+    ['{"columns": ["a"], "filter": {"since": "soon"}}', '/filter/since', /"filter.since" must be a date like/],
+    ['{"columns": ["a"], "filter": {"until": 1}}', '/filter/until', /Unknown param "filter.until"; filter takes since/],
+    ['{"columns": ["a"], "code": "eur"}', '/code', /"code" must match/],
+  ];
+  for (const [text, pointer, message] of cases) {
+    const checked = checkParams(text, schema);
+    assert.equal(checked.pointer, pointer, text);
+    assert.match(checked.error, message, text);
+  }
+  assert.equal(simpleFields(schema), null, 'a schema with a list and an object is for the JSON editor');
+  assert.match(paramsHelp({ description: 'Exports.', params_schema: schema }),
+    /Params: format \(one of csv, xlsx\), columns \(array, required\), filter \(object\), code \(string\)\./);
+});
+
+test('a schema of simple fields makes a form, whose text reads back as values', () => {
+  const fields = simpleFields({ type: 'object', required: ['items'], properties: {
+    items: { type: 'integer', description: 'how many' }, ratio: { type: 'number' }, name: { type: 'string' },
+    fast: { type: 'boolean' }, mode: { enum: ['a', 'b'] } } });
+  assert.deepEqual(fields.map((field) => [field.name, field.kind, field.required]), [['items', 'integer', true],
+    ['ratio', 'number', false], ['name', 'text', false], ['fast', 'boolean', false], ['mode', 'choice', false]]);
+  assert.equal(fieldValue(fields[0], ''), undefined);
+  assert.equal(fieldValue(fields[0], '12'), 12);
+  assert.equal(fieldValue(fields[0], '12x'), '12x', 'not a number: kept as text for the check to name');
+  assert.equal(fieldValue(fields[1], '0.5'), 0.5);
+  assert.equal(fieldValue(fields[2], '12'), '12');
+  assert.equal(fieldValue(fields[3], 'false'), false);
+  assert.equal(fieldValue(fields[4], 'b'), 'b');
+  assert.equal(simpleFields({ type: 'object', properties: { tags: { type: 'array' } } }), null);
+  assert.equal(problemText({ message: 'Params of job x: /a is required (and 1 more, in \'errors\')', problem: {
+    errors: [{ pointer: '/a', message: 'is required' }, { pointer: '/b', message: 'must be a string' }] } }),
+  "Params of job x: /a is required (and 1 more, in 'errors'): /a is required; /b must be a string");
 });
 
 test('priority and delay are optional, and checked before they are sent', () => {

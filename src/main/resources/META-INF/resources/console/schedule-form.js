@@ -2,7 +2,8 @@
 // the cron or the zone is typed, GET /v1/schedules/preview checks them and shows the next fire times, or why not.
 import { api, query } from './api.js';
 import { $, el, fill, zonedTime } from './ui.js';
-import { checkParams, checkPriority, defaultParams, isWorkspace, paramsHelp } from './params.js';
+import { checkParams, checkPriority, defaultParams, isWorkspace, paramsHelp, problemText } from './params.js';
+import { createParamsForm } from './params-form.js';
 
 /** Quiet time after the last keystroke before the cron and zone are previewed. */
 const PREVIEW_DELAY_MS = 300;
@@ -37,6 +38,7 @@ export function createScheduleForm({ jobs, workspaces, onAdded, announce }) {
   // a token limited to workspaces may not schedule the system jobs, which act on every workspace
   const offered = workspaces && workspaces.length ? jobs.filter((definition) => !definition.system) : jobs;
   const byName = new Map(offered.map((definition) => [definition.name, definition]));
+  const paramsForm = createParamsForm({ container: $('#schedule-params-form'), editor: params, prefix: 'schedule' });
   let timer = null;
   let previews = 0;
 
@@ -51,6 +53,7 @@ export function createScheduleForm({ jobs, workspaces, onAdded, announce }) {
     if (!definition) return;
     $('#schedule-params-help').textContent = `${paramsHelp(definition)} Empty: the job's defaults when it fires.`;
     params.placeholder = defaultParams(definition);
+    paramsForm.show(definition.params_schema);
     workspace.disabled = definition.system;
     workspace.placeholder = definition.system ? 'system' : 'global';
     workspaceHelp.textContent = definition.system
@@ -126,7 +129,8 @@ export function createScheduleForm({ jobs, workspaces, onAdded, announce }) {
     }
     const checked = checkParams(params.value, definition.params_schema);
     if (checked.error) {
-      invalid(params, checked.error);
+      params.setAttribute('aria-invalid', 'true');
+      invalid(paramsForm.mark(checked.pointer) || params, checked.error);
       return;
     }
     const body = {
@@ -144,8 +148,10 @@ export function createScheduleForm({ jobs, workspaces, onAdded, announce }) {
       previewSoon();
       onAdded(schedule);
     } catch (failure) {
-      error.textContent = failure.message;
-      const input = namedInput(failure.message);
+      error.textContent = problemText(failure);
+      const violations = (failure.problem && failure.problem.errors) || [];
+      for (const violation of violations) paramsForm.mark(violation.pointer);
+      const input = violations.length ? params : namedInput(failure.message);
       if (input) input.setAttribute('aria-invalid', 'true');
     } finally {
       submit.disabled = false;

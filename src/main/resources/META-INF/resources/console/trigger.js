@@ -1,7 +1,8 @@
 // The trigger form: job, workspace, priority, delay, dry run and params, checked before POST /v1/jobs/{job}/runs.
 import { api } from './api.js';
 import { $, el, fill, shortId } from './ui.js';
-import { checkDelay, checkParams, checkPriority, defaultParams, isWorkspace, paramsHelp } from './params.js';
+import { checkDelay, checkParams, checkPriority, defaultParams, isWorkspace, paramsHelp, problemText } from './params.js';
+import { createParamsForm } from './params-form.js';
 
 export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, announce }) {
   const form = $('#trigger-form');
@@ -14,6 +15,7 @@ export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, annou
   const error = $('#trigger-error');
   const submit = form.querySelector('button[type=submit]');
   const byName = new Map(jobs.map((definition) => [definition.name, definition]));
+  const paramsForm = createParamsForm({ container: $('#trigger-params-form'), editor: params, prefix: 'trigger' });
   let edited = false;
 
   fill(job, jobs.map((definition) => el('option', { value: definition.name }, definition.name)));
@@ -28,6 +30,7 @@ export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, annou
     if (!definition) return;
     help.textContent = paramsHelp(definition);
     if (!edited) params.value = defaultParams(definition);
+    paramsForm.show(definition.params_schema);
   }
 
   function invalid(input, message) {
@@ -66,7 +69,8 @@ export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, annou
     }
     const checked = checkParams(params.value, definition && definition.params_schema);
     if (checked.error) {
-      invalid(params, checked.error);
+      params.setAttribute('aria-invalid', 'true');
+      invalid(paramsForm.mark(checked.pointer) || params, checked.error);
       return;
     }
     const body = { params: checked.params, dry_run: $('#trigger-dry-run').checked };
@@ -81,7 +85,10 @@ export function createTriggerForm({ jobs, workspaces, onTriggered, onOpen, annou
       onTriggered(run);
     } catch (failure) {
       const active = failure.problem && failure.problem.active_run_id;
-      fill(error, failure.message, active ? ' ' : null, active
+      const violations = (failure.problem && failure.problem.errors) || [];
+      for (const violation of violations) paramsForm.mark(violation.pointer);
+      if (violations.length) params.setAttribute('aria-invalid', 'true');
+      fill(error, problemText(failure), active ? ' ' : null, active
         ? el('button', { type: 'button', className: 'link', on: { click: () => onOpen(active) } },
           `Open the active run ${shortId(active)}`)
         : null);

@@ -4,6 +4,8 @@ import static dev.jobstream.support.Api.admin;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -69,6 +71,16 @@ class ConsoleTest extends BrowserTest {
 
         Api.run(result.getString("run")).body("status", equalTo("completed")).body("processed", equalTo(4))
                 .body("triggered_by", equalTo("admin"));
+    }
+
+    @Test
+    void paramsByFormForSimpleFieldsAndByACheckedJsonEditorOtherwise() throws Exception {
+        JsonPath result = Browser.scenario("params", base, ADMIN);
+
+        Api.run(result.getString("sleep")).body("params.items", equalTo(2)).body("params.delay_ms", equalTo(20))
+                .body("params", not(hasKey("fail_at")));
+        Api.run(result.getString("exported")).body("params.columns", equalTo(List.of("id", "total")))
+                .body("params.filter.since", equalTo("2024-05-31")).body("params.format", equalTo("csv"));
     }
 
     @Test
