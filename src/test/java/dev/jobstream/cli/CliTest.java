@@ -276,6 +276,14 @@ class CliTest extends DatabaseTest {
         assertEquals(Exit.REFUSED, priority.exit(), priority.describe());
         assertTrue(priority.err().startsWith("jobstream: Bad Request (HTTP 400): "), priority.describe());
 
+        Result params = jobstream("trigger", "test.export", "--params-json",
+                "{\"columns\": [1], \"filter\": {\"since\": \"soon\"}}");
+        assertEquals(Exit.REFUSED, params.exit(), params.describe());
+        assertEquals(List.of("jobstream: Bad Request (HTTP 400): Params of job 'test.export': /columns/0 integer found,"
+                + " string expected (and 1 more, in 'errors')", "  /columns/0: integer found, string expected",
+                "  /filter/since: must be a valid RFC 3339 full-date"), params.err().lines().toList(),
+                params.describe());
+
         String workspace = UUID.randomUUID().toString();
         String active = jobstream("trigger", "demo.sleep", "--param", "items=1000", "--workspace", workspace).out()
                 .strip();

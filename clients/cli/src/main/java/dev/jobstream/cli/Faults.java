@@ -69,8 +69,15 @@ final class Faults implements IParameterExceptionHandler, IExecutionExceptionHan
         err.println("jobstream: " + title + " (HTTP " + problem.status() + ")"
                 + (detail == null || detail.isBlank() ? "" : ": " + detail));
         for (Map.Entry<String, JsonNode> member : problem.problem().properties()) {
-            if (!STANDARD.contains(member.getKey())) {
-                JsonNode value = member.getValue();
+            JsonNode value = member.getValue();
+            if ("errors".equals(member.getKey()) && value.isArray()) {
+                // each violation of the input on a line of its own: where (a JSON pointer) and what
+                for (JsonNode violation : value) {
+                    String pointer = violation.path("pointer").asText("");
+                    err.println("  " + (pointer.isEmpty() ? "(the whole)" : pointer) + ": "
+                            + violation.path("message").asText(violation.toString()));
+                }
+            } else if (!STANDARD.contains(member.getKey())) {
                 err.println("  " + member.getKey() + ": " + (value.isTextual() ? value.asText() : value.toString()));
             }
         }
