@@ -1,6 +1,7 @@
 package dev.jobstream.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -101,6 +103,56 @@ class ReadmeSnippetsTest {
                 throw new AssertionError("the README's test of its job fails", e.getCause());
             }
         }
+    }
+
+    /**
+     * The schema of "Params" is a schema jobstream takes, and the problem shown there is what the service answers for
+     * those params (the violations of the schema of the snippet, compiled as a job's method).
+     */
+    @Test
+    void theParamsSchemaOfTheReadmeIsTakenAndItsProblemIsTheServicesAnswer() throws Exception {
+        String text = section(Files.readString(Path.of("README.md")), "### Params");
+        text = text.substring(0, text.indexOf("\n**Retries.**"));
+        List<String> java = blocks(text);
+        assertEquals(1, java.size(), "\"Params\" shows one job's schema");
+        Path sources = Files.createDirectories(OUT.resolve("params-src"));
+        Path file = write(sources.resolve("ParamsExample.java"), """
+                package readme;
+
+                import java.util.Optional;
+
+                import io.vertx.core.json.JsonObject;
+
+                public class ParamsExample {
+                """ + java.get(0).replace("@Override\n", "") + "\n}\n");
+        Path classes = Files.createDirectories(OUT.resolve("params-classes"));
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int exit = ToolProvider.getSystemJavaCompiler().run(null, null, errors, "-proc:none", "-d",
+                classes.toString(), "-classpath", System.getProperty("java.class.path"), file.toString());
+        assertEquals(0, exit,
+                "the README's params schema does not compile:\n" + errors.toString(StandardCharsets.UTF_8));
+        io.vertx.core.json.JsonObject schema;
+        try (URLClassLoader loader = new URLClassLoader(new URL[]{classes.toUri().toURL()},
+                getClass().getClassLoader())) {
+            Class<?> example = loader.loadClass("readme.ParamsExample");
+            @SuppressWarnings("unchecked")
+            java.util.Optional<io.vertx.core.json.JsonObject> declared = (java.util.Optional<io.vertx.core.json.JsonObject>) example
+                    .getMethod("paramsSchema").invoke(example.getDeclaredConstructor().newInstance());
+            schema = declared.orElseThrow();
+        }
+        Matcher problem = Pattern.compile("(?s)```json\\n(.*?)\\n```").matcher(text);
+        assertTrue(problem.find(), "\"Params\" shows a problem");
+        io.vertx.core.json.JsonObject shown = new io.vertx.core.json.JsonObject(problem.group(1));
+        var violations = assertThrows(dev.jobstream.params.ParamsSchema.InvalidParams.class,
+                () -> dev.jobstream.params.ParamsSchema.declared(schema.getMap()).resolve(Map.of("columns", List.of(1),
+                        "filter", Map.of("since", "2024-02-30"))))
+                .violations();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < shown.getJsonArray("errors").size(); i++) {
+            io.vertx.core.json.JsonObject error = shown.getJsonArray("errors").getJsonObject(i);
+            expected.add(error.getString("pointer") + " " + error.getString("message"));
+        }
+        assertEquals(expected, violations.stream().map(v -> v.pointer() + " " + v.message()).toList());
     }
 
     /** The text of a section: from its heading to the next one of its level. */
