@@ -49,6 +49,11 @@ public class RemoteJobs {
     private final JobstreamConfig config;
     /** The jobs file's definitions, until they are registered. */
     private volatile Map<String, RemoteJobRequest> fromFile = Map.of();
+    /** The jobs of the last reload with the stored definitions they were read from. */
+    private volatile Map<String, Parsed> parsed = Map.of();
+
+    private record Parsed(String definition, RemoteJob job) {
+    }
 
     RemoteJobs(RemoteJobStore store, JobRegistry registry, ObjectMapper json, Notifications notifications,
             Vertx vertx, JobstreamConfig config) {
@@ -137,6 +142,11 @@ public class RemoteJobs {
                             name);
                     return;
                 }
+                Parsed known = parsed.get(name);
+                if (known != null && known.definition().equals(definition)) {
+                    jobs.put(name, known.job()); // unchanged: its schema stays compiled
+                    return;
+                }
                 try {
                     jobs.put(name, json.readValue(definition, RemoteJobRequest.class).toJob(name));
                 } catch (JsonProcessingException | ApiException e) {
@@ -144,6 +154,9 @@ public class RemoteJobs {
                             name, e.getMessage());
                 }
             });
+            Map<String, Parsed> now = new LinkedHashMap<>();
+            jobs.forEach((name, job) -> now.put(name, new Parsed(definitions.get(name), job)));
+            parsed = now;
             registry.remote(jobs);
             return jobs.size();
         });

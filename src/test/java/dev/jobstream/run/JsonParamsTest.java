@@ -117,6 +117,25 @@ class JsonParamsTest extends DatabaseTest {
                 equalTo(100));
     }
 
+    @jakarta.inject.Inject
+    RemoteJobs remoteJobs;
+    @jakarta.inject.Inject
+    JobRegistry registry;
+
+    @Test
+    void aSchemaIsCompiledOnceUntilItsJobChanges() {
+        String name = "json.compiled";
+        json(Map.of("params_schema", Map.of("type", "object"))).put("/v1/jobs/" + name).then().statusCode(201);
+        RemoteJob registered = registry.remote(name).orElseThrow();
+        remoteJobs.reloaded().await().atMost(java.time.Duration.ofSeconds(10));
+        org.junit.jupiter.api.Assertions.assertSame(registered, registry.remote(name).orElseThrow(),
+                "a reload of an unchanged definition keeps the job and its compiled schema");
+        json(Map.of("params_schema", Map.of("type", "object", "required", List.of("a")))).put("/v1/jobs/" + name)
+                .then().statusCode(200);
+        json(Map.of()).post("/v1/jobs/" + name + "/runs").then().statusCode(400)
+                .body("errors.pointer", contains("/a"));
+    }
+
     private static io.restassured.response.ValidatableResponse run(String id) {
         return dev.jobstream.support.Api.run(id);
     }
