@@ -52,7 +52,7 @@ public record AttemptEnd(Kind kind, String metrics, String error, String errorCo
     /** The failure's message (or class name), cleaned and cut to what a run stores. */
     public static String text(Throwable failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-        return Values.text(message, Values.MAX_ERROR);
+        return Storable.text(message, Storable.MAX_ERROR);
     }
 
     /** The attempt's work is done; {@code metrics} (null: none) are made storable. */
@@ -62,7 +62,7 @@ public record AttemptEnd(Kind kind, String metrics, String error, String errorCo
 
     /** The attempt failed: retried as the job's policy says, unless not {@code retryable}. */
     public static AttemptEnd failed(String error, String errorCode, boolean retryable) {
-        return new AttemptEnd(Kind.FAILED, null, Values.text(error, Values.MAX_ERROR), errorCode, retryable, null);
+        return new AttemptEnd(Kind.FAILED, null, Storable.text(error, Storable.MAX_ERROR), errorCode, retryable, null);
     }
 
     /** The attempt asks to run again after {@code delay}, with one attempt more allowed. */
@@ -107,6 +107,6 @@ public record AttemptEnd(Kind kind, String metrics, String error, String errorCo
     }
 
     private static String metricsJson(Map<?, ?> metrics) {
-        return new JsonObject(Values.metrics(metrics)).encode();
+        return new JsonObject(Storable.metrics(metrics)).encode();
     }
 }

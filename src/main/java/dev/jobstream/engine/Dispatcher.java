@@ -48,7 +48,7 @@ public class Dispatcher {
      */
     static final Duration CLAIM_LINGER = Duration.ofMillis(2);
 
-    private final RunStore repository;
+    private final RunStore store;
     private final EngineRegistry registry;
     private final JobRegistry jobs;
     private final Timer timer;
@@ -63,7 +63,7 @@ public class Dispatcher {
     private final RunWriter writer;
     private final RunWaiters waiters;
     private final Notifications notifications;
-    private final Instance instance;
+    private final LocalReplica replica;
     private final Vertx vertx;
     private final JobstreamConfig config;
     private final AttemptSpans spans;
@@ -79,11 +79,11 @@ public class Dispatcher {
     private volatile boolean stopped;
     private long pollTimer = -1;
 
-    Dispatcher(RunStore repository, EngineRegistry registry, JobRegistry jobs,
-            RunWriter writer, RunWaiters waiters, Notifications notifications, Instance instance, Vertx vertx,
+    Dispatcher(RunStore store, EngineRegistry registry, JobRegistry jobs,
+            RunWriter writer, RunWaiters waiters, Notifications notifications, LocalReplica replica, Vertx vertx,
             JobstreamConfig config, AttemptSpans spans) {
         this.spans = spans;
-        this.repository = repository;
+        this.store = store;
         this.registry = registry;
         this.jobs = jobs;
         this.timer = new VertxTimer(vertx);
@@ -98,7 +98,7 @@ public class Dispatcher {
         this.writer = writer;
         this.waiters = waiters;
         this.notifications = notifications;
-        this.instance = instance;
+        this.replica = replica;
         this.vertx = vertx;
         this.config = config;
     }
@@ -106,7 +106,7 @@ public class Dispatcher {
     void start(@Observes StartupEvent event) {
         notifications.listen(Channels.QUEUED, this::queued);
         pollTimer = vertx.setPeriodic(config.dispatch().pollInterval().toMillis(), id -> wake());
-        LOG.infof("Dispatcher of %s started: %d engines", instance.id(), config.engines().max());
+        LOG.infof("Dispatcher of %s started: %d engines", replica.id(), config.engines().max());
         wake();
     }
 
@@ -141,7 +141,7 @@ public class Dispatcher {
             return;
         }
         try {
-            int requeued = repository.interrupt(instance.id(), stuck.stream().map(e -> e.run().id()).toList(),
+            int requeued = store.interrupt(replica.id(), stuck.stream().map(e -> e.run().id()).toList(),
                     stuck.stream().map(e -> e.run().attempt()).toList(), Engine.SHUTDOWN)
                     .await().atMost(Duration.ofSeconds(5)).size();
             LOG.warnf("Shutdown: %d engines did not reach a checkpoint within %s; %d runs interrupted", stuck.size(),
@@ -217,7 +217,7 @@ public class Dispatcher {
     private Uni<List<Run>> claim(int limit) {
         Uni<List<Run>> claimed = unlimited.length == 0
                 ? Uni.createFrom().item(List.of())
-                : repository.claim(instance.id(), limit, unlimited);
+                : store.claim(replica.id(), limit, unlimited);
         if (limited.isEmpty() || !limitedDue) {
             return claimed;
         }
@@ -225,7 +225,7 @@ public class Dispatcher {
         for (Map.Entry<String, Integer> job : limited.entrySet()) {
             claimed = claimed.flatMap(runs -> runs.size() >= limit
                     ? notYet(runs)
-                    : repository.claimLimited(instance.id(), limit - runs.size(), job.getKey(), job.getValue())
+                    : store.claimLimited(replica.id(), limit - runs.size(), job.getKey(), job.getValue())
                             .map(more -> {
                                 if (!more.isEmpty()) {
                                     limitedDue = true;
@@ -252,7 +252,7 @@ public class Dispatcher {
      */
     private void start(Run run) {
         JobHandler handler = jobs.find(run.job()).orElseGet(() -> unknownJob(run.job()));
-        Engine engine = new Engine(run, handler, writer, timer, limits, spans.engine(run, instance.id()));
+        Engine engine = new Engine(run, handler, writer, timer, limits, spans.engine(run, replica.id()));
         registry.add(engine);
         registry.unclaimed(run.id());
         AtomicBoolean slotHeld = new AtomicBoolean(true);
@@ -293,7 +293,7 @@ public class Dispatcher {
 
     /** Gives the claim back to the queue; while the database is away, tries again every second (it is heartbeated). */
     private void giveBackClaim(Run run) {
-        repository.releaseClaims(List.of(run.id()), instance.id(), 0).subscribe().with(
+        store.releaseClaims(List.of(run.id()), replica.id(), 0).subscribe().with(
                 n -> registry.unclaimed(run.id()),
                 failure -> {
                     LOG.warnf("Giving back %s failed (retrying): %s", run.id(), failure.getMessage());

@@ -10,8 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.jobstream.attempt.AttemptEnd;
 import dev.jobstream.attempt.AttemptSpan;
-import dev.jobstream.attempt.Values;
+import dev.jobstream.attempt.Storable;
 import dev.jobstream.concurrent.Timer;
+import dev.jobstream.run.Control;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
@@ -115,8 +116,8 @@ public final class Engine implements JobContext {
 
     // guarded by this
     private RunStatus state = RunStatus.RUNNING;
-    private String requested;
-    private CompletableFuture<String> wake;
+    private Control requested;
+    private CompletableFuture<Control> wake;
 
     private volatile State lifecycle = State.RUNNING;
     private final CompletableFuture<Void> killed = new CompletableFuture<>();
@@ -209,7 +210,7 @@ public final class Engine implements JobContext {
         long duration = (System.nanoTime() - startNanos) / 1_000_000;
         boolean cancelAsked;
         synchronized (this) {
-            cancelAsked = "cancel".equals(requested);
+            cancelAsked = requested == Control.CANCEL;
         }
         AttemptEnd ending = ending(metrics, failure);
         if (ending.kind() == AttemptEnd.Kind.FAILED) {
@@ -279,7 +280,7 @@ public final class Engine implements JobContext {
     RunFlush unstorable(RunFlush refused, String reason) {
         int seq = (refused.events().isEmpty() ? refused.lastSeq() : refused.events().get(0).seq() - 1) + 1;
         long duration = (System.nanoTime() - startNanos) / 1_000_000;
-        String error = Values.text("What the run reported could not be stored: " + reason, Values.MAX_ERROR);
+        String error = Storable.text("What the run reported could not be stored: " + reason, Storable.MAX_ERROR);
         return new RunFlush(run.id(), run.attempt(), seq, null, null, null, null, null,
                 new RunFlush.End(RunStatus.FAILED, "{}", error, "unstorable", duration), java.util.List.of());
     }
@@ -369,16 +370,16 @@ public final class Engine implements JobContext {
 
     @Override
     public void log(String level, String message) {
-        String cleanLevel = Values.level(level);
-        String cleanMessage = Values.text(String.valueOf(message), Values.MAX_MESSAGE);
+        String cleanLevel = Storable.level(level);
+        String cleanMessage = Storable.text(String.valueOf(message), Storable.MAX_MESSAGE);
         emit("log", new JsonObject().put("level", cleanLevel).put("message", cleanMessage));
         RunLog.jobLine(this, cleanLevel, cleanMessage);
     }
 
     @Override
     public void progress(long reportedProcessed, Long reportedTotal) {
-        long processed = Values.count(reportedProcessed);
-        Long total = Values.total(reportedTotal);
+        long processed = Storable.count(reportedProcessed);
+        Long total = Storable.total(reportedTotal);
         JsonObject data = new JsonObject().put("processed", processed).put("total", total)
                 .put("percent", total == null || total == 0 ? null : Math.min(100, processed * 100 / total));
         buffer.progress(processed, total, data);
@@ -387,8 +388,8 @@ public final class Engine implements JobContext {
 
     @Override
     public void recordError(String item, String message) {
-        if (buffer.recordError(new JsonObject().put("item", Values.text(item, Values.MAX_ERROR_LOG_TEXT))
-                .put("message", Values.text(message, Values.MAX_ERROR_LOG_TEXT))
+        if (buffer.recordError(new JsonObject().put("item", Storable.text(item, Storable.MAX_ERROR_LOG_TEXT))
+                .put("message", Storable.text(message, Storable.MAX_ERROR_LOG_TEXT))
                 .put("ts", Instant.now().toString()))) {
             writer.changed(this);
         }
@@ -407,16 +408,16 @@ public final class Engine implements JobContext {
         if (timer.now() > leaseUntil) {
             return holdForLease().flatMap(v -> checkpoint());
         }
-        CompletableFuture<String> waiting;
+        CompletableFuture<Control> waiting;
         synchronized (this) {
-            if ("cancel".equals(requested)) {
+            if (requested == Control.CANCEL) {
                 return Uni.createFrom().failure(new RunCancelled());
             }
-            if (!"pause".equals(requested)) {
+            if (requested != Control.PAUSE) {
                 return Uni.createFrom().voidItem();
             }
             requested = null;
-            changeState(RunStatus.PAUSED, "pause");
+            changeState(RunStatus.PAUSED, Control.PAUSE);
             waiting = new CompletableFuture<>();
             wake = waiting;
         }
@@ -436,9 +437,9 @@ public final class Engine implements JobContext {
         return Uni.createFrom().completionStage(waiting).flatMap(this::afterPause);
     }
 
-    /** Leaves the pause: resumed, cancelled, or stopped because the run was lost. */
-    private Uni<Void> afterPause(String signal) {
-        if ("cancel".equals(signal)) {
+    /** Leaves the pause: resumed, cancelled, or stopped because the run was lost ({@code signal} null). */
+    private Uni<Void> afterPause(Control signal) {
+        if (signal == Control.CANCEL) {
             return Uni.createFrom().failure(new RunCancelled());
         }
         String stop = stopReason;
@@ -446,7 +447,7 @@ public final class Engine implements JobContext {
             return Uni.createFrom().failure(new RunStopped(stop));
         }
         synchronized (this) {
-            changeState(RunStatus.RUNNING, "resume");
+            changeState(RunStatus.RUNNING, Control.RESUME);
         }
         writer.changed(this);
         if (timedOut) {
@@ -455,8 +456,8 @@ public final class Engine implements JobContext {
         return Uni.createFrom().voidItem();
     }
 
-    private void changeState(RunStatus next, String request) {
-        buffer.state(next, state, request);
+    private void changeState(RunStatus next, Control request) {
+        buffer.state(next, state, request.value());
         state = next;
     }
 
@@ -464,15 +465,15 @@ public final class Engine implements JobContext {
      * The control request stored on the run now (null for none). A pause is taken at the next checkpoint; a paused
      * engine wakes for resume or cancel.
      */
-    void controlRequested(String request) {
-        CompletableFuture<String> toWake = null;
+    void controlRequested(Control request) {
+        CompletableFuture<Control> toWake = null;
         synchronized (this) {
             if (state == RunStatus.PAUSED) {
-                if ("resume".equals(request) || "cancel".equals(request)) {
+                if (request == Control.RESUME || request == Control.CANCEL) {
                     toWake = wake;
                     wake = null;
                 }
-            } else if (!"resume".equals(request)) {
+            } else if (request != Control.RESUME) {
                 requested = request;
             }
         }
@@ -542,7 +543,7 @@ public final class Engine implements JobContext {
         if (stopReason == null) {
             stopReason = reason;
         }
-        CompletableFuture<String> toWake;
+        CompletableFuture<Control> toWake;
         CompletableFuture<Void> lease;
         synchronized (this) {
             toWake = wake;
@@ -551,7 +552,7 @@ public final class Engine implements JobContext {
             leaseWait = null;
         }
         if (toWake != null) {
-            toWake.complete("stop");
+            toWake.complete(null); // no control: stopped
         }
         if (lease != null) {
             lease.complete(null);

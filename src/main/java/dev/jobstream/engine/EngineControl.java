@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
+import dev.jobstream.run.Control;
 import dev.jobstream.run.RunStore;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -27,16 +28,16 @@ public class EngineControl {
     private static final Logger LOG = Logger.getLogger(EngineControl.class);
 
     private final EngineRegistry registry;
-    private final RunStore repository;
+    private final RunStore store;
     private final Notifications notifications;
-    private final Instance instance;
+    private final LocalReplica replica;
 
-    EngineControl(EngineRegistry registry, RunStore repository, Notifications notifications,
-            Instance instance) {
+    EngineControl(EngineRegistry registry, RunStore store, Notifications notifications,
+            LocalReplica replica) {
         this.registry = registry;
-        this.repository = repository;
+        this.store = store;
         this.notifications = notifications;
-        this.instance = instance;
+        this.replica = replica;
     }
 
     void start(@Observes StartupEvent event) {
@@ -63,7 +64,7 @@ public class EngineControl {
             return;
         }
         List<UUID> ids = engines.stream().map(e -> e.run().id()).toList();
-        repository.controlsOf(ids, instance.id()).subscribe().with(controls -> apply(engines, controls),
+        store.controlsOf(ids, replica.id()).subscribe().with(controls -> apply(engines, controls),
                 failure -> LOG.warnf("Reading control requests failed: %s", failure.getMessage()));
     }
 
@@ -77,7 +78,7 @@ public class EngineControl {
         }
         Map<Engine, Long> sent = new java.util.HashMap<>();
         engines.forEach(e -> sent.put(e, e.now()));
-        return repository.heartbeat(ids, instance.id()).invoke(controls -> {
+        return store.heartbeat(ids, replica.id()).invoke(controls -> {
             engines.stream().filter(e -> controls.containsKey(e.run().id())).forEach(e -> e.renewLease(sent.get(e)));
             apply(engines, controls);
         }).replaceWithVoid();
@@ -87,7 +88,7 @@ public class EngineControl {
         for (Engine engine : engines) {
             UUID id = engine.run().id();
             if (controls.containsKey(id)) {
-                engine.controlRequested(controls.get(id));
+                engine.controlRequested(Control.of(controls.get(id)));
             } else if (engine.state() == Engine.State.RUNNING) {
                 engine.kill();
             }

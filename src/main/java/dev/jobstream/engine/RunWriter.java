@@ -37,8 +37,8 @@ public class RunWriter {
     private static final Logger LOG = Logger.getLogger(RunWriter.class);
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
-    private final RunStore repository;
-    private final Instance instance;
+    private final RunStore store;
+    private final LocalReplica replica;
     private final RunMetrics metrics;
     private final Timer flushTime;
     private final Counter events;
@@ -47,15 +47,15 @@ public class RunWriter {
     // guarded by this
     private final Set<Engine> changed = new LinkedHashSet<>();
 
-    RunWriter(RunStore repository, Vertx vertx, Instance instance, JobstreamConfig config,
+    RunWriter(RunStore store, Vertx vertx, LocalReplica replica, JobstreamConfig config,
             RunMetrics metrics, MeterRegistry registry) {
-        this.repository = repository;
+        this.store = store;
         this.metrics = metrics;
         this.flushTime = Timer.builder("jobstream.events.flush").description("Time of one flush of engines' events")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.events = Counter.builder("jobstream.events.stored").description("Run events stored by this replica")
                 .register(registry);
-        this.instance = instance;
+        this.replica = replica;
         this.flusher = Coalescer.of(this::flush, new VertxTimer(vertx)).linger(config.events().flushLinger())
                 .retryAfter(RETRY_DELAY).build();
     }
@@ -90,7 +90,7 @@ public class RunWriter {
      */
     private Uni<Void> write(List<Engine> engines, List<RunFlush> batch) {
         long started = System.nanoTime();
-        return repository.flush(instance.id(), batch).onItemOrFailure().transformToUni((written, failure) -> {
+        return store.flush(replica.id(), batch).onItemOrFailure().transformToUni((written, failure) -> {
             if (failure == null) {
                 flushTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                 stored(engines, batch, written);
@@ -146,8 +146,8 @@ public class RunWriter {
         Uni<Void> all = Uni.createFrom().voidItem();
         for (Map.Entry<String, List<Engine>> entry : byReason.entrySet()) {
             List<Engine> stopping = entry.getValue();
-            all = all.flatMap(v -> repository
-                    .interrupt(instance.id(), stopping.stream().map(e -> e.run().id()).toList(),
+            all = all.flatMap(v -> store
+                    .interrupt(replica.id(), stopping.stream().map(e -> e.run().id()).toList(),
                             stopping.stream().map(e -> e.run().attempt()).toList(), entry.getKey())
                     .invoke(done -> {
                         Map<java.util.UUID, RunStore.Interrupted> byId = new java.util.HashMap<>();
@@ -190,7 +190,7 @@ public class RunWriter {
         RunFlush end = engine.unstorable(refused, PgErrors.message(failure));
         RunLog.warn(RunWriter.class, engine, "What the run reported could not be stored (%s): it fails",
                 PgErrors.message(failure));
-        return repository.flush(instance.id(), List.of(end)).onItemOrFailure().transformToUni((written, again) -> {
+        return store.flush(replica.id(), List.of(end)).onItemOrFailure().transformToUni((written, again) -> {
             if (again == null) {
                 stored(List.of(engine), List.of(end), written);
                 engine.kill();

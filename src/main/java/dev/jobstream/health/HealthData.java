@@ -9,7 +9,7 @@ import jakarta.inject.Singleton;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 
 import dev.jobstream.engine.EngineRegistry;
-import dev.jobstream.engine.Instance;
+import dev.jobstream.engine.LocalReplica;
 import dev.jobstream.sweep.Sweeper;
 
 /** The data every probe carries: this replica, its engines and its sweeper. */
@@ -18,19 +18,19 @@ public class HealthData {
 
     private final EngineRegistry engines;
     private final Sweeper sweeper;
-    private final Instance instance;
+    private final LocalReplica replica;
 
-    HealthData(EngineRegistry engines, Sweeper sweeper, Instance instance) {
+    HealthData(EngineRegistry engines, Sweeper sweeper, LocalReplica replica) {
         this.engines = engines;
         this.sweeper = sweeper;
-        this.instance = instance;
+        this.replica = replica;
     }
 
     /** Adds instance, engines and sweeper data to a response. */
     HealthCheckResponseBuilder add(HealthCheckResponseBuilder builder) {
         Instant swept = sweeper.lastSwept();
         builder.withData("evaluated_at", Instant.now().toString())
-                .withData("instance", instance.id())
+                .withData("instance", replica.id())
                 .withData("engines_running", engines.all().size())
                 .withData("engines_stopped", engines.stoppedCount())
                 .withData("last_sweep", swept == null ? "never" : swept.toString());

@@ -14,7 +14,7 @@ import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
-import dev.jobstream.engine.Instance;
+import dev.jobstream.engine.LocalReplica;
 
 /**
  * This replica's engines (those executing now, then those that stopped within the retention) and the workers outside
@@ -25,14 +25,14 @@ import dev.jobstream.engine.Instance;
 public class EngineResource {
 
     private final EngineRegistry registry;
-    private final Instance instance;
+    private final LocalReplica replica;
     private final JobstreamConfig config;
     private final ReplicaService replicas;
 
-    EngineResource(EngineRegistry registry, Instance instance, JobstreamConfig config, ReplicaService replicas) {
+    EngineResource(EngineRegistry registry, LocalReplica replica, JobstreamConfig config, ReplicaService replicas) {
         this.registry = registry;
         this.replicas = replicas;
-        this.instance = instance;
+        this.replica = replica;
         this.config = config;
     }
 
@@ -48,7 +48,7 @@ public class EngineResource {
         List<EngineRegistry.EngineInfo> engines = registry.list().stream()
                 .filter(e -> caller.sees(e.workspaceId())).toList();
         long running = engines.stream().filter(e -> !"stopped".equals(e.state())).count();
-        return new Engines(instance.id(), config.engines().max(), running, engines.size() - (int) running, engines,
+        return new Engines(replica.id(), config.engines().max(), running, engines.size() - (int) running, engines,
                 replicas.workers(caller));
     }
 }

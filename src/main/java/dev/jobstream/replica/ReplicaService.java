@@ -19,7 +19,7 @@ import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
-import dev.jobstream.engine.Instance;
+import dev.jobstream.engine.LocalReplica;
 import dev.jobstream.run.RunStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -60,7 +60,7 @@ public class ReplicaService {
     private final ReplicaStore store;
     private final RunStore runs;
     private final EngineRegistry engines;
-    private final Instance instance;
+    private final LocalReplica replica;
     private final JobstreamConfig config;
     private final Vertx vertx;
     private final String version;
@@ -74,13 +74,13 @@ public class ReplicaService {
     private volatile boolean stopped;
     private long timer = -1;
 
-    ReplicaService(ReplicaStore store, RunStore runs, EngineRegistry engines, Instance instance,
+    ReplicaService(ReplicaStore store, RunStore runs, EngineRegistry engines, LocalReplica replica,
             JobstreamConfig config, Vertx vertx,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.store = store;
         this.runs = runs;
         this.engines = engines;
-        this.instance = instance;
+        this.replica = replica;
         this.config = config;
         this.vertx = vertx;
         this.version = version;
@@ -102,16 +102,16 @@ public class ReplicaService {
         beats.stop();
         vertx.cancelTimer(timer);
         try {
-            store.stop(instance.id(), engines.ended()).await().atMost(Duration.ofSeconds(2));
+            store.stop(replica.id(), engines.ended()).await().atMost(Duration.ofSeconds(2));
         } catch (RuntimeException e) {
-            LOG.warnf("Shutdown: could not mark replica %s stopped (it will read as lost): %s", instance.id(),
+            LOG.warnf("Shutdown: could not mark replica %s stopped (it will read as lost): %s", replica.id(),
                     e.getMessage());
         }
     }
 
     /** Writes this replica's row now (tests; the timer does it every heartbeat interval). */
     public Uni<Void> beatNow() {
-        return store.beat(instance.id(), version, startedAt, config.engines().max(),
+        return store.beat(replica.id(), version, startedAt, config.engines().max(),
                 Math.max(0, engines.executing()), engines.ended());
     }
 
@@ -150,7 +150,7 @@ public class ReplicaService {
             long old = now - config.engines().retention().toNanos();
             contacts.values().removeIf(w -> w.at() < old);
         }
-        return store.contact(due, instance.id()).onFailure().invoke(f -> LOG.debugf(
+        return store.contact(due, replica.id()).onFailure().invoke(f -> LOG.debugf(
                 "Workers' contact not stored: %s", f.getMessage())).onFailure().recoverWithNull();
     }
 
@@ -192,7 +192,7 @@ public class ReplicaService {
                         String state = row.stoppedAt() != null
                                 ? "stopped"
                                 : row.heartbeatAt().isBefore(staleBefore) ? "lost" : "up";
-                        return new Replica(row.id(), row.version(), state, row.id().equals(instance.id()),
+                        return new Replica(row.id(), row.version(), state, row.id().equals(replica.id()),
                                 row.startedAt(),
                                 row.heartbeatAt(), row.stoppedAt(), row.enginesMax(), all ? row.enginesBusy() : null,
                                 all ? row.runsEnded() : null, ours.running(), ours.paused());

@@ -14,6 +14,11 @@ public enum Control {
         this.allowedFrom = allowedFrom;
     }
 
+    /** The request stored in {@code job_runs.control_requested} as this value; null for null (none). */
+    public static Control of(String value) {
+        return value == null ? null : valueOf(value.toUpperCase(Locale.ROOT));
+    }
+
     /** The value stored in {@code job_runs.control_requested}. */
     public String value() {
         return name().toLowerCase(Locale.ROOT);

@@ -34,17 +34,17 @@ public class RunService {
 
     private final Duration maxDelay;
     private final JobRegistry jobs;
-    private final RunStore repository;
+    private final RunStore store;
     private final RunWaiters waiters;
     private final RunMetrics metrics;
     private final MicroBatcher<NewRun, TriggerOutcome> triggers;
 
-    RunService(JobRegistry jobs, RunStore repository, RunWaiters waiters, RunMetrics metrics, JobstreamConfig config) {
+    RunService(JobRegistry jobs, RunStore store, RunWaiters waiters, RunMetrics metrics, JobstreamConfig config) {
         this.jobs = jobs;
-        this.repository = repository;
+        this.store = store;
         this.waiters = waiters;
         this.metrics = metrics;
-        this.triggers = new MicroBatcher<>(MAX_BATCH, config.triggers().maxWaiting(), repository::insertAll);
+        this.triggers = new MicroBatcher<>(MAX_BATCH, config.triggers().maxWaiting(), store::insertAll);
         this.maxDelay = config.triggers().maxDelay();
     }
 
@@ -185,7 +185,7 @@ public class RunService {
      * whose exclusive slot is taken is recorded as a {@code skipped} run.
      */
     public Uni<Map<UUID, RunStatus>> insertTicks(SqlClient client, List<NewRun> runs, List<Instant> ticks) {
-        return repository.insertTicks(client, runs, ticks).invoke(inserted -> runs.forEach(run -> {
+        return store.insertTicks(client, runs, ticks).invoke(inserted -> runs.forEach(run -> {
             RunStatus status = inserted.get(run.id());
             if (status != null) {
                 metrics.ticked(run.job(), status);
@@ -258,12 +258,12 @@ public class RunService {
      * recorded in the system workspace), unless an active run of its job acts on some of the same runs.
      */
     public Uni<TriggerOutcome> triggerUnlessOverlapping(NewRun run, boolean everyWorkspace) {
-        return repository.insertUnlessOverlapping(run, everyWorkspace).invoke(this::count);
+        return store.insertUnlessOverlapping(run, everyWorkspace).invoke(this::count);
     }
 
     /** Inserts the runs in one statement; outcomes in input order. */
     public Uni<List<TriggerOutcome>> triggerAll(List<NewRun> runs) {
-        return repository.insertAll(runs).invoke(outcomes -> outcomes.forEach(this::count));
+        return store.insertAll(runs).invoke(outcomes -> outcomes.forEach(this::count));
     }
 
     private void count(TriggerOutcome outcome) {
@@ -273,7 +273,7 @@ public class RunService {
     }
 
     public Uni<Run> get(UUID id) {
-        return repository.findById(id)
+        return store.findById(id)
                 .map(run -> run.orElseThrow(() -> ApiException.notFound("Run " + id + " not found")));
     }
 
@@ -293,12 +293,12 @@ public class RunService {
     }
 
     public Uni<RunPage> list(RunQuery query) {
-        return repository.list(query).map(runs -> RunPage.of(runs, query.limit()));
+        return store.list(query).map(runs -> RunPage.of(runs, query.limit()));
     }
 
     /** The display status of each run of these ids that exists. */
     public Uni<Map<UUID, String>> displayStatuses(java.util.Collection<UUID> ids) {
-        return repository.findByIds(ids).map(found -> {
+        return store.findByIds(ids).map(found -> {
             Map<UUID, String> statuses = new java.util.HashMap<>();
             found.forEach(run -> statuses.put(run.id(), run.displayStatus()));
             return statuses;
@@ -307,7 +307,7 @@ public class RunService {
 
     /** How many runs {@code query} selects from its cursor on, whatever its limit. */
     public Uni<Long> count(RunQuery query) {
-        return repository.count(query);
+        return store.count(query);
     }
 
     /** The run once it has ended, or as it is when {@code timeout} has passed. */
@@ -328,7 +328,7 @@ public class RunService {
 
     /** Deletes a terminal run and its events; 409 while active, 404 if absent. */
     public Uni<Void> delete(UUID id) {
-        return repository.deleteRun(id).flatMap(deleted -> {
+        return store.deleteRun(id).flatMap(deleted -> {
             if (deleted) {
                 return Uni.createFrom().voidItem();
             }

@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
 
 import dev.jobstream.attempt.AttemptEnd;
 import dev.jobstream.attempt.AttemptSpans;
-import dev.jobstream.attempt.Values;
+import dev.jobstream.attempt.Storable;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.MicroBatcher;
 import dev.jobstream.concurrent.Overloaded;
@@ -35,6 +35,7 @@ import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.replica.ReplicaService;
 import dev.jobstream.replica.ReplicaStore;
+import dev.jobstream.run.Control;
 import dev.jobstream.run.JobRegistry;
 import dev.jobstream.run.RemoteJob;
 import dev.jobstream.run.Run;
@@ -347,23 +348,23 @@ public class WorkerService {
             }
             switch (event.type()) {
                 case "log" -> stored.add(new RunFlush.Event(0, "log", new JsonObject()
-                        .put("level", Values.level(event.level()))
-                        .put("message", Values.text(String.valueOf(event.message()), Values.MAX_MESSAGE))
+                        .put("level", Storable.level(event.level()))
+                        .put("message", Storable.text(String.valueOf(event.message()), Storable.MAX_MESSAGE))
                         .put("ts", now).encode()));
                 case "progress" -> {
                     if (event.processed() == null) {
                         throw ApiException.badRequest(where + ": 'processed' is required");
                     }
-                    processed = Values.count(event.processed());
-                    total = Values.total(event.total());
+                    processed = Storable.count(event.processed());
+                    total = Storable.total(event.total());
                     stored.add(new RunFlush.Event(0, "progress_json", new JsonObject().put("processed", processed)
                             .put("total", total)
                             .put("percent", total == null || total == 0 ? null : Math.min(100, processed * 100 / total))
                             .put("ts", now).encode()));
                 }
                 case "error" -> {
-                    String item = Values.text(String.valueOf(event.item()), Values.MAX_ERROR_LOG_TEXT);
-                    String message = Values.text(String.valueOf(event.message()), Values.MAX_ERROR_LOG_TEXT);
+                    String item = Storable.text(String.valueOf(event.item()), Storable.MAX_ERROR_LOG_TEXT);
+                    String message = Storable.text(String.valueOf(event.message()), Storable.MAX_ERROR_LOG_TEXT);
                     errorLog.add(new JsonObject().put("item", item).put("message", message).put("ts", now));
                     stored.add(new RunFlush.Event(0, "log", new JsonObject().put("level", "error")
                             .put("message", item + ": " + message).put("item", item).put("ts", now).encode()));
@@ -510,7 +511,7 @@ public class WorkerService {
     }
 
     /** The control request that ends a run cancelled. */
-    private static final String CANCEL = "cancel";
+    private static final String CANCEL = Control.CANCEL.value();
 
     /** An attempt of the job ended: if the job has a cluster-wide limit, a poll waiting for its runs may claim one. */
     private void freed(String job) {

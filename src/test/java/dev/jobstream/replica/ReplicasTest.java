@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.jobstream.auth.Security;
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.engine.Instance;
+import dev.jobstream.engine.LocalReplica;
 import dev.jobstream.support.DatabaseTest;
 import dev.jobstream.sweep.Sweeper;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,7 +47,7 @@ class ReplicasTest extends DatabaseTest {
     @Inject
     ReplicaStore store;
     @Inject
-    Instance instance;
+    LocalReplica replica;
     @Inject
     JobstreamConfig config;
     @Inject
@@ -65,7 +65,7 @@ class ReplicasTest extends DatabaseTest {
         replicas.beatNow().await().atMost(Duration.ofSeconds(5));
 
         JsonPath body = as(VIEWER).get("/v1/replicas").then().statusCode(200).extract().jsonPath();
-        Map<String, Object> self = replica(body, instance.id());
+        Map<String, Object> self = replica(body, replica.id());
         assertEquals(true, self.get("self"));
         assertEquals("up", self.get("state"));
         assertEquals(version, self.get("version"));
@@ -131,7 +131,7 @@ class ReplicasTest extends DatabaseTest {
         List<String> ids = as(VIEWER).get("/v1/replicas").then().statusCode(200).extract().jsonPath()
                 .getList("replicas.id");
         assertFalse(ids.contains("replica-gone"), "stopped 25 h ago, past the 24 h retention: " + ids);
-        assertTrue(ids.containsAll(List.of("replica-lost", "replica-stopped", instance.id())), ids.toString());
+        assertTrue(ids.containsAll(List.of("replica-lost", "replica-stopped", replica.id())), ids.toString());
     }
 
     @Test

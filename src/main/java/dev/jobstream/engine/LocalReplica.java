@@ -9,14 +9,17 @@ import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
 
-/** The name this replica writes into {@code job_runs.owner} of the runs its engines execute. */
+/**
+ * The replica this process is: its id, which it writes into {@code job_runs.owner} of the runs its engines execute and
+ * into the replicas table ({@code jobstream.instance-id}, else the host name and a per-process suffix).
+ */
 @Singleton
-public class Instance {
+public class LocalReplica {
 
     private final String id;
 
-    Instance(JobstreamConfig config) {
-        this.id = config.instanceId().orElseGet(Instance::defaultId);
+    LocalReplica(JobstreamConfig config) {
+        this.id = config.instanceId().orElseGet(LocalReplica::defaultId);
     }
 
     /** Host name (the pod name on Kubernetes) plus a per-process suffix, so two processes on a host differ. */

@@ -13,7 +13,7 @@ import java.util.Map;
  * counts are clamped, and metrics are copied into plain JSON values (maps, lists, strings, finite numbers, booleans)
  * of bounded depth. Engines and the reports of workers outside the service go through it alike.
  */
-public final class Values {
+public final class Storable {
 
     /** Longest log line stored; longer ones are cut and marked. */
     public static final int MAX_MESSAGE = 8 * 1024;
@@ -28,7 +28,7 @@ public final class Values {
     /** Longest string kept in metrics. */
     public static final int MAX_METRIC_STRING = 4096;
 
-    private Values() {
+    private Storable() {
     }
 
     /** The text without NULs and unpaired surrogates, cut to {@code max} characters (null stays null). */
