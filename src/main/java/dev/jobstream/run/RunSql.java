@@ -502,7 +502,9 @@ final class RunSql {
      * the fence) are left alone and their events dropped; the returned ids are the runs that were written. A run asked
      * to cancel is never requeued: a requeue that a cancel overtook is written as the {@code cancelled} end that the
      * cancel promised ({@code decided} decides it as {@code AttemptEnd} does: a cancel wins over a failure or a
-     * snooze; a repeat of it finds that end stored).
+     * snooze; a repeat of it finds that end stored). {@code decided} reads a requeued run's row {@code FOR UPDATE}:
+     * a cancel that commits while the flush waits for the row is then read, not missed — the update would find the
+     * cancel only after its decision, write nothing, and leave the run to the sweeper.
      * <p>
      * Idempotent, for a retry after a lost reply: events already stored are skipped ({@code ON CONFLICT DO
      * NOTHING}), a run already ended by the same flush (same owner, attempt, end state and last sequence number; for
@@ -536,7 +538,7 @@ final class RunSql {
                                                                   OR (r.status = 'cancelled' AND r.owner = $1
                                                                       AND r.attempt = f.attempt
                                                                       AND r.end_seq = f.last_seq)
-                                                             FROM job_runs r WHERE r.id = f.id), false)
+                                                             FROM job_runs r WHERE r.id = f.id FOR UPDATE), false)
                                             ELSE false END AS overtaken) o
             ), ended AS (
                 UPDATE job_runs r

@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.support.Database;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
@@ -76,6 +77,25 @@ class RunStoreFlushTest extends DatabaseTest {
         assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE id = $1 AND status = 'cancelled'"
                 + " AND control_requested IS NULL AND end_seq = 2 AND last_seq = 2 AND attempt = 1", id));
         assertEquals(0, db.count("SELECT count(*) FROM error_events WHERE run_id = $1", id));
+    }
+
+    @Test
+    void aCancelCommittedWhileARequeueWaitsForTheRowEndsTheRunCancelledAtOnce() {
+        UUID id = executingRun();
+        // the cancel holds the run's row, uncommitted, while the retry's end is flushed
+        Database.Open cancel = db.begin("UPDATE job_runs SET control_requested = 'cancel' WHERE id = $1", id);
+        RunFlush retry = new RunFlush(id, 1, 2, null, null, null, null, null,
+                new RunFlush.End(RunStatus.QUEUED, null, "boom", "job_failed", 12, 1000L, false), List.of());
+        CompletableFuture<Set<UUID>> flushed = store.flush(OWNER, List.of(retry)).subscribeAsCompletionStage();
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> db.count("SELECT count(*) FROM pg_stat_activity"
+                + " WHERE wait_event_type = 'Lock' AND query LIKE '%WITH changes AS%'") == 1);
+        cancel.commit();
+
+        // written, as the cancel promised: cancelled, not requeued past the cancel and not left running for the
+        // sweeper to find stale
+        assertEquals(Set.of(id), flushed.join());
+        assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE id = $1 AND status = 'cancelled'"
+                + " AND control_requested IS NULL AND end_seq = 2 AND attempt = 1", id));
     }
 
     @Test
