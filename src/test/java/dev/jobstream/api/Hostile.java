@@ -196,7 +196,11 @@ final class Hostile {
                 numbers.add(max.toPlainString());
             }
         }
-        numbers.add(Long.toString(anyLong.generator(1000).next(random).value()));
+        long any = anyLong.generator(1000).next(random).value();
+        if (!name.equals("wait") || any < 3 || any > 300) {
+            // a valid wait (up to 300 s) of more than a few seconds would only be a long poll that holds the fuzzer
+            numbers.add(Long.toString(any));
+        }
         List<Value> values = new ArrayList<>();
         for (String number : numbers) {
             boolean json = where == Where.BODY && number.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][-+]?[0-9]+)?");

@@ -92,7 +92,9 @@ class SystemJobsTest extends DatabaseTest {
 
     @Test
     void everyOtherJobRunInItsWorkspaceLeavesTheOthersAsTheyWere() {
-        List<String> jobs = JsonPath.from(as(ADMIN).get("/v1/jobs").asString()).getList("findAll { !it.system }.name");
+        // every job a trigger without params starts (a job whose schema requires params cannot be)
+        List<String> jobs = JsonPath.from(as(ADMIN).get("/v1/jobs").asString())
+                .getList("findAll { !it.system && !it.params_schema.required }.name");
         assertFalse(jobs.isEmpty());
         String before = outsideA();
         for (String job : jobs) {
