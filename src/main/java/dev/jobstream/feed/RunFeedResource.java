@@ -1,5 +1,7 @@
 package dev.jobstream.feed;
 
+import java.util.List;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,9 +15,8 @@ import jakarta.ws.rs.sse.Sse;
 import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.Params;
-import dev.jobstream.stream.RunStreams;
+import dev.jobstream.stream.EventStreams;
 import io.smallrye.mutiny.Multi;
 
 /**
@@ -26,14 +27,11 @@ import io.smallrye.mutiny.Multi;
 public class RunFeedResource {
 
     private final RunFeed feed;
-    private final RunStreams streams;
+    private final EventStreams streams;
 
-    private final TokenLimits limits;
-
-    RunFeedResource(RunFeed feed, RunStreams streams, TokenLimits limits) {
+    RunFeedResource(RunFeed feed, EventStreams streams) {
         this.feed = feed;
         this.streams = streams;
-        this.limits = limits;
     }
 
     @GET
@@ -46,11 +44,6 @@ public class RunFeedResource {
                 .changes(Params.optionalText("job", job, 200), Params.optionalUuid("workspace_id", workspace),
                         caller.workspaces())
                 .map(change -> sse.newEventBuilder().name(change.type()).data(change.json()).build());
-        Multi<OutboundSseEvent> keepalive = streams.keepalive(sse);
-        OutboundSseEvent hello = sse.newEventBuilder().comment("run changes").reconnectDelay(3000).build();
-        TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.STREAM);
-        return streams.whileValid(Multi.createBy().concatenating().streams(Multi.createFrom().item(hello),
-                Multi.createBy().merging().streams(changes, keepalive)), caller.validity()::ended, sse)
-                .onTermination().invoke(permit::release);
+        return streams.stream(caller, sse, "run changes", List.of(), changes);
     }
 }

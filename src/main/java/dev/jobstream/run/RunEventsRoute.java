@@ -1,11 +1,9 @@
 package dev.jobstream.run;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.event.Observes;
@@ -15,19 +13,17 @@ import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.auth.Tokens;
-import dev.jobstream.concurrent.Periodic;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.problem.Problem;
 import dev.jobstream.stream.EventBatch;
 import dev.jobstream.stream.EventStreamAccept;
+import dev.jobstream.stream.EventStreams;
 import dev.jobstream.stream.RunEvent;
 import dev.jobstream.stream.RunEventHub;
-import dev.jobstream.stream.RunStreams;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -52,83 +48,36 @@ public class RunEventsRoute {
     private static final Buffer KEEPALIVE_FRAME = Buffer.buffer(": keepalive\n\n");
 
     private final Tokens tokens;
-    private final TokenLimits limits;
     private final RunService runs;
     private final RunEventHub hub;
-    private final Vertx vertx;
-    private final Periodic periodic;
-    private final Duration keepalive;
+    private final EventStreams streams;
     private final int writeQueueBytes;
-    /** Open streams, with when each was last written to (System.nanoTime()) and the credential they hold. */
-    private final Map<HttpServerResponse, Stream> open = new ConcurrentHashMap<>();
-
-    private record Stream(AtomicLong written, Caller.Validity validity, AtomicReference<Runnable> unsubscribe) {
-    }
+    /** Streams of runs' events open on this replica. */
+    private final AtomicInteger open = new AtomicInteger();
 
     /** The route's path (Vert.x syntax) and the role it needs: the SSE variant of the run's events. */
     public static final String PATH = "/v1/runs/:id/events";
     public static final Role ROLE = Role.VIEWER;
 
-    RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, Vertx vertx, JobstreamConfig config,
-            MeterRegistry metrics, TokenLimits limits) {
-        this.limits = limits;
-        Gauge.builder("jobstream.sse.subscribers", this, RunEventsRoute::open)
+    RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, EventStreams streams, JobstreamConfig config,
+            MeterRegistry metrics) {
+        Gauge.builder("jobstream.sse.subscribers", open, AtomicInteger::get)
                 .description("Open SSE streams of runs' events on this replica").tag("stream", "run")
                 .register(metrics);
         this.tokens = tokens;
         this.runs = runs;
         this.hub = hub;
-        this.vertx = vertx;
-        this.periodic = new Periodic(vertx);
-        this.keepalive = config.streams().keepalive();
+        this.streams = streams;
         this.writeQueueBytes = config.streams().writeQueueBytes();
     }
 
     void install(@Observes Router router) {
         router.get(PATH).order(-100).handler(this::handle);
-        // checked every half interval for streams idle for 40 % of it, none is silent for longer than the interval
-        periodic.every(keepalive.dividedBy(2), () -> {
-            long idleSince = System.nanoTime() - keepalive.toNanos() * 2 / 5;
-            open.forEach((response, stream) -> {
-                if (stream.written().get() - idleSince < 0) {
-                    keepalive(response, stream.written());
-                }
-            });
-        });
-        // a stream whose token was revoked or expired gets one comment saying so and is closed
-        periodic.every(RunStreams.CREDENTIAL_CHECK, () -> open.forEach((response, stream) -> stream
-                .validity().ended().ifPresent(why -> {
-                    open.remove(response);
-                    stream.unsubscribe().get().run();
-                    if (!response.ended() && !response.closed()) {
-                        response.end(": " + RunStreams.closing(why) + "\n\n");
-                    }
-                })));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        periodic.cancelAll();
-    }
-
-    /**
-     * One keepalive comment on a stream that had nothing written for a while (a stream with events needs
-     * none, and 10,000 of them would all be written to at once), unless it is already gone or has a
-     * backlog (then it is not idle).
-     */
-    private void keepalive(HttpServerResponse response, AtomicLong written) {
-        if (response.ended() || response.closed()) {
-            open.remove(response);
-            return;
-        }
-        if (!response.writeQueueFull()) {
-            written.set(System.nanoTime());
-            response.write(KEEPALIVE_FRAME);
-        }
     }
 
     /** Streams currently open on this replica. */
     public int open() {
-        return open.size();
+        return open.get();
     }
 
     private void handle(RoutingContext context) {
@@ -167,7 +116,7 @@ public class RunEventsRoute {
         Context loop = current == null ? null : VertxContext.getRootContext(current);
         TokenLimits.Permit permit;
         try {
-            permit = limits.acquire(caller, TokenLimits.Kind.STREAM);
+            permit = streams.reserve(caller);
         } catch (ApiException e) {
             problem(context, e);
             return;
@@ -206,19 +155,42 @@ public class RunEventsRoute {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no")
                 .putHeader("X-Content-Type-Options", "nosniff");
-        response.write("retry: 3000\n: run " + runId + "\n\n");
+        response.write(EventStreams.opening("run " + runId));
         AtomicReference<Runnable> unsubscribe = new AtomicReference<>(() -> {
         });
+        EventStreams.Registration registration = streams.open(permit, caller, new EventStreams.Channel() {
+            @Override
+            public void keepalive() {
+                // none on a stream that has a backlog: it is not idle
+                if (!response.ended() && !response.closed() && !response.writeQueueFull()) {
+                    response.write(KEEPALIVE_FRAME);
+                }
+            }
+
+            @Override
+            public void close(String comment) {
+                unsubscribe.get().run();
+                if (!response.ended() && !response.closed()) {
+                    response.end(": " + comment + "\n\n");
+                }
+            }
+        });
+        open.incrementAndGet();
+        AtomicBoolean counted = new AtomicBoolean(true);
+        Runnable ended = () -> {
+            registration.end();
+            if (counted.compareAndSet(true, false)) {
+                open.decrementAndGet();
+            }
+        };
+        response.endHandler(v -> ended.run());
         response.exceptionHandler(e -> {
             // the client went away: normal for a stream
         });
         response.closeHandler(v -> {
-            open.remove(response);
+            ended.run();
             unsubscribe.get().run();
-            permit.release();
         });
-        AtomicLong written = new AtomicLong(System.nanoTime());
-        open.put(response, new Stream(written, caller.validity(), unsubscribe));
         unsubscribe.set(hub.subscribe(runId, after, loop, new RunEventHub.Sink() {
             @Override
             public void deliver(List<RunEvent> events) {
@@ -230,13 +202,13 @@ public class RunEventsRoute {
                     context.request().connection().close();
                     return;
                 }
-                written.set(System.nanoTime());
+                registration.written();
                 response.write(EventBatch.frames(events));
             }
 
             @Override
             public void complete() {
-                open.remove(response);
+                ended.run();
                 if (!response.ended() && !response.closed()) {
                     response.end();
                 }

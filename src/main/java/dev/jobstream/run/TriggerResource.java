@@ -37,6 +37,7 @@ import dev.jobstream.auth.Role;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
+import dev.jobstream.stream.EventStreams;
 import dev.jobstream.stream.RunStreams;
 import dev.jobstream.trace.Traceparent;
 import io.smallrye.mutiny.Multi;
@@ -57,20 +58,22 @@ public class TriggerResource {
     private final RunService runs;
     private final JobRegistry jobs;
     private final ObjectMapper json;
-    private final RunStreams streams;
+    private final RunStreams runStreams;
+    private final EventStreams streams;
     private final TokenLimits limits;
     private final InternalKey internalKey;
 
     private final RemoteJobs remoteJobs;
 
-    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json, RunStreams streams, TokenLimits limits,
-            InternalKey internalKey, RemoteJobs remoteJobs) {
+    TriggerResource(RunService runs, JobRegistry jobs, ObjectMapper json, RunStreams runStreams, EventStreams streams,
+            TokenLimits limits, InternalKey internalKey, RemoteJobs remoteJobs) {
         this.remoteJobs = remoteJobs;
         this.limits = limits;
         this.internalKey = internalKey;
         this.runs = runs;
         this.jobs = jobs;
         this.json = json;
+        this.runStreams = runStreams;
         this.streams = streams;
     }
 
@@ -159,8 +162,8 @@ public class TriggerResource {
         TokenLimits.Permit permit = (TokenLimits.Permit) request.getProperty(TriggerStreamFilter.PERMIT);
         response.putHeader(HttpHeaders.LOCATION, "/v1/runs/" + run.id());
         OutboundSseEvent named = sse.newEventBuilder().name(RUN_EVENT).data(json.writeValueAsString(run)).build();
-        return streams.whileValid(streams.stream(run.id(), 0, sse, List.of(named)),
-                Caller.of(security).validity()::ended, sse).onTermination().invoke(permit::release);
+        return streams.stream(permit, Caller.of(security), sse, "run " + run.id(), List.of(named),
+                runStreams.events(run.id(), 0, sse));
     }
 
     /** The first event of trigger-and-stream: the new run. */

@@ -16,6 +16,7 @@ import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Problem;
+import dev.jobstream.stream.EventStreams;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -32,12 +33,12 @@ public class TriggerStreamFilter {
     private final TriggerResource resource;
     private final RunService runs;
 
-    private final TokenLimits limits;
+    private final EventStreams streams;
 
-    TriggerStreamFilter(TriggerResource resource, RunService runs, TokenLimits limits) {
+    TriggerStreamFilter(TriggerResource resource, RunService runs, EventStreams streams) {
         this.resource = resource;
         this.runs = runs;
-        this.limits = limits;
+        this.streams = streams;
     }
 
     /**
@@ -61,7 +62,7 @@ public class TriggerStreamFilter {
                     query.getFirst("dry_run"), request.getHeaderString("X-Correlation-Id"),
                     request.getHeaderString(TriggerResource.TRACEPARENT), caller,
                     resource.fromService(request.getHeaderString(InternalKey.HEADER)));
-            TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.STREAM);
+            TokenLimits.Permit permit = streams.reserve(caller);
             request.setProperty(PERMIT, permit);
             return runs.trigger(run).onFailure().invoke(permit::release).map(outcome -> {
                 if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {

@@ -21,6 +21,7 @@ import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.Role;
 import dev.jobstream.problem.ApiException;
+import dev.jobstream.stream.EventStreams;
 import io.quarkus.runtime.LaunchMode;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.json.JsonObject;
@@ -34,8 +35,11 @@ public class SelfTestResource {
 
     private final InternalKey internalKey;
 
-    SelfTestResource(InternalKey internalKey) {
+    private final EventStreams streams;
+
+    SelfTestResource(InternalKey internalKey, EventStreams streams) {
         this.internalKey = internalKey;
+        this.streams = streams;
     }
 
     @GET
@@ -43,13 +47,14 @@ public class SelfTestResource {
     @Allow(Role.ADMIN)
     public Multi<OutboundSseEvent> run(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context Sse sse, @Context SecurityContext security) {
-        if (Caller.of(security).scoped()) {
+        Caller caller = Caller.of(security);
+        if (caller.scoped()) {
             throw new ApiException(403, "Forbidden",
                     "The self-test triggers runs in workspaces of its own: it needs an admin token for all workspaces");
         }
         SelfTest test = new SelfTest(new SelfTestClient(port(), authorization, internalKey.value()));
         AtomicInteger seq = new AtomicInteger();
-        return test.run().map(report -> {
+        Multi<OutboundSseEvent> reports = test.run().map(report -> {
             String ts = Instant.now().toString();
             if (report.summary() != null) {
                 return sse.newEventBuilder().id(Integer.toString(seq.incrementAndGet())).name("end_json")
@@ -63,6 +68,7 @@ public class SelfTestResource {
                             .put("passed", report.passed()).put("ts", ts).encode())
                     .build();
         });
+        return streams.stream(caller, sse, "self-test", java.util.List.of(), reports);
     }
 
     /** The port this instance listens on (the test port is chosen at startup). */

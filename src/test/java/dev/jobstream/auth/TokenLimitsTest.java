@@ -66,6 +66,10 @@ class TokenLimitsTest extends DatabaseTest {
                     .post("/v1/jobs/demo.sleep/runs?workspace_id=" + java.util.UUID.randomUUID()).then()
                     .statusCode(429).header("Retry-After", "1");
             assertEquals(1, db.count("SELECT count(*) FROM job_runs"), "a refused trigger-and-stream inserts nothing");
+            // every stream counts alike: the self-test's too
+            admin().accept("text/event-stream").get("/v1/selftest").then().statusCode(429)
+                    .header("Retry-After", "1");
+            assertEquals(1, db.count("SELECT count(*) FROM job_runs"), "a refused self-test triggers nothing");
 
             feed.close();
             Awaitility.await().atMost(WITHIN).until(() -> limits.held("admin", TokenLimits.Kind.STREAM) == 1);
