@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.awaitility.Awaitility;
 import org.jboss.logmanager.ExtLogRecord;
@@ -22,36 +17,23 @@ import org.junit.jupiter.api.Test;
 
 import dev.jobstream.support.Api;
 import dev.jobstream.support.DatabaseTest;
+import dev.jobstream.support.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Lines that engines write to the service log carry their run in the MDC, each its own run. */
 @QuarkusTest
 class RunLogTest extends DatabaseTest {
 
-    private final List<ExtLogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add((ExtLogRecord) record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture log = new LogCapture("dev.jobstream");
 
     @BeforeEach
     void captureServiceLog() {
-        Logger.getLogger("dev.jobstream").addHandler(capture);
+        log.start();
     }
 
     @AfterEach
     void stopCapturing() {
-        Logger.getLogger("dev.jobstream").removeHandler(capture);
+        log.stop();
     }
 
     private String triggerFailing(String workspace, String correlation) {
@@ -61,7 +43,7 @@ class RunLogTest extends DatabaseTest {
     }
 
     private ExtLogRecord awaitRecord(String logger, String runId) {
-        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> records.stream()
+        return Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> log.records().stream()
                 .filter(r -> logger.equals(r.getLoggerName()) && runId.equals(r.getMdc("run_id"))).findFirst()
                 .orElse(null), r -> r != null);
     }
@@ -98,7 +80,7 @@ class RunLogTest extends DatabaseTest {
         assertEquals("WARN", line.getLevel().getName());
         assertEquals("disk almost full", line.getFormattedMessage());
         assertEquals(workspace, line.getMdc("workspace_id"));
-        assertEquals(1, records.stream().filter(r -> id.equals(r.getMdc("run_id"))).count(),
+        assertEquals(1, log.records().stream().filter(r -> id.equals(r.getMdc("run_id"))).count(),
                 "info events stay in the run's events only");
         assertNull(org.jboss.logmanager.MDC.get("run_id"));
     }

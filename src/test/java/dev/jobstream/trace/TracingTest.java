@@ -19,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import jakarta.inject.Inject;
 
@@ -34,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import dev.jobstream.auth.Security;
 import dev.jobstream.client.JobstreamWorker;
 import dev.jobstream.support.DatabaseTest;
+import dev.jobstream.support.LogCapture;
 import dev.jobstream.support.MemorySpans;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -76,31 +74,17 @@ class TracingTest extends DatabaseTest {
     @TestHTTPResource("/")
     URL base;
 
-    private final List<ExtLogRecord> records = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            records.add((ExtLogRecord) record);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture log = new LogCapture("dev.jobstream");
 
     @BeforeEach
     void captureServiceLog() {
         spans.clear();
-        Logger.getLogger("dev.jobstream").addHandler(capture);
+        log.start();
     }
 
     @AfterEach
     void stopCapturing() {
-        Logger.getLogger("dev.jobstream").removeHandler(capture);
+        log.stop();
     }
 
     private static String traceId(String traceparent) {
@@ -181,7 +165,7 @@ class TracingTest extends DatabaseTest {
                         && s.getKind() == SpanKind.SERVER));
 
         // the engine's line of the failed attempt carries the attempt's trace, as its JSON shows
-        ExtLogRecord line = records.stream().filter(r -> id.equals(r.getMdc("run_id"))
+        ExtLogRecord line = log.records().stream().filter(r -> id.equals(r.getMdc("run_id"))
                 && "dev.jobstream.engine.Engine".equals(r.getLoggerName())).findFirst().orElseThrow();
         assertEquals(attempts.get(0).getTraceId(), line.getMdc("traceId"));
         assertEquals(attempts.get(0).getSpanId(), line.getMdc("spanId"));
