@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The deployment rules of the README's "Deploy" section (and "Configuration"), each a function of the rendered objects that
+// The deployment rules of docs/operations.md ("Deploy") and docs/configuration.md, each a function of the rendered objects that
 // answers its problems (none: the rule holds).
 
 const SECRET_KEYS = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'JOBSTREAM_ADMIN_TOKEN'];
 // never a literal value in the manifests
 const CREDENTIALS = ['PGUSER', 'PGPASSWORD', 'JOBSTREAM_ADMIN_TOKEN'];
-// the keys of README "Configuration" (the first cell of each row of its table) minus the Secret's keys: a setting
-// in the manifests that the README does not document fails
-const README = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8');
-const CONFIG_TABLE = README.slice(README.indexOf('## Configuration'), README.indexOf('\n## ', README.indexOf('## Configuration') + 1));
+// the keys of docs/configuration.md (the first cell of each row of its table) minus the Secret's keys: a setting
+// in the manifests that the docs do not document fails
+const CONFIG_TABLE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'configuration.md'),
+  'utf8');
 const CONFIG_KEYS = CONFIG_TABLE.split('\n').filter((line) => line.startsWith('| `'))
   .flatMap((line) => [...line.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]))
   .filter((key) => !SECRET_KEYS.includes(key));
@@ -52,7 +52,7 @@ function source(objects, name) {
     if (from.secretRef) {
       const secret = all(objects, 'Secret').find((s) => s.metadata.name === from.secretRef.name);
       if (secret && name in { ...secret.data, ...secret.stringData }) return { secret: secret.metadata.name, key: name };
-      // a Secret the operator creates (not in the manifests): its keys are the ones README "Deploy" lists
+      // a Secret the operator creates (not in the manifests): its keys are the ones docs/operations.md ("Deploy") lists
       if (!secret) return { secret: from.secretRef.name, key: name, external: true };
     }
     if (from.configMapRef) {

@@ -24,13 +24,14 @@ import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java of the README, as it stands there: the three files of "Add a job" compile against the service and its
- * test support, and their test passes; the Java worker of "Run jobs from another service" and the Java caller of
- * "Run it, test it" compile (inside a method: the README leaves out what surrounds them).
+ * The Java of the docs, as it stands there: the three files of "Add a job" (docs/jobs.md) compile against the service
+ * and its test support, and their test passes; the Java worker of docs/workers.md and the Java caller of the README's
+ * "Run it, test it" compile (inside a method: the docs leave out what surrounds them).
  */
 class ReadmeSnippetsTest {
 
     private static final Path OUT = Path.of("target", "readme-snippets");
+    private static final Path JOBS = Path.of("docs", "jobs.md");
     private static final Pattern JAVA = Pattern.compile("(?s)```java\\n(.*?)\\n\\s*```");
 
     private static final String WORKER_IMPORTS = """
@@ -62,13 +63,13 @@ class ReadmeSnippetsTest {
             """;
 
     @Test
-    void theJavaOfTheReadmeCompilesAndItsTestPasses() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
-        List<String> job = blocks(section(readme, "## Add a job"));
+    void theJavaOfTheDocsCompilesAndItsTestPasses() throws Exception {
+        List<String> job = blocks(Markdown.section(Files.readString(JOBS), "## Add a job"));
         assertEquals(3, job.size(), "\"Add a job\" shows the handler, the billing client and the test");
-        List<String> worker = blocks(section(readme, "## Run jobs from another service"));
+        List<String> worker = blocks(
+                Markdown.section(Files.readString(Path.of("docs", "workers.md")), "# Run jobs from another service"));
         assertEquals(1, worker.size(), "\"Run jobs from another service\" shows the Java worker");
-        List<String> caller = blocks(section(readme, "## Run it, test it"));
+        List<String> caller = blocks(Markdown.section(Files.readString(Path.of("README.md")), "## Run it, test it"));
         assertEquals(1, caller.size(), "\"Run it, test it\" shows the Java caller");
 
         Path sources = Files.createDirectories(OUT.resolve("src"));
@@ -87,9 +88,9 @@ class ReadmeSnippetsTest {
         files.forEach(file -> arguments.add(file.toString()));
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int exit = compiler.run(null, null, errors, arguments.toArray(String[]::new));
-        assertEquals(0, exit, "the README's Java does not compile:\n" + errors.toString(StandardCharsets.UTF_8));
+        assertEquals(0, exit, "the Java of the docs does not compile:\n" + errors.toString(StandardCharsets.UTF_8));
 
-        // the test as the README shows it, run on the classes just compiled (beside the service's, not instead)
+        // the test as "Add a job" shows it, run on the classes just compiled (beside the service's, not instead)
         try (URLClassLoader loader = new URLClassLoader(new URL[]{classes.toUri().toURL()},
                 getClass().getClassLoader())) {
             Class<?> test = loader.loadClass("dev.jobstream.job.InvoicesSendJobTest");
@@ -100,19 +101,18 @@ class ReadmeSnippetsTest {
             try {
                 method.invoke(constructor.newInstance());
             } catch (InvocationTargetException e) {
-                throw new AssertionError("the README's test of its job fails", e.getCause());
+                throw new AssertionError("the test of \"Add a job\" fails", e.getCause());
             }
         }
     }
 
     /**
-     * The schema of "Params" is a schema jobstream takes, and the problem shown there is what the service answers for
+     * The schema of "Params" (docs/jobs.md) is a schema jobstream takes, and the problem shown there is what the service answers for
      * those params (the violations of the schema of the snippet, compiled as a job's method).
      */
     @Test
-    void theParamsSchemaOfTheReadmeIsTakenAndItsProblemIsTheServicesAnswer() throws Exception {
-        String text = section(Files.readString(Path.of("README.md")), "### Params");
-        text = text.substring(0, text.indexOf("\n**Retries.**"));
+    void theParamsSchemaOfTheDocsIsTakenAndItsProblemIsTheServicesAnswer() throws Exception {
+        String text = Markdown.section(Files.readString(JOBS), "## Params");
         List<String> java = blocks(text);
         assertEquals(1, java.size(), "\"Params\" shows one job's schema");
         Path sources = Files.createDirectories(OUT.resolve("params-src"));
@@ -130,7 +130,7 @@ class ReadmeSnippetsTest {
         int exit = ToolProvider.getSystemJavaCompiler().run(null, null, errors, "-proc:none", "-d",
                 classes.toString(), "-classpath", System.getProperty("java.class.path"), file.toString());
         assertEquals(0, exit,
-                "the README's params schema does not compile:\n" + errors.toString(StandardCharsets.UTF_8));
+                "the params schema of the docs does not compile:\n" + errors.toString(StandardCharsets.UTF_8));
         io.vertx.core.json.JsonObject schema;
         try (URLClassLoader loader = new URLClassLoader(new URL[]{classes.toUri().toURL()},
                 getClass().getClassLoader())) {
@@ -153,14 +153,6 @@ class ReadmeSnippetsTest {
             expected.add(error.getString("pointer") + " " + error.getString("message"));
         }
         assertEquals(expected, violations.stream().map(v -> v.pointer() + " " + v.message()).toList());
-    }
-
-    /** The text of a section: from its heading to the next one of its level. */
-    private static String section(String readme, String heading) {
-        int start = readme.indexOf("\n" + heading + "\n");
-        assertTrue(start >= 0, "the README has a section " + heading);
-        int end = readme.indexOf("\n## ", start + heading.length() + 1);
-        return readme.substring(start, end < 0 ? readme.length() : end);
     }
 
     private static List<String> blocks(String text) {

@@ -17,22 +17,20 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.docs.Markdown;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The run state machine is one table, in the README ("Run states") and in {@link RunSql}: every statement there is
+ * The run state machine is one table, in docs/design.md ("Run states") and in {@link RunSql}: every statement there is
  * documented there, and the schema refuses a status change that is no transition.
  */
 @QuarkusTest
 class RunStatesTest extends DatabaseTest {
 
     @Test
-    void everyStatementOnRunsIsInTheReadmesTableAndNoOtherIs() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
-        int start = readme.indexOf("\n## Run states");
-        assertTrue(start >= 0, "the README has a section \"Run states\"");
-        String section = readme.substring(start, readme.indexOf("\n## ", start + 1));
+    void everyStatementOnRunsIsInTheDocumentedTableAndNoOtherIs() throws IOException {
+        String section = Markdown.section(Files.readString(Path.of("docs", "design.md")), "## Run states");
         TreeSet<String> documented = new TreeSet<>();
         Matcher names = Pattern.compile("`([A-Z][A-Z_]+)`").matcher(section);
         while (names.find()) {
@@ -45,7 +43,7 @@ class RunStatesTest extends DatabaseTest {
                 statements.add(field.getName());
             }
         }
-        assertEquals(statements, documented, "RunSql's statements and the README's table");
+        assertEquals(statements, documented, "RunSql's statements and the table of docs/design.md");
     }
 
     @Test
