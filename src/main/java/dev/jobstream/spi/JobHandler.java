@@ -59,7 +59,7 @@ public interface JobHandler {
     /**
      * How long one attempt may run (empty: no limit); a trigger may shorten it. An attempt past it stops at its next
      * {@link JobContext#checkpoint()} and fails with {@code error_code "timeout"} (retried like any failure); one that
-     * reaches no checkpoint within {@code jobstream.timeouts.grace} more is abandoned, as force-cancel does.
+     * reaches no checkpoint within {@code jobstream.engines.timeout-grace} more is abandoned, as force-cancel does.
      */
     default Optional<Duration> timeout() {
         return Optional.empty();
