@@ -6,7 +6,7 @@
 # Native image: Mandrel builds the executable, quarkus-micro-image runs it as user 1001 (needs ~6 GiB for the build)
 #   docker build --build-arg MODE=native -t jobstream:0.1.0-native .
 #
-# Run (either image; PostgreSQL 14+ from the libpq variables, see README "Configuration"):
+# Run (either image; PostgreSQL 14+ from the libpq variables, see docs/configuration.md):
 #   docker run --rm -p 8080:8080 -e PGHOST=db.internal -e PGPORT=5432 -e PGDATABASE=jobstream \
 #     -e PGUSER=jobstream -e PGPASSWORD=secret -e JOBSTREAM_ADMIN_TOKEN=change-me jobstream:0.1.0
 #

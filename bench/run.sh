@@ -23,7 +23,7 @@ WARM=${WARM:-20000}
 [ "$WARM" -le "$RUNS" ] || WARM=$RUNS
 E2E_ROUNDS=${E2E_ROUNDS:-3}
 DRAIN_ROUNDS=${DRAIN_ROUNDS:-3}
-# the settings README's "Short jobs" recommends
+# the settings docs/configuration.md ("Short jobs") recommends
 TUNED=${TUNED:-JOBSTREAM_ENGINES_MAX=1000 JOBSTREAM_ENGINES_MAX_ENDING=2000}
 PORT=${PORT:-8097}
 JOB=${JOB:-demo.noop}

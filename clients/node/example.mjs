@@ -1,4 +1,4 @@
-// An example worker: executes runs of one job — the README's reports.export — each going through `days` (its param)
+// An example worker: executes runs of one job — the reports.export of docs/workers.md — each going through `days` (its param)
 // with `delay_ms` between them, with a log line and progress for each and a checkpoint before each (so pause, resume
 // and cancel act between days).
 //

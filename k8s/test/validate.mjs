@@ -2,7 +2,7 @@
 //  - against the Kubernetes API schemas (the npm kubernetes-models validators: types, required fields, enums,
 //    formats) — the CloudNativePG Cluster, the Prometheus operator's ServiceMonitor and PrometheusRule and KEDA's
 //    ScaledObject, whose schemas are not there, against the fields this project relies on;
-//  - against the deployment rules of the README ("Deploy") (probes, grace period, non-root, read-only root file system,
+//  - against the deployment rules of docs/operations.md ("Deploy") (probes, grace period, non-root, read-only root file system,
 //    resources, Secret and ConfigMap, SSE-safe Ingress, PDB, one autoscaler, the overlays' database and files),
 //    and the monitoring (k8s/monitoring, with the base) and queue-autoscaling overlay against theirs;
 // and the Dockerfile against what the manifests assume of the image (dockerfile.mjs).

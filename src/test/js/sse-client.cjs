@@ -5,7 +5,7 @@ const { EventSource } = require('eventsource');
 
 const [url, token] = process.argv.slice(2);
 const received = [];
-// eventsource 4 (Node 20) sends no headers of its own: a fetch of the caller's adds the token, as the README shows
+// eventsource 4 (Node 20) sends no headers of its own: a fetch of the caller's adds the token, as docs/design.md ("Streams") shows
 const source = new EventSource(url, {
   fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } }),
 });

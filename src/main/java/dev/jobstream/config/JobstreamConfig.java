@@ -6,7 +6,7 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Every setting of jobstream; the README lists them with their environment form. */
+/** Every setting of jobstream; docs/configuration.md lists them in their environment form. */
 @ConfigMapping(prefix = "jobstream")
 public interface JobstreamConfig {
 

@@ -31,6 +31,6 @@
  * <tr><td>delete, expire</td><td>terminal (delete: or queued, not due yet) → deleted</td><td>{@code DELETE_RUN},
  * {@code DELETE_EXPIRED}</td></tr>
  * </table>
- * The README's "Run states" holds the same table with the guards; a test keeps the two lists of statements equal.
+ * "Run states" in docs/design.md holds the same table with the guards; a test keeps the two lists of statements equal.
  */
 package dev.jobstream.run;
