@@ -112,22 +112,23 @@ class OpenApiTest extends DatabaseTest {
     @Test
     void theDocumentCarriesEachJobsParamsSchemaAsTheJobsAreNow() {
         JsonPath doc = document();
-        Map<String, Object> export = doc.getMap("components.schemas.'JobParams.test.export'");
-        assertEquals(List.of("columns"), export.get("required"));
-        // the schema's reference into itself now points into its component
-        assertEquals("#/components/schemas/JobParams.test.export/$defs/filter",
-                doc.getString("components.schemas.'JobParams.test.export'.properties.filter.$ref"));
         assertEquals(100000, doc.getInt("components.schemas.'JobParams.demo.sleep'.properties.items.maximum"));
-        assertEquals("#/components/schemas/JobParams.test.export",
-                doc.getString("paths.'/v1/jobs/{job}/runs'.post.'x-jobstream-params'.'test.export'.$ref"));
+        assertEquals("#/components/schemas/JobParams.demo.sleep",
+                doc.getString("paths.'/v1/jobs/{job}/runs'.post.'x-jobstream-params'.'demo.sleep'.$ref"));
         org.junit.jupiter.api.Assertions.assertNull(doc.get("components.schemas.'JobParams.runs.bulk'"),
                 "an internal job is not in the document");
 
+        // a job registered for workers is in the next document served, its references into itself rebased
         String name = "openapi.report";
-        Api.json(Map.of("params_schema", Map.of("type", "object", "properties",
-                Map.of("table", Map.of("type", "string"))))).put("/v1/jobs/" + name).then().statusCode(201);
-        assertEquals("string", document().getString("components.schemas.'JobParams." + name
-                + "'.properties.table.type"), "a job registered for workers is in the next document served");
+        Api.json(Map.of("params_schema", Map.of("type", "object", "required", List.of("filter"), "properties",
+                Map.of("filter", Map.of("$ref", "#/$defs/filter")), "$defs",
+                Map.of("filter", Map.of("type", "object")))))
+                .put("/v1/jobs/" + name).then().statusCode(201);
+        JsonPath after = document();
+        assertEquals(List.of("filter"), after.getList("components.schemas.'JobParams." + name + "'.required"));
+        assertEquals("#/components/schemas/JobParams." + name + "/$defs/filter",
+                after.getString("components.schemas.'JobParams." + name + "'.properties.filter.$ref"));
+        Api.admin().delete("/v1/jobs/" + name).then().statusCode(204);
     }
 
     @Test
