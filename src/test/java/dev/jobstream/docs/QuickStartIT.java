@@ -76,6 +76,10 @@ class QuickStartIT {
                 }
             }
         }
+        // a newcomer's first start says nothing alarming: no WARN, no ERROR in the log
+        List<String> alarming = Files.readAllLines(Path.of("target/replica-quick-start.log")).stream()
+                .filter(line -> line.matches(".*(\"level\":\"(WARN|ERROR)\"| WARN | ERROR ).*")).toList();
+        assertEquals(List.of(), alarming, "warnings or errors of a plain start and the quick start");
     }
 
     /** Runs a command of the quick start with bash, its {@code $T} the admin token; answers what it printed. */
