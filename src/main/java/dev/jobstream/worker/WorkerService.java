@@ -48,8 +48,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -398,13 +396,6 @@ public class WorkerService {
 
     /** What one look for overdue attempts did: attempts ended by their timeout, paused runs parked. */
     public record Overdue(int timedOut, int parked) {
-    }
-
-    @Scheduled(every = "${jobstream.sweeper.interval:10s}", concurrentExecution = ConcurrentExecution.SKIP)
-    Uni<Void> scheduledOverdue() {
-        return overdue(null).replaceWithVoid().onFailure().invoke(failure -> LOG.warnf(
-                "Looking for workers' overdue attempts failed: %s", failure.getMessage())).onFailure()
-                .recoverWithNull();
     }
 
     /**

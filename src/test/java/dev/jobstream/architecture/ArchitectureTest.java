@@ -93,6 +93,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void maintenanceTasksAreRunByTheOneLoopAndScheduleNothingThemselves() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods().that().areDeclaredInClassesThat()
+                .implement(dev.jobstream.sweep.MaintenanceTask.class)
+                .should().beAnnotatedWith(io.quarkus.scheduler.Scheduled.class)
+                .because("the sweeper runs every maintenance task, each sweep, one after another").check(CLASSES);
+    }
+
+    @Test
     void leafPackagesDependOnNothingElseOfOurs() {
         for (String leaf : new String[]{"problem", "concurrent", "config", "spi"}) {
             noClasses().that().resideInAPackage(ROOT + "." + leaf + "..")
