@@ -11,6 +11,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
 
 import dev.jobstream.config.StartupOrder;
+import dev.jobstream.pg.Schema;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,11 +29,13 @@ public class MigrationStore {
 
     private final Pool pool;
     private final Flyway flyway;
+    private final Schema schema;
     private volatile String latest;
 
-    MigrationStore(Pool pool, Flyway flyway) {
+    MigrationStore(Pool pool, Flyway flyway, Schema schema) {
         this.pool = pool;
         this.flyway = flyway;
+        this.schema = schema;
     }
 
     void migrate(@Observes @Priority(StartupOrder.SCHEMA) StartupEvent event) {
@@ -42,6 +45,7 @@ public class MigrationStore {
                 .max(Comparator.naturalOrder())
                 .map(Object::toString)
                 .orElse(null);
+        schema.ready();
     }
 
     /** True once the newest migration of this build is applied in the database. */

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.inject.Singleton;
 
+import dev.jobstream.pg.Schema;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
@@ -33,7 +34,7 @@ public class QueueDepth {
                 .register(metrics);
     }
 
-    @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Schema.class)
     Uni<Void> refresh() {
         return runs.queueDepth(COUNT_LIMIT).invoke(sample -> {
             queued.set(sample.queued());

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.Connectivity;
+import dev.jobstream.pg.Schema;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
@@ -65,7 +66,7 @@ public class Sweeper {
         this.config = config;
     }
 
-    @Scheduled(every = "${jobstream.sweeper.interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${jobstream.sweeper.interval:10s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = Schema.class)
     Uni<Void> scheduled() {
         if (!current.get().isDone()) {
             return Uni.createFrom().voidItem();

@@ -34,8 +34,10 @@ class ArchitectureTest {
 
     private static final DescribedPredicate<JavaClass> STORES = named("stores", "(Store|Sql)");
     private static final DescribedPredicate<JavaClass> RESOURCES = named("resources", "(Resource|Route)");
+    /** Beans of ours but the stores, the resources and the PostgreSQL plumbing (which stores may use). */
     private static final DescribedPredicate<JavaClass> SERVICES = DescribedPredicate
             .<JavaClass>describe("services", c -> c.getPackageName().startsWith(ROOT + ".")
+                    && !c.getPackageName().startsWith(ROOT + ".pg")
                     && (c.isAnnotatedWith(Singleton.class)
                             || c.isAnnotatedWith(jakarta.enterprise.context.ApplicationScoped.class)))
             .and(not(STORES)).and(not(RESOURCES));
