@@ -133,7 +133,9 @@ public class Tokens {
             } catch (InvalidTokensFile e) {
                 throw new ConfigurationException("JOBSTREAM_TOKENS_FILE " + file.get() + ": " + e.getMessage());
             }
-            LOG.infof("Loaded %d tokens from %s", entries.size(), file.get());
+            LOG.infof(
+                    adminHash == null ? "Loaded %d tokens from %s" : "Loaded %d tokens from %s, beside the admin token",
+                    entries.size(), file.get());
         }
         if (jwtEnabled) {
             LOG.info("JWT bearer tokens are accepted (mp.jwt.verify.publickey.location)");
