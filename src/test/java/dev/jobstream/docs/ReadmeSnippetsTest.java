@@ -46,22 +46,6 @@ class ReadmeSnippetsTest {
                 void run(String token) throws Exception {
             """;
 
-    private static final String CALLER_IMPORTS = """
-            package readme;
-
-            import java.net.URI;
-            import java.time.Duration;
-            import java.util.Map;
-
-            import dev.jobstream.client.JobstreamClient;
-            import dev.jobstream.client.Run;
-            import dev.jobstream.client.RunQuery;
-            import dev.jobstream.client.TriggerRequest;
-
-            class CallerExample {
-                void run() throws Exception {
-            """;
-
     @Test
     void theJavaOfTheDocsCompilesAndItsTestPasses() throws Exception {
         List<String> job = blocks(Markdown.section(Files.readString(JOBS), "## Add a job"));
@@ -79,7 +63,7 @@ class ReadmeSnippetsTest {
         files.add(write(sources.resolve("InvoicesSendJobTest.java"), job.get(2)));
         files.add(write(sources.resolve("WorkerExample.java"),
                 WORKER_IMPORTS + worker.get(0).replace("…", "// …") + "\n    }\n}\n"));
-        files.add(write(sources.resolve("CallerExample.java"), CALLER_IMPORTS + caller.get(0) + "\n    }\n}\n"));
+        files.add(write(sources.resolve("Try.java"), caller.get(0)));
 
         Path classes = Files.createDirectories(OUT.resolve("classes"));
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
