@@ -92,6 +92,7 @@ public final class ParamsSchema {
         if (document == null) {
             throw new InvalidSchema(List.of(new Violation("", "is missing")));
         }
+        document = plain(document);
         List<Violation> bounds = JsonBounds.check(document, MAX_SCHEMA_DEPTH, MAX_VIOLATIONS);
         if (!bounds.isEmpty()) {
             throw new InvalidSchema(bounds);
@@ -136,6 +137,7 @@ public final class ParamsSchema {
     public Map<String, Object> resolve(Map<String, Object> given) throws InvalidParams {
         Map<String, Object> params = new LinkedHashMap<>(defaults);
         if (given != null) {
+            given = plain(given);
             List<Violation> bounds = JsonBounds.check(given, MAX_DEPTH, MAX_VIOLATIONS);
             if (!bounds.isEmpty()) {
                 throw new InvalidParams(bounds);
@@ -210,6 +212,28 @@ public final class ParamsSchema {
             return REQUIRED;
         }
         return error.getMessage().replaceFirst("^does not match the \\S+ pattern must be ", "must be ");
+    }
+
+    /** {@code value} with Vert.x's JSON objects and arrays inside it as the maps and lists they hold. */
+    @SuppressWarnings("unchecked")
+    static <T> T plain(T value) {
+        Object v = value;
+        if (v instanceof io.vertx.core.json.JsonObject object) {
+            v = object.getMap();
+        } else if (v instanceof io.vertx.core.json.JsonArray array) {
+            v = array.getList();
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, item) -> copy.put(String.valueOf(key), plain(item)));
+            return (T) copy;
+        }
+        if (v instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(item -> copy.add(plain(item)));
+            return (T) copy;
+        }
+        return (T) v;
     }
 
     private static Map<String, Object> defaultsOf(Map<String, Object> document) {

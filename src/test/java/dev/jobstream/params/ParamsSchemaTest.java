@@ -113,6 +113,18 @@ class ParamsSchemaTest {
     }
 
     @Test
+    void paramsHeldInVertxJsonAreCheckedAsPlainJson() throws Exception {
+        ParamsSchema open = ParamsSchema.declared(Map.of("type", "object"));
+        Map<String, Object> given = Map.of("filter", new JsonObject().put("name", "a\0b"),
+                "list", new io.vertx.core.json.JsonArray().add(new JsonObject().put("n", 1)));
+        assertEquals(List.of(new Violation("/filter/name", "holds a NUL character")),
+                assertThrows(ParamsSchema.InvalidParams.class, () -> open.resolve(given)).violations());
+        Map<String, Object> resolved = open.resolve(Map.of("list",
+                new io.vertx.core.json.JsonArray().add(new JsonObject().put("n", 1))));
+        assertEquals(Map.of("list", List.of(Map.of("n", 1))), resolved);
+    }
+
+    @Test
     void aSchemaIsCheckedAgainstTheMetaSchemaAndMustDescribeAnObject() {
         List<Violation> meta = assertThrows(ParamsSchema.InvalidSchema.class,
                 () -> ParamsSchema.declared(new JsonObject("""
