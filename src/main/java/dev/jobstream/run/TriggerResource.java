@@ -18,7 +18,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -40,6 +39,7 @@ import dev.jobstream.problem.Params;
 import dev.jobstream.stream.EventStreams;
 import dev.jobstream.stream.RunStreams;
 import dev.jobstream.trace.Traceparent;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerResponse;
@@ -50,8 +50,6 @@ import io.vertx.core.http.HttpServerResponse;
 public class TriggerResource {
 
     private static final int MAX_WAIT_SECONDS = 300;
-    /** The name of the trigger-and-stream method, which {@link TriggerStreamFilter} prepares. */
-    static final String TRIGGER_AND_STREAM = "triggerAndStream";
     /** Largest body of a single trigger; a batch may carry up to 1 MiB. */
     static final int MAX_BODY_BYTES = 64 * 1024;
 
@@ -147,24 +145,49 @@ public class TriggerResource {
     /**
      * Trigger and stream: the new run's events as SSE until it ends, after a {@code run_json} event that carries the
      * run (as {@code GET /v1/runs/{id}} answers it; an event without an id), with the run's address in
-     * {@code Location}. {@link TriggerStreamFilter} has already triggered the run (so that 400, 404 and 409 are
-     * answered as problems before the stream begins); the body parameter only makes the body be read before that
-     * filter runs.
+     * {@code Location}. The run is triggered here before the stream begins — on a worker thread, which waits for the
+     * insert — so that a bad request, an unknown job, an exclusive conflict, a token with all its streams open or a
+     * database away is answered as a problem, and a stream that cannot begin triggers nothing.
      */
     @POST
     @Path("{job}/runs")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Allow(Role.OPERATOR)
-    public Multi<OutboundSseEvent> triggerAndStream(@Context ContainerRequestContext request, @Context Sse sse,
-            @Context SecurityContext security, @Context HttpServerResponse response, String body)
-            throws JsonProcessingException {
-        Run run = (Run) request.getProperty(TriggerStreamFilter.TRIGGERED);
-        TokenLimits.Permit permit = (TokenLimits.Permit) request.getProperty(TriggerStreamFilter.PERMIT);
+    @Blocking
+    public Multi<OutboundSseEvent> triggerAndStream(@PathParam("job") String job,
+            @QueryParam("workspace_id") String workspace, @QueryParam("dry_run") String dryRun,
+            @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(InternalKey.HEADER) String internal,
+            @HeaderParam(TRACEPARENT) String traceparent, @Context SecurityContext security, @Context Sse sse,
+            @Context HttpServerResponse response, String body) throws JsonProcessingException {
+        Caller caller = Caller.of(security);
+        NewRun prepared = prepare(job, body, workspace, dryRun, correlation, traceparent, caller,
+                fromService(internal));
+        TokenLimits.Permit permit = streams.reserve(caller);
+        Run run;
+        try {
+            TriggerOutcome outcome = runs.trigger(prepared).await().atMost(TRIGGER_WAIT);
+            if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
+                throw new AlreadyRunning(conflict);
+            }
+            run = outcome instanceof TriggerOutcome.Created created
+                    ? created.run()
+                    : ((TriggerOutcome.Existing) outcome).run();
+        } catch (io.smallrye.mutiny.TimeoutException e) {
+            permit.release();
+            throw ApiException.unavailable("The run could not be triggered within " + TRIGGER_WAIT.toSeconds()
+                    + " s; retry", 1);
+        } catch (RuntimeException e) {
+            permit.release();
+            throw e;
+        }
         response.putHeader(HttpHeaders.LOCATION, "/v1/runs/" + run.id());
         OutboundSseEvent named = sse.newEventBuilder().name(RUN_EVENT).data(json.writeValueAsString(run)).build();
-        return streams.stream(permit, Caller.of(security), sse, "run " + run.id(), List.of(named),
+        return streams.stream(permit, caller, sse, "run " + run.id(), List.of(named),
                 runStreams.events(run.id(), 0, sse));
     }
+
+    /** Longest a trigger-and-stream waits for its run to be inserted (triggers wait in line when the pool is busy). */
+    static final Duration TRIGGER_WAIT = Duration.ofSeconds(30);
 
     /** The first event of trigger-and-stream: the new run. */
     static final String RUN_EVENT = "run_json";
