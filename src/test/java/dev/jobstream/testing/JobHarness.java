@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.jobstream.attempt.AttemptEnd;
+import dev.jobstream.params.ParamsSchema;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
 import dev.jobstream.spi.FencingToken;
@@ -88,7 +89,24 @@ public final class JobHarness {
         return new JobHarness(job);
     }
 
-    /** The trigger's params; merged over the job's declared defaults as a trigger's are. */
+    /**
+     * {@code given} over the job's defaults and checked against its schema (declared, or its typed params'), as the
+     * service checks a trigger's.
+     *
+     * @throws IllegalArgumentException naming every violation, as the service's 400 would
+     */
+    static JsonObject resolved(JobHandler job, Map<String, Object> given) {
+        try {
+            ParamsSchema schema = job.paramsSchema().isPresent()
+                    ? ParamsSchema.declared(job.paramsSchema().get().getMap())
+                    : ParamsSchema.typed(job.params());
+            return new JsonObject(schema.resolve(given));
+        } catch (ParamsSchema.Refused e) {
+            throw new IllegalArgumentException("Params of job '" + job.name() + "' refused: " + e.violations(), e);
+        }
+    }
+
+    /** The trigger's params; merged over the job's defaults and checked against its schema as a trigger's are. */
     public JobHarness params(Map<String, Object> params) {
         this.params = params;
         return this;
@@ -199,13 +217,7 @@ public final class JobHarness {
 
         Context(int attempt) {
             this.attempt = attempt;
-            JsonObject defaults = new JsonObject();
-            job.params().forEach(p -> {
-                if (p.defaultValue() != null) {
-                    defaults.put(p.name(), p.defaultValue());
-                }
-            });
-            this.merged = defaults.mergeIn(new JsonObject(params));
+            this.merged = resolved(job, params);
         }
 
         @Override

@@ -39,8 +39,23 @@ class JobHarnessTest {
                 JobHarness.of(new FlakyJob()).params(Map.of("mode", "permanent")).runWithRetries().outcomes());
         MutableClock clock = new MutableClock(Instant.parse("2026-06-01T12:00:00Z"));
         JobHarness.Outcome snoozed = JobHarness.of(new FlakyJob()).clock(clock)
-                .params(Map.of("mode", "snooze", "snooze_ms", 90_000)).runWithRetries();
+                .params(Map.of("mode", "snooze", "snooze_ms", 50_000)).runWithRetries();
         assertEquals(List.of("snoozed", "completed"), snoozed.outcomes());
-        assertEquals(Instant.parse("2026-06-01T12:01:30Z"), snoozed.last().startedAt());
+        assertEquals(Instant.parse("2026-06-01T12:00:50Z"), snoozed.last().startedAt());
+    }
+
+    @Test
+    void paramsAreMergedOverTheDefaultsAndCheckedAgainstTheSchemaAsATriggersAre() {
+        JobHarness.Attempt attempt = JobHarness.of(new dev.jobstream.run.ExportJob())
+                .params(Map.of("columns", List.of("id"))).run();
+        assertEquals(Map.of("format", "csv", "columns", 1, "since", "-"), attempt.metrics(),
+                "the schema's default format, the given columns");
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class,
+                () -> JobHarness.of(new dev.jobstream.run.ExportJob()).params(Map.of("columns", List.of(1))).run());
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains("/columns/0"), refused.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> JobHarness.of(new FlakyJob()).params(Map.of("fail_times", 1000)).run(),
+                "typed params keep their bounds");
     }
 }
