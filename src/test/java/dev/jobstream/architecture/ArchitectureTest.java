@@ -23,8 +23,10 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 /**
  * The walls of the code base, checked on the compiled classes: packages depend one way (no cycle), resources call
  * services and services call stores (never the other way, and no resource reaches a store), SQL is issued only by
- * stores and the PostgreSQL plumbing, {@code job_runs} statements are run by {@code RunStore} alone, and the leaf
- * packages (problem+json, the concurrency primitive, configuration, the job SPI) depend on nothing else of ours.
+ * stores and the PostgreSQL plumbing, {@code job_runs} statements are run by {@code RunStore} alone, the leaf
+ * packages (problem+json, the concurrency primitive, configuration, the job SPI) depend on nothing else of ours, the
+ * core that executes, ends, validates and sweeps runs speaks no HTTP, and maintenance tasks schedule nothing
+ * themselves. Each rule was seen to fail on a deliberate violation.
  */
 class ArchitectureTest {
 
@@ -100,6 +102,20 @@ class ArchitectureTest {
                 .implement(dev.jobstream.sweep.MaintenanceTask.class)
                 .should().beAnnotatedWith(io.quarkus.scheduler.Scheduled.class)
                 .because("the sweeper runs every maintenance task, each sweep, one after another").check(CLASSES);
+    }
+
+    /**
+     * The core that executes, ends, validates and sweeps runs speaks no HTTP: no problem+json exception, no JAX-RS.
+     * It answers outcomes, violations or domain failures, which the edges (resources, the problem mapper) turn into
+     * HTTP; the packages that still mix the two (run, worker, auth, …) are outside this wall until they are split.
+     */
+    @Test
+    void theCoreSpeaksNoHttp() {
+        noClasses().that().resideInAnyPackage(ROOT + ".attempt..", ROOT + ".engine..", ROOT + ".job..",
+                ROOT + ".params..", ROOT + ".sweep..", ROOT + ".pg..", ROOT + ".spi..", ROOT + ".concurrent..",
+                ROOT + ".config..", ROOT + ".trace..")
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".problem..", "jakarta.ws.rs..")
+                .because("HTTP is the edges' business").check(CLASSES);
     }
 
     @Test
