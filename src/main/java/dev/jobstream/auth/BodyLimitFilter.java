@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
+import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Problem;
 
 /**
@@ -18,6 +19,19 @@ import dev.jobstream.problem.Problem;
 public class BodyLimitFilter {
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
+
+    /**
+     * {@code body} as read, if it is within {@value #MAX_BODY_BYTES} bytes: a body sent without a length (chunked) is
+     * held to the limit here, where it is read; 413 beyond.
+     */
+    public static String within(String body) {
+        if (body != null && body.length() > MAX_BODY_BYTES / 4
+                && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
+            throw new ApiException(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
+                    + " bytes");
+        }
+        return body;
+    }
 
     @ServerRequestFilter(preMatching = true, priority = jakarta.ws.rs.Priorities.AUTHENTICATION + 100)
     public Response limit(ContainerRequestContext request) {

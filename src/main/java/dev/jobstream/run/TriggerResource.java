@@ -30,6 +30,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.BodyLimitFilter;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.Role;
@@ -50,8 +51,6 @@ import io.vertx.core.http.HttpServerResponse;
 public class TriggerResource {
 
     private static final int MAX_WAIT_SECONDS = 300;
-    /** Largest body of a single trigger; a batch may carry up to 1 MiB. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final RunService runs;
     private final JobRegistry jobs;
@@ -91,7 +90,7 @@ public class TriggerResource {
     @Allow(Role.ADMIN)
     public Uni<Response> put(@PathParam("job") String job, @Context SecurityContext security, String body)
             throws JsonProcessingException {
-        RemoteJobRequest request = parse(checkedSize(body), RemoteJobRequest.class, null);
+        RemoteJobRequest request = parse(BodyLimitFilter.within(body), RemoteJobRequest.class, null);
         return remoteJobs.put(job, request, Caller.of(security)).map(created -> Response
                 .status(created ? 201 : 200)
                 .entity(jobs.definitions().stream().filter(d -> d.name().equals(job)).findFirst().orElseThrow())
@@ -201,7 +200,7 @@ public class TriggerResource {
      */
     NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, String traceparent,
             Caller caller, boolean fromService) throws JsonProcessingException {
-        TriggerRequest request = merge(parse(checkedSize(body), TriggerRequest.class, TriggerRequest.EMPTY),
+        TriggerRequest request = merge(parse(BodyLimitFilter.within(body), TriggerRequest.class, TriggerRequest.EMPTY),
                 Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
         return runs.prepare(job, request, caller, correlationId(correlation), Traceparent.ofRequest(traceparent),
                 fromService);
@@ -255,15 +254,6 @@ public class TriggerResource {
             result.putAll(AlreadyRunning.body(conflict));
         }
         return result;
-    }
-
-    private static String checkedSize(String body) {
-        if (body != null && body.length() > MAX_BODY_BYTES / 4
-                && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
-                    + " bytes");
-        }
-        return body;
     }
 
     private static Response accepted(Run run) {

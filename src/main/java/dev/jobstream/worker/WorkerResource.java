@@ -16,10 +16,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.jobstream.auth.Allow;
+import dev.jobstream.auth.BodyLimitFilter;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
 import dev.jobstream.auth.TokenLimits;
-import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.run.Run;
 import io.smallrye.mutiny.Uni;
@@ -33,9 +33,6 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 @Allow(Role.WORKER)
 public class WorkerResource {
-
-    /** Largest body of a worker's call, as of a trigger. */
-    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final WorkerService workers;
     private final TokenLimits limits;
@@ -126,11 +123,6 @@ public class WorkerResource {
     }
 
     private <T> T parse(String body, Class<T> type) throws JsonProcessingException {
-        if (body != null && body.length() > MAX_BODY_BYTES / 4
-                && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
-                    + " bytes");
-        }
-        return body == null || body.isBlank() ? null : json.readValue(body, type);
+        return BodyLimitFilter.within(body) == null || body.isBlank() ? null : json.readValue(body, type);
     }
 }
