@@ -189,11 +189,6 @@ public class EventStreams {
                 });
     }
 
-    /** Streams open on this replica. */
-    public int open() {
-        return open.size();
-    }
-
     /** One keepalive on each stream idle for 40 % of the interval: none stays silent for longer than it. */
     private void keepIdleAlive() {
         long idleSince = System.nanoTime() - keepalive.toNanos() * 2 / 5;

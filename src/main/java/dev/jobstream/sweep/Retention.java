@@ -7,8 +7,8 @@ import java.util.function.BiFunction;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Deletes what is older than its retention, in batches of {@value StaleRescuer#BATCH}, at most
- * {@value StaleRescuer#MAX_BATCHES} a sweep (what is left waits for the next one).
+ * Deletes what is older than its retention, in batches of {@value Sweeper#BATCH}, at most
+ * {@value Sweeper#MAX_BATCHES} a sweep (what is left waits for the next one).
  */
 abstract class Retention implements MaintenanceTask {
 
@@ -52,8 +52,8 @@ abstract class Retention implements MaintenanceTask {
     }
 
     private Uni<Integer> batches(Instant before, int total, int batch) {
-        return delete.apply(before, StaleRescuer.BATCH).flatMap(deleted -> {
-            if (deleted == StaleRescuer.BATCH && batch + 1 < StaleRescuer.MAX_BATCHES) {
+        return delete.apply(before, Sweeper.BATCH).flatMap(deleted -> {
+            if (deleted == Sweeper.BATCH && batch + 1 < Sweeper.MAX_BATCHES) {
                 return batches(before, total + deleted, batch + 1);
             }
             return Uni.createFrom().item(total + deleted);

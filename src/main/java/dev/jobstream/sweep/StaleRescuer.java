@@ -15,16 +15,14 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Runs whose replica went silent (no heartbeat for {@code jobstream.stale-after}) are requeued as their next attempt,
- * failed without attempts left, kept paused (parked) or cancelled as asked — in batches of {@value #BATCH}, at most
- * {@value #MAX_BATCHES} a sweep. Only once the database has been reachable for stale-after: a replica that was cut
+ * failed without attempts left, kept paused (parked) or cancelled as asked — in batches of {@value Sweeper#BATCH}, at most
+ * {@value Sweeper#MAX_BATCHES} a sweep. Only once the database has been reachable for stale-after: a replica that was cut
  * off does not take its peers' runs for stale before they could beat again.
  */
 @Singleton
 public class StaleRescuer implements MaintenanceTask {
 
     private static final Logger LOG = Logger.getLogger(StaleRescuer.class);
-    static final int BATCH = 500;
-    static final int MAX_BATCHES = 20;
 
     /** What one rescue did to runs. */
     public record Stale(int requeued, int failed, int parked, int cancelled) {
@@ -106,11 +104,11 @@ public class StaleRescuer implements MaintenanceTask {
     }
 
     private Uni<Stale> batch(Instant at, Stale sofar, int batch) {
-        return runs.sweepStale(at, config.staleAfter(), BATCH).flatMap(done -> {
+        return runs.sweepStale(at, config.staleAfter(), Sweeper.BATCH).flatMap(done -> {
             done.stream().filter(run -> run.status().isTerminal())
                     .forEach(run -> metrics.finished(run.job(), run.status(), null));
             Stale total = sofar.plus(done);
-            if (done.size() == BATCH && batch + 1 < MAX_BATCHES) {
+            if (done.size() == Sweeper.BATCH && batch + 1 < Sweeper.MAX_BATCHES) {
                 return batch(at, total, batch + 1);
             }
             return Uni.createFrom().item(total);

@@ -32,6 +32,10 @@ import io.smallrye.mutiny.Uni;
 public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
+    /** Rows one statement of a task changes or deletes. */
+    static final int BATCH = 500;
+    /** Statements of one kind per sweep; what is left waits for the next sweep. */
+    static final int MAX_BATCHES = 20;
 
     /** What one sweep did. */
     public record Sweep(int staleRequeued, int staleFailed, int staleParked, int staleCancelled,
