@@ -9,6 +9,11 @@ import java.util.stream.Collectors;
 import jakarta.ws.rs.core.SecurityContext;
 
 import dev.jobstream.spi.Workspaces;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Who made a request: the token's name (or the JWT's subject), its role ({@code null} for a JWT that names none),
@@ -81,9 +86,36 @@ public record Caller(String name, Role role, Set<UUID> workspaces, Set<String> j
         return workspaces != null;
     }
 
-    /** The caller of a request that passed {@link BearerAuthFilter}. */
+    /** The identity Quarkus Security carries for this caller: it as the principal, its roles as roles. */
+    public SecurityIdentity identity() {
+        return QuarkusSecurityIdentity.builder().setPrincipal(this).addRoles(roles()).build();
+    }
+
+    /** The caller of a {@code /v1} resource method (every one needs an authenticated caller). */
     public static Caller of(SecurityContext security) {
-        if (security != null && security.getUserPrincipal() instanceof Caller caller) {
+        return of(security == null ? null : security.getUserPrincipal());
+    }
+
+    /**
+     * The caller of a {@code /v1} request that a Vert.x route serves: the path's permission had the caller
+     * authenticated before any route ran.
+     */
+    public static Caller of(RoutingContext context) {
+        return of(context.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity().getPrincipal() : null);
+    }
+
+    /**
+     * The caller of a request outside {@code /v1} whose route asks for one: null if the request carries no token.
+     * A token refused fails the result, and by then the request has been answered 401, unless the route put another
+     * {@link QuarkusHttpUser#AUTH_FAILURE_HANDLER} in the context before asking.
+     */
+    public static Uni<Caller> authenticate(RoutingContext context) {
+        return QuarkusHttpUser.getSecurityIdentity(context, null)
+                .map(identity -> identity == null || identity.isAnonymous() ? null : of(identity.getPrincipal()));
+    }
+
+    private static Caller of(Principal principal) {
+        if (principal instanceof Caller caller) {
             return caller;
         }
         throw new IllegalStateException("request without an authenticated caller");

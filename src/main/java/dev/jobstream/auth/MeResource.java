@@ -3,6 +3,7 @@ package dev.jobstream.auth;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,7 +21,7 @@ public class MeResource {
     }
 
     @GET
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Me me(@Context SecurityContext security) {
         Caller caller = Caller.of(security);
         return new Me(caller.name(), caller.roles().stream().sorted().toList(),

@@ -22,38 +22,41 @@ public class OperationsGuard {
 
     static final Role ROLE = Role.VIEWER;
 
-    private final Tokens tokens;
+    private final BearerMechanism bearer;
     private final boolean metricsPublic;
 
-    OperationsGuard(Tokens tokens, JobstreamConfig config) {
-        this.tokens = tokens;
+    OperationsGuard(BearerMechanism bearer, JobstreamConfig config) {
+        this.bearer = bearer;
         this.metricsPublic = config.metrics().isPublic();
     }
 
     void install(@Observes Router router) {
         if (!metricsPublic) {
-            router.route("/q/metrics*").order(-1000).handler(context -> guard(context, true));
+            router.route("/q/metrics*").order(BearerMechanism.ROUTE_ORDER).handler(context -> guard(context, true));
         }
         // in dev mode the document is open, so that the Swagger UI (dev mode only) can load it; its Authorize button
         // then sends a token with the requests it tries
         if (LaunchMode.current() != LaunchMode.DEVELOPMENT) {
-            router.route("/q/openapi*").order(-1000).handler(context -> guard(context, false));
+            router.route("/q/openapi*").order(BearerMechanism.ROUTE_ORDER).handler(context -> guard(context, false));
         }
     }
 
     /** {@code everyWorkspace}: what the endpoint tells spans all workspaces, so a limited token may not read it. */
     private void guard(RoutingContext context, boolean everyWorkspace) {
-        Tokens.Authentication authentication = tokens.authenticateHeader(context.request().getHeader("Authorization"));
-        if (!authentication.ok()) {
-            refuse(context, 401, "Unauthorized", authentication.failure());
-        } else if (!authentication.caller().has(ROLE)) {
-            refuse(context, 403, "Forbidden", "This needs the " + ROLE.value() + " role");
-        } else if (everyWorkspace && authentication.caller().scoped()) {
-            refuse(context, 403, "Forbidden", "The metrics count every workspace; token '"
-                    + authentication.caller().name() + "' is limited to workspaces and may not read them");
-        } else {
-            context.next();
-        }
+        // a token refused has been answered 401 by the bearer mechanism when the result fails
+        Caller.authenticate(context).subscribe().with(caller -> {
+            if (caller == null) {
+                bearer.sendChallenge(context);
+            } else if (!caller.has(ROLE)) {
+                refuse(context, 403, "Forbidden", AccessDenied.needs(ROLE, caller));
+            } else if (everyWorkspace && caller.scoped()) {
+                refuse(context, 403, "Forbidden", "The metrics count every workspace; token '" + caller.name()
+                        + "' is limited to workspaces and may not read them");
+            } else {
+                context.next();
+            }
+        }, refused -> {
+        });
     }
 
     private static void refuse(RoutingContext context, int status, String title, String detail) {

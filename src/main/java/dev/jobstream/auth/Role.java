@@ -2,7 +2,6 @@ package dev.jobstream.auth;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,16 +12,23 @@ import java.util.Set;
  */
 public enum Role {
     /** Claims runs and reports on them ({@code /v1/workers}); nothing else. */
-    WORKER,
+    WORKER(Roles.WORKER),
     /** Reads runs, events, streams, errors, jobs, engines. */
-    VIEWER,
+    VIEWER(Roles.VIEWER),
     /** Also triggers, controls runs, resolves error events. */
-    OPERATOR,
+    OPERATOR(Roles.OPERATOR),
     /** Also deletes runs and runs the self-test. */
-    ADMIN;
+    ADMIN(Roles.ADMIN);
 
+    private final String value;
+
+    Role(String value) {
+        this.value = value;
+    }
+
+    /** The role's name, as tokens, JWTs and {@code @RolesAllowed} spell it. */
     public String value() {
-        return name().toLowerCase(Locale.ROOT);
+        return value;
     }
 
     public boolean includes(Role other) {

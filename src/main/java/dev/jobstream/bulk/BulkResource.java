@@ -2,6 +2,7 @@ package dev.jobstream.bulk;
 
 import java.net.URI;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,9 +12,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,7 +33,7 @@ public class BulkResource {
     }
 
     @POST
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> submit(BulkRequest request, @Context SecurityContext security) {
         return bulk.submit(request, Caller.of(security)).map(done -> done.run() == null
                 ? Response.ok(done).build()

@@ -1,5 +1,6 @@
 package dev.jobstream.error;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -10,9 +11,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import io.smallrye.mutiny.Uni;
@@ -29,7 +29,7 @@ public class ErrorResource {
     }
 
     @GET
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ErrorPage> list(@QueryParam("severity") String severity, @QueryParam("kind") String kind,
             @QueryParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("run_id") String run, @QueryParam("unresolved") String unresolved,
@@ -52,7 +52,7 @@ public class ErrorResource {
 
     @POST
     @Path("{id}/resolve")
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<ErrorEvent> resolve(@PathParam("id") String id, @Context SecurityContext security) {
         long eventId = parseId(id);
         return errors.resolve(eventId, Caller.of(security));

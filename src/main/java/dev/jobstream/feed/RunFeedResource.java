@@ -2,6 +2,7 @@ package dev.jobstream.feed;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,9 +13,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.Params;
 import dev.jobstream.stream.EventStreams;
 import io.smallrye.mutiny.Multi;
@@ -36,7 +36,7 @@ public class RunFeedResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Multi<OutboundSseEvent> changes(@QueryParam("job") String job,
             @QueryParam("workspace_id") String workspace, @Context Sse sse, @Context SecurityContext security) {
         Caller caller = Caller.of(security);

@@ -2,6 +2,7 @@ package dev.jobstream.health;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.event.Observes;
@@ -11,10 +12,12 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 
+import dev.jobstream.auth.BearerMechanism;
+import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.auth.Tokens;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Problem;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.health.SmallRyeHealth;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
@@ -35,12 +38,12 @@ public class ProbeRoute {
 
     static final Duration CACHE = Duration.ofSeconds(1);
     static final Role ROLE = Role.VIEWER;
+    private static final BiConsumer<RoutingContext, Throwable> IGNORE_REFUSAL = (context, refusal) -> {
+    };
 
-    private final Tokens tokens;
     private final Map<String, Uni<SmallRyeHealth>> probes;
 
-    ProbeRoute(Tokens tokens, SmallRyeHealthReporter reporter) {
-        this.tokens = tokens;
+    ProbeRoute(SmallRyeHealthReporter reporter) {
         this.probes = Map.of("/q/health", shared(reporter::getHealthAsync),
                 "/q/health/live", shared(reporter::getLivenessAsync),
                 "/q/health/ready", shared(reporter::getReadinessAsync),
@@ -52,25 +55,28 @@ public class ProbeRoute {
     }
 
     void install(@Observes Router router) {
-        router.route("/q/health*").order(-1000).handler(this::handle);
+        router.route("/q/health*").order(BearerMechanism.ROUTE_ORDER).handler(this::handle);
     }
 
     private void handle(RoutingContext context) {
+        // a token refused here means no more than no token: the probes answer without one
+        context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, IGNORE_REFUSAL);
+        Caller.authenticate(context).onFailure().recoverWithNull().subscribe().with(caller -> answer(context, caller));
+    }
+
+    private void answer(RoutingContext context, Caller caller) {
         String path = context.request().path();
         String probe = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        Tokens.Authentication authentication = context.request().getHeader("Authorization") == null
-                ? null
-                : tokens.authenticateHeader(context.request().getHeader("Authorization"));
-        boolean viewer = authentication != null && authentication.ok() && authentication.caller().has(ROLE);
+        boolean viewer = caller != null && caller.has(ROLE);
         // the data counts every workspace (queue depth, unresolved errors): not for a token limited to some
-        boolean everyWorkspace = viewer && !authentication.caller().scoped();
+        boolean everyWorkspace = viewer && !caller.scoped();
         Uni<SmallRyeHealth> shared = probes.get(probe);
         if (shared == null) {
             if (everyWorkspace) {
                 context.next();
             } else if (viewer) {
                 Problem.send(context.response(), new ApiException(403, "Forbidden", "The health data counts every "
-                        + "workspace; token '" + authentication.caller().name() + "' is limited to workspaces and may"
+                        + "workspace; token '" + caller.name() + "' is limited to workspaces and may"
                         + " not read it"), path);
             } else {
                 Problem.send(context.response(), new ApiException(401, "Unauthorized",

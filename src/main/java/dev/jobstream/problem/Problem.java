@@ -21,7 +21,8 @@ public final class Problem {
     private Problem() {
     }
 
-    private static final String BEARER_CHALLENGE = "Bearer realm=\"jobstream\"";
+    /** The challenge of a 401: a bearer token is what the service takes. */
+    public static final String BEARER_CHALLENGE = "Bearer realm=\"jobstream\"";
 
     public static Response response(int status, String title, String detail, String instance,
             Map<String, Object> extensions) {

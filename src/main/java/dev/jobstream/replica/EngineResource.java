@@ -2,6 +2,7 @@ package dev.jobstream.replica;
 
 import java.util.List;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -9,9 +10,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.engine.LocalReplica;
@@ -42,7 +42,7 @@ public class EngineResource {
     }
 
     @GET
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Engines list(@Context SecurityContext security) {
         Caller caller = Caller.of(security);
         List<EngineRegistry.EngineInfo> engines = registry.list().stream()

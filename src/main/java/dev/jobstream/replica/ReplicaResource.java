@@ -1,5 +1,6 @@
 package dev.jobstream.replica;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -7,9 +8,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -28,7 +28,7 @@ public class ReplicaResource {
     }
 
     @GET
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ReplicaService.Replicas> list(@Context SecurityContext security) {
         return replicas.list(Caller.of(security));
     }

@@ -1,5 +1,6 @@
 package dev.jobstream.run;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -10,9 +11,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.Params;
 import io.smallrye.mutiny.Uni;
 
@@ -31,21 +31,21 @@ public class RunControlResource {
 
     @POST
     @Path("pause")
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> pause(@PathParam("id") String id, @Context SecurityContext security) {
         return control.pause(Params.uuid("id", id), Caller.of(security)).map(RunControlResource::accepted);
     }
 
     @POST
     @Path("resume")
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> resume(@PathParam("id") String id, @Context SecurityContext security) {
         return control.resume(Params.uuid("id", id), Caller.of(security)).map(RunControlResource::accepted);
     }
 
     @POST
     @Path("cancel")
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> cancel(@PathParam("id") String id, @QueryParam("force") String force,
             @Context SecurityContext security) {
         boolean forced = Boolean.TRUE.equals(Params.optionalBoolean("force", force));
@@ -55,7 +55,7 @@ public class RunControlResource {
 
     @POST
     @Path("retry")
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> retry(@PathParam("id") String id, @Context SecurityContext security) {
         return control.retry(Params.uuid("id", id), Caller.of(security)).map(RunControlResource::accepted);
     }

@@ -3,6 +3,7 @@ package dev.jobstream.run;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -12,9 +13,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.Params;
 import dev.jobstream.stream.RunEvent;
 import dev.jobstream.stream.RunEventHub;
@@ -35,7 +35,7 @@ public class RunEventsResource {
     /** The stored events as a JSON array of {@code {id, event, data, created_at}}. */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<List<RunEvent>> stored(@PathParam("id") String id, @QueryParam("after") String after,
             @QueryParam("limit") String limit, @Context SecurityContext security) {
         UUID runId = Params.uuid("id", id);

@@ -9,10 +9,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
+import dev.jobstream.auth.AccessDenied;
+import dev.jobstream.auth.BearerMechanism;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
 import dev.jobstream.auth.TokenLimits;
-import dev.jobstream.auth.Tokens;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
@@ -47,7 +48,6 @@ public class RunEventsRoute {
 
     private static final Buffer KEEPALIVE_FRAME = Buffer.buffer(": keepalive\n\n");
 
-    private final Tokens tokens;
     private final RunService runs;
     private final RunEventHub hub;
     private final EventStreams streams;
@@ -59,12 +59,11 @@ public class RunEventsRoute {
     public static final String PATH = "/v1/runs/:id/events";
     public static final Role ROLE = Role.VIEWER;
 
-    RunEventsRoute(Tokens tokens, RunService runs, RunEventHub hub, EventStreams streams, JobstreamConfig config,
+    RunEventsRoute(RunService runs, RunEventHub hub, EventStreams streams, JobstreamConfig config,
             MeterRegistry metrics) {
         Gauge.builder("jobstream.sse.subscribers", open, AtomicInteger::get)
                 .description("Open SSE streams of runs' events on this replica").tag("stream", "run")
                 .register(metrics);
-        this.tokens = tokens;
         this.runs = runs;
         this.hub = hub;
         this.streams = streams;
@@ -72,7 +71,7 @@ public class RunEventsRoute {
     }
 
     void install(@Observes Router router) {
-        router.get(PATH).order(-100).handler(this::handle);
+        router.get(PATH).order(BearerMechanism.ROUTE_ORDER).handler(this::handle);
     }
 
     /** Streams currently open on this replica. */
@@ -85,15 +84,9 @@ public class RunEventsRoute {
             context.next();
             return;
         }
-        Tokens.Authentication authentication = tokens.authenticateHeader(context.request().getHeader("Authorization"));
-        if (!authentication.ok()) {
-            problem(context, new ApiException(401, "Unauthorized", authentication.failure()));
-            return;
-        }
-        Caller caller = authentication.caller();
+        Caller caller = Caller.of(context);
         if (!caller.has(ROLE)) {
-            problem(context, new ApiException(403, "Forbidden", "This needs the " + ROLE.value() + " role; token '"
-                    + caller.name() + "' has no role"));
+            problem(context, new ApiException(403, "Forbidden", AccessDenied.needs(ROLE, caller)));
             return;
         }
         UUID runId;

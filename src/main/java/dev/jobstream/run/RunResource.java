@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,9 +16,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import io.smallrye.mutiny.Uni;
@@ -34,7 +34,7 @@ public class RunResource {
     }
 
     @GET
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<RunPage> list(@QueryParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("status") String status, @QueryParam("dry_run") String dryRun,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
@@ -53,21 +53,21 @@ public class RunResource {
 
     @GET
     @Path("{id}")
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<Run> get(@PathParam("id") String id, @Context SecurityContext security) {
         return runs.get(Params.uuid("id", id), Caller.of(security));
     }
 
     @GET
     @Path("{id}/progress")
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<Progress> progress(@PathParam("id") String id, @Context SecurityContext security) {
         return runs.get(Params.uuid("id", id), Caller.of(security)).map(Progress::of);
     }
 
     @GET
     @Path("{id}/result")
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<Result> result(@PathParam("id") String id, @Context SecurityContext security) {
         return runs.get(Params.uuid("id", id), Caller.of(security)).map(run -> {
             if (run.status().isActive()) {
@@ -80,7 +80,7 @@ public class RunResource {
 
     @DELETE
     @Path("{id}")
-    @Allow(Role.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> delete(@PathParam("id") String id, @Context SecurityContext security) {
         UUID runId = Params.uuid("id", id);
         return runs.checkVisible(runId, Caller.of(security)).flatMap(v -> runs.delete(runId))

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -29,11 +30,10 @@ import jakarta.ws.rs.sse.Sse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.BodyLimitFilter;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.InternalKey;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
@@ -75,7 +75,7 @@ public class TriggerResource {
     }
 
     @GET
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public List<JobDefinition> list() {
         return jobs.definitions();
     }
@@ -87,7 +87,7 @@ public class TriggerResource {
     @PUT
     @Path("{job}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Allow(Role.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> put(@PathParam("job") String job, @Context SecurityContext security, String body)
             throws JsonProcessingException {
         RemoteJobRequest request = parse(BodyLimitFilter.within(body), RemoteJobRequest.class, null);
@@ -100,14 +100,14 @@ public class TriggerResource {
     /** Deletes a job executed by workers that has no active runs. */
     @DELETE
     @Path("{job}")
-    @Allow(Role.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     public Uni<Response> delete(@PathParam("job") String job) {
         return remoteJobs.delete(job).map(v -> Response.noContent().build());
     }
 
     @POST
     @Path("{job}/runs")
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> trigger(@PathParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("dry_run") String dryRun, @QueryParam("wait") String wait,
             @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(InternalKey.HEADER) String internal,
@@ -151,7 +151,7 @@ public class TriggerResource {
     @POST
     @Path("{job}/runs")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     @Blocking
     public Multi<OutboundSseEvent> triggerAndStream(@PathParam("job") String job,
             @QueryParam("workspace_id") String workspace, @QueryParam("dry_run") String dryRun,
@@ -213,7 +213,7 @@ public class TriggerResource {
 
     @POST
     @Path("{job}/runs/batch")
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Map<String, Object>> batch(@PathParam("job") String job,
             @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(TRACEPARENT) String traceparent,
             @Context SecurityContext security, String body) throws JsonProcessingException {

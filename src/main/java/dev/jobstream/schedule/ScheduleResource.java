@@ -3,6 +3,7 @@ package dev.jobstream.schedule;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -17,9 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +43,7 @@ public class ScheduleResource {
     }
 
     @GET
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<ScheduleList> list(@QueryParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("limit") String limit, @Context SecurityContext security) {
         return schedules.list(Params.optionalText("job", job, 200), Params.optionalUuid("workspace_id", workspace),
@@ -54,21 +54,21 @@ public class ScheduleResource {
     /** The next fire times of a cron expression in a time zone: a schedule previewed as it is written. */
     @GET
     @Path("preview")
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public ScheduleService.Preview preview(@QueryParam("cron") String cron, @QueryParam("time_zone") String zone) {
         return schedules.preview(cron, zone == null || zone.isEmpty() ? null : zone);
     }
 
     @GET
     @Path("{id}")
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<Schedule> get(@PathParam("id") String id, @Context SecurityContext security) {
         return schedules.get(Params.uuid("id", id), Caller.of(security));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> create(ScheduleRequest request, @Context SecurityContext security) {
         if (request == null) {
             throw ApiException.badRequest("A JSON body with 'job' and 'cron' is required");
@@ -81,7 +81,7 @@ public class ScheduleResource {
     @PATCH
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Schedule> patch(@PathParam("id") String id, SchedulePatch patch, @Context SecurityContext security) {
         UUID scheduleId = Params.uuid("id", id);
         if (patch == null) {
@@ -92,7 +92,7 @@ public class ScheduleResource {
 
     @DELETE
     @Path("{id}")
-    @Allow(Role.OPERATOR)
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> delete(@PathParam("id") String id, @Context SecurityContext security) {
         return schedules.delete(Params.uuid("id", id), Caller.of(security))
                 .replaceWith(() -> Response.noContent().build());

@@ -3,6 +3,7 @@ package dev.jobstream.selftest;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -16,10 +17,9 @@ import jakarta.ws.rs.sse.Sse;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.InternalKey;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.stream.EventStreams;
 import io.quarkus.runtime.LaunchMode;
@@ -44,7 +44,7 @@ public class SelfTestResource {
 
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Allow(Role.ADMIN)
+    @RolesAllowed(Roles.ADMIN)
     public Multi<OutboundSseEvent> run(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context Sse sse, @Context SecurityContext security) {
         Caller caller = Caller.of(security);

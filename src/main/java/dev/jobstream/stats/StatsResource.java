@@ -2,6 +2,7 @@ package dev.jobstream.stats;
 
 import java.time.Instant;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -10,9 +11,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import io.smallrye.mutiny.Uni;
 
 /** The system at a glance: active runs now, ends per bucket and per job over a window. */
@@ -27,7 +27,7 @@ public class StatsResource {
     }
 
     @GET
-    @Allow(Role.VIEWER)
+    @RolesAllowed(Roles.VIEWER)
     public Uni<StatsService.Stats> get(@QueryParam("window") String window, @QueryParam("bucket") String bucket,
             @Context SecurityContext security) {
         Instant now = Instant.now();

@@ -3,6 +3,7 @@ package dev.jobstream.worker;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,10 +16,9 @@ import jakarta.ws.rs.core.SecurityContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.jobstream.auth.Allow;
 import dev.jobstream.auth.BodyLimitFilter;
 import dev.jobstream.auth.Caller;
-import dev.jobstream.auth.Role;
+import dev.jobstream.auth.Roles;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.Params;
 import dev.jobstream.run.Run;
@@ -31,7 +31,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/v1/workers")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@Allow(Role.WORKER)
+@RolesAllowed(Roles.WORKER)
 public class WorkerResource {
 
     private final WorkerService workers;

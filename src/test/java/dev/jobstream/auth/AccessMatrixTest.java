@@ -40,7 +40,7 @@ class AccessMatrixTest extends DatabaseTest {
     void everyEndpointHasAnAccessRule() {
         List<Endpoints.Endpoint> endpoints = Endpoints.all();
         List<Endpoints.Endpoint> unruled = endpoints.stream().filter(e -> e.role() == null).toList();
-        assertEquals(List.of(), unruled, "endpoints without @Allow");
+        assertEquals(List.of(), unruled, "endpoints without @RolesAllowed");
         assertTrue(endpoints.size() >= 19, "every endpoint of the HTTP API: " + endpoints);
     }
 

@@ -22,7 +22,7 @@ import dev.jobstream.run.RunEventsRoute;
 
 /**
  * Every {@code /v1} endpoint of the service, read from the compiled classes: each JAX-RS resource method (with the
- * role of its {@link Allow}, null if it has none) and the Vert.x SSE route. Tests iterate over this list, so an
+ * role of its {@code @RolesAllowed}, null if it has none) and the Vert.x SSE route. Tests iterate over this list, so an
  * endpoint added later is covered — and fails the matrix test if it has no access rule.
  */
 public final class Endpoints {
@@ -57,7 +57,7 @@ public final class Endpoints {
                 String path = sub == null ? base : base + "/" + sub.value().replaceAll("^/", "");
                 Produces produces = method.getAnnotation(Produces.class);
                 boolean sse = produces != null && Arrays.asList(produces.value()).contains("text/event-stream");
-                endpoints.add(new Endpoint(verb, path, sse, AccessFilter.required(method, type),
+                endpoints.add(new Endpoint(verb, path, sse, AccessDenied.required(method, type),
                         type.getSimpleName() + "." + method.getName()));
             }
         }

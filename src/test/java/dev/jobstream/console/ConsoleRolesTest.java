@@ -17,7 +17,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.jobstream.auth.Tokens;
 import dev.jobstream.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -132,6 +133,18 @@ class ProblemResponsesTest extends DatabaseTest {
         assertProblem(given().header("Authorization", "Bearer wrong").get("/v1/runs").then(), 401, "/v1/runs");
         assertProblem(given().header("Authorization", "Basic " + Api.ADMIN_TOKEN).get("/v1/jobs").then(), 401,
                 "/v1/jobs");
+    }
+
+    /** Whether a path exists is not told to a caller without a valid token: every /v1 path answers it 401, why. */
+    @Test
+    void anUnauthenticatedCallerLearnsNoPathsAndIsToldWhy() {
+        for (String path : List.of("/v1/runs", "/v1/no-such-thing", "/v1/runs/abc/no-such-action")) {
+            assertProblem(given().get(path).then(), 401, path).body("detail", equalTo("Missing bearer token"));
+            assertProblem(given().header("Authorization", "Bearer wrong").get(path).then(), 401, path)
+                    .body("detail", equalTo("Invalid bearer token"));
+            assertProblem(given().header("Authorization", "Basic " + Api.ADMIN_TOKEN).get(path).then(), 401, path)
+                    .body("detail", equalTo("Authorization must be 'Bearer <token>'"));
+        }
     }
 
     @Test
