@@ -118,6 +118,19 @@ class ArchitectureTest {
                 .because("HTTP is the edges' business").check(CLASSES);
     }
 
+    /**
+     * A request's caller is made in one place: the bearer mechanism of {@code auth} and its identity providers.
+     * Everything else asks {@code Caller} (or reads its {@code @RolesAllowed}) and never looks at a token.
+     */
+    @Test
+    void callersAreAuthenticatedByTheBearerMechanismAlone() {
+        noClasses().that().resideOutsideOfPackage(ROOT + ".auth..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.quarkus.security.identity..",
+                        "io.quarkus.security.credential..", "io.quarkus.vertx.http.runtime.security..",
+                        "io.smallrye.jwt..", "org.eclipse.microprofile.jwt..")
+                .because("tokens are read by auth's BearerMechanism and its identity providers alone").check(CLASSES);
+    }
+
     @Test
     void leafPackagesDependOnNothingElseOfOurs() {
         for (String leaf : new String[]{"problem", "concurrent", "config", "spi"}) {
