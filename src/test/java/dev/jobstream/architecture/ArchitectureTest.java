@@ -26,7 +26,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * stores and the PostgreSQL plumbing, {@code job_runs} statements are run by {@code RunStore} alone, the leaf
  * packages (the refusals, the concurrency primitive, configuration, the job SPI) depend on nothing else of ours and
  * problem+json only on the refusals it answers, the core that executes, ends, validates and sweeps runs speaks no
- * HTTP, and maintenance tasks schedule nothing themselves. Each rule was seen to fail on a deliberate violation.
+ * HTTP, nor does any service or store (only the edges do), callers are authenticated by the bearer mechanism alone,
+ * and maintenance tasks schedule nothing themselves. Each rule was seen to fail on a deliberate violation.
  */
 class ArchitectureTest {
 
@@ -36,6 +37,12 @@ class ArchitectureTest {
 
     private static final DescribedPredicate<JavaClass> STORES = named("stores", "(Store|Sql)");
     private static final DescribedPredicate<JavaClass> RESOURCES = named("resources", "(Resource|Route)");
+    /**
+     * Where HTTP meets the services: resources and routes, request filters and guards, the bearer mechanism, the SSE
+     * streams.
+     */
+    private static final DescribedPredicate<JavaClass> EDGES = RESOURCES.or(named(
+            "request filters, guards, authentication mechanisms and SSE streams", "(Filter|Guard|Mechanism|Streams)"));
     /** Beans of ours but the stores, the resources and the PostgreSQL plumbing (which stores may use). */
     private static final DescribedPredicate<JavaClass> SERVICES = DescribedPredicate
             .<JavaClass>describe("services", c -> c.getPackageName().startsWith(ROOT + ".")
@@ -106,8 +113,9 @@ class ArchitectureTest {
 
     /**
      * The core that executes, ends, validates and sweeps runs speaks no HTTP: no problem+json exception, no JAX-RS.
-     * It answers outcomes, violations or domain failures, which the edges (resources, the problem mapper) turn into
-     * HTTP; the packages that still mix the two (run, worker, auth, …) are outside this wall until they are split.
+     * It answers outcomes, violations or refusals, which the edges (resources, the problem mapper) turn into HTTP.
+     * No class of these packages is an edge either; in the packages that hold both (run, worker, …), the next rule
+     * keeps HTTP to the edges.
      */
     @Test
     void theCoreSpeaksNoHttp() {
@@ -129,6 +137,22 @@ class ArchitectureTest {
                         "io.quarkus.security.credential..", "io.quarkus.vertx.http.runtime.security..",
                         "io.smallrye.jwt..", "org.eclipse.microprofile.jwt..")
                 .because("tokens are read by auth's BearerMechanism and its identity providers alone").check(CLASSES);
+    }
+
+    /**
+     * Services and stores speak no HTTP, nor the values and checks they are made of: they answer outcomes or throw
+     * refusals ({@code dev.jobstream.refusal}), which the problem mapper and the routes turn into problem+json.
+     * Statuses, titles and headers are the edges' alone: problem+json itself, resources and routes, request filters
+     * and guards, the bearer mechanism, the SSE streams, and auth's answers to a caller refused and its reading of the
+     * caller from the request (auth's other beans are held to this all the same).
+     */
+    @Test
+    void onlyTheEdgesSpeakHttp() {
+        noClasses().that(DescribedPredicate.<JavaClass>describe("services, stores and what they are made of",
+                c -> !EDGES.test(c) && !c.getPackageName().startsWith(ROOT + ".problem")
+                        && (SERVICES.test(c) || !c.getPackageName().startsWith(ROOT + ".auth"))))
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".problem..", "jakarta.ws.rs..")
+                .because("services refuse in the domain's words; the edges answer in HTTP").check(CLASSES);
     }
 
     @Test
