@@ -1,12 +1,13 @@
 package dev.jobstream.auth;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.TooMany;
 
 /**
  * How many long requests one token may hold open on this replica: SSE streams ({@code jobstream.streams.max-per-token}),
@@ -57,8 +58,8 @@ public class TokenLimits {
             return now < max ? now + 1 : n;
         });
         if (!granted.get()) {
-            throw ApiException.tooMany("Token '" + caller.name() + "' has " + max + " " + kind.what
-                    + " on this replica, the most it may; end one or retry later", 1);
+            throw new TooMany("Token '" + caller.name() + "' has " + max + " " + kind.what
+                    + " on this replica, the most it may; end one or retry later", Duration.ofSeconds(1));
         }
         AtomicBoolean released = new AtomicBoolean();
         return () -> {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Invalid;
 import dev.jobstream.run.RunStatus;
 
 /** What a bulk request does to each run it selects, and which statuses it may select (the first by default). */
@@ -25,19 +25,19 @@ public enum BulkAction {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The action named {@code value}; 400 naming the ones there are. */
+    /** The action named {@code value}; invalid naming the ones there are. */
     public static BulkAction of(String value) {
         return Arrays.stream(values()).filter(action -> action.value().equals(value)).findFirst()
-                .orElseThrow(() -> ApiException.badRequest("'action' must be retry or cancel"));
+                .orElseThrow(() -> new Invalid("'action' must be retry or cancel"));
     }
 
-    /** The status asked for ({@code null}: the action's default); 400 for one the action cannot act on. */
+    /** The status asked for ({@code null}: the action's default); invalid for one the action cannot act on. */
     public RunStatus status(String value) {
         if (value == null) {
             return statuses.get(0);
         }
         return statuses.stream().filter(status -> status.value().equals(value)).findFirst()
-                .orElseThrow(() -> ApiException.badRequest("'status' of a bulk " + value() + " must be "
+                .orElseThrow(() -> new Invalid("'status' of a bulk " + value() + " must be "
                         + String.join(" or ", statuses.stream().map(RunStatus::value).toList())));
     }
 }

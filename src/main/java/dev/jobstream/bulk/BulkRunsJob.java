@@ -12,7 +12,7 @@ import jakarta.inject.Singleton;
 
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Role;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Refusal;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunControlService;
 import dev.jobstream.run.RunCursor;
@@ -153,7 +153,7 @@ public class BulkRunsJob implements JobHandler {
         }
         return Multi.createFrom().iterable(runs).onItem().transformToUni(run -> control.get().retry(run.id(), caller)
                 .replaceWith(new Done(1, 0))
-                .onFailure(ApiException.class).recoverWithItem(refusal -> {
+                .onFailure(Refusal.class).recoverWithItem(refusal -> {
                     context.recordError(run.id().toString(), refusal.getMessage());
                     return new Done(0, 1);
                 })).merge(CONCURRENCY)

@@ -10,8 +10,9 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import dev.jobstream.auth.Caller;
-import dev.jobstream.problem.ApiException;
-import dev.jobstream.problem.Params;
+import dev.jobstream.refusal.Fields;
+import dev.jobstream.refusal.Forbidden;
+import dev.jobstream.refusal.Invalid;
 import dev.jobstream.run.AlreadyRunning;
 import dev.jobstream.run.NewRun;
 import dev.jobstream.run.Run;
@@ -82,12 +83,12 @@ public class BulkService {
 
     /**
      * Counts the runs {@code request} selects for {@code caller} and, unless it is a dry run, starts the bulk run that
-     * acts on them: 400 for a bad request, 403 for a workspace outside the caller's, 409 while another bulk run of the
-     * same workspace (or of every workspace) is active.
+     * acts on them: invalid for a bad request, forbidden for a workspace outside the caller's, a conflict while another
+     * bulk run of the same workspace (or of every workspace) is active.
      */
     public Uni<Bulk> submit(BulkRequest request, Caller caller) {
         if (request == null) {
-            throw ApiException.badRequest("A JSON body is required: {\"action\": \"retry\" | \"cancel\", ...}");
+            throw new Invalid("A JSON body is required: {\"action\": \"retry\" | \"cancel\", ...}");
         }
         Target target = target(request, caller);
         Uni<Long> matched = runs.count(target.query(null, 0));
@@ -115,20 +116,20 @@ public class BulkService {
     private static Target target(BulkRequest request, Caller caller) {
         BulkAction action = BulkAction.of(request.action());
         RunStatus status = action.status(request.status());
-        String job = Params.optionalText("job", request.job(), 200);
+        String job = Fields.optionalText("job", request.job(), 200);
         if (BulkRunsJob.NAME.equals(job)) {
-            throw ApiException.badRequest("Bulk runs are not acted on in bulk");
+            throw new Invalid("Bulk runs are not acted on in bulk");
         }
-        UUID workspace = Params.optionalUuid("workspace_id", request.workspaceId());
+        UUID workspace = Fields.optionalUuid("workspace_id", request.workspaceId());
         if (workspace == null && caller.scoped()) {
             if (caller.workspaces().size() != 1) {
-                throw ApiException.badRequest("Token '" + caller.name() + "' is limited to several workspaces: name "
+                throw new Invalid("Token '" + caller.name() + "' is limited to several workspaces: name "
                         + "the one to act on in 'workspace_id'");
             }
             workspace = caller.workspaces().iterator().next();
         }
         if (workspace != null && !caller.sees(workspace)) {
-            throw new ApiException(403, "Forbidden", "Token '" + caller.name() + "' may not act on the runs of "
+            throw new Forbidden("Token '" + caller.name() + "' may not act on the runs of "
                     + "workspace " + workspace);
         }
         return new Target(action, status, job, workspace, Instant.now());

@@ -5,7 +5,7 @@ import java.util.List;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.auth.Caller;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.NotFound;
 import io.smallrye.mutiny.Uni;
 
 /** Listing and resolving error events, within the caller's workspaces. */
@@ -29,9 +29,11 @@ public class ErrorService {
         });
     }
 
-    /** Marks the event resolved by the caller (an event resolved before stays as it was); 404 outside its scope. */
+    /**
+     * Marks the event resolved by the caller (an event resolved before stays as it was); not found outside its scope.
+     */
     public Uni<ErrorEvent> resolve(long id, Caller caller) {
         return store.resolve(id, caller.name(), caller.workspaces())
-                .map(found -> found.orElseThrow(() -> ApiException.notFound("Error event " + id + " not found")));
+                .map(found -> found.orElseThrow(() -> new NotFound("Error event " + id + " not found")));
     }
 }

@@ -2,9 +2,18 @@ package dev.jobstream.problem;
 
 import java.util.Map;
 
+import dev.jobstream.refusal.Conflict;
+import dev.jobstream.refusal.Forbidden;
+import dev.jobstream.refusal.Invalid;
+import dev.jobstream.refusal.NotFound;
+import dev.jobstream.refusal.Refusal;
+import dev.jobstream.refusal.TooMany;
+import dev.jobstream.refusal.Unavailable;
+
 /**
- * A failure that the API reports as a problem (RFC 9457) with a given status. Subclasses name the domain case; the
- * message becomes the problem's {@code detail}, {@link #extensions()} its extra members.
+ * A failure that the API reports as a problem (RFC 9457) with a given status: thrown by the edges (resources, routes,
+ * request filters), and made of every {@link Refusal} the services throw ({@link #from}). The message becomes the
+ * problem's {@code detail}, {@link #extensions()} its extra members.
  */
 public class ApiException extends RuntimeException {
 
@@ -33,6 +42,37 @@ public class ApiException extends RuntimeException {
     /** Extra problem members, e.g. {@code active_run_id}. */
     public Map<String, Object> extensions() {
         return Map.of();
+    }
+
+    /**
+     * The problem that answers a refusal: 400 for {@link Invalid} (its violations in {@code errors}), 403
+     * {@link Forbidden}, 404 {@link NotFound}, 409 {@link Conflict} (its facts as members), 429 {@link TooMany} and
+     * 503 {@link Unavailable} (with {@code Retry-After}).
+     */
+    public static ApiException from(Refusal refusal) {
+        String detail = refusal.getMessage();
+        if (refusal instanceof Invalid invalid) {
+            return invalid.violations().isEmpty()
+                    ? badRequest(detail)
+                    : badRequest(detail, invalid.violations().stream()
+                            .map(v -> Map.of("pointer", v.pointer(), "message", v.message())).toList());
+        }
+        if (refusal instanceof Forbidden) {
+            return new ApiException(403, "Forbidden", detail);
+        }
+        if (refusal instanceof NotFound) {
+            return notFound(detail);
+        }
+        if (refusal instanceof Conflict conflict) {
+            return withExtensions(409, "Conflict", detail, conflict.facts(), Map.of());
+        }
+        if (refusal instanceof TooMany tooMany) {
+            return tooMany(detail, tooMany.retryAfter().toSeconds());
+        }
+        if (refusal instanceof Unavailable unavailable) {
+            return unavailable(detail, unavailable.retryAfter().toSeconds());
+        }
+        throw new IllegalArgumentException("No problem answers a refusal of kind " + refusal.getClass().getName());
     }
 
     public static ApiException badRequest(String detail) {

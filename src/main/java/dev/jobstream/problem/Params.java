@@ -3,26 +3,24 @@ package dev.jobstream.problem;
 import java.util.Locale;
 import java.util.UUID;
 
-/** Parsing of path and query parameters into values, with a 400 problem for anything malformed. */
+import dev.jobstream.refusal.Fields;
+import dev.jobstream.refusal.Invalid;
+
+/**
+ * Parsing of path and query parameters into values; anything malformed is {@link Invalid} (a 400 problem). Ids and
+ * short texts are read as services read their fields ({@link Fields}).
+ */
 public final class Params {
 
     private Params() {
     }
 
     public static UUID uuid(String name, String value) {
-        try {
-            UUID id = UUID.fromString(value);
-            if (id.toString().equals(value.toLowerCase(Locale.ROOT))) {
-                return id;
-            }
-        } catch (RuntimeException ignored) {
-            // reported below
-        }
-        throw ApiException.badRequest("'" + name + "' must be a UUID");
+        return Fields.uuid(name, value);
     }
 
     public static UUID optionalUuid(String name, String value) {
-        return value == null || value.isEmpty() ? null : uuid(name, value);
+        return Fields.optionalUuid(name, value);
     }
 
     public static Boolean optionalBoolean(String name, String value) {
@@ -32,7 +30,7 @@ public final class Params {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "true" -> Boolean.TRUE;
             case "false" -> Boolean.FALSE;
-            default -> throw ApiException.badRequest("'" + name + "' must be true or false");
+            default -> throw new Invalid("'" + name + "' must be true or false");
         };
     }
 
@@ -49,23 +47,11 @@ public final class Params {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw ApiException.badRequest("'" + name + "' must be an integer from " + min + " to " + max);
+        throw new Invalid("'" + name + "' must be an integer from " + min + " to " + max);
     }
 
-    /**
-     * A short free-text filter value (job name, kind …): at most {@code maxLength} characters, none of them a control
-     * character (PostgreSQL's text takes no NUL, and no name holds one).
-     */
+    /** A short free-text filter value (job name, kind …), as {@link Fields#optionalText} reads it. */
     public static String optionalText(String name, String value, int maxLength) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        if (value.length() > maxLength) {
-            throw ApiException.badRequest("'" + name + "' is longer than " + maxLength + " characters");
-        }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.badRequest("'" + name + "' must not hold control characters such as NUL");
-        }
-        return value;
+        return Fields.optionalText(name, value, maxLength);
     }
 }

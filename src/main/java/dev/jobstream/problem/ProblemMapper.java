@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
+import dev.jobstream.refusal.Refusal;
+
 /** Maps every failure to a problem+json response; no stack trace or SQL ever reaches a client. */
 public class ProblemMapper {
 
@@ -23,6 +25,12 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
         return Problem.response(e.status(), e.title(), e.getMessage(), path(uri), e.extensions(), e.headers());
+    }
+
+    /** A refusal of the services, answered as {@link ApiException#from} says. */
+    @ServerExceptionMapper
+    public Response refused(Refusal e, UriInfo uri) {
+        return api(ApiException.from(e), uri);
     }
 
     @ServerExceptionMapper

@@ -3,22 +3,14 @@ package dev.jobstream.run;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Conflict;
 
-/** 409: an exclusive job already has an active run for the workspace. */
-public class AlreadyRunning extends ApiException {
-
-    private final TriggerOutcome.AlreadyRunning conflict;
+/** An exclusive job already has an active run for the workspace: the facts name the run that holds the slot. */
+public class AlreadyRunning extends Conflict {
 
     public AlreadyRunning(TriggerOutcome.AlreadyRunning conflict) {
-        super(409, "Conflict", "Job '" + conflict.job() + "' is already running for workspace "
-                + conflict.workspaceId());
-        this.conflict = conflict;
-    }
-
-    @Override
-    public Map<String, Object> extensions() {
-        return body(conflict);
+        super("Job '" + conflict.job() + "' is already running for workspace " + conflict.workspaceId(),
+                body(conflict));
     }
 
     /** The members that tell a client which run holds the slot. */

@@ -2,7 +2,7 @@ package dev.jobstream.run;
 
 import java.util.Locale;
 
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Conflict;
 
 /** The control requests (pause, resume, cancel) and the states each is allowed from. */
 public enum Control {
@@ -33,18 +33,18 @@ public enum Control {
     }
 
     /**
-     * The 409 for a request that the run does not allow: its status, or a cancel asked of it (which a pause or resume
-     * does not replace).
+     * The conflict of a request that the run does not allow: its status, or a cancel asked of it (which a pause or
+     * resume does not replace).
      */
-    public ApiException refusal(Run run) {
+    public Conflict refusal(Run run) {
         if (this != CANCEL && !run.status().isTerminal() && CANCEL.value().equals(run.controlRequested())) {
-            return ApiException.conflict("Cannot " + value() + ": a cancel of the run was requested");
+            return new Conflict("Cannot " + value() + ": a cancel of the run was requested");
         }
         return refusal(run.status());
     }
 
-    /** The 409 for a request that the run's status does not allow. */
-    public ApiException refusal(RunStatus status) {
+    /** The conflict of a request that the run's status does not allow. */
+    public Conflict refusal(RunStatus status) {
         String verb = value();
         String detail;
         if (status.isTerminal()) {
@@ -54,6 +54,6 @@ public enum Control {
         } else {
             detail = "Cannot " + verb + ": run is " + status.value();
         }
-        return ApiException.conflict(detail);
+        return new Conflict(detail);
     }
 }

@@ -13,7 +13,8 @@ import jakarta.inject.Singleton;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.params.ParamsSchema;
 import dev.jobstream.params.Violation;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Invalid;
+import dev.jobstream.refusal.NotFound;
 import dev.jobstream.spi.JobHandler;
 import io.vertx.core.json.JsonObject;
 
@@ -81,17 +82,17 @@ public class JobRegistry {
     }
 
     /**
-     * The job a trigger names; 404 for an unknown job, and for an internal one unless the trigger comes from the
+     * The job a trigger names; not found for an unknown job, and for an internal one unless the trigger comes from the
      * service itself ({@code fromService}).
      */
     public JobHandler require(String name, boolean fromService) {
         return find(name).filter(job -> fromService || !job.internal())
-                .orElseThrow(() -> ApiException.notFound("Unknown job '" + name + "'"));
+                .orElseThrow(() -> new NotFound("Unknown job '" + name + "'"));
     }
 
     /**
-     * The trigger's params (null: none) merged over the job's defaults and checked against its schema; 400 with
-     * every violation in {@code errors}.
+     * The trigger's params (null: none) merged over the job's defaults and checked against its schema; invalid with
+     * every violation.
      */
     public JsonObject resolveParams(JobHandler job, Map<String, Object> given) {
         try {
@@ -126,15 +127,13 @@ public class JobRegistry {
         }
     }
 
-    /**
-     * 400 naming what is wrong with {@code what}: the first violation in the detail, every one in {@code errors}.
-     */
-    static ApiException invalid(String what, List<Violation> violations) {
+    /** What is wrong with {@code what}: the first violation in the message, every one in its violations. */
+    static Invalid invalid(String what, List<Violation> violations) {
         Violation first = violations.get(0);
         String detail = what + (first.pointer().isEmpty() ? " " : ": " + first.pointer() + " ") + first.message()
                 + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more, in 'errors')" : "");
-        return ApiException.badRequest(detail, violations.stream()
-                .map(v -> Map.of("pointer", v.pointer(), "message", v.message())).toList());
+        return new Invalid(detail, violations.stream()
+                .map(v -> new Invalid.Violation(v.pointer(), v.message())).toList());
     }
 
     /** The definitions shown by {@code GET /v1/jobs}. */

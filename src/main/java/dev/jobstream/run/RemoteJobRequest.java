@@ -13,7 +13,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.jobstream.params.ParamsSchema;
 import dev.jobstream.params.Violation;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Invalid;
 import dev.jobstream.spi.JobParam;
 import dev.jobstream.spi.RetryPolicy;
 
@@ -42,17 +42,17 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
     public record Retry(Integer maxAttempts, Long backoffBaseMs, Long backoffMaxMs, Double jitter) {
     }
 
-    /** The job this request declares under {@code name}; 400 naming the field that is wrong. */
+    /** The job this request declares under {@code name}; invalid naming the field that is wrong. */
     RemoteJob toJob(String name) {
         String text = description == null ? "" : description;
         if (text.length() > MAX_DESCRIPTION || text.indexOf('\0') >= 0) {
-            throw ApiException.badRequest("'description' must be at most " + MAX_DESCRIPTION
+            throw new Invalid("'description' must be at most " + MAX_DESCRIPTION
                     + " characters, without NUL");
         }
         List<JobParam> declared = new ArrayList<>();
         if (params != null) {
             if (params.size() > MAX_PARAMS) {
-                throw ApiException.badRequest("'params' may declare at most " + MAX_PARAMS + " params");
+                throw new Invalid("'params' may declare at most " + MAX_PARAMS + " params");
             }
             Set<String> names = new HashSet<>();
             for (int i = 0; i < params.size(); i++) {
@@ -67,23 +67,23 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
                         retry.backoffMaxMs() == null ? policy.max() : Duration.ofMillis(retry.backoffMaxMs()),
                         retry.jitter() == null ? policy.jitter() : retry.jitter());
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("'retry': " + e.getMessage());
+                throw new Invalid("'retry': " + e.getMessage());
             }
         }
         if (timeoutMs != null && (timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS)) {
-            throw ApiException.badRequest("'timeout_ms' must be 1000 to " + MAX_TIMEOUT_MS + " (7 days), or absent");
+            throw new Invalid("'timeout_ms' must be 1000 to " + MAX_TIMEOUT_MS + " (7 days), or absent");
         }
         if (priority != null && (priority < -100 || priority > 100)) {
-            throw ApiException.badRequest("'priority' must be -100 to 100");
+            throw new Invalid("'priority' must be -100 to 100");
         }
         if (maxActive != null && (maxActive < 1 || maxActive > MAX_ACTIVE)) {
-            throw ApiException.badRequest("'max_active' must be 1 to " + MAX_ACTIVE + ", or absent for no limit");
+            throw new Invalid("'max_active' must be 1 to " + MAX_ACTIVE + ", or absent for no limit");
         }
         ParamsSchema schema;
         try {
             if (paramsSchema != null) {
                 if (params != null && !params.isEmpty()) {
-                    throw ApiException.badRequest("Give 'params' or 'params_schema', not both");
+                    throw new Invalid("Give 'params' or 'params_schema', not both");
                 }
                 schema = ParamsSchema.declared(paramsSchema);
             } else {
@@ -115,26 +115,26 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
 
     private static JobParam param(Param param, String where, Set<String> names) {
         if (param == null || param.name() == null || !param.name().matches("[a-z][a-z0-9_]{0,63}")) {
-            throw ApiException.badRequest(where + ": 'name' must be 1-64 lower-case letters, digits or _, a letter"
+            throw new Invalid(where + ": 'name' must be 1-64 lower-case letters, digits or _, a letter"
                     + " first");
         }
         if (!names.add(param.name())) {
-            throw ApiException.badRequest(where + ": param '" + param.name() + "' is declared twice");
+            throw new Invalid(where + ": param '" + param.name() + "' is declared twice");
         }
         String type = param.type() == null ? "string" : param.type();
         if (!List.of("string", "integer", "date", "duration").contains(type)) {
-            throw ApiException.badRequest(where + ": 'type' must be string, integer, date or duration");
+            throw new Invalid(where + ": 'type' must be string, integer, date or duration");
         }
         String text = param.description() == null ? "" : param.description();
         if (text.length() > MAX_DESCRIPTION || text.indexOf('\0') >= 0) {
-            throw ApiException.badRequest(where + ": 'description' must be at most " + MAX_DESCRIPTION
+            throw new Invalid(where + ": 'description' must be at most " + MAX_DESCRIPTION
                     + " characters, without NUL");
         }
         if ((param.minimum() != null || param.maximum() != null) && !"integer".equals(type)) {
-            throw ApiException.badRequest(where + ": 'minimum' and 'maximum' bound integers only");
+            throw new Invalid(where + ": 'minimum' and 'maximum' bound integers only");
         }
         if (param.minimum() != null && param.maximum() != null && param.minimum() > param.maximum()) {
-            throw ApiException.badRequest(where + ": 'minimum' is larger than 'maximum'");
+            throw new Invalid(where + ": 'minimum' is larger than 'maximum'");
         }
         return new JobParam(param.name(), type, param.defaultValue(), param.minimum(), param.maximum(), text);
     }

@@ -22,7 +22,10 @@ import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.config.StartupOrder;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Conflict;
+import dev.jobstream.refusal.Invalid;
+import dev.jobstream.refusal.NotFound;
+import dev.jobstream.refusal.Refusal;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -104,7 +107,7 @@ public class RemoteJobs {
         definitions.forEach((name, definition) -> {
             try {
                 check(name, definition);
-            } catch (ApiException e) {
+            } catch (Refusal e) {
                 throw new ConfigurationException(where + "job '" + name + "': " + e.getMessage());
             }
         });
@@ -149,7 +152,7 @@ public class RemoteJobs {
                 }
                 try {
                     jobs.put(name, json.readValue(definition, RemoteJobRequest.class).toJob(name));
-                } catch (JsonProcessingException | ApiException e) {
+                } catch (JsonProcessingException | Refusal e) {
                     LOG.errorf("Job '%s' executed by workers is ignored: its stored definition is not valid: %s",
                             name, e.getMessage());
                 }
@@ -162,24 +165,27 @@ public class RemoteJobs {
         });
     }
 
-    /** Creates or replaces a job executed by workers; true if it was created. 400, or 409 for a built-in name. */
+    /**
+     * Creates or replaces a job executed by workers; true if it was created. Invalid, or a conflict for a built-in
+     * name.
+     */
     public Uni<Boolean> put(String name, RemoteJobRequest request, Caller caller) {
         check(name, request);
         return store.put(name, encode(request), caller.name()).call(created -> reloaded());
     }
 
-    /** 400 for a bad name or definition, 409 for a built-in job's name. */
+    /** Invalid for a bad name or definition, a conflict for a built-in job's name. */
     private void check(String name, RemoteJobRequest request) {
         if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
-            throw ApiException.badRequest("A job's name must be 1-100 lower-case letters, digits or ._-, a letter or"
+            throw new Invalid("A job's name must be 1-100 lower-case letters, digits or ._-, a letter or"
                     + " digit first");
         }
         if (registry.builtIn(name)) {
-            throw ApiException.conflict("Job '" + name + "' is built into the service: its name cannot be taken"
+            throw new Conflict("Job '" + name + "' is built into the service: its name cannot be taken"
                     + " by a job executed by workers");
         }
         if (request == null) {
-            throw ApiException.badRequest("A body is required: the job's definition");
+            throw new Invalid("A body is required: the job's definition");
         }
         request.toJob(name);
     }
@@ -192,20 +198,20 @@ public class RemoteJobs {
         }
     }
 
-    /** Deletes a job executed by workers: 404 if there is none, 409 while it has active runs. */
+    /** Deletes a job executed by workers: not found if there is none, a conflict while it has active runs. */
     public Uni<Void> delete(String name) {
         if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
-            throw ApiException.notFound("No such job executed by workers");
+            throw new NotFound("No such job executed by workers");
         }
         if (registry.builtIn(name)) {
-            throw ApiException.conflict("Job '" + name + "' is built into the service: it cannot be deleted");
+            throw new Conflict("Job '" + name + "' is built into the service: it cannot be deleted");
         }
         return store.delete(name).call(deleted -> reloaded()).map(deleted -> {
             if (deleted == RemoteJobStore.Deleted.NOT_FOUND) {
-                throw ApiException.notFound("No job '" + name + "' executed by workers");
+                throw new NotFound("No job '" + name + "' executed by workers");
             }
             if (deleted == RemoteJobStore.Deleted.ACTIVE) {
-                throw ApiException.conflict("Job '" + name + "' has active runs (queued, running or paused):"
+                throw new Conflict("Job '" + name + "' has active runs (queued, running or paused):"
                         + " cancel them, or let them end, before deleting it");
             }
             return null;

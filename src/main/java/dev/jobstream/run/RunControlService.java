@@ -10,7 +10,7 @@ import org.jboss.logging.Logger;
 
 import dev.jobstream.auth.Caller;
 import dev.jobstream.pg.PgErrors;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Conflict;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -70,19 +70,20 @@ public class RunControlService {
 
     /**
      * Puts a failed or cancelled run back in the queue as a new attempt of the same run (its history keeps the
-     * attempts before); 409 while it is active or completed, or when another run of its job holds its exclusive slot.
+     * attempts before); a conflict while it is active or completed, or when another run of its job holds its
+     * exclusive slot.
      */
     public Uni<Run> retry(UUID id, Caller caller) {
         return runs.checkVisible(id, caller)
                 .flatMap(v -> control.retry(id, caller.name()))
-                .onFailure(PgErrors::isUniqueViolation).transform(e -> ApiException.conflict("Cannot retry: another "
+                .onFailure(PgErrors::isUniqueViolation).transform(e -> new Conflict("Cannot retry: another "
                         + "run of this job and workspace is active (the job is exclusive); retry once it ends"))
                 .flatMap(retried -> {
                     if (retried.isPresent()) {
                         return Uni.createFrom().item(retried.get());
                     }
                     return runs.get(id).map(run -> {
-                        throw ApiException.conflict("Cannot retry: run is " + run.status().value()
+                        throw new Conflict("Cannot retry: run is " + run.status().value()
                                 + "; only failed and cancelled runs can be retried");
                     });
                 }).invoke(run -> audit(caller, "retry", run));
@@ -123,7 +124,7 @@ public class RunControlService {
                 run.job(), run.workspaceId(), run.status().value());
     }
 
-    /** The changed run, or the 404/409 that explains why nothing changed. */
+    /** The changed run, or the refusal (not found, conflict) that explains why nothing changed. */
     private Uni<Run> orRefusal(Optional<Run> changed, UUID id, Control request) {
         if (changed.isPresent()) {
             return Uni.createFrom().item(changed.get());

@@ -6,7 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.UUID;
 
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Invalid;
 
 /** The opaque position after a run in the newest-first list: its (created_at, id), base64url-encoded. */
 public record RunCursor(Instant createdAt, UUID id) {
@@ -25,7 +25,7 @@ public record RunCursor(Instant createdAt, UUID id) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Decodes a cursor given by a client; anything this service did not issue is a 400. */
+    /** Decodes a cursor given by a client; anything this service did not issue is invalid. */
     public static RunCursor decode(String cursor) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
@@ -43,7 +43,7 @@ public record RunCursor(Instant createdAt, UUID id) {
             }
             return new RunCursor(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), id);
         } catch (RuntimeException e) {
-            throw ApiException.badRequest("Invalid 'cursor': use the next_cursor of a previous page");
+            throw new Invalid("Invalid 'cursor': use the next_cursor of a previous page");
         }
     }
 }

@@ -18,6 +18,7 @@ import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.problem.Problem;
+import dev.jobstream.refusal.Refusal;
 import dev.jobstream.stream.EventBatch;
 import dev.jobstream.stream.EventStreamAccept;
 import dev.jobstream.stream.EventStreams;
@@ -99,8 +100,8 @@ public class RunEventsRoute {
             after = Params.intInRange(position, position.equals("after")
                     ? context.request().getParam("after")
                     : lastEventId, 0, Integer.MAX_VALUE, 0);
-        } catch (ApiException e) {
-            problem(context, e);
+        } catch (Refusal e) {
+            problem(context, ApiException.from(e));
             return;
         }
         // the connection's event loop (the root of the request's duplicated context), on which its live events
@@ -110,8 +111,8 @@ public class RunEventsRoute {
         TokenLimits.Permit permit;
         try {
             permit = streams.reserve(caller);
-        } catch (ApiException e) {
-            problem(context, e);
+        } catch (Refusal e) {
+            problem(context, ApiException.from(e));
             return;
         }
         // the place is given back when the response ends (the run ended, the token was revoked, a problem was
@@ -130,8 +131,8 @@ public class RunEventsRoute {
             }
         },
                 failure -> problem(context,
-                        failure instanceof ApiException e
-                                ? e
+                        failure instanceof Refusal refusal
+                                ? ApiException.from(refusal)
                                 : new ApiException(503, "Service Unavailable", "The run could not be read; retry")));
     }
 

@@ -12,7 +12,11 @@ import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.MicroBatcher;
 import dev.jobstream.concurrent.Overloaded;
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Conflict;
+import dev.jobstream.refusal.Forbidden;
+import dev.jobstream.refusal.Invalid;
+import dev.jobstream.refusal.NotFound;
+import dev.jobstream.refusal.Unavailable;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.Workspaces;
 import io.smallrye.mutiny.Uni;
@@ -49,9 +53,9 @@ public class RunService {
     }
 
     /**
-     * Validates a trigger of {@code jobName} by {@code caller} and gives the run to insert; 404 unknown job, 400 bad
-     * input, 403 for a workspace outside the caller's, or for a system job and a caller limited to workspaces;
-     * {@code fromService}: the service triggers it itself (the self-test), which may name an internal job;
+     * Validates a trigger of {@code jobName} by {@code caller} and gives the run to insert; not found for an unknown
+     * job, invalid input, forbidden for a workspace outside the caller's, or for a system job and a caller limited to
+     * workspaces; {@code fromService}: the service triggers it itself (the self-test), which may name an internal job;
      * {@code traceparent}: the trigger's trace context, stored on the run (well-formed, or null).
      */
     public NewRun prepare(String jobName, TriggerRequest request, Caller caller, String correlationId,
@@ -60,11 +64,11 @@ public class RunService {
         JsonObject params = jobs.resolveParams(job, request.params());
         String key = request.idempotencyKey();
         if (key != null && (key.isEmpty() || key.length() > 200 || key.indexOf('\u0000') >= 0)) {
-            throw ApiException.badRequest("'idempotency_key' must have 1 to 200 characters, none of them NUL");
+            throw new Invalid("'idempotency_key' must have 1 to 200 characters, none of them NUL");
         }
         UUID workspace = workspace(job, request.workspaceId(), caller);
         if (!caller.sees(workspace)) {
-            throw new ApiException(403, "Forbidden", "Token '" + caller.name() + "' may not trigger runs in workspace "
+            throw new Forbidden("Token '" + caller.name() + "' may not trigger runs in workspace "
                     + workspace);
         }
         return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(),
@@ -81,11 +85,11 @@ public class RunService {
     /** The longest timeout of an attempt, given by a trigger or declared by a job: a week. */
     public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
-    /** The trigger's priority, or the job's; 400 out of range. */
+    /** The trigger's priority, or the job's; invalid out of range. */
     public static int priority(JobHandler job, Integer asked) {
         int priority = asked != null ? asked : job.priority();
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
-            throw ApiException.badRequest("'priority' must be from " + MIN_PRIORITY + " to " + MAX_PRIORITY
+            throw new Invalid("'priority' must be from " + MIN_PRIORITY + " to " + MAX_PRIORITY
                     + " (higher runs first): " + priority);
         }
         return priority;
@@ -98,7 +102,7 @@ public class RunService {
             return most;
         }
         if (asked < 1 || asked > most) {
-            throw ApiException.badRequest("'max_attempts' must be from 1 to " + most + " (the retry policy of job '"
+            throw new Invalid("'max_attempts' must be from 1 to " + most + " (the retry policy of job '"
                     + job.name() + "'): " + asked);
         }
         return asked;
@@ -117,14 +121,14 @@ public class RunService {
         try {
             timeout = dev.jobstream.spi.JobParam.parseDuration(asked);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("'timeout' must be a duration from 1s to 7d, such as 30s, 15m, 2h or PT30M");
+            throw new Invalid("'timeout' must be a duration from 1s to 7d, such as 30s, 15m, 2h or PT30M");
         }
         if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw ApiException.badRequest("'timeout' must be from " + MIN_TIMEOUT.toSeconds() + "s to "
+            throw new Invalid("'timeout' must be from " + MIN_TIMEOUT.toSeconds() + "s to "
                     + MAX_TIMEOUT.toDays() + "d: " + asked);
         }
         if (own != null && timeout.compareTo(own) > 0) {
-            throw ApiException.badRequest("'timeout' may shorten the timeout of job '" + job.name() + "' ("
+            throw new Invalid("'timeout' may shorten the timeout of job '" + job.name() + "' ("
                     + own.toSeconds() + "s), not lengthen it: " + asked);
         }
         return timeout.toMillis();
@@ -136,25 +140,25 @@ public class RunService {
      */
     Instant runAfter(TriggerRequest request, Instant now) {
         if (request.runAt() != null && request.delay() != null) {
-            throw ApiException.badRequest("'run_at' and 'delay' exclude each other: give one");
+            throw new Invalid("'run_at' and 'delay' exclude each other: give one");
         }
         Instant at;
         if (request.runAt() != null) {
             try {
                 at = java.time.OffsetDateTime.parse(request.runAt()).toInstant();
             } catch (java.time.format.DateTimeParseException e) {
-                throw ApiException.badRequest("'run_at' must be an ISO-8601 instant with an offset, e.g. "
+                throw new Invalid("'run_at' must be an ISO-8601 instant with an offset, e.g. "
                         + "2026-12-01T08:00:00Z");
             }
             if (at.isBefore(now.minus(RUN_AT_SKEW))) {
-                throw ApiException.badRequest("'run_at' " + request.runAt() + " is in the past");
+                throw new Invalid("'run_at' " + request.runAt() + " is in the past");
             }
         } else if (request.delay() != null) {
             Duration delay;
             try {
                 delay = dev.jobstream.spi.JobParam.parseDuration(request.delay());
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("'delay' must be a duration such as 90s, 15m, 2h, 1d or PT30M");
+                throw new Invalid("'delay' must be a duration such as 90s, 15m, 2h, 1d or PT30M");
             }
             // compared before it is added: a delay of centuries would move the instant out of range
             at = delay.compareTo(maxDelay) > 0 ? Instant.MAX : now.plus(delay);
@@ -163,7 +167,7 @@ public class RunService {
         }
         Duration horizon = maxDelay;
         if (at.isAfter(now.plus(horizon))) {
-            throw ApiException.badRequest("'" + (request.runAt() != null ? "run_at" : "delay")
+            throw new Invalid("'" + (request.runAt() != null ? "run_at" : "delay")
                     + "' is more than " + horizon.toDays() + " days ahead (jobstream.triggers.max-delay)");
         }
         return at.isAfter(now) ? at : null;
@@ -171,7 +175,7 @@ public class RunService {
 
     /**
      * The run of a schedule's tick: the schedule's params over the job's defaults, the job's retry policy and
-     * timeout; its idempotency key names the schedule and the tick. 400 if the params no longer suit the job.
+     * timeout; its idempotency key names the schedule and the tick. Invalid if the params no longer suit the job.
      */
     public NewRun tickRun(JobHandler job, UUID scheduleId, UUID workspace, Map<String, Object> params, int priority,
             Instant tick) {
@@ -196,7 +200,7 @@ public class RunService {
         }));
     }
 
-    /** The job a caller outside the service may name (404 for an unknown or internal one). */
+    /** The job a caller outside the service may name (not found for an unknown or internal one). */
     public JobHandler job(String name) {
         return jobs.require(name, false);
     }
@@ -212,29 +216,29 @@ public class RunService {
                 jobs.remote().stream()).map(JobHandler::name).toArray(String[]::new);
     }
 
-    /** {@code given} params checked against the job's and merged over its defaults (400 naming a bad one). */
+    /** {@code given} params checked against the job's and merged over its defaults (invalid naming a bad one). */
     public JsonObject params(JobHandler job, Map<String, Object> given) {
         return jobs.resolveParams(job, given);
     }
 
     /**
-     * The workspace of a new run (or schedule) of {@code job}: the system workspace for a system job (403 for a caller
-     * limited to workspaces), the one asked for (or global) otherwise.
+     * The workspace of a new run (or schedule) of {@code job}: the system workspace for a system job (forbidden for a
+     * caller limited to workspaces), the one asked for (or global) otherwise.
      */
     public static UUID workspace(JobHandler job, UUID asked, Caller caller) {
         if (job.system()) {
             if (caller.scoped()) {
-                throw new ApiException(403, "Forbidden", "Job '" + job.name() + "' acts on every workspace; token '"
+                throw new Forbidden("Job '" + job.name() + "' acts on every workspace; token '"
                         + caller.name() + "' is limited to workspaces and may not trigger it");
             }
             if (asked != null && !asked.equals(SYSTEM_WORKSPACE)) {
-                throw ApiException.badRequest("Job '" + job.name() + "' acts on every workspace and its runs are "
+                throw new Invalid("Job '" + job.name() + "' acts on every workspace and its runs are "
                         + "recorded in the system workspace " + SYSTEM_WORKSPACE + "; leave 'workspace_id' out");
             }
             return SYSTEM_WORKSPACE;
         }
         if (SYSTEM_WORKSPACE.equals(asked)) {
-            throw ApiException.badRequest("Workspace " + SYSTEM_WORKSPACE + " is reserved for the runs of system jobs");
+            throw new Invalid("Workspace " + SYSTEM_WORKSPACE + " is reserved for the runs of system jobs");
         }
         return asked == null ? GLOBAL_WORKSPACE : asked;
     }
@@ -244,8 +248,9 @@ public class RunService {
      * before it could be named is tried once more.
      */
     public Uni<TriggerOutcome> trigger(NewRun run) {
-        return triggers.submit(run).onFailure(Overloaded.class).transform(e -> ApiException.unavailable(
-                "Too many triggers are waiting for the database; retry in a second", 1)).flatMap(outcome -> {
+        return triggers.submit(run).onFailure(Overloaded.class).transform(e -> new Unavailable(
+                "Too many triggers are waiting for the database; retry in a second", Duration.ofSeconds(1)))
+                .flatMap(outcome -> {
                     if (outcome instanceof TriggerOutcome.AlreadyRunning conflict && conflict.activeRunId() == null) {
                         return triggers.submit(run);
                     }
@@ -274,20 +279,20 @@ public class RunService {
 
     public Uni<Run> get(UUID id) {
         return store.findById(id)
-                .map(run -> run.orElseThrow(() -> ApiException.notFound("Run " + id + " not found")));
+                .map(run -> run.orElseThrow(() -> new NotFound("Run " + id + " not found")));
     }
 
-    /** The run if {@code caller} may see its workspace; otherwise 404, as if it did not exist. */
+    /** The run if {@code caller} may see its workspace; otherwise not found, as if it did not exist. */
     public Uni<Run> get(UUID id, Caller caller) {
         return get(id).map(run -> {
             if (!caller.sees(run.workspaceId())) {
-                throw ApiException.notFound("Run " + id + " not found");
+                throw new NotFound("Run " + id + " not found");
             }
             return run;
         });
     }
 
-    /** Checks first, for a scoped caller, that the run is in one of its workspaces (404 otherwise). */
+    /** Checks first, for a scoped caller, that the run is in one of its workspaces (not found otherwise). */
     public Uni<Void> checkVisible(UUID id, Caller caller) {
         return caller.scoped() ? get(id, caller).replaceWithVoid() : Uni.createFrom().voidItem();
     }
@@ -326,14 +331,14 @@ public class RunService {
         });
     }
 
-    /** Deletes a terminal run and its events; 409 while active, 404 if absent. */
+    /** Deletes a terminal run and its events; a conflict while active, not found if absent. */
     public Uni<Void> delete(UUID id) {
         return store.deleteRun(id).flatMap(deleted -> {
             if (deleted) {
                 return Uni.createFrom().voidItem();
             }
             return get(id).map(run -> {
-                throw ApiException.conflict("Cannot delete active run " + id + " (status " + run.status().value()
+                throw new Conflict("Cannot delete active run " + id + " (status " + run.status().value()
                         + "); cancel it first");
             });
         });

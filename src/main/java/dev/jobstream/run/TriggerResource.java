@@ -37,6 +37,8 @@ import dev.jobstream.auth.Roles;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
+import dev.jobstream.refusal.Forbidden;
+import dev.jobstream.refusal.Invalid;
 import dev.jobstream.stream.EventStreams;
 import dev.jobstream.stream.RunStreams;
 import dev.jobstream.trace.Traceparent;
@@ -231,8 +233,8 @@ public class TriggerResource {
             try {
                 prepared.add(runs.prepare(job, item == null ? TriggerRequest.EMPTY : item, caller, correlationId,
                         trace, false));
-            } catch (ApiException e) {
-                throw e.status() == 400 || e.status() == 403 ? e.prefixed("runs[" + i + "]: ") : e;
+            } catch (Invalid | Forbidden e) {
+                throw ApiException.from(e).prefixed("runs[" + i + "]: ");
             }
         }
         return runs.triggerAll(prepared).map(outcomes -> Map.of("results", outcomes.stream()

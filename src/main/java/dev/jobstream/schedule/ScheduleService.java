@@ -16,7 +16,11 @@ import org.jboss.logging.Logger;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.concurrent.Coalescer;
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Conflict;
+import dev.jobstream.refusal.Forbidden;
+import dev.jobstream.refusal.Invalid;
+import dev.jobstream.refusal.NotFound;
+import dev.jobstream.refusal.Refusal;
 import dev.jobstream.run.NewRun;
 import dev.jobstream.run.RunService;
 import dev.jobstream.spi.JobHandler;
@@ -147,7 +151,7 @@ public class ScheduleService {
             JobHandler job = runs.job(schedule.job());
             return runs.tickRun(job, schedule.id(), schedule.workspaceId(), schedule.params(), schedule.priority(),
                     schedule.nextFireAt());
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             LOG.warnf("Schedule %s of %s: its tick of %s makes no run: %s", schedule.id(), schedule.job(),
                     schedule.nextFireAt(), e.getMessage());
             return null;
@@ -167,16 +171,18 @@ public class ScheduleService {
 
     // ---- the API ----
 
-    /** A new schedule of a caller; 400 for bad input naming the field, 403/404 as for a trigger of its job. */
+    /**
+     * A new schedule of a caller; invalid input naming the field, forbidden or not found as for a trigger of its job.
+     */
     public Uni<Schedule> create(ScheduleRequest request, Caller caller) {
         if (request.job() == null) {
-            throw ApiException.badRequest("'job' is required");
+            throw new Invalid("'job' is required");
         }
         JobHandler job = runs.job(request.job());
         UUID workspace = RunService.workspace(job, request.workspaceId(), caller);
         checkVisible(workspace, caller);
         if (request.cron() == null) {
-            throw ApiException.badRequest("'cron' is required");
+            throw new Invalid("'cron' is required");
         }
         Cron cron = cron(request.cron(), request.timeZone());
         JsonObject params = new JsonObject(request.params() == null ? Map.of() : request.params());
@@ -193,7 +199,7 @@ public class ScheduleService {
 
     public Uni<Schedule> get(UUID id, Caller caller) {
         return store.find(id).map(found -> found.filter(s -> caller.sees(s.workspaceId()))
-                .orElseThrow(() -> ApiException.notFound("Schedule " + id + " not found")))
+                .orElseThrow(() -> new NotFound("Schedule " + id + " not found")))
                 .flatMap(schedule -> withLastRunStatuses(List.of(schedule))).map(one -> one.get(0));
     }
 
@@ -227,7 +233,7 @@ public class ScheduleService {
             boolean changesDefinition = patch.cron() != null || patch.timeZone() != null || patch.params() != null
                     || patch.priority() != null;
             if ("code".equals(schedule.source()) && changesDefinition) {
-                throw ApiException.badRequest("Schedule " + id + " is declared by job '" + schedule.job()
+                throw new Invalid("Schedule " + id + " is declared by job '" + schedule.job()
                         + "' in code: only 'enabled' can be changed");
             }
             JobHandler job = runs.job(schedule.job());
@@ -245,10 +251,10 @@ public class ScheduleService {
                             return Uni.createFrom().item(updated.get());
                         }
                         if (attempts <= 1) {
-                            return Uni.createFrom().failure(ApiException.conflict("Schedule " + id
+                            return Uni.createFrom().failure(new Conflict("Schedule " + id
                                     + " kept changing while it was being changed; send the PATCH again"));
                         }
-                        return patch(id, patch, caller, attempts - 1); // a 404 there if it was deleted meanwhile
+                        return patch(id, patch, caller, attempts - 1); // not found there if it was deleted meanwhile
                     });
         });
     }
@@ -256,14 +262,14 @@ public class ScheduleService {
     public Uni<Void> delete(UUID id, Caller caller) {
         return get(id, caller).flatMap(schedule -> {
             if ("code".equals(schedule.source())) {
-                throw ApiException.conflict("Schedule " + id + " is declared by job '" + schedule.job()
+                throw new Conflict("Schedule " + id + " is declared by job '" + schedule.job()
                         + "' in code and comes back on start-up: disable it instead (PATCH enabled=false)");
             }
             return store.delete(id).replaceWithVoid();
         });
     }
 
-    /** The next fire times of a cron in a zone, for a schedule being written; 400 naming the bad field. */
+    /** The next fire times of a cron in a zone, for a schedule being written; invalid naming the bad field. */
     public Preview preview(String cron, String zone) {
         Cron parsed = cron(cron, zone);
         return new Preview(parsed.expression(), parsed.zone().getId(),
@@ -279,7 +285,7 @@ public class ScheduleService {
         return cron.next(clock.instant());
     }
 
-    /** The cron and zone parsed; 400 naming the field if either is bad, or if the cron never fires. */
+    /** The cron and zone parsed; invalid naming the field if either is bad, or if the cron never fires. */
     private Cron cron(String cron, String zone) {
         try {
             Cron parsed = Cron.parse(cron, zone);
@@ -288,13 +294,13 @@ public class ScheduleService {
             }
             return parsed;
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
+            throw new Invalid(e.getMessage());
         }
     }
 
     private static void checkVisible(UUID workspace, Caller caller) {
         if (!caller.sees(workspace)) {
-            throw new ApiException(403, "Forbidden", "Token '" + caller.name()
+            throw new Forbidden("Token '" + caller.name()
                     + "' may not add schedules in workspace " + workspace);
         }
     }

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Invalid;
 
 /**
  * The window of {@code GET /v1/stats} and the buckets it is cut into: {@code window} one of {@code 1h}, {@code 24h},
@@ -28,23 +28,23 @@ public record StatsWindow(String window, String bucket, Duration length, Duratio
     private static final List<String> BUCKET_NAMES = List.of("1m", "5m", "15m", "1h", "6h", "1d");
     static final int MAX_BUCKETS = 1_440;
 
-    /** The window and bucket asked for (null or empty: the defaults) at {@code now}; 400 if they do not fit. */
+    /** The window and bucket asked for (null or empty: the defaults) at {@code now}; invalid if they do not fit. */
     public static StatsWindow of(String window, String bucket, Instant now) {
         String w = window == null || window.isEmpty() ? "1h" : window;
         Duration length = WINDOWS.get(w);
         if (length == null) {
-            throw ApiException.badRequest("'window' must be one of " + String.join(", ", WINDOW_NAMES));
+            throw new Invalid("'window' must be one of " + String.join(", ", WINDOW_NAMES));
         }
         String b = bucket == null || bucket.isEmpty() ? DEFAULT_BUCKETS.get(w) : bucket;
         Duration step = BUCKETS.get(b);
         if (step == null) {
-            throw ApiException.badRequest("'bucket' must be one of " + String.join(", ", BUCKET_NAMES));
+            throw new Invalid("'bucket' must be one of " + String.join(", ", BUCKET_NAMES));
         }
         if (step.compareTo(length) >= 0) {
-            throw ApiException.badRequest("'bucket' (" + b + ") must be shorter than 'window' (" + w + ")");
+            throw new Invalid("'bucket' (" + b + ") must be shorter than 'window' (" + w + ")");
         }
         if (length.dividedBy(step) > MAX_BUCKETS) {
-            throw ApiException.badRequest("A window of " + w + " in buckets of " + b + " makes "
+            throw new Invalid("A window of " + w + " in buckets of " + b + " makes "
                     + length.dividedBy(step) + " buckets; at most " + MAX_BUCKETS);
         }
         long stepMillis = step.toMillis();

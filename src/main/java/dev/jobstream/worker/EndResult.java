@@ -1,6 +1,5 @@
 package dev.jobstream.worker;
 
-import dev.jobstream.problem.ApiException;
 import dev.jobstream.run.Run;
 
 /**
@@ -12,11 +11,5 @@ public record EndResult(String runId, int code, String status, String reason, St
 
     static EndResult ended(Run run) {
         return new EndResult(run.id().toString(), 200, run.status().value(), null, null);
-    }
-
-    static EndResult refused(String runId, ApiException problem) {
-        Object reason = problem.extensions().get("reason");
-        return new EndResult(runId, problem.status(), null, reason == null ? null : reason.toString(),
-                problem.getMessage());
     }
 }

@@ -1,6 +1,6 @@
 package dev.jobstream.worker;
 
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Invalid;
 
 /**
  * A worker's hold on a run: the run's attempt (the fencing token: it grows with every claim, sweep and retry of the
@@ -27,7 +27,7 @@ record Lease(int attempt, String worker) {
         return attempt + "." + worker;
     }
 
-    /** The lease a token stands for; 400 if it is not one. */
+    /** The lease a token stands for; invalid if it is not one. */
     static Lease parse(String token) {
         if (token != null) {
             int dot = token.indexOf('.');
@@ -36,6 +36,6 @@ record Lease(int attempt, String worker) {
                 return new Lease(Integer.parseInt(token.substring(0, dot)), token.substring(dot + 1));
             }
         }
-        throw ApiException.badRequest("'lease' must be the lease token the claim gave (<attempt>.<worker id>)");
+        throw new Invalid("'lease' must be the lease token the claim gave (<attempt>.<worker id>)");
     }
 }

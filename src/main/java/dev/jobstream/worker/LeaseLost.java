@@ -3,26 +3,28 @@ package dev.jobstream.worker;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.jobstream.problem.ApiException;
+import dev.jobstream.refusal.Conflict;
 import dev.jobstream.run.Run;
 
 /**
- * 409: a worker's lease no longer holds its run, so nothing it sent was stored. {@code reason} says why:
+ * A worker's lease no longer holds its run, so nothing it sent was stored. The fact {@code reason} says why:
  * {@code ended} (the run ended: completed, failed, or cancelled — a force-cancel fences its worker out),
  * {@code superseded} (the run is at another attempt: the lease expired and the run was swept, retried or claimed
- * again), {@code not_held} (another worker holds this attempt, or none does).
+ * again), {@code not_held} (another worker holds this attempt, or none does); {@code run_status} and
+ * {@code run_attempt} say where the run is.
  */
-final class LeaseLost extends ApiException {
-
-    private final Map<String, Object> extensions;
+final class LeaseLost extends Conflict {
 
     private LeaseLost(String detail, String reason, Run run) {
-        super(409, "Conflict", detail);
-        Map<String, Object> members = new LinkedHashMap<>();
-        members.put("reason", reason);
-        members.put("run_status", run.status().value());
-        members.put("run_attempt", run.attempt());
-        this.extensions = Map.copyOf(members);
+        super(detail, facts(reason, run));
+    }
+
+    private static Map<String, Object> facts(String reason, Run run) {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("reason", reason);
+        facts.put("run_status", run.status().value());
+        facts.put("run_attempt", run.attempt());
+        return facts;
     }
 
     static LeaseLost of(Run run, String owner, int attempt) {
@@ -37,10 +39,5 @@ final class LeaseLost extends ApiException {
         return new LeaseLost("The lease of attempt " + attempt + " does not hold run " + run.id() + " (it is "
                 + run.status().value() + (run.owner() == null ? "" : ", held by " + run.owner()) + ")", "not_held",
                 run);
-    }
-
-    @Override
-    public Map<String, Object> extensions() {
-        return extensions;
     }
 }

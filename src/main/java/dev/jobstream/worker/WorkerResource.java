@@ -20,6 +20,7 @@ import dev.jobstream.auth.BodyLimitFilter;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Roles;
 import dev.jobstream.auth.TokenLimits;
+import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.run.Run;
 import io.smallrye.mutiny.Uni;
@@ -114,7 +115,18 @@ public class WorkerResource {
     public Uni<Map<String, List<EndResult>>> ends(@Context SecurityContext security, String body)
             throws JsonProcessingException {
         return workers.ends(Caller.of(security), parse(body, EndsRequest.class))
-                .map(results -> Map.of("results", results));
+                .map(outcomes -> Map.of("results", outcomes.stream().map(WorkerResource::result).toList()));
+    }
+
+    /** An end's answer: 200 with the run's status, or the status, reason and detail of the problem it met. */
+    private static EndResult result(EndOutcome outcome) {
+        if (outcome.refusal() == null) {
+            return EndResult.ended(outcome.run());
+        }
+        ApiException problem = ApiException.from(outcome.refusal());
+        Object reason = problem.extensions().get("reason");
+        return new EndResult(outcome.runId(), problem.status(), null, reason == null ? null : reason.toString(),
+                problem.getMessage());
     }
 
     private Uni<Run> end(String id, SecurityContext security, String body, WorkerService.Outcome outcome)

@@ -31,8 +31,13 @@ import dev.jobstream.concurrent.Permits;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
-import dev.jobstream.problem.ApiException;
-import dev.jobstream.problem.Params;
+import dev.jobstream.refusal.Conflict;
+import dev.jobstream.refusal.Fields;
+import dev.jobstream.refusal.Forbidden;
+import dev.jobstream.refusal.Invalid;
+import dev.jobstream.refusal.NotFound;
+import dev.jobstream.refusal.Refusal;
+import dev.jobstream.refusal.Unavailable;
 import dev.jobstream.replica.ReplicaService;
 import dev.jobstream.replica.ReplicaStore;
 import dev.jobstream.run.Control;
@@ -165,31 +170,31 @@ public class WorkerService {
      */
     public Uni<List<ClaimedRun>> claim(Caller caller, ClaimRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("A body is required: {\"worker\", \"jobs\", \"max\", \"wait\"}");
+            throw new Invalid("A body is required: {\"worker\", \"jobs\", \"max\", \"wait\"}");
         }
         if (request.worker() == null || !request.worker().matches(Lease.WORKER_ID)) {
-            throw ApiException.badRequest("'worker' must be 1-100 letters, digits or ._:@- (say, host and pid)");
+            throw new Invalid("'worker' must be 1-100 letters, digits or ._:@- (say, host and pid)");
         }
         if (request.jobs() == null || request.jobs().isEmpty() || request.jobs().size() > MAX_JOBS) {
-            throw ApiException.badRequest("'jobs' must name 1 to " + MAX_JOBS + " jobs executed by workers");
+            throw new Invalid("'jobs' must name 1 to " + MAX_JOBS + " jobs executed by workers");
         }
         int max = request.max() == null ? 1 : request.max();
         if (max < 1 || max > MAX_CLAIM) {
-            throw ApiException.badRequest("'max' must be 1 to " + MAX_CLAIM);
+            throw new Invalid("'max' must be 1 to " + MAX_CLAIM);
         }
         int wait = request.waitSeconds() == null ? DEFAULT_WAIT_SECONDS : request.waitSeconds();
         if (wait < 0 || wait > MAX_WAIT_SECONDS) {
-            throw ApiException.badRequest("'wait' must be 0 to " + MAX_WAIT_SECONDS + " seconds");
+            throw new Invalid("'wait' must be 0 to " + MAX_WAIT_SECONDS + " seconds");
         }
         List<RemoteJob> served = new ArrayList<>();
         for (String name : new LinkedHashSet<>(request.jobs())) {
             if (name == null) {
-                throw ApiException.badRequest("'jobs' must name jobs executed by workers");
+                throw new Invalid("'jobs' must name jobs executed by workers");
             }
-            RemoteJob job = jobs.remote(name).orElseThrow(() -> ApiException.badRequest("Job '" + name
+            RemoteJob job = jobs.remote(name).orElseThrow(() -> new Invalid("Job '" + name
                     + "' is not executed by workers" + (jobs.builtIn(name) ? " (the service runs it)" : "")));
             if (!caller.serves(name)) {
-                throw new ApiException(403, "Forbidden", "Token '" + caller.name() + "' may not claim runs of job '"
+                throw new Forbidden("Token '" + caller.name() + "' may not claim runs of job '"
                         + name + "'");
             }
             served.add(job);
@@ -312,25 +317,26 @@ public class WorkerService {
 
     // ---- report ----
 
-    /** Stores a report on a run the caller holds and renews its lease; 409 when the lease is no longer the run's. */
+    /** Stores a report on a run the caller holds and renews its lease; a conflict when the lease is no longer the
+     * run's. */
     public Uni<ReportAnswer> report(Caller caller, UUID runId, ReportRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("A body is required: {\"lease\", \"seq\", \"events\", \"state\"}");
+            throw new Invalid("A body is required: {\"lease\", \"seq\", \"events\", \"state\"}");
         }
         Lease held = Lease.parse(request.lease());
         if (request.seq() == null || request.seq() < 1) {
-            throw ApiException.badRequest("'seq' must number the report within the claim, from 1");
+            throw new Invalid("'seq' must number the report within the claim, from 1");
         }
         List<ReportRequest.Event> events = request.events() == null ? List.of() : request.events();
         if (events.size() > MAX_EVENTS) {
-            throw ApiException.badRequest("'events' may hold at most " + MAX_EVENTS + " events; send more reports");
+            throw new Invalid("'events' may hold at most " + MAX_EVENTS + " events; send more reports");
         }
         RunStatus state = null;
         if (request.state() != null) {
             state = switch (request.state()) {
                 case "paused" -> RunStatus.PAUSED;
                 case "running" -> RunStatus.RUNNING;
-                default -> throw ApiException.badRequest("'state' must be paused or running");
+                default -> throw new Invalid("'state' must be paused or running");
             };
         }
         List<RunFlush.Event> stored = new ArrayList<>(events.size());
@@ -342,7 +348,7 @@ public class WorkerService {
             ReportRequest.Event event = events.get(i);
             String where = "events[" + i + "]";
             if (event == null || event.type() == null) {
-                throw ApiException.badRequest(where + ": 'type' must be log, progress or error");
+                throw new Invalid(where + ": 'type' must be log, progress or error");
             }
             switch (event.type()) {
                 case "log" -> stored.add(new RunFlush.Event(0, "log", new JsonObject()
@@ -351,7 +357,7 @@ public class WorkerService {
                         .put("ts", now).encode()));
                 case "progress" -> {
                     if (event.processed() == null) {
-                        throw ApiException.badRequest(where + ": 'processed' is required");
+                        throw new Invalid(where + ": 'processed' is required");
                     }
                     processed = Storable.count(event.processed());
                     total = Storable.total(event.total());
@@ -367,7 +373,7 @@ public class WorkerService {
                     stored.add(new RunFlush.Event(0, "log", new JsonObject().put("level", "error")
                             .put("message", item + ": " + message).put("item", item).put("ts", now).encode()));
                 }
-                default -> throw ApiException.badRequest(where + ": 'type' must be log, progress or error");
+                default -> throw new Invalid(where + ": 'type' must be log, progress or error");
             }
         }
         String owner = held.owner(caller.name());
@@ -444,7 +450,7 @@ public class WorkerService {
      */
     public Uni<Run> end(Caller caller, UUID runId, Outcome outcome, EndRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("A body is required: {\"lease\", …}");
+            throw new Invalid("A body is required: {\"lease\", …}");
         }
         Lease held = Lease.parse(request.lease());
         AttemptEnd end = end(outcome, request);
@@ -456,7 +462,7 @@ public class WorkerService {
                         : lost(caller, runId, held);
             }
             if (outcome == Outcome.CANCELLED && !CANCEL.equals(run.controlRequested())) {
-                throw ApiException.conflict("No cancel was asked of run " + runId + ": end it with complete or fail");
+                throw new Conflict("No cancel was asked of run " + runId + ": end it with complete or fail");
             }
             return store(caller, run, owner, held, end, cancelled(run, outcome), true);
         });
@@ -480,8 +486,9 @@ public class WorkerService {
             boolean again) {
         RunFlush flush = flush(run, end);
         return endings.submit(new Ending(owner, flush))
-                .onFailure(Overloaded.class).transform(e -> ApiException.unavailable(
-                        "Too many ends wait to be stored; send it again in a second (it is stored once)", 1))
+                .onFailure(Overloaded.class).transform(e -> new Unavailable(
+                        "Too many ends wait to be stored; send it again in a second (it is stored once)",
+                        Duration.ofSeconds(1)))
                 .flatMap(written -> {
                     if (outcome != Outcome.SNOOZE) {
                         freed(run.job());
@@ -517,23 +524,23 @@ public class WorkerService {
      * FLUSH): one answer per end, in order, with the status its own call would have had. Repeating the call after a
      * lost reply is harmless: each end is stored once and answered as it left its run.
      */
-    public Uni<List<EndResult>> ends(Caller caller, EndsRequest request) {
+    public Uni<List<EndOutcome>> ends(Caller caller, EndsRequest request) {
         if (request == null || request.ends() == null || request.ends().isEmpty()) {
-            throw ApiException.badRequest("'ends' is required: [{\"run_id\", \"outcome\", \"lease\", …}]");
+            throw new Invalid("'ends' is required: [{\"run_id\", \"outcome\", \"lease\", …}]");
         }
         if (request.ends().size() > MAX_ENDS) {
-            throw ApiException.badRequest("At most " + MAX_ENDS + " ends per call; got " + request.ends().size());
+            throw new Invalid("At most " + MAX_ENDS + " ends per call; got " + request.ends().size());
         }
-        List<Uni<EndResult>> each = new ArrayList<>();
+        List<Uni<EndOutcome>> each = new ArrayList<>();
         for (EndsRequest.Item item : request.ends()) {
             if (item == null) {
-                throw ApiException.badRequest("An end must be an object: {\"run_id\", \"outcome\", \"lease\", …}");
+                throw new Invalid("An end must be an object: {\"run_id\", \"outcome\", \"lease\", …}");
             }
-            each.add(Uni.createFrom().deferred(() -> end(caller, Params.uuid("run_id", item.runId()),
+            each.add(Uni.createFrom().deferred(() -> end(caller, Fields.uuid("run_id", item.runId()),
                     outcome(item.outcome()), item.request()))
-                    .map(EndResult::ended)
-                    .onFailure(ApiException.class)
-                    .recoverWithItem(e -> EndResult.refused(item.runId(), (ApiException) e)));
+                    .map(EndOutcome::ended)
+                    .onFailure(Refusal.class)
+                    .recoverWithItem(e -> EndOutcome.refused(item.runId(), (Refusal) e)));
         }
         return Uni.join().all(each).andFailFast();
     }
@@ -546,7 +553,7 @@ public class WorkerService {
                 }
             }
         }
-        throw ApiException.badRequest("'outcome' must be complete, fail, snooze or cancelled; got " + outcome);
+        throw new Invalid("'outcome' must be complete, fail, snooze or cancelled; got " + outcome);
     }
 
     /** An attempt's end, to be stored under its owner. */
@@ -597,14 +604,14 @@ public class WorkerService {
             case FAIL -> {
                 String code = request.errorCode() == null ? "job_failed" : request.errorCode();
                 if (!code.matches("[a-z][a-z0-9_]{0,63}")) {
-                    throw ApiException.badRequest("'error_code' must be lower_snake, at most 64 characters");
+                    throw new Invalid("'error_code' must be lower_snake, at most 64 characters");
                 }
                 yield AttemptEnd.failed(request.error() == null ? "Failed" : request.error(), code,
                         request.retryable() == null || request.retryable());
             }
             case SNOOZE -> {
                 if (request.delayMs() == null || request.delayMs() < 0) {
-                    throw ApiException.badRequest("'delay_ms' is required: how long until the next attempt");
+                    throw new Invalid("'delay_ms' is required: how long until the next attempt");
                 }
                 yield AttemptEnd.snoozed(Duration.ofMillis(request.delayMs()));
             }
@@ -657,13 +664,16 @@ public class WorkerService {
                 && requeued.equals(a.get("outcome")));
     }
 
-    /** The run, if the caller may see it: 404 otherwise (as for a run that does not exist). */
+    /** The run, if the caller may see it: not found otherwise (as for a run that does not exist). */
     private Uni<Run> visible(Caller caller, UUID runId) {
         return runs.findById(runId).map(found -> found.filter(run -> caller.sees(run.workspaceId())
-                && caller.serves(run.job())).orElseThrow(() -> ApiException.notFound("No run " + runId)));
+                && caller.serves(run.job())).orElseThrow(() -> new NotFound("No run " + runId)));
     }
 
-    /** Why a lease no longer holds its run: 404 for a run the caller cannot see, 409 with the reason otherwise. */
+    /**
+     * Why a lease no longer holds its run: not found for a run the caller cannot see, a conflict with the reason
+     * otherwise.
+     */
     private <T> Uni<T> lost(Caller caller, UUID runId, Lease held) {
         return visible(caller, runId).map(run -> {
             throw LeaseLost.of(run, held.owner(caller.name()), held.attempt());

@@ -24,9 +24,10 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * The walls of the code base, checked on the compiled classes: packages depend one way (no cycle), resources call
  * services and services call stores (never the other way, and no resource reaches a store), SQL is issued only by
  * stores and the PostgreSQL plumbing, {@code job_runs} statements are run by {@code RunStore} alone, the leaf
- * packages (problem+json, the concurrency primitive, configuration, the job SPI) depend on nothing else of ours, the
- * core that executes, ends, validates and sweeps runs speaks no HTTP, and maintenance tasks schedule nothing
- * themselves. Each rule was seen to fail on a deliberate violation.
+ * packages (the refusals, the concurrency primitive, configuration, the job SPI) depend on nothing else of ours and
+ * problem+json only on the refusals it answers, the core that executes, ends, validates and sweeps runs speaks no
+ * HTTP, nor does any service or store (only the edges do), callers are authenticated by the bearer mechanism alone,
+ * and maintenance tasks schedule nothing themselves. Each rule was seen to fail on a deliberate violation.
  */
 class ArchitectureTest {
 
@@ -36,6 +37,12 @@ class ArchitectureTest {
 
     private static final DescribedPredicate<JavaClass> STORES = named("stores", "(Store|Sql)");
     private static final DescribedPredicate<JavaClass> RESOURCES = named("resources", "(Resource|Route)");
+    /**
+     * Where HTTP meets the services: resources and routes, request filters and guards, the bearer mechanism, the SSE
+     * streams.
+     */
+    private static final DescribedPredicate<JavaClass> EDGES = RESOURCES.or(named(
+            "request filters, guards, authentication mechanisms and SSE streams", "(Filter|Guard|Mechanism|Streams)"));
     /** Beans of ours but the stores, the resources and the PostgreSQL plumbing (which stores may use). */
     private static final DescribedPredicate<JavaClass> SERVICES = DescribedPredicate
             .<JavaClass>describe("services", c -> c.getPackageName().startsWith(ROOT + ".")
@@ -106,8 +113,9 @@ class ArchitectureTest {
 
     /**
      * The core that executes, ends, validates and sweeps runs speaks no HTTP: no problem+json exception, no JAX-RS.
-     * It answers outcomes, violations or domain failures, which the edges (resources, the problem mapper) turn into
-     * HTTP; the packages that still mix the two (run, worker, auth, …) are outside this wall until they are split.
+     * It answers outcomes, violations or refusals, which the edges (resources, the problem mapper) turn into HTTP.
+     * No class of these packages is an edge either; in the packages that hold both (run, worker, …), the next rule
+     * keeps HTTP to the edges.
      */
     @Test
     void theCoreSpeaksNoHttp() {
@@ -131,15 +139,38 @@ class ArchitectureTest {
                 .because("tokens are read by auth's BearerMechanism and its identity providers alone").check(CLASSES);
     }
 
+    /**
+     * Services and stores speak no HTTP, nor the values and checks they are made of: they answer outcomes or throw
+     * refusals ({@code dev.jobstream.refusal}), which the problem mapper and the routes turn into problem+json.
+     * Statuses, titles and headers are the edges' alone: problem+json itself, resources and routes, request filters
+     * and guards, the bearer mechanism, the SSE streams, and auth's answers to a caller refused and its reading of the
+     * caller from the request (auth's other beans are held to this all the same).
+     */
+    @Test
+    void onlyTheEdgesSpeakHttp() {
+        noClasses().that(DescribedPredicate.<JavaClass>describe("services, stores and what they are made of",
+                c -> !EDGES.test(c) && !c.getPackageName().startsWith(ROOT + ".problem")
+                        && (SERVICES.test(c) || !c.getPackageName().startsWith(ROOT + ".auth"))))
+                .should().dependOnClassesThat().resideInAnyPackage(ROOT + ".problem..", "jakarta.ws.rs..")
+                .because("services refuse in the domain's words; the edges answer in HTTP").check(CLASSES);
+    }
+
     @Test
     void leafPackagesDependOnNothingElseOfOurs() {
-        for (String leaf : new String[]{"problem", "concurrent", "config", "spi"}) {
-            noClasses().that().resideInAPackage(ROOT + "." + leaf + "..")
-                    .should().dependOnClassesThat(DescribedPredicate.<JavaClass>describe("other packages of ours",
-                            c -> c.getPackageName().startsWith(ROOT + ".")
-                                    && !c.getPackageName().startsWith(ROOT + "." + leaf)))
-                    .check(CLASSES);
+        for (String leaf : new String[]{"refusal", "concurrent", "config", "spi"}) {
+            dependsOnNothingOfOursBut(leaf, leaf);
         }
+        // problem+json answers the refusals, and knows nothing else of ours
+        dependsOnNothingOfOursBut("problem", "problem", "refusal");
+    }
+
+    private static void dependsOnNothingOfOursBut(String leaf, String... allowed) {
+        String packages = "(" + String.join("|", allowed) + ")";
+        noClasses().that().resideInAPackage(ROOT + "." + leaf + "..")
+                .should().dependOnClassesThat(DescribedPredicate.<JavaClass>describe("other packages of ours",
+                        c -> c.getPackageName().startsWith(ROOT + ".") && !c.getPackageName()
+                                .matches(ROOT.replace(".", "\\.") + "\\." + packages + "(\\..*)?")))
+                .check(CLASSES);
     }
 
     @Test
