@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.run.Control;
-import dev.jobstream.run.RunStore;
+import dev.jobstream.run.store.RunStore;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 

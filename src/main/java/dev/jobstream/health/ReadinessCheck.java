@@ -11,7 +11,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.jobstream.error.ErrorEventStore;
 import dev.jobstream.pg.Notifications;
-import dev.jobstream.run.RunStore;
+import dev.jobstream.run.store.RunStore;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 

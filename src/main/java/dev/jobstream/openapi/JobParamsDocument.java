@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 
 import dev.jobstream.run.JobDefinition;
-import dev.jobstream.run.JobRegistry;
+import dev.jobstream.run.service.JobRegistry;
 import io.quarkus.arc.Arc;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 

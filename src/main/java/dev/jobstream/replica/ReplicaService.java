@@ -20,7 +20,7 @@ import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.engine.EngineRegistry;
 import dev.jobstream.engine.LocalReplica;
-import dev.jobstream.run.RunStore;
+import dev.jobstream.run.store.RunStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;

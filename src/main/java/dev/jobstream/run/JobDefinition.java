@@ -20,7 +20,7 @@ public record JobDefinition(String name, String description, String executor, bo
     public record Retry(int maxAttempts, long backoffBaseMs, long backoffMaxMs, double jitter) {
     }
 
-    static JobDefinition of(JobHandler handler, ParamsSchema schema) {
+    public static JobDefinition of(JobHandler handler, ParamsSchema schema) {
         return new JobDefinition(handler.name(), handler.description(),
                 handler instanceof RemoteJob ? "workers" : "service", handler.exclusive(), handler.system(),
                 handler.schedule().orElse(null),

@@ -57,14 +57,14 @@ public record Run(
      * run a prepared statement whose result changed shape, as one reading {@code *} would after a newer replica's
      * migration added a column.
      */
-    static final String COLUMNS = """
+    public static final String COLUMNS = """
             id, job_name, workspace_id, status, exclusive, dry_run, params, metrics, error, error_code, error_log,
             processed, total, attempt, max_attempts, triggered_by, correlation_id, idempotency_key, owner,
             control_requested, created_at, run_after, started_at, finished_at, updated_at, heartbeat_at, duration_ms,
             version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id, traceparent""";
 
     /** {@link #COLUMNS} of the table named {@code alias} in a statement. */
-    static String columns(String alias) {
+    public static String columns(String alias) {
         return alias + "." + String.join(", " + alias + ".", COLUMNS.split(",\\s*"));
     }
 
@@ -79,7 +79,7 @@ public record Run(
     }
 
     /** The runs of a result, decoded by column position: each column is looked up once per result. */
-    static List<Run> all(Iterable<Row> rows, Instant staleBefore, boolean history) {
+    public static List<Run> all(Iterable<Row> rows, Instant staleBefore, boolean history) {
         List<Run> runs = new ArrayList<>();
         Columns columns = null;
         for (Row row : rows) {
@@ -117,7 +117,7 @@ public record Run(
      * Runs just claimed, for their engines: without their attempt history, which engines do not read (a claim
      * decodes hundreds of runs at a time).
      */
-    static List<Run> claimed(Iterable<Row> rows) {
+    public static List<Run> claimed(Iterable<Row> rows) {
         return all(rows, Instant.EPOCH, false);
     }
 
@@ -217,7 +217,7 @@ public record Run(
         return status == RunStatus.QUEUED && runAfter != null && runAfter.isAfter(Instant.now());
     }
 
-    static Instant instant(Row row, String column) {
+    public static Instant instant(Row row, String column) {
         OffsetDateTime value = row.getOffsetDateTime(column);
         return value == null ? null : value.toInstant();
     }

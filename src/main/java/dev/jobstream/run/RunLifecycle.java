@@ -19,10 +19,11 @@ import io.vertx.core.json.JsonObject;
  * attempt history. Together with the events a run stores (what its job emitted, interrupts, forced cancels) they
  * number 1 to the run's last sequence number without a gap.
  */
-final class RunLifecycle {
+public final class RunLifecycle {
 
     /** The columns of a run that its lifecycle events are read from. */
-    record Row(UUID id, String job, UUID workspaceId, boolean dryRun, RunStatus status, int attempt, int maxAttempts,
+    public record Row(UUID id, String job, UUID workspaceId, boolean dryRun, RunStatus status, int attempt,
+            int maxAttempts,
             Instant startedAt, Instant finishedAt, Instant updatedAt, Integer startSeq, Integer endSeq,
             JsonObject metrics, String error, String errorCode, Long durationMs, JsonArray attempts) {
     }
@@ -31,7 +32,7 @@ final class RunLifecycle {
     }
 
     /** The run's lifecycle events numbered above {@code after}, in order. */
-    static List<RunEvent> after(Row run, int after) {
+    public static List<RunEvent> after(Row run, int after) {
         List<RunEvent> events = new ArrayList<>();
         if (run.attempts() != null) {
             for (Object item : run.attempts()) {
@@ -122,7 +123,7 @@ final class RunLifecycle {
      * The first {@code limit} of the stored and the derived events, in order of sequence number: the stored ones are
      * the first {@code limit} after the same position, so none that belongs in the page is missing.
      */
-    static List<RunEvent> merge(List<RunEvent> stored, List<RunEvent> derived, int limit) {
+    public static List<RunEvent> merge(List<RunEvent> stored, List<RunEvent> derived, int limit) {
         List<RunEvent> merged = new ArrayList<>(Math.min(limit, stored.size() + derived.size()));
         int s = 0;
         int d = 0;

@@ -6,7 +6,7 @@ import java.util.List;
 public record RunPage(List<Run> runs, String nextCursor) {
 
     /** {@code fetched} holds up to {@code limit + 1} runs; the extra one only tells that another page exists. */
-    static RunPage of(List<Run> fetched, int limit) {
+    public static RunPage of(List<Run> fetched, int limit) {
         if (fetched.size() <= limit) {
             return new RunPage(fetched, null);
         }

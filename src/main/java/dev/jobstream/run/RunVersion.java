@@ -13,7 +13,7 @@ public record RunVersion(UUID id, String job, UUID workspaceId, String status, S
         long processed, Long total, String error, Instant createdAt, Instant updatedAt, Instant finishedAt,
         Instant runAfter, int attempt, long version) {
 
-    static RunVersion from(Row row) {
+    public static RunVersion from(Row row) {
         RunStatus status = RunStatus.of(row.getString("status"));
         Instant runAfter = Run.instant(row, "run_after");
         return new RunVersion(row.getUUID("id"), row.getString("job_name"), row.getUUID("workspace_id"),

@@ -2,8 +2,8 @@
  * Runs and their state machine. Active states: {@code queued}, {@code running}, {@code paused}; terminal:
  * {@code completed}, {@code failed}, {@code cancelled}, {@code skipped} (a terminal run never changes status again).
  * A {@code paused} run is either held by its engine (owner set, heartbeating) or parked (no owner, no engine).
- * Every change of {@code job_runs} is one statement of {@link dev.jobstream.run.RunSql}, run by
- * {@link dev.jobstream.run.RunStore} alone, guarded by the states it comes from and, where an engine writes, by the
+ * Every change of {@code job_runs} is one statement of {@link dev.jobstream.run.store.RunSql}, run by
+ * {@link dev.jobstream.run.store.RunStore} alone, guarded by the states it comes from and, where an engine writes, by the
  * run's owner and attempt; the schema refuses any other status change (trigger {@code job_runs_transition}).
  * <table>
  * <caption>Transitions</caption>

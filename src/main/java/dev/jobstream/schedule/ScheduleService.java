@@ -22,7 +22,7 @@ import dev.jobstream.refusal.Invalid;
 import dev.jobstream.refusal.NotFound;
 import dev.jobstream.refusal.Refusal;
 import dev.jobstream.run.NewRun;
-import dev.jobstream.run.RunService;
+import dev.jobstream.run.service.RunService;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.Workspaces;
 import io.quarkus.runtime.ShutdownEvent;

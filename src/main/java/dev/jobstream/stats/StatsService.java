@@ -10,8 +10,8 @@ import java.util.UUID;
 
 import jakarta.inject.Singleton;
 
-import dev.jobstream.run.RunStore;
-import dev.jobstream.run.RunStore.ActiveCounts;
+import dev.jobstream.run.store.RunStore;
+import dev.jobstream.run.store.RunStore.ActiveCounts;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -3,7 +3,7 @@ package dev.jobstream.sweep;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
-import dev.jobstream.run.RunStore;
+import dev.jobstream.run.store.RunStore;
 
 /** Runs that ended longer than {@code jobstream.retention.runs} ago are deleted, with their events. */
 @Singleton

@@ -9,8 +9,8 @@ import org.jboss.logging.Logger;
 
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.Connectivity;
-import dev.jobstream.run.RunMetrics;
-import dev.jobstream.run.RunStore;
+import dev.jobstream.run.service.RunMetrics;
+import dev.jobstream.run.store.RunStore;
 import io.smallrye.mutiny.Uni;
 
 /**

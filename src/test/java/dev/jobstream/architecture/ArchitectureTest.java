@@ -60,7 +60,25 @@ class ArchitectureTest {
 
     @Test
     void packagesHaveNoCycles() {
-        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(CLASSES);
+        slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(CLASSES);
+    }
+
+    /**
+     * The runs in layers: their HTTP surface ({@code run.http}) over the service ({@code run.service}) over the store
+     * ({@code run.store}), all over the run itself ({@code run}: the values and the state machine), which knows none of
+     * them. Other packages may use the service, the store and the run; nothing but the HTTP surface is above it.
+     */
+    @Test
+    void theRunsAreLayeredHttpOverServiceOverStore() {
+        com.tngtech.archunit.library.Architectures.layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("http").definedBy(ROOT + ".run.http..")
+                .layer("service").definedBy(ROOT + ".run.service..")
+                .layer("store").definedBy(ROOT + ".run.store..")
+                .layer("run").definedBy(ROOT + ".run")
+                .whereLayer("http").mayNotBeAccessedByAnyLayer()
+                .whereLayer("service").mayOnlyBeAccessedByLayers("http")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("service")
+                .check(CLASSES);
     }
 
     @Test

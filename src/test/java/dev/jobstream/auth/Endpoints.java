@@ -18,7 +18,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Produces;
 
-import dev.jobstream.run.RunEventsRoute;
+import dev.jobstream.run.http.RunEventsRoute;
 
 /**
  * Every {@code /v1} endpoint of the service, read from the compiled classes: each JAX-RS resource method (with the

@@ -16,6 +16,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.run.service.JobRegistry;
+import dev.jobstream.run.service.RemoteJobs;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -17,6 +17,7 @@ import org.flywaydb.core.Flyway;
 
 import dev.jobstream.config.EmbeddedDatabase;
 import dev.jobstream.config.JobstreamConfig;
+import dev.jobstream.run.store.RunStore;
 import dev.jobstream.stream.RunEvent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;

@@ -19,7 +19,7 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import dev.jobstream.run.RunEventsRoute;
+import dev.jobstream.run.http.RunEventsRoute;
 import dev.jobstream.support.Api;
 import dev.jobstream.support.DatabaseTest;
 import dev.jobstream.support.SmallLimits;

@@ -18,7 +18,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.jobstream.pg.Connectivity;
-import dev.jobstream.run.RunStore;
+import dev.jobstream.run.store.RunStore;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,6 @@
-package dev.jobstream.run;
+package dev.jobstream.run.store;
+
+import dev.jobstream.run.Run;
 
 /**
  * Every statement on {@code job_runs}, named for the transition it makes or the read it does; {@link RunStore} is

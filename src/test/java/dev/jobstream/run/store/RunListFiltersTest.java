@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,6 +14,11 @@ import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunCursor;
+import dev.jobstream.run.RunPage;
+import dev.jobstream.run.RunQuery;
+import dev.jobstream.run.RunStatus;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 

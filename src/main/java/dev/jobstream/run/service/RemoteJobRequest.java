@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.service;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.jobstream.params.ParamsSchema;
 import dev.jobstream.params.Violation;
 import dev.jobstream.refusal.Invalid;
+import dev.jobstream.run.RemoteJob;
 import dev.jobstream.spi.JobParam;
 import dev.jobstream.spi.RetryPolicy;
 

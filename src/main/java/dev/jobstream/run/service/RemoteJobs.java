@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.service;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,6 +26,8 @@ import dev.jobstream.refusal.Conflict;
 import dev.jobstream.refusal.Invalid;
 import dev.jobstream.refusal.NotFound;
 import dev.jobstream.refusal.Refusal;
+import dev.jobstream.run.RemoteJob;
+import dev.jobstream.run.store.RemoteJobStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -136,7 +138,7 @@ public class RemoteJobs {
     }
 
     /** Reads the jobs and hands them to the registry; a stored definition this version cannot read is skipped. */
-    Uni<Integer> reloaded() {
+    public Uni<Integer> reloaded() {
         return registerFile().flatMap(x -> store.all()).map(definitions -> {
             Map<String, RemoteJob> jobs = new LinkedHashMap<>();
             definitions.forEach((name, definition) -> {

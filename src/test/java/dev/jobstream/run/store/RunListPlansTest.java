@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.jobstream.run.RunCursor;
+import dev.jobstream.run.RunQuery;
+import dev.jobstream.run.RunStatus;
 import dev.jobstream.support.DatabaseTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Tuple;

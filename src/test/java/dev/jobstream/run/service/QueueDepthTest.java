@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.service;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

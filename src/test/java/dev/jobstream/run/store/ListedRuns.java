@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.store;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.service;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,6 +15,8 @@ import dev.jobstream.params.ParamsSchema;
 import dev.jobstream.params.Violation;
 import dev.jobstream.refusal.Invalid;
 import dev.jobstream.refusal.NotFound;
+import dev.jobstream.run.JobDefinition;
+import dev.jobstream.run.RemoteJob;
 import dev.jobstream.spi.JobHandler;
 import io.vertx.core.json.JsonObject;
 

@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.http;
 
 import java.util.List;
 import java.util.UUID;
@@ -19,6 +19,7 @@ import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.problem.Problem;
 import dev.jobstream.refusal.Refusal;
+import dev.jobstream.run.service.RunService;
 import dev.jobstream.stream.EventBatch;
 import dev.jobstream.stream.EventStreamAccept;
 import dev.jobstream.stream.EventStreams;

@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.service;
 
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +11,10 @@ import org.jboss.logging.Logger;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.pg.PgErrors;
 import dev.jobstream.refusal.Conflict;
+import dev.jobstream.run.Control;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.store.RunStore;
 import io.smallrye.mutiny.Uni;
 
 /**

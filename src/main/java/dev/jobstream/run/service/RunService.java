@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.service;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +17,15 @@ import dev.jobstream.refusal.Forbidden;
 import dev.jobstream.refusal.Invalid;
 import dev.jobstream.refusal.NotFound;
 import dev.jobstream.refusal.Unavailable;
+import dev.jobstream.run.NewRun;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunIds;
+import dev.jobstream.run.RunPage;
+import dev.jobstream.run.RunQuery;
+import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.TriggerOutcome;
+import dev.jobstream.run.TriggerRequest;
+import dev.jobstream.run.store.RunStore;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.Workspaces;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.service;
 
 import java.time.Duration;
 import java.util.Map;
@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
 
+import dev.jobstream.run.RunStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

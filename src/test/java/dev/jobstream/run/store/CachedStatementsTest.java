@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.service;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.inject.Singleton;
 
 import dev.jobstream.pg.Schema;
+import dev.jobstream.run.store.RunStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;

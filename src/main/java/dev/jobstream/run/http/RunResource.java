@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.http;
 
 import java.time.Instant;
 import java.util.Map;
@@ -20,6 +20,12 @@ import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunCursor;
+import dev.jobstream.run.RunPage;
+import dev.jobstream.run.RunQuery;
+import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.service.RunService;
 import io.smallrye.mutiny.Uni;
 
 /** Reading, listing and deleting runs. */

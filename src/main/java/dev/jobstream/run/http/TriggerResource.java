@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.http;
 
 import java.net.URI;
 import java.time.Duration;
@@ -39,6 +39,16 @@ import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.Params;
 import dev.jobstream.refusal.Forbidden;
 import dev.jobstream.refusal.Invalid;
+import dev.jobstream.run.AlreadyRunning;
+import dev.jobstream.run.JobDefinition;
+import dev.jobstream.run.NewRun;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.TriggerOutcome;
+import dev.jobstream.run.TriggerRequest;
+import dev.jobstream.run.service.JobRegistry;
+import dev.jobstream.run.service.RemoteJobRequest;
+import dev.jobstream.run.service.RemoteJobs;
+import dev.jobstream.run.service.RunService;
 import dev.jobstream.stream.EventStreams;
 import dev.jobstream.stream.RunStreams;
 import dev.jobstream.trace.Traceparent;

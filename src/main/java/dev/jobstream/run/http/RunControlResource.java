@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.http;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.SecurityContext;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.Params;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.service.RunControlService;
 import io.smallrye.mutiny.Uni;
 
 /**

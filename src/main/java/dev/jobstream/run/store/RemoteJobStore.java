@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.store;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
-package dev.jobstream.run;
+package dev.jobstream.run.store;
 
-import static dev.jobstream.run.RunSql.*;
+import static dev.jobstream.run.store.RunSql.*;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +21,15 @@ import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.PgErrors;
+import dev.jobstream.run.Control;
+import dev.jobstream.run.NewRun;
+import dev.jobstream.run.Run;
+import dev.jobstream.run.RunFlush;
+import dev.jobstream.run.RunLifecycle;
+import dev.jobstream.run.RunQuery;
+import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.RunVersion;
+import dev.jobstream.run.TriggerOutcome;
 import dev.jobstream.spi.Workspaces;
 import dev.jobstream.stream.RunEvent;
 import dev.jobstream.stream.RunEventStore;
@@ -48,7 +57,7 @@ public class RunStore implements RunEventStore {
     private final Pool pool;
     private final JobstreamConfig config;
 
-    RunStore(Pool pool, JobstreamConfig config) {
+    public RunStore(Pool pool, JobstreamConfig config) {
         this.pool = pool;
         this.config = config;
     }

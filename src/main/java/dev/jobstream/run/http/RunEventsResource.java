@@ -1,4 +1,4 @@
-package dev.jobstream.run;
+package dev.jobstream.run.http;
 
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Roles;
 import dev.jobstream.problem.Params;
+import dev.jobstream.run.service.RunService;
 import dev.jobstream.stream.RunEvent;
 import dev.jobstream.stream.RunEventHub;
 import io.smallrye.mutiny.Uni;
