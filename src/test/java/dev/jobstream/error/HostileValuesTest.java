@@ -100,7 +100,10 @@ class HostileValuesTest extends DatabaseTest {
                 Arguments.of("POST", trigger + "/batch", "multipart/form-data; boundary=x", "{\"runs\":[{}]}", 415,
                         "multipart"),
                 Arguments.of("POST", trigger, "application/json", "{\"dry_run\":true,\"dry_run\":false}", 400,
-                        "twice"));
+                        "twice"),
+                Arguments.of("POST", "/v1/schedules", "application/json", "{\"cron\":\"0 * * * *\",\"cron\":\"\"}",
+                        400, "twice"),
+                Arguments.of("POST", "/v1/schedules", "application/json", "{\"job\":", 400, "not valid JSON"));
     }
 
     @ParameterizedTest(name = "{0} {1} ({2}) -> {4}")
