@@ -7,7 +7,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.jobstream.support.Api;
 import dev.jobstream.support.DatabaseTest;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
@@ -29,6 +38,9 @@ import io.restassured.response.ValidatableResponse;
 class ProblemResponsesTest extends DatabaseTest {
 
     private static final String ABSENT = UUID.randomUUID().toString();
+
+    @TestHTTPResource("/")
+    URL base;
 
     static Stream<Arguments> badRequests() {
         return Stream.of(
@@ -125,6 +137,25 @@ class ProblemResponsesTest extends DatabaseTest {
         String hugeBatch = "{\"runs\":[{\"params\":{\"padding\":\"" + "x".repeat(1100 * 1024) + "\"}}]}";
         admin().contentType("application/json").body(hugeBatch).post("/v1/jobs/demo.sleep/runs/batch").then()
                 .statusCode(413);
+    }
+
+    /** A body sent without a length (chunked) is held to the same limit as it is read, a record's as a trigger's. */
+    @Test
+    void bodiesSentWithoutALengthAreHeldTo64KiB() throws Exception {
+        byte[] huge = ("{\"params\":{\"padding\":\"" + "x".repeat(70 * 1024) + "\"}}").getBytes(StandardCharsets.UTF_8);
+        for (String path : List.of("/v1/jobs/demo.sleep/runs", "/v1/schedules")) {
+            HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .send(HttpRequest.newBuilder(base.toURI().resolve(path.substring(1)))
+                            .header("Authorization", "Bearer " + Api.ADMIN_TOKEN)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(huge)))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, response.statusCode(), path);
+            assertEquals("application/problem+json", response.headers().firstValue("Content-Type").orElse(""), path);
+            assertTrue(response.body().contains("larger than 65536 bytes"), response.body());
+        }
+        assertEquals(0, db.count("SELECT count(*) FROM job_runs")
+                + db.count("SELECT count(*) FROM job_schedules WHERE source = 'api'"));
     }
 
     @Test

@@ -36,6 +36,7 @@ import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.Roles;
 import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
+import dev.jobstream.problem.BodySize;
 import dev.jobstream.problem.Params;
 import dev.jobstream.refusal.Forbidden;
 import dev.jobstream.refusal.Invalid;
@@ -228,7 +229,7 @@ public class TriggerResource {
     @RolesAllowed(Roles.OPERATOR)
     public Uni<Map<String, Object>> batch(@PathParam("job") String job,
             @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(TRACEPARENT) String traceparent,
-            @Context SecurityContext security, String body) throws JsonProcessingException {
+            @Context SecurityContext security, @BodySize.Large String body) throws JsonProcessingException {
         BatchRequest request = parse(body, BatchRequest.class, null);
         if (request == null || request.runs() == null || request.runs().isEmpty()
                 || request.runs().size() > RunService.MAX_BATCH) {
