@@ -21,6 +21,7 @@ import dev.jobstream.run.RunIds;
 import dev.jobstream.run.RunQuery;
 import dev.jobstream.run.RunStatus;
 import dev.jobstream.run.TriggerOutcome;
+import dev.jobstream.run.TriggerRequest;
 import dev.jobstream.run.service.RunService;
 import dev.jobstream.trace.Traceparent;
 import io.smallrye.mutiny.Uni;
@@ -38,7 +39,7 @@ public class BulkService {
 
     private static final Logger AUDIT = Logger.getLogger("run.control");
     /** A bulk run comes before every run waiting in the queue: cancelling a backlog must not wait behind it. */
-    static final int PRIORITY = RunService.MAX_PRIORITY;
+    static final int PRIORITY = TriggerRequest.MAX_PRIORITY;
     static final int MAX_ATTEMPTS = 3;
     /** Ids sort after every other at the same instant: a cursor at the request's time selects all runs up to it. */
     private static final UUID LAST_ID = new UUID(-1, -1);

@@ -84,13 +84,6 @@ public class ApiDocumentFilter implements OASFilter {
         if (events != null && events.getGET() != null) {
             addEventStream(events.getGET());
         }
-        components.addSchema("TriggerRequest", triggerRequestSchema());
-        components.addSchema("BatchRequest", OASFactory.createSchema().addType(SchemaType.OBJECT)
-                .required(List.of("runs")).addProperty("runs", OASFactory.createSchema().addType(SchemaType.ARRAY)
-                        .maxItems(1000).items(ref("TriggerRequest"))));
-        jsonBody(openAPI.getPaths().getPathItem("/v1/jobs/{job}/runs"), "TriggerRequest", false);
-        jsonBody(openAPI.getPaths().getPathItem("/v1/jobs/{job}/runs/batch"), "BatchRequest", true);
-        workerBodies(openAPI, components);
     }
 
     /**
@@ -102,77 +95,6 @@ public class ApiDocumentFilter implements OASFilter {
             openAPI.getInfo().license(OASFactory.createLicense().name("Proprietary")
                     .identifier("LicenseRef-Proprietary"));
         }
-    }
-
-    /** The bodies of the worker endpoints and of a job's registration, which their resources read as text. */
-    private static void workerBodies(OpenAPI openAPI, Components components) {
-        components.addSchema("RemoteJobRequest", object()
-                .description("A job executed by workers; absent fields take a built-in job's defaults")
-                .addProperty("description", string())
-                .addProperty("exclusive", bool().description("one active run per workspace (default true)"))
-                .addProperty("params", array(object().required(List.of("name", "type"))
-                        .addProperty("name", string()).addProperty("type", string()
-                                .enumeration(List.of("string", "integer", "date", "duration")))
-                        .addProperty("description", string()).addProperty("default", OASFactory.createSchema())
-                        .addProperty("minimum", integer(null, null)).addProperty("maximum", integer(null, null)))
-                        .description("typed params; or give params_schema"))
-                .addProperty("params_schema", object().description("the params as a JSON Schema 2020-12 of an "
-                        + "object, at most 64 KiB; or give params"))
-                .addProperty("retry", object()
-                        .addProperty("max_attempts", integer(1L, (long) dev.jobstream.spi.RetryPolicy.MAX_ATTEMPTS))
-                        .addProperty("backoff_base_ms", integer(0L, null)).addProperty("backoff_max_ms",
-                                integer(0L, null))
-                        .addProperty("jitter", number().description("0 (none) to less than 1")))
-                .addProperty("timeout_ms", integer(1000L, 604_800_000L))
-                .addProperty("priority", integer(-100L, 100L))
-                .addProperty("max_active", integer(1L, 100_000L).description("cluster-wide limit of executing runs")));
-        components.addSchema("ClaimRequest", object().required(List.of("worker", "jobs"))
-                .addProperty("worker", string().pattern("^[A-Za-z0-9._:@-]{1,100}$")
-                        .description("this worker's id among the token's workers, such as host and pid"))
-                .addProperty("jobs", array(string()).minItems(1).maxItems(50))
-                .addProperty("max", integer(1L, 100L).description("runs it can take (default 1)"))
-                .addProperty("wait", integer(0L, 60L).description("seconds to wait for a run (default 30)")));
-        components.addSchema("ReportRequest", object().required(List.of("lease", "seq"))
-                .addProperty("lease", string().description("the lease token of the claim"))
-                .addProperty("seq", integer(1L, null).description("the report's number within the claim, from 1; "
-                        + "a report sent again with the same number is stored once"))
-                .addProperty("events", array(object().required(List.of("type"))
-                        .addProperty("type", string().enumeration(List.of("log", "progress", "error")))
-                        .addProperty("level", string().enumeration(List.of("debug", "info", "warn", "error")))
-                        .addProperty("message", string()).addProperty("processed", integer(0L, null))
-                        .addProperty("total", integer(0L, null)).addProperty("item", string())).maxItems(100))
-                .addProperty("state", string().enumeration(List.of("paused", "running"))
-                        .description("carries out the pause or resume the last answer asked for")));
-        components.addSchema("EndRequest", endFields(object().required(List.of("lease"))));
-        components.addSchema("EndsRequest", object().required(List.of("ends"))
-                .addProperty("ends", array(endFields(object().required(List.of("run_id", "outcome", "lease"))
-                        .addProperty("run_id", string().format("uuid"))
-                        .addProperty("outcome", string().enumeration(List.of("complete", "fail", "snooze",
-                                "cancelled")))))
-                        .minItems(1).maxItems(100)));
-        jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/ends"), "EndsRequest", true);
-        jsonBody(openAPI.getPaths().getPathItem("/v1/workers/claim"), "ClaimRequest", true);
-        jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/{id}/report"), "ReportRequest", true);
-        for (String end : List.of("complete", "fail", "snooze", "cancelled")) {
-            jsonBody(openAPI.getPaths().getPathItem("/v1/workers/runs/{id}/" + end), "EndRequest", true);
-        }
-        PathItem job = openAPI.getPaths().getPathItem("/v1/jobs/{job}");
-        if (job != null && job.getPUT() != null) {
-            job.getPUT().requestBody(OASFactory.createRequestBody().required(true).content(OASFactory
-                    .createContent().addMediaType("application/json",
-                            OASFactory.createMediaType().schema(ref("RemoteJobRequest")))));
-        }
-    }
-
-    /** The fields of an attempt's end: its lease, and what each way of ending it carries. */
-    private static Schema endFields(Schema end) {
-        return end.addProperty("lease", string())
-                .addProperty("metrics", object().description("complete: the run's metrics"))
-                .addProperty("error", string().description("fail: the message"))
-                .addProperty("error_code", string().pattern("^[a-z][a-z0-9_]{0,63}$")
-                        .description("fail: default job_failed"))
-                .addProperty("retryable", bool().description("fail: another attempt may follow (default true)"))
-                .addProperty("delay_ms", integer(0L, null).description("snooze: when the next attempt is due"));
     }
 
     private static Schema object() {
@@ -187,52 +109,8 @@ public class ApiDocumentFilter implements OASFilter {
         return OASFactory.createSchema().addType(SchemaType.BOOLEAN);
     }
 
-    private static Schema number() {
-        return OASFactory.createSchema().addType(SchemaType.NUMBER);
-    }
-
-    private static Schema array(Schema items) {
-        return OASFactory.createSchema().addType(SchemaType.ARRAY).items(items);
-    }
-
-    private static Schema integer(Long minimum, Long maximum) {
-        Schema schema = OASFactory.createSchema().addType(SchemaType.INTEGER);
-        if (minimum != null) {
-            schema.minimum(java.math.BigDecimal.valueOf(minimum));
-        }
-        return maximum == null ? schema : schema.maximum(java.math.BigDecimal.valueOf(maximum));
-    }
-
-    /** The trigger and batch resources read their body as text (to bound and parse it themselves): it is JSON. */
-    private static void jsonBody(PathItem item, String schema, boolean required) {
-        if (item != null && item.getPOST() != null) {
-            item.getPOST().requestBody(OASFactory.createRequestBody().required(required)
-                    .content(OASFactory.createContent().addMediaType("application/json",
-                            OASFactory.createMediaType().schema(ref(schema)))));
-        }
-    }
-
-    private static Schema triggerRequestSchema() {
-        return OASFactory.createSchema().addType(SchemaType.OBJECT)
-                .description("Every field is optional; workspace_id and dry_run may also be query parameters")
-                .addProperty("workspace_id", OASFactory.createSchema().addType(SchemaType.STRING).format("uuid"))
-                .addProperty("dry_run", OASFactory.createSchema().addType(SchemaType.BOOLEAN))
-                .addProperty("params", OASFactory.createSchema().addType(SchemaType.OBJECT)
-                        .description("the job's params, as its params_schema (GET /v1/jobs; in this document "
-                                + "as served, components JobParams.<job>) takes them; at most 16 KiB, 32 levels"))
-                .addProperty("idempotency_key", OASFactory.createSchema().addType(SchemaType.STRING).maxLength(200))
-                .addProperty("run_at", OASFactory.createSchema().addType(SchemaType.STRING).format("date-time")
-                        .description("run later, at this instant (at most a minute past; not with delay)"))
-                .addProperty("delay", OASFactory.createSchema().addType(SchemaType.STRING)
-                        .description("run later, after this duration: 90s, 15m, 2h, 1d or PT30M (not with run_at)"))
-                .addProperty("priority", OASFactory.createSchema().addType(SchemaType.INTEGER)
-                        .minimum(java.math.BigDecimal.valueOf(-100)).maximum(java.math.BigDecimal.valueOf(100))
-                        .description("higher runs first among due runs; default: the job's (0 unless it says)"))
-                .addProperty("timeout", OASFactory.createSchema().addType(SchemaType.STRING)
-                        .description("how long one attempt may run: a duration of at least 1s, at most the job's"))
-                .addProperty("max_attempts", OASFactory.createSchema().addType(SchemaType.INTEGER).minimum(
-                        java.math.BigDecimal.ONE).description("at most the job's retry policy's attempts"))
-                .additionalPropertiesBoolean(false);
+    private static Schema integer(long minimum) {
+        return OASFactory.createSchema().addType(SchemaType.INTEGER).minimum(java.math.BigDecimal.valueOf(minimum));
     }
 
     private static Schema ref(String schema) {
@@ -316,12 +194,12 @@ public class ApiDocumentFilter implements OASFilter {
                 "id", () -> string().format("uuid"),
                 "workspace_id", () -> string().format("uuid"),
                 "run_id", () -> string().format("uuid"),
-                "limit", () -> integer(1L, null),
+                "limit", () -> integer(1),
                 "dry_run", ApiDocumentFilter::bool,
                 "unresolved", ApiDocumentFilter::bool,
                 "force", ApiDocumentFilter::bool,
-                "wait", () -> integer(0L, null).description("seconds"),
-                "after", () -> integer(0L, null));
+                "wait", () -> integer(0).description("seconds"),
+                "after", () -> integer(0));
         openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             if (operation.getParameters() == null) {
                 return;
@@ -332,7 +210,7 @@ public class ApiDocumentFilter implements OASFilter {
                     continue;
                 }
                 Supplier<Schema> type = path.startsWith("/v1/errors/") && parameter.getName().equals("id")
-                        ? () -> integer(1L, null).format("int64") // error events are numbered
+                        ? () -> integer(1).format("int64") // error events are numbered
                         : types.get(parameter.getName());
                 if (type != null && parameter.getIn() != Parameter.In.HEADER) {
                     parameter.schema(type.get());
@@ -377,11 +255,6 @@ public class ApiDocumentFilter implements OASFilter {
         operation.addParameter(OASFactory.createParameter().name("Last-Event-ID").in(Parameter.In.HEADER)
                 .description("SSE only: the last sequence number received; later events follow")
                 .schema(OASFactory.createSchema().addType(SchemaType.INTEGER)));
-    }
-
-    private static Content json(String schema) {
-        return OASFactory.createContent().addMediaType("application/json",
-                OASFactory.createMediaType().schema(ref(schema)));
     }
 
     private static Content problem() {

@@ -14,7 +14,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * A request whose {@code Content-Type} is no media type at all, or a multipart form (which this API never reads), is
  * a 415 problem before anything reads its body. Bodies are JSON; a body sent as a plain curl form
- * ({@code application/x-www-form-urlencoded}) is still read as the JSON it is.
+ * ({@code application/x-www-form-urlencoded}), or without a type, is still read as the JSON it is where the resource
+ * method takes any type (one that says JSON refuses another type with a 415 as it is matched).
  */
 public class ContentTypeFilter {
 
@@ -40,5 +41,14 @@ public class ContentTypeFilter {
                 ? Optional.empty()
                 : Optional.of(Problem.response(415, "Unsupported Media Type", detail,
                         request.getUriInfo().getRequestUri().getRawPath(), Map.of()));
+    }
+
+    /** Past matching, before the body is read: a body of another type, or of none, is read by the JSON reader. */
+    @ServerRequestFilter
+    public void readAsJson(ContainerRequestContext request) {
+        MediaType type = request.getMediaType();
+        if (type == null || !(type.getSubtype().equalsIgnoreCase("json") || type.getSubtype().endsWith("+json"))) {
+            request.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON);
+        }
     }
 }

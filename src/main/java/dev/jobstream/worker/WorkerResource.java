@@ -13,10 +13,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.SecurityContext;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.jobstream.auth.BodyLimitFilter;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.Roles;
 import dev.jobstream.auth.TokenLimits;
@@ -27,7 +23,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The worker protocol: workers outside the service claim runs of the jobs they execute, report on them under a
- * lease, and end their attempts. Only a token of the {@code worker} role may call it.
+ * lease, and end their attempts. Only a token of the {@code worker} role may call it. Bodies are read as their
+ * records; an empty one is null, which the service answers with a 400 naming the fields it needs.
  */
 @Path("/v1/workers")
 @Produces(MediaType.APPLICATION_JSON)
@@ -37,12 +34,10 @@ public class WorkerResource {
 
     private final WorkerService workers;
     private final TokenLimits limits;
-    private final ObjectMapper json;
 
-    WorkerResource(WorkerService workers, TokenLimits limits, ObjectMapper json) {
+    WorkerResource(WorkerService workers, TokenLimits limits) {
         this.workers = workers;
         this.limits = limits;
-        this.json = json;
     }
 
     /**
@@ -52,10 +47,8 @@ public class WorkerResource {
      */
     @POST
     @Path("claim")
-    public Uni<Map<String, List<ClaimedRun>>> claim(@Context SecurityContext security, String body)
-            throws JsonProcessingException {
+    public Uni<Map<String, List<ClaimedRun>>> claim(@Context SecurityContext security, ClaimRequest request) {
         Caller caller = Caller.of(security);
-        ClaimRequest request = parse(body, ClaimRequest.class);
         TokenLimits.Permit permit = limits.acquire(caller, TokenLimits.Kind.POLL);
         try {
             return workers.claim(caller, request).map(runs -> Map.of("runs", runs))
@@ -69,41 +62,37 @@ public class WorkerResource {
     /** Reports on a run under its lease, renewing the lease; the answer says what the run is asked to do. */
     @POST
     @Path("runs/{id}/report")
-    public Uni<ReportAnswer> report(@PathParam("id") String id, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
-        return workers.report(Caller.of(security), Params.uuid("id", id), parse(body, ReportRequest.class));
+    public Uni<ReportAnswer> report(@PathParam("id") String id, @Context SecurityContext security,
+            ReportRequest request) {
+        return workers.report(Caller.of(security), Params.uuid("id", id), request);
     }
 
     /** Ends the attempt completed, with its metrics. */
     @POST
     @Path("runs/{id}/complete")
-    public Uni<Run> complete(@PathParam("id") String id, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
-        return end(id, security, body, WorkerService.Outcome.COMPLETE);
+    public Uni<Run> complete(@PathParam("id") String id, @Context SecurityContext security, EndRequest request) {
+        return end(id, security, request, WorkerService.Outcome.COMPLETE);
     }
 
     /** Ends the attempt failed: retried as the job's policy says, unless not retryable or out of attempts. */
     @POST
     @Path("runs/{id}/fail")
-    public Uni<Run> fail(@PathParam("id") String id, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
-        return end(id, security, body, WorkerService.Outcome.FAIL);
+    public Uni<Run> fail(@PathParam("id") String id, @Context SecurityContext security, EndRequest request) {
+        return end(id, security, request, WorkerService.Outcome.FAIL);
     }
 
     /** Ends the attempt and brings the run back after a delay, with one attempt more. */
     @POST
     @Path("runs/{id}/snooze")
-    public Uni<Run> snooze(@PathParam("id") String id, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
-        return end(id, security, body, WorkerService.Outcome.SNOOZE);
+    public Uni<Run> snooze(@PathParam("id") String id, @Context SecurityContext security, EndRequest request) {
+        return end(id, security, request, WorkerService.Outcome.SNOOZE);
     }
 
     /** Ends the run cancelled, as a cancel asked of it. */
     @POST
     @Path("runs/{id}/cancelled")
-    public Uni<Run> cancelled(@PathParam("id") String id, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
-        return end(id, security, body, WorkerService.Outcome.CANCELLED);
+    public Uni<Run> cancelled(@PathParam("id") String id, @Context SecurityContext security, EndRequest request) {
+        return end(id, security, request, WorkerService.Outcome.CANCELLED);
     }
 
     /**
@@ -112,9 +101,8 @@ public class WorkerResource {
      */
     @POST
     @Path("runs/ends")
-    public Uni<Map<String, List<EndResult>>> ends(@Context SecurityContext security, String body)
-            throws JsonProcessingException {
-        return workers.ends(Caller.of(security), parse(body, EndsRequest.class))
+    public Uni<Map<String, List<EndResult>>> ends(@Context SecurityContext security, EndsRequest request) {
+        return workers.ends(Caller.of(security), request)
                 .map(outcomes -> Map.of("results", outcomes.stream().map(WorkerResource::result).toList()));
     }
 
@@ -129,12 +117,7 @@ public class WorkerResource {
                 problem.getMessage());
     }
 
-    private Uni<Run> end(String id, SecurityContext security, String body, WorkerService.Outcome outcome)
-            throws JsonProcessingException {
-        return workers.end(Caller.of(security), Params.uuid("id", id), outcome, parse(body, EndRequest.class));
-    }
-
-    private <T> T parse(String body, Class<T> type) throws JsonProcessingException {
-        return BodyLimitFilter.within(body) == null || body.isBlank() ? null : json.readValue(body, type);
+    private Uni<Run> end(String id, SecurityContext security, EndRequest request, WorkerService.Outcome outcome) {
+        return workers.end(Caller.of(security), Params.uuid("id", id), outcome, request);
     }
 }

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.jobstream.support.DatabaseTest;
 import dev.jobstream.support.RawHttp;
@@ -122,6 +124,23 @@ class HostileValuesTest extends DatabaseTest {
         assertEquals("application/problem+json", answer.contentType());
         assertTrue(answer.body().contains(detail), answer.body());
         assertEquals(0, db.count("SELECT count(*) FROM job_runs"), "a refused request stores no run");
+    }
+
+    /** A trigger's body is JSON whatever else its Content-Type says (curl -d sends a form's), or if it names none. */
+    @ParameterizedTest(name = "{0}")
+    @NullSource
+    @ValueSource(strings = {"application/x-www-form-urlencoded", "text/plain"})
+    void aTriggersBodyIsReadAsJsonWhateverItsContentType(String type) {
+        List<RawHttp.Header> headers = new ArrayList<>(
+                List.of(RawHttp.Header.of("Authorization", "Bearer " + dev.jobstream.support.Api.ADMIN_TOKEN)));
+        if (type != null) {
+            headers.add(RawHttp.Header.of("Content-Type", type));
+        }
+        RawHttp.Answer answer = RawHttp.send(base.getHost(), base.getPort(), "POST",
+                "/v1/jobs/demo.noop/runs".getBytes(StandardCharsets.US_ASCII), headers,
+                "{\"dry_run\":true}".getBytes(StandardCharsets.UTF_8), 10_000, RawHttp.Stream.GLANCE, 0);
+        assertEquals(202, answer.status(), answer.toString());
+        assertEquals(1, db.count("SELECT count(*) FROM job_runs WHERE dry_run"));
     }
 
     @Test

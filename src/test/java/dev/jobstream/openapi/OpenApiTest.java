@@ -109,6 +109,28 @@ class OpenApiTest extends DatabaseTest {
         }
     }
 
+    /**
+     * The request bodies are documented from their records: a property the annotations name but the record lacks would
+     * have no type (the scan types every field; a param's {@code default} is any JSON value).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyPropertyOfTheSchemasIsAFieldOfItsRecord() {
+        Map<String, Map<String, Object>> schemas = document().getMap("components.schemas");
+        List<String> untyped = new ArrayList<>();
+        schemas.forEach((name, schema) -> {
+            Map<String, Map<String, Object>> properties = (Map<String, Map<String, Object>>) schema.get("properties");
+            if (!name.startsWith(JobParamsDocument.PREFIX) && properties != null) {
+                properties.forEach((property, field) -> {
+                    if (!field.containsKey("type") && !field.containsKey("$ref")) {
+                        untyped.add(name + "." + property);
+                    }
+                });
+            }
+        });
+        assertEquals(List.of("RemoteJobRequestParamsInner.default"), untyped);
+    }
+
     @Test
     void theDocumentCarriesEachJobsParamsSchemaAsTheJobsAreNow() {
         JsonPath doc = document();

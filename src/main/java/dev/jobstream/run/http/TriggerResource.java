@@ -27,10 +27,11 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.jobstream.auth.BodyLimitFilter;
 import dev.jobstream.auth.Caller;
 import dev.jobstream.auth.InternalKey;
 import dev.jobstream.auth.Roles;
@@ -101,9 +102,8 @@ public class TriggerResource {
     @Path("{job}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    public Uni<Response> put(@PathParam("job") String job, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
-        RemoteJobRequest request = parse(BodyLimitFilter.within(body), RemoteJobRequest.class, null);
+    public Uni<Response> put(@PathParam("job") String job, @Context SecurityContext security,
+            RemoteJobRequest request) {
         return remoteJobs.put(job, request, Caller.of(security)).map(created -> Response
                 .status(created ? 201 : 200)
                 .entity(jobs.definitions().stream().filter(d -> d.name().equals(job)).findFirst().orElseThrow())
@@ -124,8 +124,8 @@ public class TriggerResource {
     public Uni<Response> trigger(@PathParam("job") String job, @QueryParam("workspace_id") String workspace,
             @QueryParam("dry_run") String dryRun, @QueryParam("wait") String wait,
             @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(InternalKey.HEADER) String internal,
-            @HeaderParam(TRACEPARENT) String traceparent, @Context SecurityContext security, String body)
-            throws JsonProcessingException {
+            @HeaderParam(TRACEPARENT) String traceparent, @Context SecurityContext security,
+            @RequestBody(required = false) TriggerRequest body) {
         int waitSeconds = Params.intInRange("wait", wait, 0, MAX_WAIT_SECONDS, 0);
         Caller caller = Caller.of(security);
         NewRun run = prepare(job, body, workspace, dryRun, correlation, traceparent, caller, fromService(internal));
@@ -170,7 +170,8 @@ public class TriggerResource {
             @QueryParam("workspace_id") String workspace, @QueryParam("dry_run") String dryRun,
             @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(InternalKey.HEADER) String internal,
             @HeaderParam(TRACEPARENT) String traceparent, @Context SecurityContext security, @Context Sse sse,
-            @Context HttpServerResponse response, String body) throws JsonProcessingException {
+            @Context HttpServerResponse response, @RequestBody(required = false) TriggerRequest body)
+            throws JsonProcessingException {
         Caller caller = Caller.of(security);
         NewRun prepared = prepare(job, body, workspace, dryRun, correlation, traceparent, caller,
                 fromService(internal));
@@ -207,13 +208,14 @@ public class TriggerResource {
     static final String TRACEPARENT = "traceparent";
 
     /**
-     * Parses and validates a trigger; 400 or 404 problems for bad input or an unknown job. {@code fromService}: the
-     * request carries this process's {@link InternalKey} (the self-test), which may trigger internal jobs. The run
-     * keeps the request's trace context; a malformed {@code traceparent} header is ignored.
+     * Validates a trigger, whose body may be absent (null: every field its default); 400 or 404 problems for bad input
+     * or an unknown job. {@code fromService}: the request carries this process's {@link InternalKey} (the self-test),
+     * which may trigger internal jobs. The run keeps the request's trace context; a malformed {@code traceparent}
+     * header is ignored.
      */
-    NewRun prepare(String job, String body, String workspace, String dryRun, String correlation, String traceparent,
-            Caller caller, boolean fromService) throws JsonProcessingException {
-        TriggerRequest request = merge(parse(BodyLimitFilter.within(body), TriggerRequest.class, TriggerRequest.EMPTY),
+    NewRun prepare(String job, TriggerRequest body, String workspace, String dryRun, String correlation,
+            String traceparent, Caller caller, boolean fromService) {
+        TriggerRequest request = merge(body == null ? TriggerRequest.EMPTY : body,
                 Params.optionalUuid("workspace_id", workspace), Params.optionalBoolean("dry_run", dryRun));
         return runs.prepare(job, request, caller, correlationId(correlation), Traceparent.ofRequest(traceparent),
                 fromService);
@@ -229,8 +231,7 @@ public class TriggerResource {
     @RolesAllowed(Roles.OPERATOR)
     public Uni<Map<String, Object>> batch(@PathParam("job") String job,
             @HeaderParam("X-Correlation-Id") String correlation, @HeaderParam(TRACEPARENT) String traceparent,
-            @Context SecurityContext security, @BodySize.Large String body) throws JsonProcessingException {
-        BatchRequest request = parse(body, BatchRequest.class, null);
+            @Context SecurityContext security, @BodySize.Large BatchRequest request) {
         if (request == null || request.runs() == null || request.runs().isEmpty()
                 || request.runs().size() > RunService.MAX_BATCH) {
             throw ApiException.badRequest("'runs' must hold 1 to " + RunService.MAX_BATCH + " runs");
@@ -271,14 +272,6 @@ public class TriggerResource {
 
     private static Response accepted(Run run) {
         return Response.accepted(run).location(URI.create("/v1/runs/" + run.id())).build();
-    }
-
-    private <T> T parse(String body, Class<T> type, T empty) throws JsonProcessingException {
-        if (body == null || body.isBlank()) {
-            return empty;
-        }
-        T parsed = json.readValue(body, type);
-        return parsed == null ? empty : parsed;
     }
 
     /** Query parameters fill what the body leaves out; both giving different values is a 400. */

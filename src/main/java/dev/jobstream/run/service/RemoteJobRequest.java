@@ -1,5 +1,8 @@
 package dev.jobstream.run.service;
 
+import static dev.jobstream.run.TriggerRequest.MAX_PRIORITY;
+import static dev.jobstream.run.TriggerRequest.MIN_PRIORITY;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,6 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -24,8 +31,21 @@ import dev.jobstream.spi.RetryPolicy;
  * job built into the service: exclusive, no params, 3 attempts 5 s then 10 s apart (± 20 %, at most 10 min), no timeout,
  * priority 0, no cluster-wide limit. It is stored as given once {@link #toJob} accepted it.
  */
+@Schema(description = "A job executed by workers; absent fields take a built-in job's defaults", properties = {
+        @SchemaProperty(name = "description"),
+        @SchemaProperty(name = "exclusive", description = "one active run per workspace (default true)"),
+        @SchemaProperty(name = "params", description = "typed params; or give params_schema"),
+        @SchemaProperty(name = "params_schema", description = "the params as a JSON Schema 2020-12 of an object, at "
+                + "most 64 KiB; or give params"),
+        @SchemaProperty(name = "retry"),
+        @SchemaProperty(name = "timeout_ms", minimum = "1000", maximum = "604800000"),
+        @SchemaProperty(name = "priority", minimum = "" + MIN_PRIORITY, maximum = "" + MAX_PRIORITY),
+        @SchemaProperty(name = "max_active", description = "cluster-wide limit of "
+                + "executing runs", minimum = "1", maximum = "" + RemoteJobRequest.MAX_ACTIVE)})
 public record RemoteJobRequest(String description, Boolean exclusive, List<Param> params,
-        Map<String, Object> paramsSchema, Retry retry, Long timeoutMs, Integer priority, Integer maxActive) {
+        // an object of any fields, no map: a client generated from the document sends it only when it is set
+        @Schema(type = SchemaType.OBJECT, implementation = Object.class) Map<String, Object> paramsSchema,
+        Retry retry, Long timeoutMs, Integer priority, Integer maxActive) {
 
     /** Most params a job declares. */
     static final int MAX_PARAMS = 50;
@@ -34,12 +54,23 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
     static final long MAX_TIMEOUT_MS = RunService.MAX_TIMEOUT.toMillis();
     static final int MAX_ACTIVE = 100_000;
 
-    /** A param: as a job built into the service declares it ({@code type} integer, string, date or duration). */
+    /**
+     * A param: as a job built into the service declares it ({@code type} integer, string, date or duration). Its schema
+     * keeps the name a generated client gave it when the document wrote it inline, as do the other parts of bodies.
+     */
+    @Schema(name = "RemoteJobRequestParamsInner", requiredProperties = {"name", "type"}, properties = {
+            @SchemaProperty(name = "name"),
+            @SchemaProperty(name = "type", enumeration = {"string", "integer", "date", "duration"})})
     public record Param(String name, String type, String description, @JsonProperty("default") Object defaultValue,
             Long minimum, Long maximum) {
     }
 
     /** The retry policy: attempts in all, and the backoff between them. */
+    @Schema(name = "RemoteJobRequestRetry", properties = {
+            @SchemaProperty(name = "max_attempts", minimum = "1", maximum = "" + RetryPolicy.MAX_ATTEMPTS),
+            @SchemaProperty(name = "backoff_base_ms", minimum = "0"),
+            @SchemaProperty(name = "backoff_max_ms", minimum = "0"),
+            @SchemaProperty(name = "jitter", description = "0 (none) to less than 1")})
     public record Retry(Integer maxAttempts, Long backoffBaseMs, Long backoffMaxMs, Double jitter) {
     }
 

@@ -86,9 +86,6 @@ public class RunService {
                 timeoutMillis(job, request.timeout()), null, traceparent);
     }
 
-    /** Lowest and highest priority; higher runs first among due runs. */
-    public static final int MIN_PRIORITY = -100;
-    public static final int MAX_PRIORITY = 100;
     /** The shortest timeout a trigger may give. */
     public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
     /** The longest timeout of an attempt, given by a trigger or declared by a job: a week. */
@@ -97,9 +94,10 @@ public class RunService {
     /** The trigger's priority, or the job's; invalid out of range. */
     public static int priority(JobHandler job, Integer asked) {
         int priority = asked != null ? asked : job.priority();
-        if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
-            throw new Invalid("'priority' must be from " + MIN_PRIORITY + " to " + MAX_PRIORITY
-                    + " (higher runs first): " + priority);
+        if (priority < TriggerRequest.MIN_PRIORITY || priority > TriggerRequest.MAX_PRIORITY) {
+            throw new Invalid(
+                    "'priority' must be from " + TriggerRequest.MIN_PRIORITY + " to " + TriggerRequest.MAX_PRIORITY
+                            + " (higher runs first): " + priority);
         }
         return priority;
     }
