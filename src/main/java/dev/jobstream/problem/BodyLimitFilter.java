@@ -1,4 +1,4 @@
-package dev.jobstream.auth;
+package dev.jobstream.problem;
 
 import java.util.Map;
 
@@ -8,30 +8,12 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
-import dev.jobstream.problem.ApiException;
-import dev.jobstream.problem.Problem;
-
 /**
  * Request bodies of {@code /v1} are at most 64 KiB (batch triggers: 1 MiB, the HTTP server's limit): a declared
  * larger body is refused with a 413 problem before it is read. Bodies without a length are held to the same limit
- * where they are read.
+ * as they are read ({@link BodySize}).
  */
 public class BodyLimitFilter {
-
-    public static final int MAX_BODY_BYTES = 64 * 1024;
-
-    /**
-     * {@code body} as read, if it is within {@value #MAX_BODY_BYTES} bytes: a body sent without a length (chunked) is
-     * held to the limit here, where it is read; 413 beyond.
-     */
-    public static String within(String body) {
-        if (body != null && body.length() > MAX_BODY_BYTES / 4
-                && body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BODY_BYTES) {
-            throw new ApiException(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
-                    + " bytes");
-        }
-        return body;
-    }
 
     @ServerRequestFilter(preMatching = true, priority = jakarta.ws.rs.Priorities.AUTHENTICATION + 100)
     public Response limit(ContainerRequestContext request) {
@@ -43,8 +25,8 @@ public class BodyLimitFilter {
         if (length == null || length.length() > 18 || !length.chars().allMatch(Character::isDigit)) {
             return null;
         }
-        if (Long.parseLong(length) > MAX_BODY_BYTES) {
-            return Problem.response(413, "Payload Too Large", "Request body is larger than " + MAX_BODY_BYTES
+        if (Long.parseLong(length) > BodySize.MAX_BYTES) {
+            return Problem.response(413, "Payload Too Large", "Request body is larger than " + BodySize.MAX_BYTES
                     + " bytes", request.getUriInfo().getRequestUri().getRawPath(), Map.of());
         }
         return null;
