@@ -603,7 +603,7 @@ public class WorkerService {
             case COMPLETE -> AttemptEnd.completed(request.metrics());
             case FAIL -> {
                 String code = request.errorCode() == null ? "job_failed" : request.errorCode();
-                if (!code.matches("[a-z][a-z0-9_]{0,63}")) {
+                if (!code.matches(EndRequest.ERROR_CODE)) {
                     throw new Invalid("'error_code' must be lower_snake, at most 64 characters");
                 }
                 yield AttemptEnd.failed(request.error() == null ? "Failed" : request.error(), code,
