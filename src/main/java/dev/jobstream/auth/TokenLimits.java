@@ -13,7 +13,7 @@ import dev.jobstream.refusal.TooMany;
  * How many long requests one token may hold open on this replica: SSE streams ({@code jobstream.streams.max-per-token}),
  * workers' long polls for runs (as many as streams) and {@code ?wait} triggers
  * ({@code jobstream.triggers.max-waits-per-token}), so that one token cannot take a replica's
- * memory or its database pool. A request beyond is answered 429 with {@code Retry-After}; a permit is given back when
+ * memory or its database pool. A request beyond is refused ({@link TooMany}: a 429 with {@code Retry-After}); a permit is given back when
  * its request ends, however it ends (completed, failed, or the client went away).
  */
 @Singleton
@@ -46,7 +46,7 @@ public class TokenLimits {
         this.maxWaits = config.triggers().maxWaitsPerToken();
     }
 
-    /** A place for one more request of {@code kind} by {@code caller}; 429 if it holds as many as it may. */
+    /** A place for one more request of {@code kind} by {@code caller}; refused if it holds as many as it may. */
     public Permit acquire(Caller caller, Kind kind) {
         ConcurrentHashMap<String, Integer> held = held(kind);
         int max = kind == Kind.WAIT ? maxWaits : maxStreams;
