@@ -12,9 +12,9 @@ import dev.jobstream.refusal.TooMany;
 /**
  * How many long requests one token may hold open on this replica: SSE streams ({@code jobstream.streams.max-per-token}),
  * workers' long polls for runs (as many as streams) and {@code ?wait} triggers
- * ({@code jobstream.triggers.max-waits-per-token}), so that one token cannot take a replica's
- * memory or its database pool. A request beyond is refused ({@link TooMany}: a 429 with {@code Retry-After}); a permit is given back when
- * its request ends, however it ends (completed, failed, or the client went away).
+ * ({@code jobstream.triggers.max-waits-per-token}), so that one token cannot take a replica's memory or its database
+ * pool. A request beyond is refused ({@link TooMany}: a 429 with {@code Retry-After}); a permit is given back when its
+ * request ends, however it ends (completed, failed, or the client went away).
  */
 @Singleton
 public class TokenLimits {
