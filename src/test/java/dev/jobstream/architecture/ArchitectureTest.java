@@ -81,6 +81,15 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /** The run itself knows no SQL: how a row becomes a run is its store's business (one SQL home per table). */
+    @Test
+    void theRunKnowsNoSql() {
+        noClasses().that().resideInAPackage(ROOT + ".run")
+                .should().dependOnClassesThat()
+                .resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.mutiny.sqlclient..")
+                .because("a row of job_runs becomes a Run in run/store").check(CLASSES);
+    }
+
     @Test
     void storesDependOnNoServiceOrResource() {
         noClasses().that(STORES).should().dependOnClassesThat(SERVICES.or(RESOURCES)).check(CLASSES);

@@ -49,7 +49,7 @@ final class RunSql {
             SELECT inserted.*, pg_notify('jobstream_queued', $16),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM inserted
-            """.formatted(Run.COLUMNS);
+            """.formatted(RunRows.COLUMNS);
 
     /**
      * Inserts the runs of schedule ticks ({@code $1}…{@code $14} as {@link #INSERT_RUNS} takes them, {@code $15} their
@@ -107,12 +107,12 @@ final class RunSql {
                 ON r.job_name = c.job_name AND r.workspace_id = c.workspace_id
              WHERE (c.idempotency_key IS NOT NULL AND r.idempotency_key = c.idempotency_key)
                 OR (r.exclusive AND r.status = ANY($4))
-            """.formatted(Run.columns("r"));
+            """.formatted(RunRows.columns("r"));
 
-    static final String FIND_BY_ID = "SELECT " + Run.COLUMNS + " FROM job_runs WHERE id = $1";
+    static final String FIND_BY_ID = "SELECT " + RunRows.COLUMNS + " FROM job_runs WHERE id = $1";
 
     /** The runs of the ids $1 that exist (a page of schedules' last runs, say). */
-    static final String FIND_BY_IDS = "SELECT " + Run.COLUMNS + " FROM job_runs WHERE id = ANY($1::uuid[])";
+    static final String FIND_BY_IDS = "SELECT " + RunRows.COLUMNS + " FROM job_runs WHERE id = ANY($1::uuid[])";
 
     /**
      * What the events of run {@code $1} after sequence number {@code $2} are read from, in one snapshot: the run's
@@ -274,7 +274,7 @@ final class RunSql {
                      WHERE EXISTS (SELECT FROM claimed)
                 )
                 SELECT claimed.* FROM claimed CROSS JOIN notified
-                """.formatted(jobs, limit, Run.COLUMNS);
+                """.formatted(jobs, limit, RunRows.COLUMNS);
     }
 
     /**
@@ -456,7 +456,7 @@ final class RunSql {
             SELECT requested.*, pg_notify('jobstream_control', requested.id::text), pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM requested
             """
-            .formatted(Run.COLUMNS);
+            .formatted(RunRows.COLUMNS);
 
     /**
      * Ends the runs $1 (one, or a bulk cancel's page) as cancelled in the database at once, with their end_json
@@ -487,7 +487,7 @@ final class RunSql {
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM cancelled
             """
-            .formatted(Run.COLUMNS);
+            .formatted(RunRows.COLUMNS);
 
     /**
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
@@ -807,7 +807,7 @@ final class RunSql {
              ORDER BY r.heartbeat_at
              LIMIT $4
             """
-            .formatted(Run.columns("r"));
+            .formatted(RunRows.columns("r"));
 
     /**
      * Resumes a parked run (paused, no engine): it goes back to {@code queued}, due now, as the attempt the park
@@ -833,7 +833,7 @@ final class RunSql {
                                                          THEN string_agg(id::text, ',') ELSE '' END FROM resumed)),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM resumed
-            """.formatted(Run.COLUMNS);
+            """.formatted(RunRows.COLUMNS);
 
     /**
      * An operator's retry ({@code $2} who asked) of the runs $1 (one, or a bulk retry's page, locked in id order): a
@@ -875,7 +875,7 @@ final class RunSql {
                                                          THEN string_agg(id::text, ',') ELSE '' END FROM retried)),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM retried
-            """.formatted(Run.columns("r"));
+            """.formatted(RunRows.columns("r"));
 
     /**
      * Terminal runs that ended before {@code $1}, a batch at a time, oldest first, and their events; answers how many

@@ -254,8 +254,8 @@ public class RunStore implements RunEventStore {
             JsonArray attempts = row.getJsonArray("attempts");
             RunLifecycle.Row run = new RunLifecycle.Row(runId, row.getString("job_name"), row.getUUID("workspace_id"),
                     row.getBoolean("dry_run"), RunStatus.of(row.getString("status")), row.getInteger("attempt"),
-                    row.getInteger("max_attempts"), Run.instant(row, "started_at"),
-                    Run.instant(row, "finished_at"), Run.instant(row, "updated_at"),
+                    row.getInteger("max_attempts"), RunRows.instant(row, "started_at"),
+                    RunRows.instant(row, "finished_at"), RunRows.instant(row, "updated_at"),
                     row.getInteger("start_seq"), row.getInteger("end_seq"), metrics, row.getString("error"),
                     row.getString("error_code"), row.getLong("duration_ms"), attempts);
             return RunLifecycle.merge(stored, RunLifecycle.after(run, after), limit);
@@ -291,14 +291,15 @@ public class RunStore implements RunEventStore {
         String order = " ORDER BY created_at DESC, id DESC LIMIT " + limit;
         String sql;
         if (query.stale() || query.status() != null) {
-            sql = "SELECT " + Run.COLUMNS + " FROM job_runs" + filter.where(null) + order;
+            sql = "SELECT " + RunRows.COLUMNS + " FROM job_runs" + filter.where(null) + order;
         } else {
-            sql = "SELECT " + Run.columns("u") + " FROM ((SELECT " + Run.COLUMNS + " FROM job_runs"
-                    + filter.where(NOT_RUNNING) + order + ") UNION ALL (SELECT " + Run.COLUMNS + " FROM job_runs"
+            sql = "SELECT " + RunRows.columns("u") + " FROM ((SELECT " + RunRows.COLUMNS + " FROM job_runs"
+                    + filter.where(NOT_RUNNING) + order + ") UNION ALL (SELECT " + RunRows.COLUMNS + " FROM job_runs"
                     + filter.where(RUNNING) + order + ")) u" + order;
         }
         if (filter.scope() != null) {
-            sql = "SELECT " + Run.columns("r") + " FROM unnest(" + filter.scope() + "::uuid[]) AS scope(workspace_id)"
+            sql = "SELECT " + RunRows.columns("r") + " FROM unnest(" + filter.scope()
+                    + "::uuid[]) AS scope(workspace_id)"
                     + " CROSS JOIN LATERAL (" + sql + ") r ORDER BY r.created_at DESC, r.id DESC LIMIT " + limit;
         }
         return new ListStatement(sql, Tuple.tuple(filter.args()));
@@ -387,11 +388,11 @@ public class RunStore implements RunEventStore {
     }
 
     private Run toRun(Row row) {
-        return Run.from(row, staleBefore());
+        return RunRows.from(row, staleBefore());
     }
 
     private List<Run> toRuns(RowSet<Row> rows) {
-        return Run.all(rows, staleBefore(), true);
+        return RunRows.all(rows, staleBefore(), true);
     }
 
     private Map<UUID, Run> byId(RowSet<Row> rows) {
@@ -457,7 +458,7 @@ public class RunStore implements RunEventStore {
 
     /** Claims up to {@code limit} due queued runs of the {@code jobs} this replica knows, oldest first. */
     public Uni<List<Run>> claim(String owner, int limit, String[] jobs) {
-        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(Run::claimed);
+        return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(RunRows::claimed);
     }
 
     /**
@@ -469,13 +470,13 @@ public class RunStore implements RunEventStore {
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB).execute(Tuple.of(job))
                 .flatMap(locked -> connection.preparedQuery(CLAIM_LIMITED)
                         .execute(Tuple.of(owner, limit, job, maxActive))))
-                .map(Run::claimed);
+                .map(RunRows::claimed);
     }
 
     /** {@link #claim} for a worker: of the workspaces given only (null: every workspace). */
     public Uni<List<Run>> claim(String owner, int limit, String[] jobs, Set<UUID> workspaces) {
         return pool.preparedQuery(CLAIM_QUEUED_OF).execute(Tuple.of(owner, limit, jobs, uuids(workspaces)))
-                .map(Run::claimed);
+                .map(RunRows::claimed);
     }
 
     /** {@link #claimLimited} for a worker: of the workspaces given only (null: every workspace). */
@@ -483,7 +484,7 @@ public class RunStore implements RunEventStore {
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB).execute(Tuple.of(job))
                 .flatMap(locked -> connection.preparedQuery(CLAIM_LIMITED_OF)
                         .execute(Tuple.of(owner, limit, job, maxActive, uuids(workspaces)))))
-                .map(Run::claimed);
+                .map(RunRows::claimed);
     }
 
     private static UUID[] uuids(Set<UUID> ids) {
@@ -703,7 +704,7 @@ public class RunStore implements RunEventStore {
 
     private static List<RunVersion> versions(RowSet<Row> rows) {
         List<RunVersion> versions = new ArrayList<>(rows.size());
-        rows.forEach(row -> versions.add(RunVersion.from(row)));
+        rows.forEach(row -> versions.add(RunRows.version(row)));
         return versions;
     }
 

@@ -94,7 +94,7 @@ class RunListFiltersTest extends DatabaseTest {
         while (true) {
             RunStore.ListStatement list = RunStore.listStatement(query, staleBefore);
             List<Run> fetched = new ArrayList<>();
-            db.rows(list.sql(), list.args()).forEach(row -> fetched.add(Run.from(row, staleBefore)));
+            db.rows(list.sql(), list.args()).forEach(row -> fetched.add(RunRows.from(row, staleBefore)));
             RunPage page = RunPage.of(fetched, LIMIT);
             page.runs().forEach(run -> ids.add(run.id()));
             if (page.nextCursor() == null) {
