@@ -355,6 +355,24 @@ export const scenarios = {
     return { page, result: {} };
   },
 
+  /** A click held while the run's progress re-renders its panel still acts: its buttons are updated, not replaced. */
+  async heldClick({ browser, base, admin }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const id = await trigger(page, { params: { items: 100, delay_ms: 50 } });
+    await waitForStatus(page, id, 'running');
+    const progress = () => page.locator('#details-progress').evaluate((bar) => bar.value);
+    const before = await progress();
+    const box = await eventually('the Pause button in place', () => action(page, 'Pause').boundingBox());
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await eventually('the progress moving while the button is held', async () => (await progress()) > before + 2);
+    await page.mouse.up();
+    await waitForStatus(page, id, 'paused');
+    await call(base, admin, 'POST', `/v1/runs/${id}/cancel?force=true`);
+    return { page, result: { run: id } };
+  },
+
   /** A failed run shows its attempts; a Retry refused (the job's slot is taken) shows why; Retry runs attempt 2. */
   async retry({ browser, base, admin, shot }) {
     const page = await newPage(browser);

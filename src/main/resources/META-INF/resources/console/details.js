@@ -71,9 +71,19 @@ export function createDetailsView({ can, runs, announce, onOpenSchedule, onClose
     renderActions();
   }
 
+  /**
+   * The action buttons of the open run. Buttons already there are updated in place, not replaced: an update of the
+   * run arriving between a press and a release of the mouse would otherwise swallow the click.
+   */
   function renderActions() {
     const box = $('#details-actions');
     const allowed = ACTIONS.filter((action) => can(action.role));
+    const present = [...box.querySelectorAll('button')];
+    if (present.length === allowed.length && present.every((button, i) => button.dataset.action === allowed[i].name)) {
+      present.forEach((button, i) => { button.disabled = inFlight || !allowed[i].when(run); });
+      box.hidden = allowed.length === 0;
+      return;
+    }
     fill(box, allowed.map((action) => el('button', {
       type: 'button',
       className: action.danger ? 'danger' : '',

@@ -133,6 +133,14 @@ class ConsoleTest extends BrowserTest {
     }
 
     @Test
+    void aClickHeldWhileTheRunMovesStillActs() throws Exception {
+        JsonPath result = Browser.scenario("heldClick", base, ADMIN);
+
+        Api.run(result.getString("run")).body("status", equalTo("cancelled"))
+                .body("attempts[0].outcome", equalTo("cancelled"));
+    }
+
+    @Test
     void aFailedRunShowsItsAttemptsAndRetryRunsItAgainAsAttemptTwo() throws Exception {
         JsonPath result = Browser.scenario("retry", base, ADMIN);
 
