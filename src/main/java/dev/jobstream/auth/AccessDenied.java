@@ -27,26 +27,25 @@ public class AccessDenied {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, ResourceInfo resource, ContainerRequestContext request) {
         Role required = required(resource.getResourceMethod(), resource.getResourceClass());
-        String path = request.getUriInfo().getRequestUri().getRawPath();
         if (required == null) {
-            return Problem.response(403, "Forbidden", "No access rule covers this endpoint", path, Map.of());
+            return Problem.response(403, "Forbidden", "No access rule covers this endpoint", path(request), Map.of());
         }
         Caller caller = request.getSecurityContext().getUserPrincipal() instanceof Caller c ? c : null;
-        return Problem.response(403, "Forbidden", needs(required, caller), path, Map.of());
+        return Problem.response(403, "Forbidden", needs(required, caller), path(request), Map.of());
     }
 
     /** A token refused where Quarkus REST authenticated the request: the reason the identity provider gave. */
     @ServerExceptionMapper
     public Response refused(AuthenticationFailedException e, ContainerRequestContext request) {
         return Problem.response(401, "Unauthorized", e.getMessage() == null ? BearerMechanism.INVALID : e.getMessage(),
-                request.getUriInfo().getRequestUri().getRawPath(), Map.of());
+                path(request), Map.of());
     }
 
     /** No token where Quarkus REST asked for a caller. */
     @ServerExceptionMapper
     public Response anonymous(UnauthorizedException e, ContainerRequestContext request) {
         return Problem.response(401, "Unauthorized", BearerMechanism.MISSING,
-                request.getUriInfo().getRequestUri().getRawPath(), Map.of());
+                path(request), Map.of());
     }
 
     /** Why {@code caller} may not do what needs {@code required}. */
@@ -69,5 +68,9 @@ public class AccessDenied {
                 ? null
                 : Arrays.stream(allowed.value()).map(Role::parse).flatMap(Optional::stream)
                         .reduce((a, b) -> b.includes(a) ? a : b).orElse(null);
+    }
+
+    private static String path(ContainerRequestContext request) {
+        return request.getUriInfo().getRequestUri().getRawPath();
     }
 }

@@ -3,12 +3,12 @@ package dev.jobstream.auth;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Singleton;
 
@@ -161,42 +161,33 @@ public class JwtTokens implements IdentityProvider<TokenAuthenticationRequest> {
 
     /** The workspaces of a JWT claim: absent means all; a list of UUID strings limits the token to them. */
     private static Set<UUID> workspaces(Object claim) {
-        if (claim == null) {
-            return null;
-        }
-        Set<UUID> workspaces = new HashSet<>();
-        if (claim instanceof jakarta.json.JsonArray array) {
-            for (int i = 0; i < array.size(); i++) {
-                workspaces.add(UUID.fromString(array.getString(i)));
-            }
-        } else if (claim instanceof Collection<?> values) {
-            for (Object value : values) {
-                workspaces.add(UUID.fromString(String.valueOf(value).replace("\"", "")));
-            }
-        } else {
-            throw new IllegalArgumentException("not a list");
-        }
-        return Set.copyOf(workspaces);
+        List<String> ids = strings(claim);
+        return ids == null ? null : ids.stream().map(UUID::fromString).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The jobs of a JWT claim: absent means any; a list of job names limits a worker's token to them. */
     private static Set<String> jobs(Object claim) {
+        List<String> names = strings(claim);
+        return names == null ? null : Set.copyOf(names);
+    }
+
+    /** The strings of a claim that is a list (null if absent); {@link IllegalArgumentException} if not a list. */
+    private static List<String> strings(Object claim) {
         if (claim == null) {
             return null;
         }
-        Set<String> jobs = new HashSet<>();
+        List<String> strings = new ArrayList<>();
         if (claim instanceof jakarta.json.JsonArray array) {
             for (int i = 0; i < array.size(); i++) {
-                jobs.add(array.getString(i));
+                strings.add(array.getString(i));
             }
         } else if (claim instanceof Collection<?> values) {
             for (Object value : values) {
-                jobs.add(String.valueOf(value).replace("\"", ""));
+                strings.add(String.valueOf(value).replace("\"", ""));
             }
         } else {
             throw new IllegalArgumentException("not a list");
         }
-        return Set.copyOf(jobs);
+        return strings;
     }
-
 }

@@ -105,7 +105,7 @@ public class TokensFile implements IdentityProvider<TokenAuthenticationRequest> 
         if (file.isEmpty()) {
             return Uni.createFrom().nullItem();
         }
-        byte[] hash = AdminToken.sha256(request.getToken().getToken());
+        byte[] hash = AdminToken.hashOf(request);
         reloadIfChanged();
         Entry found = null;
         for (Entry entry : entries) {

@@ -59,6 +59,10 @@ public class ProbeRoute {
     }
 
     private void handle(RoutingContext context) {
+        if (context.request().getHeader("Authorization") == null) {
+            answer(context, null); // the probes of Kubernetes: nothing to authenticate
+            return;
+        }
         // a token refused here means no more than no token: the probes answer without one
         context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, IGNORE_REFUSAL);
         Caller.authenticate(context).onFailure().recoverWithNull().subscribe().with(caller -> answer(context, caller));
