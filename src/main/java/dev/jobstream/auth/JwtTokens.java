@@ -171,22 +171,26 @@ public class JwtTokens implements IdentityProvider<TokenAuthenticationRequest> {
         return names == null ? null : Set.copyOf(names);
     }
 
-    /** The strings of a claim that is a list (null if absent); {@link IllegalArgumentException} if not a list. */
+    /**
+     * The strings of a claim that is a list (null if absent); {@link IllegalArgumentException} if it is not a list, or
+     * holds anything but strings.
+     */
     private static List<String> strings(Object claim) {
         if (claim == null) {
             return null;
         }
-        List<String> strings = new ArrayList<>();
-        if (claim instanceof jakarta.json.JsonArray array) {
-            for (int i = 0; i < array.size(); i++) {
-                strings.add(array.getString(i));
-            }
-        } else if (claim instanceof Collection<?> values) {
-            for (Object value : values) {
-                strings.add(String.valueOf(value).replace("\"", ""));
-            }
-        } else {
+        if (!(claim instanceof Collection<?> values)) {
             throw new IllegalArgumentException("not a list");
+        }
+        List<String> strings = new ArrayList<>();
+        for (Object value : values) {
+            if (value instanceof jakarta.json.JsonString string) {
+                strings.add(string.getString());
+            } else if (value instanceof String string) {
+                strings.add(string);
+            } else {
+                throw new IllegalArgumentException("not a string: " + value);
+            }
         }
         return strings;
     }

@@ -145,6 +145,26 @@ class AccessMatrixTest extends DatabaseTest {
     }
 
     @Test
+    void aJwtWhoseListClaimsHoldOtherThanStringsIsRefusedAndToldWhy() {
+        String root = base.toString().replaceAll("/$", "");
+        for (String claim : List.of("workspaces", "jobs")) {
+            for (Object item : List.of(7, true, new io.vertx.core.json.JsonObject().put("id", "x"),
+                    new io.vertx.core.json.JsonArray().add("nested"))) {
+                String token = Security.sign(new io.vertx.core.json.JsonObject().put("iss", Security.ISSUER)
+                        .put("aud", Security.AUDIENCE).put("sub", "odd")
+                        .put("groups", new io.vertx.core.json.JsonArray().add("worker"))
+                        .put(claim, new io.vertx.core.json.JsonArray().add(item))
+                        .put("iat", Instant.now().getEpochSecond())
+                        .put("exp", Instant.now().plusSeconds(60).getEpochSecond()));
+                Http.Answer answer = Http.send(root, "GET", "/v1/me", token, "application/json", null);
+                assertEquals(401, answer.status(), claim + " " + item + ": " + answer.body());
+                assertTrue(answer.body().contains("'" + claim + "' must be a list of"),
+                        claim + " " + item + ": " + answer.body());
+            }
+        }
+    }
+
+    @Test
     void aJwtSignedWithAnotherKeyOrIssuerOrForAnotherAudienceIsRefused() {
         String valid = Security.jwt("op", List.of("operator"), null, Instant.now().plusSeconds(60));
         String[] parts = valid.split("\\.");
