@@ -22,6 +22,7 @@ import dev.jobstream.concurrent.VertxTimer;
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
+import dev.jobstream.run.ClaimLimits;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.service.JobRegistry;
 import dev.jobstream.run.service.RunWaiters;
@@ -57,8 +58,8 @@ public class Dispatcher {
      * add jobs the old version lacks).
      */
     private final String[] unlimited;
-    /** The jobs of this replica with a cluster-wide limit on active runs, claimed one job at a time. */
-    private final Map<String, Integer> limited;
+    /** The jobs of this replica with limits (active at once, rate, per key), claimed one job at a time. */
+    private final Map<String, ClaimLimits> limited;
     private final Engine.Limits limits;
     private final RunWriter writer;
     private final RunWaiters waiters;
@@ -88,11 +89,10 @@ public class Dispatcher {
         this.jobs = jobs;
         this.timer = new VertxTimer(vertx);
         this.claimer = Coalescer.of(this::claimOnce, timer).linger(CLAIM_LINGER).build();
-        this.unlimited = jobs.all().stream().filter(job -> job.maxActive().isEmpty()).map(JobHandler::name)
+        this.unlimited = jobs.all().stream().filter(job -> ClaimLimits.of(job).isEmpty()).map(JobHandler::name)
                 .toArray(String[]::new);
         this.limited = new java.util.TreeMap<>();
-        jobs.all().stream().filter(job -> job.maxActive().isPresent())
-                .forEach(job -> limited.put(job.name(), job.maxActive().getAsInt()));
+        jobs.all().forEach(job -> ClaimLimits.of(job).ifPresent(limits -> limited.put(job.name(), limits)));
         this.limits = new Engine.Limits(config.events().maxPerRun(), config.engines().pauseHold(),
                 AttemptEnd.lease(config.staleAfter()), config.engines().timeoutGrace(), config.triggers().maxDelay());
         this.writer = writer;
@@ -222,10 +222,10 @@ public class Dispatcher {
             return claimed;
         }
         limitedDue = false;
-        for (Map.Entry<String, Integer> job : limited.entrySet()) {
+        for (Map.Entry<String, ClaimLimits> job : limited.entrySet()) {
             claimed = claimed.flatMap(runs -> runs.size() >= limit
                     ? notYet(runs)
-                    : store.claimLimited(replica.id(), limit - runs.size(), job.getKey(), job.getValue())
+                    : store.claimLimited(replica.id(), limit - runs.size(), job.getKey(), job.getValue(), null, null)
                             .map(more -> {
                                 if (!more.isEmpty()) {
                                     limitedDue = true;

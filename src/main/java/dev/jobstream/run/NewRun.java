@@ -8,7 +8,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * A run about to be inserted as {@code queued}: validated, with its id chosen; {@code runAfter} null: due now;
  * {@code timeoutMs} null: no limit; {@code scheduleId}: the schedule whose tick it is, if any; {@code traceparent}:
- * the W3C trace context of its trigger, if any (well-formed: see {@code Traceparent}).
+ * the W3C trace context of its trigger, if any (well-formed: see {@code Traceparent}); {@code limitKey}: the key its
+ * job's limits count it by (null: the job has none).
  */
 public record NewRun(
         UUID id,
@@ -25,5 +26,6 @@ public record NewRun(
         int priority,
         Long timeoutMs,
         UUID scheduleId,
-        String traceparent) {
+        String traceparent,
+        String limitKey) {
 }

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import dev.jobstream.params.ParamsSchema;
 import dev.jobstream.spi.JobContext;
 import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.JobLimits;
 import dev.jobstream.spi.JobParam;
 import dev.jobstream.spi.RetryPolicy;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +21,9 @@ import io.vertx.core.json.JsonObject;
  * workers claim its runs over HTTP.
  */
 public record RemoteJob(String name, String description, boolean exclusive, List<JobParam> params, RetryPolicy retry,
-        Optional<Duration> timeout, int priority, OptionalInt maxActive, ParamsSchema schema) implements JobHandler {
+        Optional<Duration> timeout, int priority, OptionalInt maxActive, JobLimits limits, ParamsSchema schema)
+        implements
+            JobHandler {
 
     /** The schema the job was registered with, if it gave one rather than typed params. */
     @Override

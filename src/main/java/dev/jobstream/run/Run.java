@@ -41,9 +41,22 @@ public record Run(
         UUID scheduleId,
         String traceparent,
         List<Map<String, Object>> attempts,
+        String limitKey,
+        Instant throttledUntil,
         @JsonIgnore boolean exclusive,
         @JsonIgnore int lastSeq,
         @JsonIgnore String idempotencyKey) {
+
+    /**
+     * This queued run, shown {@code throttled} until {@code until}: its job's rate limit (or its key's) has no start
+     * left before then.
+     */
+    public Run throttled(Instant until) {
+        return new Run(id, job, workspaceId, status, "throttled", dryRun, params, metrics, error, errorCode, errorLog,
+                processed, total, attempt, maxAttempts, triggeredBy, correlationId, owner, createdAt, runAfter,
+                startedAt, finishedAt, updatedAt, heartbeatAt, durationMs, controlRequested, controlledBy, priority,
+                timeoutMs, scheduleId, traceparent, attempts, limitKey, until, exclusive, lastSeq, idempotencyKey);
+    }
 
     /**
      * The display status: {@code stale} for an executing run whose heartbeat is old, {@code retrying} for a queued run

@@ -79,6 +79,14 @@ public interface JobHandler {
     }
 
     /**
+     * Rate limits, and limits per key (the run's workspace, or a value of its params), on the job's starts, honoured
+     * by the claim across all replicas and workers: {@link JobLimits#NONE} unless the job says.
+     */
+    default JobLimits limits() {
+        return JobLimits.NONE;
+    }
+
+    /**
      * A schedule the job declares in code: a Unix cron expression (5 fields, or {@code @hourly}, {@code @daily},
      * {@code @weekly}, {@code @monthly}, {@code @yearly}), fired in UTC with the default params, in the global
      * workspace (the system workspace for a system job). It is created on start-up, and operators may disable it.

@@ -40,6 +40,7 @@ import dev.jobstream.refusal.Refusal;
 import dev.jobstream.refusal.Unavailable;
 import dev.jobstream.replica.ReplicaService;
 import dev.jobstream.replica.ReplicaStore;
+import dev.jobstream.run.ClaimLimits;
 import dev.jobstream.run.Control;
 import dev.jobstream.run.RemoteJob;
 import dev.jobstream.run.Run;
@@ -283,17 +284,18 @@ public class WorkerService {
     /** The claim statements: the jobs without a cluster-wide limit at once, then each limited job within its limit. */
     private Uni<List<Run>> claimDue(Poll poll) {
         claims.increment();
-        String[] unlimited = poll.jobs().stream().filter(j -> j.maxActive().isEmpty()).map(JobHandler::name)
+        String[] unlimited = poll.jobs().stream().filter(j -> ClaimLimits.of(j).isEmpty()).map(JobHandler::name)
                 .toArray(String[]::new);
         Uni<List<Run>> claimed = unlimited.length == 0
                 ? Uni.createFrom().item(List.of())
                 : runs.claim(poll.owner(), poll.max(), unlimited, poll.workspaces());
         for (RemoteJob job : poll.jobs()) {
-            if (job.maxActive().isPresent()) {
+            Optional<ClaimLimits> limits = ClaimLimits.of(job);
+            if (limits.isPresent()) {
                 claimed = claimed.flatMap(taken -> taken.size() >= poll.max()
                         ? Uni.createFrom().item(taken)
-                        : runs.claimLimited(poll.owner(), poll.max() - taken.size(), job.name(),
-                                job.maxActive().getAsInt(), poll.workspaces()).map(more -> {
+                        : runs.claimLimited(poll.owner(), poll.max() - taken.size(), job.name(), limits.get(),
+                                poll.workspaces(), null).map(more -> {
                                     List<Run> all = new ArrayList<>(taken);
                                     all.addAll(more);
                                     return all;
@@ -513,7 +515,7 @@ public class WorkerService {
 
     /** An attempt of the job ended: if the job has a cluster-wide limit, a poll waiting for its runs may claim one. */
     private void freed(String job) {
-        jobs.remote(job).filter(j -> j.maxActive().isPresent()).ifPresent(j -> waiting.wake(List.of(j.name())));
+        jobs.remote(job).filter(j -> ClaimLimits.of(j).isPresent()).ifPresent(j -> waiting.wake(List.of(j.name())));
     }
 
     /** Most ends in one call: as many as the events of a report. */

@@ -3,7 +3,6 @@ package dev.jobstream.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,20 +12,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import org.flywaydb.core.Flyway;
-
-import dev.jobstream.config.EmbeddedDatabase;
-import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.run.store.RunStore;
 import dev.jobstream.stream.RunEvent;
+import dev.jobstream.support.PropertyDatabase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.PgBuilder;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.PoolOptions;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -183,28 +175,9 @@ class RunEventsProperties {
     /** The store, on a database of these properties' own, migrated as the service migrates its database. */
     private static synchronized RunStore store() {
         if (store == null) {
-            int port = EmbeddedDatabase.start().port();
-            PgConnectOptions server = new PgConnectOptions().setHost("localhost").setPort(port)
-                    .setDatabase("postgres").setUser("postgres").setPassword("postgres");
-            Vertx vertx = Vertx.vertx();
-            Pool admin = PgBuilder.pool().connectingTo(server).using(vertx).build();
-            admin.query("DROP DATABASE IF EXISTS jobstream_properties").execute().await().atMost(WAIT);
-            admin.query("CREATE DATABASE jobstream_properties").execute().await().atMost(WAIT);
-            admin.close().await().atMost(WAIT);
-            Flyway.configure().dataSource("jdbc:postgresql://localhost:" + port + "/jobstream_properties", "postgres",
-                    "postgres").locations("classpath:db/migration").load().migrate();
-            pool = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
-                    .connectingTo(new PgConnectOptions(server).setDatabase("jobstream_properties")).using(vertx)
-                    .build();
-            JobstreamConfig config = (JobstreamConfig) Proxy.newProxyInstance(
-                    JobstreamConfig.class.getClassLoader(), new Class<?>[]{JobstreamConfig.class},
-                    (proxy, method, args) -> {
-                        if (method.getName().equals("staleAfter")) {
-                            return Duration.ofMinutes(1);
-                        }
-                        throw new UnsupportedOperationException(method.getName());
-                    });
-            store = new RunStore(pool, config);
+            PropertyDatabase database = PropertyDatabase.create("jobstream_properties", 2);
+            pool = database.pool;
+            store = database.store;
         }
         return store;
     }

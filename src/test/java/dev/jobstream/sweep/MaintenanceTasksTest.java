@@ -44,10 +44,10 @@ class MaintenanceTasksTest extends DatabaseTest {
     void everyTaskRunsUnderTheOneLoopInItsOrder() {
         List<MaintenanceTask> all = StreamSupport.stream(tasks.spliterator(), false)
                 .sorted(Comparator.comparingInt(MaintenanceTask::order)).toList();
-        assertEquals(List.of("stale runs", "stopped engines", "expired runs", "expired error events",
+        assertEquals(List.of("stale runs", "stopped engines", "expired runs", "counted starts", "expired error events",
                 "the replicas' retention", "the outcome rollup", "the queue's sample", "workers' overdue attempts"),
                 all.stream().map(MaintenanceTask::name).toList());
-        assertEquals(List.of("stale runs", "stopped engines", "expired runs", "expired error events"),
+        assertEquals(List.of("stale runs", "stopped engines", "expired runs", "counted starts", "expired error events"),
                 all.stream().filter(MaintenanceTask::essential).map(MaintenanceTask::name).toList(),
                 "the runs' own upkeep fails a sweep; the rest is passed over");
     }

@@ -12,6 +12,7 @@ import static dev.jobstream.auth.Security.as;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
@@ -19,7 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
@@ -125,6 +128,47 @@ class WorkerTest extends DatabaseTest {
         as(ADMIN).delete("/v1/jobs/" + name).then().statusCode(404);
         as(OPERATOR).contentType("application/json").body(Map.of("workspace_id", WORKSPACE_A))
                 .post("/v1/jobs/" + name + "/runs").then().statusCode(404);
+    }
+
+    @Test
+    void aJobForWorkersDeclaresLimitsAndItsClaimsKeepWithinThem() {
+        String name = "remote.rated-" + System.nanoTime();
+        as(ADMIN).contentType("application/json").body(Map.of("exclusive", false, "params_schema",
+                Map.of("type", "object", "properties", Map.of("customer", Map.of("type", "string"))),
+                "rate_limit", Map.of("limit", 3, "window", "1h"), "limit_key", "/customer",
+                "rate_limit_per_key", Map.of("limit", 2, "window", "PT10M"), "max_active_per_key", 1))
+                .put("/v1/jobs/" + name).then().statusCode(201)
+                .body("limits.rate_limit.limit", equalTo(3)).body("limits.rate_limit.window", equalTo("PT1H"))
+                .body("limits.limit_key", equalTo("/customer")).body("limits.max_active_per_key", equalTo(1))
+                .body("limits.when_key_busy", equalTo("queue"));
+        for (String customer : List.of("a", "a", "b", "c", "d")) {
+            as(OPERATOR).contentType("application/json").body(Map.of("workspace_id", WORKSPACE_A, "params",
+                    Map.of("customer", customer))).post("/v1/jobs/" + name + "/runs").then().statusCode(202);
+        }
+        // one per customer at once, three in the hour in all: a, b, c (the second a waits for the first)
+        List<Map<String, Object>> claimed = claim(WORKER, "w-1", List.of(name), 10, 0).getList("runs");
+        assertEquals(3, claimed.size(), claimed.toString());
+        assertEquals(Set.of("a", "b", "c"), claimed.stream()
+                .map(r -> ((Map<?, ?>) r.get("params")).get("customer")).collect(Collectors.toSet()));
+        assertEquals(0, claim(WORKER, "w-2", List.of(name), 10, 0).getList("runs").size());
+    }
+
+    @Test
+    void limitsThatDoNotHoldAreRefusedWhenAJobIsRegistered() {
+        String name = "remote.bad-limits";
+        for (Map<String, Object> bad : List.of(Map.<String, Object>of("limit_key", "/customer"),
+                Map.<String, Object>of("max_active_per_key", 2),
+                Map.<String, Object>of("limit_key", "customer", "max_active_per_key", 2),
+                Map.<String, Object>of("rate_limit", Map.of("limit", 0, "window", "1m")),
+                Map.<String, Object>of("rate_limit", Map.of("limit", 5, "window", "2d")),
+                Map.<String, Object>of("rate_limit", Map.of("limit", 5)),
+                Map.<String, Object>of("rate_limit", Map.of("limit", 5, "window", "soon")),
+                Map.<String, Object>of("limit_key", "workspace", "max_active_per_key", 2, "when_key_busy", "wait"))) {
+            as(ADMIN).contentType("application/json").body(bad).put("/v1/jobs/" + name).then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        assertFalse(as(ADMIN).get("/v1/jobs").then().statusCode(200).extract().jsonPath().getList("name")
+                .contains(name));
     }
 
     @Test

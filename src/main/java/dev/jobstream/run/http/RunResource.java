@@ -61,7 +61,7 @@ public class RunResource {
     @Path("{id}")
     @RolesAllowed(Roles.VIEWER)
     public Uni<Run> get(@PathParam("id") String id, @Context SecurityContext security) {
-        return runs.get(Params.uuid("id", id), Caller.of(security));
+        return runs.show(Params.uuid("id", id), Caller.of(security));
     }
 
     @GET

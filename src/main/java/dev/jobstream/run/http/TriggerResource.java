@@ -39,9 +39,9 @@ import dev.jobstream.auth.TokenLimits;
 import dev.jobstream.problem.ApiException;
 import dev.jobstream.problem.BodySize;
 import dev.jobstream.problem.Params;
+import dev.jobstream.refusal.Conflict;
 import dev.jobstream.refusal.Forbidden;
 import dev.jobstream.refusal.Invalid;
-import dev.jobstream.run.AlreadyRunning;
 import dev.jobstream.run.JobDefinition;
 import dev.jobstream.run.NewRun;
 import dev.jobstream.run.Run;
@@ -139,8 +139,8 @@ public class TriggerResource {
 
     private Uni<Response> trigger(NewRun run, int waitSeconds) {
         return runs.trigger(run).flatMap(outcome -> {
-            if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
-                return Uni.createFrom().failure(new AlreadyRunning(conflict));
+            if (outcome instanceof TriggerOutcome.Refused refused) {
+                return Uni.createFrom().failure(refused.conflict());
             }
             if (outcome instanceof TriggerOutcome.Existing existing) {
                 return Uni.createFrom().item(Response.ok(existing.run()).header("Idempotent-Replayed", "true").build());
@@ -179,8 +179,8 @@ public class TriggerResource {
         Run run;
         try {
             TriggerOutcome outcome = runs.trigger(prepared).await().atMost(TRIGGER_WAIT);
-            if (outcome instanceof TriggerOutcome.AlreadyRunning conflict) {
-                throw new AlreadyRunning(conflict);
+            if (outcome instanceof TriggerOutcome.Refused refused) {
+                throw refused.conflict();
             }
             run = outcome instanceof TriggerOutcome.Created created
                     ? created.run()
@@ -262,10 +262,10 @@ public class TriggerResource {
             result.put("status", 200);
             result.put("run", existing.run());
         } else {
-            TriggerOutcome.AlreadyRunning conflict = (TriggerOutcome.AlreadyRunning) outcome;
+            Conflict conflict = ((TriggerOutcome.Refused) outcome).conflict();
             result.put("status", 409);
-            result.put("detail", new AlreadyRunning(conflict).getMessage());
-            result.putAll(AlreadyRunning.body(conflict));
+            result.put("detail", conflict.getMessage());
+            result.putAll(conflict.facts());
         }
         return result;
     }

@@ -45,6 +45,12 @@ public class JobRegistry {
                 throw new IllegalStateException("Job " + handler.name() + " declares a timeout longer than "
                         + RunService.MAX_TIMEOUT.toDays() + " days");
             }
+            try {
+                handler.limits().checked();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("Job " + handler.name() + " declares limits that do not hold: "
+                        + e.getMessage());
+            }
             if (handlers.putIfAbsent(handler.name(), handler) != null) {
                 throw new IllegalStateException("Two jobs are named " + handler.name());
             }

@@ -22,7 +22,9 @@ import dev.jobstream.params.ParamsSchema;
 import dev.jobstream.params.Violation;
 import dev.jobstream.refusal.Invalid;
 import dev.jobstream.run.RemoteJob;
+import dev.jobstream.spi.JobLimits;
 import dev.jobstream.spi.JobParam;
+import dev.jobstream.spi.RateLimit;
 import dev.jobstream.spi.RetryPolicy;
 
 /**
@@ -41,11 +43,20 @@ import dev.jobstream.spi.RetryPolicy;
         @SchemaProperty(name = "timeout_ms", minimum = "1000", maximum = "604800000"),
         @SchemaProperty(name = "priority", minimum = "" + MIN_PRIORITY, maximum = "" + MAX_PRIORITY),
         @SchemaProperty(name = "max_active", description = "cluster-wide limit of "
-                + "executing runs", minimum = "1", maximum = "" + RemoteJobRequest.MAX_ACTIVE)})
+                + "executing runs", minimum = "1", maximum = "" + RemoteJobRequest.MAX_ACTIVE),
+        @SchemaProperty(name = "rate_limit", description = "at most this many starts of the job per window"),
+        @SchemaProperty(name = "limit_key", description = "what the limits per key count runs by: \"workspace\", "
+                + "or a JSON pointer into the params such as /customer_id", maxLength = JobLimits.MAX_KEY),
+        @SchemaProperty(name = "rate_limit_per_key", description = "at most this many starts per key and window"),
+        @SchemaProperty(name = "max_active_per_key", description = "most runs of a key executing at once", minimum = "1", maximum = ""
+                + JobLimits.MAX_ACTIVE_PER_KEY),
+        @SchemaProperty(name = "when_key_busy", description = "a trigger while its key has max_active_per_key runs "
+                + "active is queued (default) or refused with 409", enumeration = {"queue", "refuse"})})
 public record RemoteJobRequest(String description, Boolean exclusive, List<Param> params,
         // an object of any fields, no map: a client generated from the document sends it only when it is set
         @Schema(type = SchemaType.OBJECT, implementation = Object.class) Map<String, Object> paramsSchema,
-        Retry retry, Long timeoutMs, Integer priority, Integer maxActive) {
+        Retry retry, Long timeoutMs, Integer priority, Integer maxActive, Rate rateLimit, String limitKey,
+        Rate rateLimitPerKey, Integer maxActivePerKey, String whenKeyBusy) {
 
     /** Most params a job declares. */
     static final int MAX_PARAMS = 50;
@@ -72,6 +83,42 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
             @SchemaProperty(name = "backoff_max_ms", minimum = "0"),
             @SchemaProperty(name = "jitter", description = "0 (none) to less than 1")})
     public record Retry(Integer maxAttempts, Long backoffBaseMs, Long backoffMaxMs, Double jitter) {
+    }
+
+    /** A rate limit: at most {@code limit} starts in any {@code window} (a duration: 30s, 1m, 1h, PT10M). */
+    @Schema(name = "RateLimit", requiredProperties = {"limit", "window"}, properties = {
+            @SchemaProperty(name = "limit", minimum = "1", maximum = "" + RateLimit.MAX_LIMIT),
+            @SchemaProperty(name = "window", description = "a duration from 1s to 1d: 30s, 1m, 1h or PT10M")})
+    public record Rate(Integer limit, String window) {
+
+        RateLimit toLimit(String field) {
+            if (limit == null || window == null) {
+                throw new Invalid("'" + field + "' needs a 'limit' and a 'window'");
+            }
+            try {
+                return RateLimit.of(limit, JobParam.parseDuration(window));
+            } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+                throw new Invalid("'" + field + "': " + e.getMessage());
+            }
+        }
+    }
+
+    /** The limits this request declares beyond {@code max_active}; invalid naming the field that is wrong. */
+    JobLimits limits() {
+        RateLimit rate = rateLimit == null ? null : rateLimit.toLimit("rate_limit");
+        RateLimit perKey = rateLimitPerKey == null ? null : rateLimitPerKey.toLimit("rate_limit_per_key");
+        JobLimits.KeyBusy when = JobLimits.KeyBusy.QUEUE;
+        if (whenKeyBusy != null) {
+            if (!List.of("queue", "refuse").contains(whenKeyBusy)) {
+                throw new Invalid("'when_key_busy' must be queue or refuse");
+            }
+            when = JobLimits.KeyBusy.valueOf(whenKeyBusy.toUpperCase(java.util.Locale.ROOT));
+        }
+        try {
+            return new JobLimits(rate, limitKey, perKey, maxActivePerKey, when).checked();
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage());
+        }
     }
 
     /** The job this request declares under {@code name}; invalid naming the field that is wrong. */
@@ -130,7 +177,7 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
         }
         return new RemoteJob(name, text, exclusive == null || exclusive, List.copyOf(declared), policy,
                 Optional.ofNullable(timeoutMs).map(Duration::ofMillis), priority == null ? 0 : priority,
-                maxActive == null ? OptionalInt.empty() : OptionalInt.of(maxActive), schema);
+                maxActive == null ? OptionalInt.empty() : OptionalInt.of(maxActive), limits(), schema);
     }
 
     /** A violation of the schema derived from typed params, pointing into {@code params} instead. */

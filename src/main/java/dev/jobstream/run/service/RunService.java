@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 import jakarta.inject.Singleton;
@@ -27,6 +28,7 @@ import dev.jobstream.run.TriggerOutcome;
 import dev.jobstream.run.TriggerRequest;
 import dev.jobstream.run.store.RunStore;
 import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.JobLimits;
 import dev.jobstream.spi.Workspaces;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -83,7 +85,16 @@ public class RunService {
         return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(),
                 Boolean.TRUE.equals(request.dryRun()), params, maxAttempts(job, request.maxAttempts()), caller.name(),
                 correlationId, key, runAfter(request, Instant.now()), priority(job, request.priority()),
-                timeoutMillis(job, request.timeout()), null, traceparent);
+                timeoutMillis(job, request.timeout()), null, traceparent, limitKey(job, workspace, params));
+    }
+
+    /** The key the job's limits count a run by; invalid if the params' value is too long to be one. */
+    static String limitKey(JobHandler job, UUID workspace, JsonObject params) {
+        try {
+            return job.limits().keyOf(workspace, params);
+        } catch (IllegalArgumentException e) {
+            throw new Invalid(e.getMessage());
+        }
     }
 
     /** The shortest timeout a trigger may give. */
@@ -186,9 +197,10 @@ public class RunService {
      */
     public NewRun tickRun(JobHandler job, UUID scheduleId, UUID workspace, Map<String, Object> params, int priority,
             Instant tick) {
-        return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(), false,
-                jobs.resolveParams(job, params), job.retry().maxAttempts(), "schedule", null,
-                "schedule:" + scheduleId + ":" + tick, null, priority, timeoutMillis(job, null), scheduleId, null);
+        JsonObject resolved = jobs.resolveParams(job, params);
+        return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(), false, resolved,
+                job.retry().maxAttempts(), "schedule", null, "schedule:" + scheduleId + ":" + tick, null, priority,
+                timeoutMillis(job, null), scheduleId, null, limitKey(job, workspace, resolved));
     }
 
     /**
@@ -255,6 +267,10 @@ public class RunService {
      * before it could be named is tried once more.
      */
     public Uni<TriggerOutcome> trigger(NewRun run) {
+        OptionalInt most = keyPlaces(run);
+        if (most.isPresent()) {
+            return store.insertWithinKeyLimit(run, most.getAsInt()).invoke(this::count);
+        }
         return triggers.submit(run).onFailure(Overloaded.class).transform(e -> new Unavailable(
                 "Too many triggers are waiting for the database; retry in a second", Duration.ofSeconds(1)))
                 .flatMap(outcome -> {
@@ -263,6 +279,18 @@ public class RunService {
                     }
                     return Uni.createFrom().item(outcome);
                 }).invoke(this::count);
+    }
+
+    /**
+     * The places of the run's key if its job refuses a run while they are all taken (checked one run at a time,
+     * serialized per key across replicas); empty for any other run.
+     */
+    private OptionalInt keyPlaces(NewRun run) {
+        if (run.limitKey() == null) {
+            return OptionalInt.empty();
+        }
+        JobLimits limits = jobs.find(run.job()).map(JobHandler::limits).orElse(JobLimits.NONE);
+        return limits.refusesWhenKeyBusy() ? OptionalInt.of(limits.maxActivePerKey()) : OptionalInt.empty();
     }
 
     /**
@@ -275,7 +303,32 @@ public class RunService {
 
     /** Inserts the runs in one statement; outcomes in input order. */
     public Uni<List<TriggerOutcome>> triggerAll(List<NewRun> runs) {
-        return store.insertAll(runs).invoke(outcomes -> outcomes.forEach(this::count));
+        if (runs.stream().noneMatch(run -> keyPlaces(run).isPresent())) {
+            return store.insertAll(runs).invoke(outcomes -> outcomes.forEach(this::count));
+        }
+        // the runs whose key's places are counted go one at a time, after the others
+        List<NewRun> together = runs.stream().filter(run -> keyPlaces(run).isEmpty()).toList();
+        Uni<Map<NewRun, TriggerOutcome>> outcomes = (together.isEmpty()
+                ? Uni.createFrom().item(List.<TriggerOutcome>of())
+                : store.insertAll(together)).map(inserted -> {
+                    Map<NewRun, TriggerOutcome> byRun = new java.util.IdentityHashMap<>();
+                    for (int i = 0; i < together.size(); i++) {
+                        byRun.put(together.get(i), inserted.get(i));
+                    }
+                    return byRun;
+                });
+        for (NewRun run : runs) {
+            OptionalInt most = keyPlaces(run);
+            if (most.isPresent()) {
+                outcomes = outcomes.flatMap(byRun -> store.insertWithinKeyLimit(run, most.getAsInt())
+                        .map(outcome -> {
+                            byRun.put(run, outcome);
+                            return byRun;
+                        }));
+            }
+        }
+        return outcomes.map(byRun -> runs.stream().map(byRun::get).toList())
+                .invoke(all -> all.forEach(this::count));
     }
 
     private void count(TriggerOutcome outcome) {
@@ -296,6 +349,23 @@ public class RunService {
                 throw new NotFound("Run " + id + " not found");
             }
             return run;
+        });
+    }
+
+    /**
+     * A run as {@code GET /v1/runs/{id}} shows it: a due queued run that a rate limit keeps waiting is shown
+     * {@code throttled}, with when it may start.
+     */
+    public Uni<Run> show(UUID id, Caller caller) {
+        return get(id, caller).flatMap(run -> {
+            JobLimits limits = jobs.find(run.job()).map(JobHandler::limits).orElse(JobLimits.NONE);
+            boolean rated = limits.rate() != null || limits.ratePerKey() != null && run.limitKey() != null;
+            if (run.status() != RunStatus.QUEUED || !"queued".equals(run.displayStatus()) || !rated) {
+                return Uni.createFrom().item(run);
+            }
+            return store.throttledUntil(run.job(), run.limitKey(), limits.rate(),
+                    run.limitKey() == null ? null : limits.ratePerKey())
+                    .map(until -> until.map(run::throttled).orElse(run));
         });
     }
 

@@ -25,34 +25,34 @@ final class RunSql {
 
     /**
      * Inserts many runs in one statement; a run that hits a unique index (exclusive slot, idempotency key) is skipped.
-     * {@code $15} holds each run's trigger's trace context. The notification on {@code jobstream_queued} carries
-     * {@code $16}: the jobs of the batch (comma-separated; empty when too long), so that dispatchers know whether runs
-     * of a job with a cluster-wide limit came.
+     * {@code $16} holds each run's trigger's trace context. The notification on {@code jobstream_queued} carries
+     * {@code $17}: the jobs of the batch (comma-separated; empty when too long), so that dispatchers know whether runs
+     * of a job with limits came.
      */
     static final String INSERT_RUNS = """
             WITH inserted AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
                                       triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
-                                      schedule_id, traceparent)
+                                      schedule_id, limit_key, traceparent)
                 SELECT id, job_name, workspace_id, exclusive, dry_run, params::jsonb, max_attempts,
                        triggered_by, correlation_id, idempotency_key, coalesce(run_after, now()), priority, timeout_ms,
-                       schedule_id, traceparent
+                       schedule_id, limit_key, traceparent
                   FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::boolean[], $6::text[],
                               $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::smallint[],
-                              $13::bigint[], $14::uuid[], $15::text[])
+                              $13::bigint[], $14::uuid[], $15::text[], $16::text[])
                        AS n(id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
                             triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
-                            schedule_id, traceparent)
+                            schedule_id, limit_key, traceparent)
                 ON CONFLICT DO NOTHING
                 RETURNING %s
             )
-            SELECT inserted.*, pg_notify('jobstream_queued', $16),
+            SELECT inserted.*, pg_notify('jobstream_queued', $17),
                    pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
               FROM inserted
             """.formatted(RunRows.COLUMNS);
 
     /**
-     * Inserts the runs of schedule ticks ({@code $1}…{@code $14} as {@link #INSERT_RUNS} takes them, {@code $15} their
+     * Inserts the runs of schedule ticks ({@code $1}…{@code $15} as {@link #INSERT_RUNS} takes them, {@code $16} their
      * ticks): a tick whose exclusive slot is taken is recorded as a {@code skipped} run that names the active run.
      * The idempotency key names the schedule and the tick, so a tick never makes two runs. Answers each inserted run's
      * id and status.
@@ -61,14 +61,16 @@ final class RunSql {
             WITH ticks AS (
                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::boolean[], $6::text[],
                                      $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
-                                     $12::smallint[], $13::bigint[], $14::uuid[], $15::timestamptz[])
+                                     $12::smallint[], $13::bigint[], $14::uuid[], $15::text[], $16::timestamptz[])
                        AS t(id, job_name, workspace_id, exclusive, dry_run, params, max_attempts, triggered_by,
-                            correlation_id, idempotency_key, run_after, priority, timeout_ms, schedule_id, tick)
+                            correlation_id, idempotency_key, run_after, priority, timeout_ms, schedule_id, limit_key,
+                            tick)
             ), inserted AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
-                                      triggered_by, correlation_id, idempotency_key, priority, timeout_ms, schedule_id)
+                                      triggered_by, correlation_id, idempotency_key, priority, timeout_ms, schedule_id,
+                                      limit_key)
                 SELECT id, job_name, workspace_id, exclusive, dry_run, params::jsonb, max_attempts, triggered_by,
-                       correlation_id, idempotency_key, priority, timeout_ms, schedule_id
+                       correlation_id, idempotency_key, priority, timeout_ms, schedule_id, limit_key
                   FROM ticks
                 ON CONFLICT DO NOTHING
                 RETURNING id
@@ -202,36 +204,106 @@ final class RunSql {
 
     /**
      * Claims up to {@code $2} due runs of the jobs {@code $3} in dispatch order: higher priority first, then the
-     * earliest due, then the oldest. The runs are chosen (and locked) in the queued index, then updated by primary key
-     * ({@code = ANY (ARRAY(…))}), never through a join that could read the whole table. The error of an attempt
-     * before is cleared (it stays in the attempt history). A run starts when this statement does: in a transaction
-     * that first waited for {@link #LOCK_LIMITED_JOB}, {@code now()} would date it before the runs whose end freed
-     * its slot. The claim reserves the sequence number of the attempt's {@code start_json} ({@code start_seq}), which
-     * is read from the row, not stored; an attempt claimed again after a claim given back before any of its events
-     * (see {@link #RELEASE_CLAIM}) keeps the start it had. Streams of the runs are told ({@code jobstream_events}).
+     * earliest due, then the oldest. The head of each job's queue is read (and locked) in the queued index, which is
+     * by job: the queued runs of other jobs, however many, are never read. The runs are then updated by primary key
+     * ({@code = ANY (ARRAY(…))}), never through a join that could read the whole table. A job's runs that still
+     * carry a limit key (queued while the job had limits by key) come first. The error of an attempt before is
+     * cleared (it stays in the attempt history). The claim reserves the sequence number of the attempt's
+     * {@code start_json} ({@code start_seq}), which is read from the row, not stored; an attempt claimed again after
+     * a claim given back before any of its events (see {@link #RELEASE_CLAIM}) keeps the start it had. Streams of
+     * the runs are told ({@code jobstream_events}).
      */
-    static final String CLAIM_QUEUED = claim("job_name = ANY($3)", "$2");
+    static final String CLAIM_QUEUED = claim("""
+            SELECT q.id FROM unnest($3::text[]) AS j(name)
+             CROSS JOIN LATERAL (SELECT id, priority, run_after, created_at FROM job_runs
+                                  WHERE status = 'queued' AND job_name = j.name AND run_after <= now()
+                                  ORDER BY limit_key, priority DESC, run_after, created_at
+                                  LIMIT $2 FOR UPDATE SKIP LOCKED) q
+             ORDER BY q.priority DESC, q.run_after, q.created_at LIMIT $2""", "statement_timestamp()", "");
 
     /** {@link #CLAIM_QUEUED} for a worker: of the workspaces $4 only (null: every workspace). */
-    static final String CLAIM_QUEUED_OF = claim(
-            "job_name = ANY($3) AND ($4::uuid[] IS NULL OR workspace_id = ANY($4::uuid[]))", "$2");
+    static final String CLAIM_QUEUED_OF = claim("""
+            SELECT q.id FROM unnest($3::text[]) AS j(name)
+             CROSS JOIN LATERAL (SELECT id, priority, run_after, created_at FROM job_runs
+                                  WHERE status = 'queued' AND job_name = j.name AND run_after <= now()
+                                    AND ($4::uuid[] IS NULL OR workspace_id = ANY($4::uuid[]))
+                                  ORDER BY limit_key, priority DESC, run_after, created_at
+                                  LIMIT $2 FOR UPDATE SKIP LOCKED) q
+             ORDER BY q.priority DESC, q.run_after, q.created_at LIMIT $2""", "statement_timestamp()", "");
 
     /**
-     * Claims due runs of one job with a cluster-wide limit ({@code $3} the job, {@code $4} its limit): at most
-     * {@code $2}, and no more than the limit leaves, counting the job's runs executing on any replica. Run after
-     * {@link #LOCK_LIMITED_JOB} in the same transaction, which serializes the claims of that job across replicas.
+     * Claims due runs of one job with limits: at most {@code $2}, and no more than its limits leave — {@code $4} the
+     * most active at once (counting the job's runs executing anywhere), {@code $5} starts per {@code $6} ms, and per
+     * key {@code $7} starts per {@code $8} ms and {@code $9} active at once; a null limit does not count. Each key
+     * with queued runs is found by a skip scan of the queued index (a probe per key, not a read of the backlog), and
+     * the head of each within its room is taken; runs without a key are limited by the job's limits alone. The starts
+     * a rate limit counts are written to {@code job_starts} in the same statement. {@code $10} is the time of the
+     * claim (null: the statement's; tests give their own clock). Run after {@link #LOCK_LIMITED_JOB} in the same
+     * transaction, which serializes the claims of the job across replicas, so no two count the same room.
      */
-    static final String CLAIM_LIMITED = claim("job_name = $3", """
-            greatest(0, least($2, $4 - (SELECT count(*) FROM job_runs
-                                         WHERE job_name = $3 AND status IN ('running', 'paused')
-                                           AND owner IS NOT NULL)))""");
+    static final String CLAIM_LIMITED = claimLimited("");
 
-    /** {@link #CLAIM_LIMITED} for a worker: of the workspaces $5 only (null: every workspace). */
-    static final String CLAIM_LIMITED_OF = claim(
-            "job_name = $3 AND ($5::uuid[] IS NULL OR workspace_id = ANY($5::uuid[]))", """
-                    greatest(0, least($2, $4 - (SELECT count(*) FROM job_runs
-                                                 WHERE job_name = $3 AND status IN ('running', 'paused')
-                                                   AND owner IS NOT NULL)))""");
+    /** {@link #CLAIM_LIMITED} for a worker: of the workspaces $11 only (null: every workspace). */
+    static final String CLAIM_LIMITED_OF = claimLimited("AND ($11::uuid[] IS NULL OR workspace_id = ANY($11::uuid[]))");
+
+    private static String claimLimited(String workspaces) {
+        return claim("""
+                WITH RECURSIVE job_room AS (
+                    SELECT greatest(0, least($2::integer,
+                               $4::integer - (SELECT count(*) FROM job_runs
+                                               WHERE job_name = $3 AND status IN ('running', 'paused')
+                                                 AND owner IS NOT NULL),
+                               $5::integer - (SELECT count(*) FROM job_starts
+                                               WHERE job_name = $3 AND limit_key IS NULL
+                                                 AND started_at > %1$s - $6::bigint * interval '1 millisecond')))
+                           AS n
+                ), keys AS (
+                    (SELECT limit_key FROM job_runs
+                      WHERE status = 'queued' AND job_name = $3 AND limit_key IS NOT NULL
+                        AND (SELECT n FROM job_room) > 0
+                      ORDER BY limit_key LIMIT 1)
+                    UNION ALL
+                    SELECT (SELECT r.limit_key FROM job_runs r
+                             WHERE r.status = 'queued' AND r.job_name = $3 AND r.limit_key > k.limit_key
+                             ORDER BY r.limit_key LIMIT 1)
+                      FROM keys k WHERE k.limit_key IS NOT NULL
+                ), key_room AS (
+                    SELECT k.limit_key, least(
+                               $9::integer - (SELECT count(*) FROM job_runs e
+                                               WHERE e.job_name = $3 AND e.limit_key = k.limit_key
+                                                 AND e.status IN ('running', 'paused')),
+                               $7::integer - (SELECT count(*) FROM job_starts s
+                                               WHERE s.job_name = $3 AND s.limit_key = k.limit_key
+                                                 AND s.started_at > %1$s - $8::bigint * interval '1 millisecond'))
+                           AS n
+                      FROM keys k WHERE k.limit_key IS NOT NULL
+                ), picked AS (
+                    SELECT q.* FROM key_room kr
+                     CROSS JOIN LATERAL (SELECT id, priority, run_after, created_at FROM job_runs
+                                          WHERE status = 'queued' AND job_name = $3 AND limit_key = kr.limit_key
+                                            AND run_after <= %1$s %2$s
+                                          ORDER BY limit_key, priority DESC, run_after, created_at
+                                          LIMIT coalesce(kr.n, $2) FOR UPDATE SKIP LOCKED) q
+                     WHERE coalesce(kr.n, 1) > 0
+                    UNION ALL
+                    SELECT * FROM (SELECT id, priority, run_after, created_at FROM job_runs
+                                    WHERE status = 'queued' AND job_name = $3 AND limit_key IS NULL
+                                      AND run_after <= %1$s %2$s
+                                    ORDER BY limit_key, priority DESC, run_after, created_at
+                                    LIMIT (SELECT n FROM job_room) FOR UPDATE SKIP LOCKED) unkeyed
+                )
+                SELECT id FROM picked ORDER BY priority DESC, run_after, created_at LIMIT (SELECT n FROM job_room)
+                """.formatted(CLAIM_TIME, workspaces), CLAIM_TIME, """
+                , counted AS (
+                    INSERT INTO job_starts (job_name, limit_key, started_at)
+                    SELECT $3, NULL, %1$s FROM claimed WHERE $5::integer IS NOT NULL
+                    UNION ALL
+                    SELECT $3, limit_key, %1$s FROM claimed WHERE $7::integer IS NOT NULL AND limit_key IS NOT NULL
+                )""".formatted(CLAIM_TIME));
+    }
+
+    /** The time of a limited claim: {@code $10}, or the statement's. */
+    private static final String CLAIM_TIME = "coalesce($10::timestamptz, statement_timestamp())";
 
     /**
      * Serializes, until the transaction ends, the claims of the limited job {@code $1}, or the inserts of the runs of
@@ -239,6 +311,56 @@ final class RunSql {
      * the two-key space.
      */
     static final String LOCK_LIMITED_JOB = "SELECT pg_advisory_xact_lock(1785688915, hashtext($1))";
+
+    /**
+     * When a run of job {@code $1} with the limit key {@code $4} may start, if a rate limit keeps it waiting: the
+     * latest of the times the job's starts in the window ({@code $2} per {@code $3} ms) and the key's ({@code $5} per
+     * {@code $6} ms) leave room for one more — when the {@code limit}-th newest start leaves its window. Null: a limit
+     * has room now (or the job has none).
+     */
+    static final String THROTTLED_UNTIL = """
+            SELECT greatest(
+                       (SELECT started_at + $3::bigint * interval '1 millisecond' FROM job_starts
+                         WHERE job_name = $1 AND limit_key IS NULL
+                           AND started_at > now() - $3::bigint * interval '1 millisecond'
+                         ORDER BY started_at DESC OFFSET $2::integer - 1 LIMIT 1),
+                       (SELECT started_at + $6::bigint * interval '1 millisecond' FROM job_starts
+                         WHERE job_name = $1 AND limit_key = $4
+                           AND started_at > now() - $6::bigint * interval '1 millisecond'
+                         ORDER BY started_at DESC OFFSET $5::integer - 1 LIMIT 1)) AS until
+            """;
+
+    /** Deletes up to {@code $2} starts older than {@code $1}, which no rate limit's window reaches any more. */
+    static final String DELETE_OLD_STARTS = """
+            WITH deleted AS (
+                DELETE FROM job_starts
+                 WHERE ctid = ANY (ARRAY(SELECT ctid FROM job_starts WHERE started_at < $1 LIMIT $2))
+                RETURNING 1
+            )
+            SELECT count(*) FROM deleted
+            """;
+
+    /**
+     * Serializes, until the transaction ends, the inserts of runs of job {@code $1} with the limit key {@code $2}
+     * (see {@link #ACTIVE_OF_KEY}): a transaction-scoped advisory lock in the one-key space, apart from
+     * {@link #LOCK_LIMITED_JOB}'s.
+     */
+    static final String LOCK_KEY = "SELECT pg_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 1785688915))";
+
+    /**
+     * Up to {@code $3} active runs of job {@code $1} with the limit key {@code $2}: queued ones (read in the queued
+     * index), then executing ones (in the index of the executing runs of a key).
+     */
+    static final String ACTIVE_OF_KEY = """
+            SELECT id FROM (
+                (SELECT id FROM job_runs
+                  WHERE status = 'queued' AND job_name = $1 AND limit_key = $2 ORDER BY limit_key LIMIT $3)
+                UNION ALL
+                (SELECT id FROM job_runs
+                  WHERE job_name = $1 AND limit_key = $2 AND status IN ('running', 'paused') LIMIT $3)
+            ) active
+             LIMIT $3
+            """;
 
     /**
      * An active run of job {@code $1} that acts on the runs of workspace {@code $2} (null: of every workspace, so any
@@ -251,22 +373,18 @@ final class RunSql {
              LIMIT 1
             """;
 
-    private static String claim(String jobs, String limit) {
+    private static String claim(String picked, String startedAt, String counted) {
         return """
                 WITH claimed AS (
                     UPDATE job_runs
-                       SET status = 'running', owner = $1, started_at = statement_timestamp(), heartbeat_at = now(),
+                       SET status = 'running', owner = $1, started_at = %2$s, heartbeat_at = now(),
                            updated_at = now(), error = NULL, error_code = NULL, version = version + 1, reported = 0,
                            start_seq = CASE WHEN start_seq = last_seq THEN start_seq ELSE last_seq + 1 END,
                            last_seq = CASE WHEN start_seq = last_seq THEN last_seq ELSE last_seq + 1 END,
                            end_seq = NULL
-                     WHERE id = ANY (ARRAY(SELECT id FROM job_runs
-                                            WHERE status = 'queued' AND run_after <= now() AND %s
-                                            ORDER BY priority DESC, run_after, created_at
-                                            LIMIT %s
-                                              FOR UPDATE SKIP LOCKED))
-                    RETURNING %s
-                ), notified AS (
+                     WHERE id = ANY (ARRAY(%1$s))
+                    RETURNING %4$s
+                )%3$s, notified AS (
                     SELECT pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text),
                            pg_notify('jobstream_events', (SELECT CASE WHEN count(*) <= 200
                                                                  THEN string_agg(id::text, ',') ELSE '' END
@@ -274,7 +392,7 @@ final class RunSql {
                      WHERE EXISTS (SELECT FROM claimed)
                 )
                 SELECT claimed.* FROM claimed CROSS JOIN notified
-                """.formatted(jobs, limit, RunRows.COLUMNS);
+                """.formatted(picked, startedAt, counted, RunRows.COLUMNS);
     }
 
     /**

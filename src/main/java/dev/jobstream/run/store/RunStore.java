@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ import jakarta.inject.Singleton;
 
 import dev.jobstream.config.JobstreamConfig;
 import dev.jobstream.pg.PgErrors;
+import dev.jobstream.run.ClaimLimits;
 import dev.jobstream.run.Control;
 import dev.jobstream.run.NewRun;
 import dev.jobstream.run.Run;
@@ -30,6 +32,7 @@ import dev.jobstream.run.RunQuery;
 import dev.jobstream.run.RunStatus;
 import dev.jobstream.run.RunVersion;
 import dev.jobstream.run.TriggerOutcome;
+import dev.jobstream.spi.RateLimit;
 import dev.jobstream.spi.Workspaces;
 import dev.jobstream.stream.RunEvent;
 import dev.jobstream.stream.RunEventStore;
@@ -128,6 +131,39 @@ public class RunStore implements RunEventStore {
     }
 
     /**
+     * When a queued run of {@code job} with {@code key} may start, if its job's rate limit {@code rate} or its key's
+     * {@code perKey} (either may be null) has no start left now; empty otherwise.
+     */
+    public Uni<Optional<Instant>> throttledUntil(String job, String key, RateLimit rate, RateLimit perKey) {
+        Tuple args = Tuple.tuple(Arrays.asList(job, rate == null ? null : rate.limit(),
+                rate == null ? null : rate.window().toMillis(), key, perKey == null ? null : perKey.limit(),
+                perKey == null ? null : perKey.window().toMillis()));
+        return pool.preparedQuery(THROTTLED_UNTIL).execute(args)
+                .map(rows -> Optional.ofNullable(RunRows.instant(rows.iterator().next(), "until")));
+    }
+
+    /**
+     * Inserts a run unless its key already has {@code most} active runs (queued, running or paused), which the refusal
+     * names. The inserts of the key are serialized across replicas ({@link RunSql#LOCK_KEY}), so that together they
+     * never exceed it.
+     */
+    public Uni<TriggerOutcome> insertWithinKeyLimit(NewRun run, int most) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_KEY)
+                .execute(Tuple.of(run.job(), run.limitKey()))
+                .flatMap(locked -> connection.preparedQuery(ACTIVE_OF_KEY)
+                        .execute(Tuple.of(run.job(), run.limitKey(), most)))
+                .flatMap(active -> {
+                    if (active.size() >= most) {
+                        List<UUID> holders = new ArrayList<>();
+                        active.forEach(row -> holders.add(row.getUUID("id")));
+                        return Uni.createFrom().item(
+                                new TriggerOutcome.KeyBusy(run.job(), run.limitKey(), most, holders));
+                    }
+                    return insertAll(connection, List.of(run)).map(outcomes -> outcomes.get(0));
+                }));
+    }
+
+    /**
      * Inserts the runs of schedule ticks ({@code ticks}: each run's tick) on {@code client} (the transaction that
      * advanced their schedules); a tick whose exclusive slot is taken becomes a {@code skipped} run. The item maps
      * each run inserted to its status.
@@ -142,7 +178,7 @@ public class RunStore implements RunEventStore {
         });
     }
 
-    /** The columns of {@link RunSql#INSERT_RUNS} ({@code $1}…{@code $14}): one array each. */
+    /** The columns of {@link RunSql#INSERT_RUNS} ({@code $1}…{@code $15}): one array each. */
     private static List<Object> columns(List<NewRun> runs) {
         int n = runs.size();
         UUID[] ids = new UUID[n];
@@ -159,6 +195,7 @@ public class RunStore implements RunEventStore {
         Short[] priorities = new Short[n];
         Long[] timeouts = new Long[n];
         UUID[] schedules = new UUID[n];
+        String[] limitKeys = new String[n];
         for (int i = 0; i < n; i++) {
             NewRun run = runs.get(i);
             ids[i] = run.id();
@@ -175,9 +212,10 @@ public class RunStore implements RunEventStore {
             priorities[i] = (short) run.priority();
             timeouts[i] = run.timeoutMs();
             schedules[i] = run.scheduleId();
+            limitKeys[i] = run.limitKey();
         }
         return new ArrayList<>(List.of(ids, jobs, workspaces, exclusive, dryRun, params, maxAttempts, triggeredBy,
-                correlation, idempotency, runAfter, priorities, timeouts, schedules));
+                correlation, idempotency, runAfter, priorities, timeouts, schedules, limitKeys));
     }
 
     private Uni<List<Run>> findConflicting(List<NewRun> skipped) {
@@ -461,29 +499,36 @@ public class RunStore implements RunEventStore {
         return pool.preparedQuery(CLAIM_QUEUED).execute(Tuple.of(owner, limit, jobs)).map(RunRows::claimed);
     }
 
-    /**
-     * Claims up to {@code limit} due runs of {@code job}, within its cluster-wide limit {@code maxActive}: the claims
-     * of that job are serialized across replicas (a transaction-scoped advisory lock), so that together they never
-     * exceed it.
-     */
-    public Uni<List<Run>> claimLimited(String owner, int limit, String job, int maxActive) {
-        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB).execute(Tuple.of(job))
-                .flatMap(locked -> connection.preparedQuery(CLAIM_LIMITED)
-                        .execute(Tuple.of(owner, limit, job, maxActive))))
-                .map(RunRows::claimed);
-    }
-
     /** {@link #claim} for a worker: of the workspaces given only (null: every workspace). */
     public Uni<List<Run>> claim(String owner, int limit, String[] jobs, Set<UUID> workspaces) {
         return pool.preparedQuery(CLAIM_QUEUED_OF).execute(Tuple.of(owner, limit, jobs, uuids(workspaces)))
                 .map(RunRows::claimed);
     }
 
-    /** {@link #claimLimited} for a worker: of the workspaces given only (null: every workspace). */
-    public Uni<List<Run>> claimLimited(String owner, int limit, String job, int maxActive, Set<UUID> workspaces) {
+    /**
+     * Claims up to {@code limit} due runs of {@code job} within its {@code limits} — active at once, starts per window,
+     * per key — as if the time were {@code at} (null: the database's now; tests give their own clock), for a worker of
+     * {@code workspaces} only (null: every workspace). The claims of the job are serialized across replicas (a
+     * transaction-scoped advisory lock), so that together they never exceed its limits; the starts a rate limit counts
+     * are recorded in the same transaction.
+     */
+    public Uni<List<Run>> claimLimited(String owner, int limit, String job, ClaimLimits limits, Set<UUID> workspaces,
+            Instant at) {
+        List<Object> args = new ArrayList<>(Arrays.asList(owner, limit, job, limits.maxActive(),
+                limits.rate() == null ? null : limits.rate().limit(),
+                limits.rate() == null ? null : limits.rate().window().toMillis(),
+                limits.ratePerKey() == null ? null : limits.ratePerKey().limit(),
+                limits.ratePerKey() == null ? null : limits.ratePerKey().window().toMillis(),
+                limits.maxActivePerKey(), at == null ? null : utc(at)));
+        String sql = CLAIM_LIMITED;
+        if (workspaces != null) {
+            args.add(uuids(workspaces));
+            sql = CLAIM_LIMITED_OF;
+        }
+        Tuple tuple = Tuple.tuple(args);
+        String statement = sql;
         return pool.withTransaction(connection -> connection.preparedQuery(LOCK_LIMITED_JOB).execute(Tuple.of(job))
-                .flatMap(locked -> connection.preparedQuery(CLAIM_LIMITED_OF)
-                        .execute(Tuple.of(owner, limit, job, maxActive, uuids(workspaces)))))
+                .flatMap(locked -> connection.preparedQuery(statement).execute(tuple)))
                 .map(RunRows::claimed);
     }
 
@@ -683,6 +728,12 @@ public class RunStore implements RunEventStore {
         return pool.preparedQuery(WORKER_OVERDUE)
                 .execute(Tuple.of(at == null ? null : utc(at), grace.toMillis(), pauseHold.toMillis(), limit))
                 .map(this::toRuns);
+    }
+
+    /** Deletes up to {@code limit} of the starts rate limits counted before {@code before}. */
+    public Uni<Integer> deleteStartsBefore(Instant before, int limit) {
+        return pool.preparedQuery(DELETE_OLD_STARTS).execute(Tuple.of(utc(before), limit))
+                .map(rows -> rows.iterator().next().getLong(0).intValue());
     }
 
     public Uni<Integer> deleteExpired(Instant endedBefore, int limit) {

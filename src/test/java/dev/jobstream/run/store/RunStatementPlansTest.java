@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -68,8 +69,28 @@ class RunStatementPlansTest extends DatabaseTest {
     }
 
     @Test
-    void aClaimWithinALimitReadsNoWholeTable() {
-        assertIndexOnly(RunSql.CLAIM_LIMITED, Tuple.of(OWNER, 500, JOB, 2));
+    void aClaimReadsTheHeadOfEachJobsQueueInOrderNotItsBacklog() {
+        // ordered by the limit key first (null for runs of jobs without one), the claim reads each job's queue in
+        // the index's order and stops at its limit; ordered by priority alone, PostgreSQL read every queued run of
+        // the job (a bitmap scan) and sorted them
+        String plan = db.plan(RunSql.CLAIM_QUEUED, Tuple.of(OWNER, 100, new String[]{JOB, "test.other"}));
+        assertTrue(plan.contains("Index Scan using job_runs_queued_idx")
+                && !plan.contains("Bitmap Index Scan on job_runs_queued_idx"),
+                () -> "the queue is not read in its index's order:\n" + plan);
+    }
+
+    @Test
+    void aClaimWithinLimitsReadsNoWholeTable() {
+        db.execute("""
+                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, limit_key)
+                SELECT gen_random_uuid(), $1, gen_random_uuid(), false, 'key-' || (i % 50)
+                  FROM generate_series(1, $2) i
+                """, JOB, RUNS / 2);
+        db.execute("ANALYZE job_runs");
+        assertIndexOnly(RunSql.CLAIM_LIMITED,
+                Tuple.tuple(Arrays.asList(OWNER, 500, JOB, 2, 10, 60_000L, 3, 60_000L, 2, null)));
+        assertIndexOnly(RunSql.CLAIM_LIMITED_OF, Tuple.tuple(Arrays.asList(OWNER, 500, JOB, null, null, null, 3,
+                60_000L, 2, null, new UUID[]{UUID.randomUUID()})));
     }
 
     @Test
