@@ -1,6 +1,7 @@
 package dev.jobstream.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -102,6 +103,43 @@ public interface JobstreamConfig {
         /** How far ahead a trigger's {@code run_at} or {@code delay} may ask for its run; beyond, a 400 problem. */
         @WithDefault("30d")
         Duration maxDelay();
+    }
+
+    Webhooks webhooks();
+
+    interface Webhooks {
+        /**
+         * True: a webhook may target private, loopback, link-local and other internal addresses; by default they are
+         * refused, so that a webhook cannot be turned against the cluster.
+         */
+        @WithDefault("false")
+        boolean allowPrivate();
+
+        /**
+         * Hosts (by name, as the URL writes them) and addresses or CIDR blocks ({@code 10.1.2.3}, {@code 10.0.0.0/8},
+         * {@code fd00::/8}) a webhook may target even if they are internal; none by default.
+         */
+        Optional<List<String>> allowedHosts();
+
+        /** How long a delivery may take to connect and to be answered; beyond, the attempt failed. */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Attempts of one delivery, the first included; after the last failed one it is failed for good. */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** The wait before a delivery's second attempt; each next wait is three times longer (± 20 %). */
+        @WithDefault("1m")
+        Duration backoffBase();
+
+        /** The longest wait between two attempts of a delivery. */
+        @WithDefault("12h")
+        Duration backoffMax();
+
+        /** How often a replica looks for due deliveries when no notification arrives (retries come due so). */
+        @WithDefault("5s")
+        Duration pollInterval();
     }
 
     Streams streams();

@@ -45,6 +45,7 @@ public class ApiDocumentFilter implements OASFilter {
             new Tag("runs", "Runs: read, watch (SSE), pause, resume, cancel, retry, delete",
                     List.of("/v1/runs", "/v1/stream")),
             new Tag("schedules", "Cron schedules of jobs", List.of("/v1/schedules")),
+            new Tag("webhooks", "Webhooks runs call, signed, when they end", List.of("/v1/webhooks")),
             new Tag("errors", "Error events of failed, stale and timed-out runs", List.of("/v1/errors")),
             new Tag("workers", "Workers outside the service: claim runs and report on them under a lease",
                     List.of("/v1/workers")),

@@ -22,6 +22,9 @@ public final class Channels {
     /** The jobs executed by workers changed (payload: the job's name): every replica reads them again. */
     public static final String JOBS = "jobstream_jobs";
 
+    /** A run with a webhook ended, and its delivery is due: the delivery loops claim it. */
+    public static final String WEBHOOKS = "jobstream_webhooks";
+
     private Channels() {
     }
 }

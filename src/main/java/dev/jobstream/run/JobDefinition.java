@@ -12,11 +12,12 @@ import dev.jobstream.spi.RateLimit;
  * jobs act on every workspace and only a token not limited to workspaces may trigger them; {@code schedule} is the
  * cron the job declares (UTC); {@code timeout_ms} null: no limit; {@code max_active} null: no cluster-wide limit;
  * {@code executor} is {@code service} for a job built into the service, {@code workers} for one that workers outside
- * it execute; {@code limits} null: no rate limit and no limit per key.
+ * it execute; {@code limits} null: no rate limit and no limit per key; {@code webhook} the webhook its runs call when
+ * they end (null: none).
  */
 public record JobDefinition(String name, String description, String executor, boolean exclusive, boolean system,
         String schedule, Retry retry, Long timeoutMs, int priority, Integer maxActive, Limits limits,
-        Map<String, Object> paramsSchema, Map<String, Object> paramsDefaults) {
+        Map<String, Object> paramsSchema, Map<String, Object> paramsDefaults, String webhook) {
 
     /**
      * The job's rate limits and limits per key, as {@code PUT /v1/jobs/{name}} takes them (windows as ISO-8601
@@ -55,7 +56,7 @@ public record JobDefinition(String name, String description, String executor, bo
                         handler.retry().max().toMillis(), handler.retry().jitter()),
                 handler.timeout().map(java.time.Duration::toMillis).orElse(null), handler.priority(),
                 handler.maxActive().isPresent() ? handler.maxActive().getAsInt() : null,
-                Limits.of(handler.limits()), schema.document(),
-                schema.defaults());
+                Limits.of(handler.limits()), schema.document(), schema.defaults(),
+                handler.webhook().orElse(null));
     }
 }

@@ -21,7 +21,8 @@ import io.vertx.core.json.JsonObject;
  * workers claim its runs over HTTP.
  */
 public record RemoteJob(String name, String description, boolean exclusive, List<JobParam> params, RetryPolicy retry,
-        Optional<Duration> timeout, int priority, OptionalInt maxActive, JobLimits limits, ParamsSchema schema)
+        Optional<Duration> timeout, int priority, OptionalInt maxActive, JobLimits limits, ParamsSchema schema,
+        Optional<String> webhook)
         implements
             JobHandler {
 

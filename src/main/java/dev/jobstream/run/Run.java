@@ -7,7 +7,10 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
-/** One row of {@code job_runs}, as the API shows it. */
+/**
+ * One row of {@code job_runs}, as the API shows it; {@code webhook} is the webhook it calls when it ends (its
+ * deliveries: {@code GET /v1/runs/{id}/deliveries}).
+ */
 public record Run(
         UUID id,
         String job,
@@ -40,6 +43,7 @@ public record Run(
         Long timeoutMs,
         UUID scheduleId,
         String traceparent,
+        String webhook,
         List<Map<String, Object>> attempts,
         String limitKey,
         Instant throttledUntil,
@@ -55,7 +59,8 @@ public record Run(
         return new Run(id, job, workspaceId, status, "throttled", dryRun, params, metrics, error, errorCode, errorLog,
                 processed, total, attempt, maxAttempts, triggeredBy, correlationId, owner, createdAt, runAfter,
                 startedAt, finishedAt, updatedAt, heartbeatAt, durationMs, controlRequested, controlledBy, priority,
-                timeoutMs, scheduleId, traceparent, attempts, limitKey, until, exclusive, lastSeq, idempotencyKey);
+                timeoutMs, scheduleId, traceparent, webhook, attempts, limitKey, until, exclusive, lastSeq,
+                idempotencyKey);
     }
 
     /**

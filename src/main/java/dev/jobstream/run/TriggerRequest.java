@@ -11,7 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
  * Body of {@code POST /v1/jobs/{job}/runs}, and one item of a batch; every field is optional. {@code runAt} (an
  * ISO-8601 instant) or {@code delay} (a duration: {@code 90s}, {@code 15m}, {@code PT1H}) asks for the run later;
  * {@code priority} (-100 to 100, higher first), {@code timeout} (a duration, at most the job's) and
- * {@code maxAttempts} (at most the job's) override the job's defaults.
+ * {@code maxAttempts} (at most the job's) override the job's defaults; {@code webhook} names the registered webhook
+ * the run calls when it ends, over the job's.
  */
 @Schema(additionalProperties = Schema.False.class, description = "Every field is optional; workspace_id and dry_run "
         + "may also be query parameters", properties = {
@@ -31,15 +32,19 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
                 @SchemaProperty(name = "timeout", description = "how long one attempt may run: a duration of at "
                         + "least 1s, at most the job's"),
                 @SchemaProperty(name = "max_attempts", minimum = "1", description = "at most the job's retry policy's "
-                        + "attempts")})
+                        + "attempts"),
+                @SchemaProperty(name = "webhook", description = "a registered webhook (GET /v1/webhooks) the run "
+                        + "calls when it ends; default: the job's, if any")})
 public record TriggerRequest(UUID workspaceId, Boolean dryRun,
         // an object of any fields, no map: a client generated from the document sends it only when it is set
         @Schema(type = SchemaType.OBJECT, implementation = Object.class) Map<String, Object> params,
-        String idempotencyKey, String runAt, String delay, Integer priority, String timeout, Integer maxAttempts) {
+        String idempotencyKey, String runAt, String delay, Integer priority, String timeout, Integer maxAttempts,
+        String webhook) {
 
     /** Lowest and highest priority; higher runs first among due runs. */
     public static final int MIN_PRIORITY = -100;
     public static final int MAX_PRIORITY = 100;
 
-    public static final TriggerRequest EMPTY = new TriggerRequest(null, null, null, null, null, null, null, null, null);
+    public static final TriggerRequest EMPTY = new TriggerRequest(null, null, null, null, null, null, null, null, null,
+            null);
 }

@@ -15,17 +15,18 @@ import io.vertx.mutiny.sqlclient.Row;
  * {@code workspace_id}; {@code next_fire_at} is the tick it fires next ({@code next_fire_times}: the few after that
  * too), {@code last_run_id} the run of its last tick and {@code last_run_status} its display status now (null when
  * none, or deleted). {@code source}: {@code code} (declared by the job; it can be
- * disabled, not changed or deleted) or {@code api}.
+ * disabled, not changed or deleted) or {@code api}. {@code webhook}: the webhook its runs call when they end, over
+ * their job's (null: the job's, if any).
  */
 public record Schedule(UUID id, String job, UUID workspaceId, String cron, String timeZone, Map<String, Object> params,
         int priority, boolean enabled, Instant nextFireAt, Instant lastFiredAt, UUID lastRunId, String source,
         String createdBy, Instant createdAt, Instant updatedAt, List<Instant> nextFireTimes, String lastRunStatus,
-        @JsonIgnore int version) {
+        String webhook, @JsonIgnore int version) {
 
     /** This schedule, with its last run's display status. */
     Schedule withLastRunStatus(String status) {
         return new Schedule(id, job, workspaceId, cron, timeZone, params, priority, enabled, nextFireAt, lastFiredAt,
-                lastRunId, source, createdBy, createdAt, updatedAt, nextFireTimes, status, version);
+                lastRunId, source, createdBy, createdAt, updatedAt, nextFireTimes, status, webhook, version);
     }
 
     /** How many fire times a schedule shows. */
@@ -51,7 +52,7 @@ public record Schedule(UUID id, String job, UUID workspaceId, String cron, Strin
                 row.getJsonObject("params").getMap(), row.getInteger("priority"), enabled, next,
                 instant(row, "last_fired_at"), row.getUUID("last_run_id"), row.getString("source"),
                 row.getString("created_by"), instant(row, "created_at"), instant(row, "updated_at"), upcoming, null,
-                row.getInteger("version"));
+                row.getString("webhook"), row.getInteger("version"));
     }
 
     private static Instant instant(Row row, String column) {

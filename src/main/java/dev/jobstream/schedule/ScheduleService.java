@@ -25,6 +25,7 @@ import dev.jobstream.run.NewRun;
 import dev.jobstream.run.service.RunService;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.Workspaces;
+import dev.jobstream.webhook.WebhookService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -53,10 +54,13 @@ public class ScheduleService {
     private final Vertx vertx;
     private final JobstreamConfig config;
     private final Clock clock;
+    private final WebhookService webhooks;
     private final Coalescer ticker = Coalescer.of(this::fireDue).build();
     private long pollTimer = -1;
 
-    ScheduleService(ScheduleStore store, RunService runs, Pool pool, Vertx vertx, JobstreamConfig config) {
+    ScheduleService(ScheduleStore store, RunService runs, Pool pool, Vertx vertx, JobstreamConfig config,
+            WebhookService webhooks) {
+        this.webhooks = webhooks;
         this.store = store;
         this.runs = runs;
         this.pool = pool;
@@ -150,7 +154,7 @@ public class ScheduleService {
         try {
             JobHandler job = runs.job(schedule.job());
             return runs.tickRun(job, schedule.id(), schedule.workspaceId(), schedule.params(), schedule.priority(),
-                    schedule.nextFireAt());
+                    schedule.nextFireAt(), schedule.webhook());
         } catch (Refusal e) {
             LOG.warnf("Schedule %s of %s: its tick of %s makes no run: %s", schedule.id(), schedule.job(),
                     schedule.nextFireAt(), e.getMessage());
@@ -188,8 +192,11 @@ public class ScheduleService {
         JsonObject params = new JsonObject(request.params() == null ? Map.of() : request.params());
         runs.params(job, params.getMap());
         int priority = RunService.priority(job, request.priority());
-        return store.insert(UUID.randomUUID(), job.name(), workspace, cron.expression(), cron.zone().getId(), params,
-                priority, !Boolean.FALSE.equals(request.enabled()), firstTick(cron), caller.name());
+        String webhook = request.webhook() == null ? null : WebhookService.name("webhook", request.webhook());
+        return webhooks.requireRegistered("webhook", webhook == null ? List.of() : List.of(webhook))
+                .flatMap(v -> store.insert(UUID.randomUUID(), job.name(), workspace, cron.expression(),
+                        cron.zone().getId(), params, priority, !Boolean.FALSE.equals(request.enabled()),
+                        firstTick(cron), caller.name(), webhook));
     }
 
     public Uni<List<Schedule>> list(String job, UUID workspace, Caller caller, int limit) {
@@ -231,7 +238,7 @@ public class ScheduleService {
     private Uni<Schedule> patch(UUID id, SchedulePatch patch, Caller caller, int attempts) {
         return get(id, caller).flatMap(schedule -> {
             boolean changesDefinition = patch.cron() != null || patch.timeZone() != null || patch.params() != null
-                    || patch.priority() != null;
+                    || patch.priority() != null || patch.webhook() != null;
             if ("code".equals(schedule.source()) && changesDefinition) {
                 throw new Invalid("Schedule " + id + " is declared by job '" + schedule.job()
                         + "' in code: only 'enabled' can be changed");
@@ -245,8 +252,14 @@ public class ScheduleService {
             boolean enabled = patch.enabled() != null ? patch.enabled() : schedule.enabled();
             boolean retime = patch.cron() != null || patch.timeZone() != null || (enabled && !schedule.enabled());
             Instant next = retime ? firstTick(cron) : schedule.nextFireAt();
-            return store.update(id, cron.expression(), cron.zone().getId(), params, priority, enabled, next,
-                    schedule.version()).flatMap(updated -> {
+            String webhook = patch.webhook() == null
+                    ? schedule.webhook()
+                    : patch.webhook().isEmpty() ? null : WebhookService.name("webhook", patch.webhook());
+            boolean newWebhook = webhook != null && !webhook.equals(schedule.webhook());
+            return webhooks.requireRegistered("webhook", newWebhook ? List.of(webhook) : List.of())
+                    .flatMap(v -> store.update(id, cron.expression(), cron.zone().getId(), params, priority, enabled,
+                            next, schedule.version(), webhook))
+                    .flatMap(updated -> {
                         if (updated.isPresent()) {
                             return Uni.createFrom().item(updated.get());
                         }

@@ -16,12 +16,12 @@ final class ScheduleSql {
      */
     static final String SCHEDULE = """
             id, job_name, workspace_id, cron, time_zone, params, priority, enabled, next_fire_at, last_fired_at,
-            last_run_id, source, created_by, created_at, updated_at, version""";
+            last_run_id, source, created_by, created_at, updated_at, version, webhook""";
 
     static final String INSERT = """
             INSERT INTO job_schedules (id, job_name, workspace_id, cron, time_zone, params, priority, enabled,
-                                       next_fire_at, source, created_by)
-            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 'api', $10)
+                                       next_fire_at, source, created_by, webhook)
+            VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 'api', $10, $11)
             RETURNING %s
             """.formatted(SCHEDULE);
 
@@ -53,14 +53,15 @@ final class ScheduleSql {
             """.formatted(SCHEDULE);
 
     /**
-     * Changes a schedule as it was read at version {@code $8}; its next tick is given ({@code $7}), computed from the
+     * Changes a schedule as it was read at version {@code $8} (its webhook: {@code $9}); its next tick is given
+     * ({@code $7}), computed from the
      * new cron, zone or enabling. No row when the schedule changed since (a tick fired it, another change): the
      * caller reads it again.
      */
     static final String UPDATE = """
             UPDATE job_schedules
                SET cron = $2, time_zone = $3, params = $4::text::jsonb, priority = $5, enabled = $6, next_fire_at = $7,
-                   updated_at = now(), version = version + 1
+                   webhook = $9, updated_at = now(), version = version + 1
              WHERE id = $1 AND version = $8
             RETURNING %s
             """.formatted(SCHEDULE);

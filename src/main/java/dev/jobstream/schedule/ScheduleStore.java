@@ -36,9 +36,10 @@ public class ScheduleStore {
     }
 
     public Uni<Schedule> insert(UUID id, String job, UUID workspace, String cron, String zone, JsonObject params,
-            int priority, boolean enabled, Instant nextFireAt, String by) {
-        return pool.preparedQuery(INSERT).execute(Tuple.tuple(List.of(id, job, workspace, cron, zone, params.encode(),
-                (short) priority, enabled, utc(nextFireAt), by))).map(rows -> Schedule.from(rows.iterator().next()));
+            int priority, boolean enabled, Instant nextFireAt, String by, String webhook) {
+        return pool.preparedQuery(INSERT).execute(Tuple.tuple(java.util.Arrays.asList(id, job, workspace, cron, zone,
+                params.encode(), (short) priority, enabled, utc(nextFireAt), by, webhook)))
+                .map(rows -> Schedule.from(rows.iterator().next()));
     }
 
     public Uni<Void> upsertCode(String job, UUID workspace, String cron, Instant nextFireAt) {
@@ -58,9 +59,9 @@ public class ScheduleStore {
 
     /** Changes the schedule as read at {@code version}; empty when it changed since (or is gone). */
     public Uni<Optional<Schedule>> update(UUID id, String cron, String zone, JsonObject params, int priority,
-            boolean enabled, Instant nextFireAt, int version) {
-        return pool.preparedQuery(UPDATE).execute(Tuple.tuple(List.of(id, cron, zone, params.encode(),
-                (short) priority, enabled, utc(nextFireAt), version))).map(ScheduleStore::first);
+            boolean enabled, Instant nextFireAt, int version, String webhook) {
+        return pool.preparedQuery(UPDATE).execute(Tuple.tuple(java.util.Arrays.asList(id, cron, zone, params.encode(),
+                (short) priority, enabled, utc(nextFireAt), version, webhook))).map(ScheduleStore::first);
     }
 
     /** Deletes a schedule added through the API; false if absent or declared in code. */

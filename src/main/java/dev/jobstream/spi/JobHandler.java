@@ -96,6 +96,14 @@ public interface JobHandler {
     }
 
     /**
+     * The registered webhook ({@code PUT /v1/webhooks/{name}}) its runs call when they end, unless their schedule or
+     * trigger names another; empty (the default): none.
+     */
+    default Optional<String> webhook() {
+        return Optional.empty();
+    }
+
+    /**
      * The parameters the job accepts, with their defaults, as typed params (integer, string, date, duration); a job
      * that needs more declares {@link #paramsSchema()} instead.
      */

@@ -30,9 +30,9 @@ public final class Endpoints {
     /** One endpoint: method, path template ({@code {id}} style), whether it answers SSE, the role it needs. */
     public record Endpoint(String method, String path, boolean sse, Role role, String source) {
 
-        /** The path with {@code {id}}, {@code {job}} filled in. */
+        /** The path with {@code {id}}, {@code {job}} (and a webhook's {@code {name}}: the job's) filled in. */
         public String url(String runId, String job) {
-            return path.replace("{id}", runId).replace("{job}", job);
+            return path.replace("{id}", runId).replace("{job}", job).replace("{name}", job);
         }
 
         @Override

@@ -65,7 +65,13 @@ class OpenApiTest extends DatabaseTest {
             "POST /v1/workers/runs/{id}/cancelled",
             "POST /v1/workers/runs/ends",
             "PUT /v1/jobs/{job}",
-            "DELETE /v1/jobs/{job}");
+            "DELETE /v1/jobs/{job}",
+            "GET /v1/runs/{id}/deliveries",
+            "GET /v1/webhooks",
+            "GET /v1/webhooks/{name}",
+            "PUT /v1/webhooks/{name}",
+            "POST /v1/webhooks/{name}/secret",
+            "DELETE /v1/webhooks/{name}");
 
     private static JsonPath document() {
         return openapi().then().statusCode(200).extract().jsonPath();
@@ -97,7 +103,7 @@ class OpenApiTest extends DatabaseTest {
     void theJobModelsFieldsAreDocumented() {
         JsonPath doc = document();
         assertEquals(List.of("workspace_id", "dry_run", "params", "idempotency_key", "run_at", "delay", "priority",
-                "timeout", "max_attempts"),
+                "timeout", "max_attempts", "webhook"),
                 List.copyOf(doc.getMap("components.schemas.TriggerRequest.properties").keySet()));
         Map<String, Object> run = doc.getMap("components.schemas.Run.properties");
         for (String field : List.of("attempts", "priority", "timeout_ms", "schedule_id", "run_after")) {
@@ -227,7 +233,11 @@ class OpenApiTest extends DatabaseTest {
                         equalTo("integer"))
                 .body("paths.'/v1/workers/claim'.post.tags", equalTo(List.of("workers")))
                 .body("paths.'/v1/stream'.get.tags", equalTo(List.of("runs")))
-                .body("tags.name", equalTo(List.of("jobs", "runs", "schedules", "errors", "workers", "service")))
+                .body("tags.name",
+                        equalTo(List.of("jobs", "runs", "schedules", "webhooks", "errors", "workers", "service")))
+                .body("paths.'/v1/webhooks/{name}'.put.tags", equalTo(List.of("webhooks")))
+                .body("paths.'/v1/webhooks/{name}'.put.responses.'201'.content.'application/json'.schema.$ref",
+                        equalTo("#/components/schemas/Webhook"))
                 .body("paths.'/v1/jobs/{job}'.put.responses.'201'.content.'application/json'.schema.$ref",
                         equalTo("#/components/schemas/JobDefinition"))
                 .body("components.schemas", not(hasKey("OutboundSseEvent")))

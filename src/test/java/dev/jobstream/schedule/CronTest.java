@@ -69,6 +69,6 @@ class CronTest {
 
     private static Schedule schedule(String cron, Instant next) {
         return new Schedule(UUID.randomUUID(), "demo.sleep", UUID.randomUUID(), cron, "UTC", Map.of(), 0, true, next,
-                null, null, "api", "test", next, next, List.of(), null, 0);
+                null, null, "api", "test", next, next, List.of(), null, null, 0);
     }
 }

@@ -40,7 +40,7 @@ public final class Database {
 
     public void truncate() {
         pool.query("TRUNCATE job_runs, job_run_events, error_events, error_event_rollups, job_run_rollup,"
-                + " job_run_totals, job_queue_samples, replicas").execute()
+                + " job_run_totals, job_queue_samples, replicas, webhooks, webhook_deliveries").execute()
                 .await().atMost(TIMEOUT);
         // the schedules jobs declare in code are created on start-up and stay
         pool.query("DELETE FROM job_schedules WHERE source = 'api'").execute().await().atMost(TIMEOUT);

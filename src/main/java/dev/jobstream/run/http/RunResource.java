@@ -84,6 +84,14 @@ public class RunResource {
         });
     }
 
+    /** The webhook the run calls when it ends, and each delivery of its ends with every attempt of it. */
+    @GET
+    @Path("{id}/deliveries")
+    @RolesAllowed(Roles.VIEWER)
+    public Uni<RunService.RunDeliveries> deliveries(@PathParam("id") String id, @Context SecurityContext security) {
+        return runs.deliveries(Params.uuid("id", id), Caller.of(security));
+    }
+
     @DELETE
     @Path("{id}")
     @RolesAllowed(Roles.ADMIN)

@@ -284,7 +284,7 @@ public class TriggerResource {
         }
         return new TriggerRequest(workspace != null ? workspace : body.workspaceId(),
                 dryRun != null ? dryRun : body.dryRun(), body.params(), body.idempotencyKey(), body.runAt(),
-                body.delay(), body.priority(), body.timeout(), body.maxAttempts());
+                body.delay(), body.priority(), body.timeout(), body.maxAttempts(), body.webhook());
     }
 
     private static String correlationId(String header) {

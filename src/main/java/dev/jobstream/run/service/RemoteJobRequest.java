@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.jobstream.params.ParamsSchema;
@@ -26,12 +27,13 @@ import dev.jobstream.spi.JobLimits;
 import dev.jobstream.spi.JobParam;
 import dev.jobstream.spi.RateLimit;
 import dev.jobstream.spi.RetryPolicy;
+import dev.jobstream.webhook.WebhookService;
 
 /**
  * The body of {@code PUT /v1/jobs/{name}}: a job executed by workers. Its params are declared as typed
  * {@code params} or as {@code params_schema}, a JSON Schema 2020-12 of an object. Absent fields take the defaults of a
  * job built into the service: exclusive, no params, 3 attempts 5 s then 10 s apart (± 20 %, at most 10 min), no timeout,
- * priority 0, no cluster-wide limit. It is stored as given once {@link #toJob} accepted it.
+ * priority 0, no cluster-wide limit, no webhook. It is stored as given once {@link #toJob} accepted it.
  */
 @Schema(description = "A job executed by workers; absent fields take a built-in job's defaults", properties = {
         @SchemaProperty(name = "description"),
@@ -51,12 +53,20 @@ import dev.jobstream.spi.RetryPolicy;
         @SchemaProperty(name = "max_active_per_key", description = "most runs of a key executing at once", minimum = "1", maximum = ""
                 + JobLimits.MAX_ACTIVE_PER_KEY),
         @SchemaProperty(name = "when_key_busy", description = "a trigger while its key has max_active_per_key runs "
-                + "active is queued (default) or refused with 409", enumeration = {"queue", "refuse"})})
+                + "active is queued (default) or refused with 409", enumeration = {"queue", "refuse"}),
+        @SchemaProperty(name = "webhook", description = "a registered webhook its runs call when they end, unless "
+                + "their schedule or trigger names another")})
 public record RemoteJobRequest(String description, Boolean exclusive, List<Param> params,
         // an object of any fields, no map: a client generated from the document sends it only when it is set
         @Schema(type = SchemaType.OBJECT, implementation = Object.class) Map<String, Object> paramsSchema,
-        Retry retry, Long timeoutMs, Integer priority, Integer maxActive, Rate rateLimit, String limitKey,
-        Rate rateLimitPerKey, Integer maxActivePerKey, String whenKeyBusy) {
+        Retry retry, Long timeoutMs, Integer priority, Integer maxActive,
+        // left out when absent: a replica of a version before them reads the definition still
+        @JsonInclude(JsonInclude.Include.NON_NULL) Rate rateLimit,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String limitKey,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Rate rateLimitPerKey,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxActivePerKey,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String whenKeyBusy,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String webhook) {
 
     /** Most params a job declares. */
     static final int MAX_PARAMS = 50;
@@ -175,9 +185,13 @@ public record RemoteJobRequest(String description, Boolean exclusive, List<Param
                             : e.violations().stream().map(this::ofParams)
                                     .toList());
         }
+        if (webhook != null) {
+            WebhookService.name("webhook", webhook);
+        }
         return new RemoteJob(name, text, exclusive == null || exclusive, List.copyOf(declared), policy,
                 Optional.ofNullable(timeoutMs).map(Duration::ofMillis), priority == null ? 0 : priority,
-                maxActive == null ? OptionalInt.empty() : OptionalInt.of(maxActive), limits(), schema);
+                maxActive == null ? OptionalInt.empty() : OptionalInt.of(maxActive), limits(), schema,
+                Optional.ofNullable(webhook));
     }
 
     /** A violation of the schema derived from typed params, pointing into {@code params} instead. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.annotation.Priority;
@@ -28,6 +29,7 @@ import dev.jobstream.refusal.NotFound;
 import dev.jobstream.refusal.Refusal;
 import dev.jobstream.run.RemoteJob;
 import dev.jobstream.run.store.RemoteJobStore;
+import dev.jobstream.webhook.WebhookService;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -37,7 +39,9 @@ import io.vertx.core.Vertx;
 /**
  * The jobs executed by workers: registered and deleted through the API, read from the database when the service
  * starts, when any replica changes them (a NOTIFY on {@code jobstream_jobs}) and once a minute as a safety net (a
- * notification lost while the listening connection was away), and handed to the {@link JobRegistry}.
+ * notification lost while the listening connection was away), and handed to the {@link JobRegistry}. A job's webhook
+ * must be registered when the API registers the job; the jobs file's are checked for their form alone (they are read
+ * before the database is), and a run of a job naming a webhook no longer registered has its delivery fail.
  */
 @Singleton
 public class RemoteJobs {
@@ -52,6 +56,7 @@ public class RemoteJobs {
     private final Vertx vertx;
     private final Periodic periodic;
     private final JobstreamConfig config;
+    private final WebhookService webhooks;
     /** The jobs file's definitions, until they are registered. */
     private volatile Map<String, RemoteJobRequest> fromFile = Map.of();
     /** The jobs of the last reload with the stored definitions they were read from. */
@@ -61,7 +66,8 @@ public class RemoteJobs {
     }
 
     RemoteJobs(RemoteJobStore store, JobRegistry registry, ObjectMapper json, Notifications notifications,
-            Vertx vertx, JobstreamConfig config) {
+            Vertx vertx, JobstreamConfig config, WebhookService webhooks) {
+        this.webhooks = webhooks;
         this.config = config;
         this.store = store;
         this.registry = registry;
@@ -173,7 +179,8 @@ public class RemoteJobs {
      */
     public Uni<Boolean> put(String name, RemoteJobRequest request, Caller caller) {
         check(name, request);
-        return store.put(name, encode(request), caller.name()).call(created -> reloaded());
+        return webhooks.requireRegistered("webhook", request.webhook() == null ? List.of() : List.of(request.webhook()))
+                .flatMap(v -> store.put(name, encode(request), caller.name())).call(created -> reloaded());
     }
 
     /** Invalid for a bad name or definition, a conflict for a built-in job's name. */

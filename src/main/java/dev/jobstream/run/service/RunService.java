@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 
@@ -30,6 +31,8 @@ import dev.jobstream.run.store.RunStore;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.JobLimits;
 import dev.jobstream.spi.Workspaces;
+import dev.jobstream.webhook.Delivery;
+import dev.jobstream.webhook.WebhookService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -53,8 +56,11 @@ public class RunService {
     private final RunWaiters waiters;
     private final RunMetrics metrics;
     private final MicroBatcher<NewRun, TriggerOutcome> triggers;
+    private final WebhookService webhooks;
 
-    RunService(JobRegistry jobs, RunStore store, RunWaiters waiters, RunMetrics metrics, JobstreamConfig config) {
+    RunService(JobRegistry jobs, RunStore store, RunWaiters waiters, RunMetrics metrics, JobstreamConfig config,
+            WebhookService webhooks) {
+        this.webhooks = webhooks;
         this.jobs = jobs;
         this.store = store;
         this.waiters = waiters;
@@ -82,10 +88,13 @@ public class RunService {
             throw new Forbidden("Token '" + caller.name() + "' may not trigger runs in workspace "
                     + workspace);
         }
+        String webhook = request.webhook() != null
+                ? WebhookService.name("webhook", request.webhook())
+                : job.webhook().orElse(null);
         return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(),
                 Boolean.TRUE.equals(request.dryRun()), params, maxAttempts(job, request.maxAttempts()), caller.name(),
                 correlationId, key, runAfter(request, Instant.now()), priority(job, request.priority()),
-                timeoutMillis(job, request.timeout()), null, traceparent, limitKey(job, workspace, params));
+                timeoutMillis(job, request.timeout()), null, traceparent, limitKey(job, workspace, params), webhook);
     }
 
     /** The key the job's limits count a run by; invalid if the params' value is too long to be one. */
@@ -95,6 +104,28 @@ public class RunService {
         } catch (IllegalArgumentException e) {
             throw new Invalid(e.getMessage());
         }
+    }
+
+    /**
+     * Checks that the webhooks triggers named are registered (one read, and none when no trigger named one); a run
+     * that calls its job's webhook is not checked: the job's was when the job was registered, and one deleted since
+     * fails the run's delivery, never the trigger.
+     */
+    private Uni<Void> checkWebhooks(List<NewRun> runs) {
+        List<String> named = runs.stream().filter(run -> run.webhook() != null)
+                .filter(run -> !jobs.find(run.job()).flatMap(JobHandler::webhook).equals(Optional.of(run.webhook())))
+                .map(NewRun::webhook).distinct().toList();
+        return named.isEmpty() ? Uni.createFrom().voidItem() : webhooks.requireRegistered("webhook", named);
+    }
+
+    /** The deliveries of a run's ends to its webhook, if {@code caller} may see the run; not found otherwise. */
+    public Uni<RunDeliveries> deliveries(UUID id, Caller caller) {
+        return get(id, caller).flatMap(run -> webhooks.deliveries(id)
+                .map(deliveries -> new RunDeliveries(run.id(), run.webhook(), deliveries)));
+    }
+
+    /** {@code GET /v1/runs/{id}/deliveries}: the webhook the run calls (null: none), and its deliveries. */
+    public record RunDeliveries(UUID runId, String webhook, List<Delivery> deliveries) {
     }
 
     /** The shortest timeout a trigger may give. */
@@ -193,14 +224,16 @@ public class RunService {
 
     /**
      * The run of a schedule's tick: the schedule's params over the job's defaults, the job's retry policy and
-     * timeout; its idempotency key names the schedule and the tick. Invalid if the params no longer suit the job.
+     * timeout; its idempotency key names the schedule and the tick; its webhook is the schedule's ({@code webhook}),
+     * else the job's. Invalid if the params no longer suit the job.
      */
     public NewRun tickRun(JobHandler job, UUID scheduleId, UUID workspace, Map<String, Object> params, int priority,
-            Instant tick) {
+            Instant tick, String webhook) {
         JsonObject resolved = jobs.resolveParams(job, params);
         return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(), false, resolved,
                 job.retry().maxAttempts(), "schedule", null, "schedule:" + scheduleId + ":" + tick, null, priority,
-                timeoutMillis(job, null), scheduleId, null, limitKey(job, workspace, resolved));
+                timeoutMillis(job, null), scheduleId, null, limitKey(job, workspace, resolved),
+                webhook != null ? webhook : job.webhook().orElse(null));
     }
 
     /**
@@ -269,10 +302,12 @@ public class RunService {
     public Uni<TriggerOutcome> trigger(NewRun run) {
         OptionalInt most = keyPlaces(run);
         if (most.isPresent()) {
-            return store.insertWithinKeyLimit(run, most.getAsInt()).invoke(this::count);
+            return checkWebhooks(List.of(run)).flatMap(v -> store.insertWithinKeyLimit(run, most.getAsInt()))
+                    .invoke(this::count);
         }
-        return triggers.submit(run).onFailure(Overloaded.class).transform(e -> new Unavailable(
-                "Too many triggers are waiting for the database; retry in a second", Duration.ofSeconds(1)))
+        return checkWebhooks(List.of(run)).flatMap(v -> triggers.submit(run)).onFailure(Overloaded.class)
+                .transform(e -> new Unavailable(
+                        "Too many triggers are waiting for the database; retry in a second", Duration.ofSeconds(1)))
                 .flatMap(outcome -> {
                     if (outcome instanceof TriggerOutcome.AlreadyRunning conflict && conflict.activeRunId() == null) {
                         return triggers.submit(run);
@@ -304,11 +339,12 @@ public class RunService {
     /** Inserts the runs in one statement; outcomes in input order. */
     public Uni<List<TriggerOutcome>> triggerAll(List<NewRun> runs) {
         if (runs.stream().noneMatch(run -> keyPlaces(run).isPresent())) {
-            return store.insertAll(runs).invoke(outcomes -> outcomes.forEach(this::count));
+            return checkWebhooks(runs).flatMap(v -> store.insertAll(runs))
+                    .invoke(outcomes -> outcomes.forEach(this::count));
         }
         // the runs whose key's places are counted go one at a time, after the others
         List<NewRun> together = runs.stream().filter(run -> keyPlaces(run).isEmpty()).toList();
-        Uni<Map<NewRun, TriggerOutcome>> outcomes = (together.isEmpty()
+        Uni<Map<NewRun, TriggerOutcome>> outcomes = checkWebhooks(runs).flatMap(v -> together.isEmpty()
                 ? Uni.createFrom().item(List.<TriggerOutcome>of())
                 : store.insertAll(together)).map(inserted -> {
                     Map<NewRun, TriggerOutcome> byRun = new java.util.IdentityHashMap<>();

@@ -29,7 +29,8 @@ final class RunRows {
             id, job_name, workspace_id, status, exclusive, dry_run, params, metrics, error, error_code, error_log,
             processed, total, attempt, max_attempts, triggered_by, correlation_id, idempotency_key, owner,
             control_requested, created_at, run_after, started_at, finished_at, updated_at, heartbeat_at, duration_ms,
-            version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id, traceparent, limit_key""";
+            version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id, traceparent, webhook,
+            limit_key""";
 
     /** {@link #COLUMNS} of the table named {@code alias} in a statement. */
     static String columns(String alias) {
@@ -133,6 +134,7 @@ final class RunRows {
                 row.getLong(c.at("timeout_ms")),
                 row.getUUID(c.at("schedule_id")),
                 c.at("traceparent") >= 0 ? row.getString(c.at("traceparent")) : null,
+                c.at("webhook") >= 0 ? row.getString(c.at("webhook")) : null,
                 history ? attempts(row, c, status, previous) : List.of(),
                 c.at("limit_key") >= 0 ? row.getString(c.at("limit_key")) : null,
                 null,

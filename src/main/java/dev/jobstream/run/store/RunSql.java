@@ -25,24 +25,24 @@ final class RunSql {
 
     /**
      * Inserts many runs in one statement; a run that hits a unique index (exclusive slot, idempotency key) is skipped.
-     * {@code $16} holds each run's trigger's trace context. The notification on {@code jobstream_queued} carries
-     * {@code $17}: the jobs of the batch (comma-separated; empty when too long), so that dispatchers know whether runs
-     * of a job with limits came.
+     * {@code $16} holds each run's trigger's trace context, {@code $18} its webhook. The notification on
+     * {@code jobstream_queued} carries {@code $17}: the jobs of the batch (comma-separated; empty when too long), so
+     * that dispatchers know whether runs of a job with limits came.
      */
     static final String INSERT_RUNS = """
             WITH inserted AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
                                       triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
-                                      schedule_id, limit_key, traceparent)
+                                      schedule_id, limit_key, traceparent, webhook)
                 SELECT id, job_name, workspace_id, exclusive, dry_run, params::jsonb, max_attempts,
                        triggered_by, correlation_id, idempotency_key, coalesce(run_after, now()), priority, timeout_ms,
-                       schedule_id, limit_key, traceparent
+                       schedule_id, limit_key, traceparent, webhook
                   FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::boolean[], $6::text[],
                               $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::smallint[],
-                              $13::bigint[], $14::uuid[], $15::text[], $16::text[])
+                              $13::bigint[], $14::uuid[], $15::text[], $16::text[], $18::text[])
                        AS n(id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
                             triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
-                            schedule_id, limit_key, traceparent)
+                            schedule_id, limit_key, traceparent, webhook)
                 ON CONFLICT DO NOTHING
                 RETURNING %s
             )
@@ -53,7 +53,8 @@ final class RunSql {
 
     /**
      * Inserts the runs of schedule ticks ({@code $1}…{@code $15} as {@link #INSERT_RUNS} takes them, {@code $16} their
-     * ticks): a tick whose exclusive slot is taken is recorded as a {@code skipped} run that names the active run.
+     * ticks, {@code $17} their webhooks): a tick whose exclusive slot is taken is recorded as a {@code skipped} run
+     * that names the active run.
      * The idempotency key names the schedule and the tick, so a tick never makes two runs. Answers each inserted run's
      * id and status.
      */
@@ -61,23 +62,24 @@ final class RunSql {
             WITH ticks AS (
                 SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::boolean[], $5::boolean[], $6::text[],
                                      $7::integer[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
-                                     $12::smallint[], $13::bigint[], $14::uuid[], $15::text[], $16::timestamptz[])
+                                     $12::smallint[], $13::bigint[], $14::uuid[], $15::text[], $16::timestamptz[],
+                                     $17::text[])
                        AS t(id, job_name, workspace_id, exclusive, dry_run, params, max_attempts, triggered_by,
                             correlation_id, idempotency_key, run_after, priority, timeout_ms, schedule_id, limit_key,
-                            tick)
+                            tick, webhook)
             ), inserted AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
                                       triggered_by, correlation_id, idempotency_key, priority, timeout_ms, schedule_id,
-                                      limit_key)
+                                      limit_key, webhook)
                 SELECT id, job_name, workspace_id, exclusive, dry_run, params::jsonb, max_attempts, triggered_by,
-                       correlation_id, idempotency_key, priority, timeout_ms, schedule_id, limit_key
+                       correlation_id, idempotency_key, priority, timeout_ms, schedule_id, limit_key, webhook
                   FROM ticks
                 ON CONFLICT DO NOTHING
                 RETURNING id
             ), skipped AS (
                 INSERT INTO job_runs (id, job_name, workspace_id, exclusive, params, max_attempts, triggered_by,
                                       idempotency_key, priority, timeout_ms, schedule_id, status, finished_at, error,
-                                      error_code)
+                                      error_code, webhook)
                 SELECT t.id, t.job_name, t.workspace_id, t.exclusive, t.params::jsonb, t.max_attempts, t.triggered_by,
                        t.idempotency_key, t.priority, t.timeout_ms, t.schedule_id, 'skipped', now(),
                        left('Skipped the tick of ' || to_char(t.tick AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
@@ -87,7 +89,7 @@ final class RunSql {
                                                         AND r.status IN ('queued', 'running', 'paused')
                                                       LIMIT 1), '?')
                             || ' of this job and workspace was still active', 1000),
-                       'slot_taken'
+                       'slot_taken', t.webhook
                   FROM ticks t
                  WHERE t.id NOT IN (SELECT id FROM inserted)
                 ON CONFLICT DO NOTHING

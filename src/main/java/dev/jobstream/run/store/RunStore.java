@@ -99,6 +99,7 @@ public class RunStore implements RunEventStore {
         columns.add(runs.stream().map(NewRun::traceparent).toArray(String[]::new));
         String jobs = String.join(",", runs.stream().map(NewRun::job).distinct().toList());
         columns.add(jobs.length() <= 7000 ? jobs : "");
+        columns.add(webhooks(runs));
         Tuple args = Tuple.tuple(columns);
         return client.preparedQuery(INSERT_RUNS).execute(args)
                 .flatMap(rows -> {
@@ -171,11 +172,17 @@ public class RunStore implements RunEventStore {
     public Uni<Map<UUID, RunStatus>> insertTicks(SqlClient client, List<NewRun> runs, List<Instant> ticks) {
         List<Object> args = columns(runs);
         args.add(ticks.stream().map(RunStore::utc).toArray(OffsetDateTime[]::new));
+        args.add(webhooks(runs));
         return client.preparedQuery(INSERT_TICKS).execute(Tuple.tuple(args)).map(rows -> {
             Map<UUID, RunStatus> inserted = new HashMap<>();
             rows.forEach(row -> inserted.put(row.getUUID("id"), RunStatus.of(row.getString("status"))));
             return inserted;
         });
+    }
+
+    /** The webhook of each run (null: none). */
+    private static String[] webhooks(List<NewRun> runs) {
+        return runs.stream().map(NewRun::webhook).toArray(String[]::new);
     }
 
     /** The columns of {@link RunSql#INSERT_RUNS} ({@code $1}…{@code $15}): one array each. */
