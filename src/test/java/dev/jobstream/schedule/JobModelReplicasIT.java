@@ -26,7 +26,7 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * Two packaged replicas on one database: each tick of a schedule fires exactly once (both replicas poll every 100 ms
- * and race for every tick), and a job's cluster-wide limit holds for the two together.
+ * and race for every tick), and a job's cluster-wide limit and a rate limit per key hold for the two together.
  */
 class JobModelReplicasIT {
 
@@ -93,6 +93,42 @@ class JobModelReplicasIT {
         }
     }
 
+    @Test
+    void aRateLimitPerKeyHoldsForTwoReplicasTogetherAndOtherJobsRunBesideItsBacklog() throws Exception {
+        String database = Replica.newDatabase(pgPort);
+        try (Replica a = Replica.start("rated-a", pgPort, database, FAST_POLL);
+                Replica b = Replica.start("rated-b", pgPort, database, FAST_POLL);
+                Connection db = connect(database)) {
+            // demo.rated starts once a minute per workspace: 4 workspaces, 5 runs each, triggered through both
+            List<String> workspaces = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                    UUID.randomUUID().toString(), UUID.randomUUID().toString());
+            for (int i = 0; i < 5; i++) {
+                for (String workspace : workspaces) {
+                    Replica through = i % 2 == 0 ? a : b;
+                    admin().contentType("application/json").body(Map.of("workspace_id", workspace))
+                            .post(through.url("/v1/jobs/demo.rated/runs")).then().statusCode(202);
+                }
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> count(db,
+                    "SELECT count(*) FROM job_runs WHERE job_name = 'demo.rated' AND status = 'completed'") == 4);
+            // both replicas poll every 100 ms, and wake at every trigger: for two seconds of their claims, no
+            // workspace starts a second run
+            String noop = admin().contentType("application/json").body(Map.of())
+                    .post(b.url("/v1/jobs/demo.noop/runs")).then().statusCode(202).extract().path("id");
+            Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> count(db,
+                    "SELECT count(*) FROM job_runs WHERE job_name = 'demo.rated' AND status <> 'queued'") == 4);
+            assertEquals(4, count(db, "SELECT count(DISTINCT workspace_id) FROM job_runs WHERE job_name = 'demo.rated'"
+                    + " AND status = 'completed'"));
+            assertEquals(1, count(db, "SELECT count(*) FROM job_runs WHERE id = '" + noop
+                    + "' AND status = 'completed'"), "a run of another job is not held back");
+            String waiting = queryString(db, "SELECT id FROM job_runs WHERE job_name = 'demo.rated'"
+                    + " AND status = 'queued' LIMIT 1");
+            admin().get(a.url("/v1/runs/" + waiting)).then().statusCode(200)
+                    .body("display_status", org.hamcrest.Matchers.equalTo("throttled"))
+                    .body("throttled_until", org.hamcrest.Matchers.notNullValue());
+        }
+    }
+
     private static RequestSpecification admin() {
         return given().header("Authorization", "Bearer " + Api.ADMIN_TOKEN);
     }
@@ -100,6 +136,13 @@ class JobModelReplicasIT {
     private static Connection connect(String database) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + pgPort + "/" + database, "postgres",
                 "postgres");
+    }
+
+    private static String queryString(Connection db, String sql) throws SQLException {
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
     }
 
     private static void execute(Connection db, String sql) throws SQLException {
