@@ -420,6 +420,39 @@ export const scenarios = {
   },
 
   /** Asked for later (delay, priority): scheduled, and deleted before it is due; after a failed attempt: retrying. */
+  async limits({ browser, base, admin, shot }) {
+    const page = await newPage(browser);
+    await signIn(page, base, admin);
+    const workspace = uuid();
+    const body = { workspace_id: workspace };
+    const first = (await call(base, admin, 'POST', '/v1/jobs/demo.rated/runs', body)).id;
+    const second = (await call(base, admin, 'POST', '/v1/jobs/demo.rated/runs', body)).id;
+    await eventually('the first run of the workspace completed', async () =>
+      (await call(base, admin, 'GET', `/v1/runs/${first}`)).status === 'completed');
+    await page.locator(`#runs tr[data-id="${second}"] th button`).click();
+    await eventually('the second run shown throttled', async () => (await detailsStatus(page).textContent())
+      === 'throttled');
+    assert.match(await fieldsText(page), new RegExp(`Throttled until .+ Limit key ${workspace}`));
+    await shot(page, 'run-throttled');
+
+    // a run that calls a webhook lists its deliveries once it ended
+    const target = new URL('/q/health/live', base.replace('localhost', '127.0.0.1')).toString();
+    await call(base, admin, 'PUT', '/v1/webhooks/console-hook', { url: target });
+    const called = (await call(base, admin, 'POST', '/v1/jobs/demo.noop/runs', { webhook: 'console-hook' })).id;
+    await eventually('a delivery of its end tried', async () => {
+      const answer = await call(base, admin, 'GET', `/v1/runs/${called}/deliveries`);
+      return answer.deliveries.length === 1 && answer.deliveries[0].attempts.length >= 1;
+    });
+    await page.locator(`#runs tr[data-id="${called}"] th button`).click();
+    await eventually('the delivery in the panel', async () => (await page.locator('#deliveries tbody tr').count()) >= 1
+      && await page.locator('#details-deliveries').isVisible());
+    const row = (await page.locator('#deliveries tbody tr').first().innerText()).replace(/\s+/g, ' ');
+    assert.match(row, /^1 (delivered|pending|failed) 1 .+ \d{3} /);
+    assert.match(await fieldsText(page), /Webhook console-hook/);
+    await shot(page, 'run-deliveries');
+    return { page, result: { throttled: second, called } };
+  },
+
   async waiting({ browser, base, admin, shot }) {
     const { page, posts } = await signedInCountingPosts(browser, base, admin);
     await page.getByText('Trigger a run').click();

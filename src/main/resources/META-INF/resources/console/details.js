@@ -2,7 +2,7 @@
 // (resumed with Last-Event-ID after a drop, and after a retry of an ended run). The log follows new lines until the
 // user scrolls up.
 import { api, stream } from './api.js';
-import { attemptRows, runFields, timeline, waiting } from './run-fields.js';
+import { attemptRows, deliveryRows, runFields, timeline, waiting } from './run-fields.js';
 import { $, TERMINAL, badge, busy, confirmAction, el, fill, percent, shortId, showConnection, time } from './ui.js';
 
 const MAX_LOG_LINES = 5000;
@@ -100,6 +100,26 @@ export function createDetailsView({ can, runs, announce, onOpenSchedule, onClose
     $('#details-attempts').hidden = attempts.length === 0;
     fill($('#attempts tbody'), attemptRows(attempts));
     fill($('#timeline'), timeline(run));
+    renderDeliveries();
+  }
+
+  /** A run that calls a webhook shows its deliveries once it ended (there are none before). */
+  async function renderDeliveries() {
+    const section = $('#details-deliveries');
+    if (!run.webhook || !TERMINAL.includes(run.status)) {
+      section.hidden = true;
+      return;
+    }
+    const ticket = opened;
+    const id = run.id;
+    try {
+      const answer = await api('GET', `/v1/runs/${id}/deliveries`);
+      if (ticket !== opened || run.id !== id) return;
+      fill($('#deliveries tbody'), deliveryRows(answer.deliveries || []));
+      section.hidden = (answer.deliveries || []).length === 0;
+    } catch (e) {
+      if (ticket === opened) section.hidden = true;
+    }
   }
 
   function show(next) {

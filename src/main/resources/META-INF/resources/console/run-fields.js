@@ -36,6 +36,9 @@ export function runFields(run, { onOpenSchedule }) {
     field('Workspace', el('code', {}, run.workspace_id)),
     field('Attempt', `${run.attempt} of ${run.max_attempts}`),
     waiting(run) ? field(due, time(run.run_after)) : [],
+    run.display_status === 'throttled' ? field('Throttled until', time(run.throttled_until)) : [],
+    run.limit_key !== null && run.limit_key !== undefined ? field('Limit key', el('code', {}, run.limit_key)) : [],
+    run.webhook ? field('Webhook', run.webhook) : [],
     field('Priority', String(run.priority)),
     field('Timeout', run.timeout_ms === null || run.timeout_ms === undefined ? 'none' : duration(run.timeout_ms)),
     run.schedule_id ? schedule(run, onOpenSchedule) : [],
@@ -54,6 +57,23 @@ export function runFields(run, { onOpenSchedule }) {
       run.error_code ? ` (${run.error_code})` : '') : '—'),
     field('Error log', errorLog(run)),
   ];
+}
+
+/** The rows of a run's webhook deliveries (GET /v1/runs/{id}/deliveries): one per attempt of each delivery. */
+export function deliveryRows(deliveries) {
+  return deliveries.flatMap((delivery) => {
+    const tried = delivery.attempts.length ? delivery.attempts : [{ attempt: 0 }];
+    return tried.map((attempt) => el('tr', {},
+      el('td', {}, `${delivery.run_attempt}`),
+      el('td', {}, badge(delivery.status)),
+      el('td', {}, attempt.attempt ? String(attempt.attempt) : '—'),
+      el('td', {}, attempt.at ? time(attempt.at) : delivery.status === 'pending' ? `next ${time(delivery.next_attempt_at)}`
+        : '—'),
+      el('td', {}, attempt.http_status ? String(attempt.http_status) : '—'),
+      el('td', {}, attempt.error || (attempt.attempt ? 'delivered' : '—')),
+      el('td', {}, attempt.duration_ms !== undefined && attempt.duration_ms !== null ? duration(attempt.duration_ms)
+        : '—')));
+  });
 }
 
 function problem(attempt) {

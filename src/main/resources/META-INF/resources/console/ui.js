@@ -31,8 +31,8 @@ export function fill(node, ...children) {
 export const $ = (selector, root = document) => root.querySelector(selector);
 
 const STATUSES = [
-  'queued', 'scheduled', 'retrying', 'running', 'paused', 'completed', 'failed', 'cancelled', 'skipped', 'stale',
-  'snoozed', 'interrupted', 'up', 'lost', 'stopped',
+  'queued', 'scheduled', 'retrying', 'throttled', 'running', 'paused', 'completed', 'failed', 'cancelled', 'skipped', 'stale',
+  'snoozed', 'interrupted', 'up', 'lost', 'stopped', 'pending', 'delivered',
 ];
 export const TERMINAL = ['completed', 'failed', 'cancelled', 'skipped'];
 

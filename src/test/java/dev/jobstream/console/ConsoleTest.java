@@ -152,6 +152,16 @@ class ConsoleTest extends BrowserTest {
     }
 
     @Test
+    void aThrottledRunSaysUntilWhenAndARunCallingAWebhookListsItsDeliveries() throws Exception {
+        JsonPath result = Browser.scenario("limits", base, ADMIN);
+
+        Api.run(result.getString("throttled")).body("display_status", equalTo("throttled"));
+        admin().get("/v1/runs/{id}/deliveries", result.getString("called")).then().statusCode(200)
+                .body("webhook", equalTo("console-hook")).body("deliveries[0].attempts.size()",
+                        org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+    }
+
+    @Test
     void aRunAskedForLaterIsScheduledAndOneWaitingForItsNextAttemptIsRetrying() throws Exception {
         JsonPath result = Browser.scenario("waiting", base, ADMIN);
 
