@@ -107,6 +107,8 @@ export interface RunOptions {
   priority?: number;
   timeout?: Duration;
   maxAttempts?: number;
+  /** A registered webhook the run calls when it ends, over its job's. */
+  webhook?: string;
 }
 
 export interface TriggerOptions extends RunOptions, RequestOptions {

@@ -17,6 +17,7 @@ const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'skipped']);
 const TRIGGER_FIELDS = {
   workspaceId: 'workspace_id', dryRun: 'dry_run', params: 'params', idempotencyKey: 'idempotency_key',
   runAt: 'run_at', delay: 'delay', priority: 'priority', timeout: 'timeout', maxAttempts: 'max_attempts',
+  webhook: 'webhook',
 };
 const MAX_RECONNECT_DELAY_MS = 30000;
 
@@ -68,7 +69,8 @@ export class JobstreamClient {
   /**
    * Triggers a run of `job` and answers it (queued, or ended when `wait` seconds were given and it ended in time).
    * Options: workspaceId, dryRun, params, idempotencyKey, runAt (Date or ISO-8601), delay and timeout (ms, or a
-   * duration such as '90s'), priority, maxAttempts; wait (seconds), correlationId, signal.
+   * duration such as '90s'), priority, maxAttempts, webhook (a registered webhook's name); wait (seconds),
+   * correlationId, signal.
    */
   async trigger(job, { wait, correlationId, signal, ...options } = {}) {
     return this.#call('POST', `v1/jobs/${encodeURIComponent(job)}/runs`, {

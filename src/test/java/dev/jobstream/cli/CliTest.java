@@ -272,6 +272,11 @@ class CliTest extends DatabaseTest {
                 unknown.describe());
         assertFalse(unknown.err().contains("Exception") || unknown.err().contains("\tat "), "no stack trace");
 
+        Result webhook = jobstream("trigger", "demo.noop", "--webhook", "no-such-hook");
+        assertEquals(Exit.REFUSED, webhook.exit(), webhook.describe());
+        assertTrue(webhook.err().startsWith("jobstream: Bad Request (HTTP 400): ") && webhook.err().contains(
+                "no-such-hook"), webhook.describe());
+
         Result priority = jobstream("trigger", "demo.noop", "--priority", "101");
         assertEquals(Exit.REFUSED, priority.exit(), priority.describe());
         assertTrue(priority.err().startsWith("jobstream: Bad Request (HTTP 400): "), priority.describe());

@@ -85,6 +85,16 @@ class JobstreamClientTest extends DatabaseTest {
     }
 
     @Test
+    void aTriggerNamesTheWebhookItsRunCalls() throws Exception {
+        Api.json(Map.of("url", "http://127.0.0.1:9/hook")).put("/v1/webhooks/client-hook").then().statusCode(201);
+        Run run = client().trigger("demo.noop", TriggerRequest.DEFAULTS.withWebhook("client-hook"));
+        Api.run(run.id().toString()).body("webhook", org.hamcrest.Matchers.equalTo("client-hook"));
+        JobstreamApiException unknown = assertThrows(JobstreamApiException.class,
+                () -> client().trigger("demo.noop", TriggerRequest.DEFAULTS.withWebhook("no-such-hook")));
+        assertEquals(400, unknown.status(), unknown.getMessage());
+    }
+
+    @Test
     void aRunAskedForLaterIsScheduledAndADryRunIsMarked() throws Exception {
         JobstreamClient client = client();
         Run later = client.trigger("demo.noop", TriggerRequest.DEFAULTS.withDelay(Duration.ofMinutes(10)));

@@ -52,6 +52,10 @@ final class TriggerCommand implements Callable<Integer> {
     @Option(names = "--priority", paramLabel = "<n>", description = "-100 to 100, higher first (default: the job's).")
     Integer priority;
 
+    @Option(names = "--webhook", paramLabel = "<name>",
+            description = "A registered webhook the run calls when it ends (default: its job's).")
+    String webhook;
+
     @Option(names = "--dry-run", description = "A preview: the job runs without its side effects.")
     boolean dryRun;
 
@@ -84,7 +88,7 @@ final class TriggerCommand implements Callable<Integer> {
         When due = when != null ? when : new When();
         TriggerRequest request = TriggerRequest.params(runParams).withWorkspace(workspace)
                 .withIdempotencyKey(idempotencyKey).withDelay(due.delay).withRunAt(due.runAt).withPriority(priority)
-                .withDryRun(dryRun ? Boolean.TRUE : null);
+                .withDryRun(dryRun ? Boolean.TRUE : null).withWebhook(webhook);
         JobstreamCli cli = JobstreamCli.of(spec);
         Run run = cli.client().trigger(job, request);
         PrintWriter out = spec.commandLine().getOut();

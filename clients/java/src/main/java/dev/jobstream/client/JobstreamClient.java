@@ -209,6 +209,7 @@ public final class JobstreamClient {
         put(body, "dry_run", request.dryRun());
         put(body, "timeout", request.timeout());
         put(body, "max_attempts", request.maxAttempts());
+        put(body, "webhook", request.webhook());
         return body;
     }
 
