@@ -8,6 +8,7 @@ import dev.jobstream.run.RunStatus;
 import dev.jobstream.spi.JobFailure;
 import dev.jobstream.spi.RetryPolicy;
 import dev.jobstream.spi.Snooze;
+import dev.jobstream.spi.Wait;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -28,7 +29,7 @@ public record AttemptEnd(Kind kind, String metrics, String error, String errorCo
 
     /** What an executor says of its attempt. */
     public enum Kind {
-        COMPLETED, FAILED, SNOOZED, CANCELLED
+        COMPLETED, FAILED, SNOOZED, WAITING, CANCELLED
     }
 
     /**
@@ -42,6 +43,9 @@ public record AttemptEnd(Kind kind, String metrics, String error, String errorCo
         }
         if (failure instanceof Snooze snooze) {
             return snoozed(snooze.duration());
+        }
+        if (failure instanceof Wait) {
+            return waiting();
         }
         if (failure instanceof JobFailure jobFailure) {
             return failed(text(failure), jobFailure.code(), jobFailure.retryable());
@@ -70,6 +74,14 @@ public record AttemptEnd(Kind kind, String metrics, String error, String errorCo
         return new AttemptEnd(Kind.SNOOZED, null, null, null, false, delay);
     }
 
+    /**
+     * The attempt waits for other runs (recorded before: see {@code RunStore.addWaits}): the run comes back when they
+     * have all ended, with one attempt more allowed.
+     */
+    public static AttemptEnd waiting() {
+        return new AttemptEnd(Kind.WAITING, null, null, null, false, null);
+    }
+
     /** The attempt stopped because a cancel was asked. */
     public static AttemptEnd cancelled(Map<?, ?> metrics) {
         return new AttemptEnd(Kind.CANCELLED, metricsJson(metrics), null, null, false, null);
@@ -80,17 +92,21 @@ public record AttemptEnd(Kind kind, String metrics, String error, String errorCo
      * {@code durationMs}: a cancel that was asked wins over a failure or a snooze (the run must not come back); a
      * snooze comes back after its delay (at most {@code maxSnooze}) with one attempt more allowed; a failure with
      * attempts left that is retryable comes back after the policy's backoff ({@code jitter} in [0, 1) picks within
-     * its jitter); anything else ends the run.
+     * its jitter); a wait comes back when the runs it waits for have ended ({@code retryInMs} null), with one attempt
+     * more allowed; anything else ends the run.
      */
     public RunFlush.End decide(int attempt, int maxAttempts, boolean cancelAsked, RetryPolicy policy,
             Duration maxSnooze, long durationMs, double jitter) {
-        Kind decided = cancelAsked && (kind == Kind.FAILED || kind == Kind.SNOOZED) ? Kind.CANCELLED : kind;
+        Kind decided = cancelAsked && (kind == Kind.FAILED || kind == Kind.SNOOZED || kind == Kind.WAITING)
+                ? Kind.CANCELLED
+                : kind;
         return switch (decided) {
             case COMPLETED -> new RunFlush.End(RunStatus.COMPLETED, metrics, null, null, durationMs);
             case CANCELLED -> new RunFlush.End(RunStatus.CANCELLED, metrics == null ? "{}" : metrics, null, null,
                     durationMs);
             case SNOOZED -> new RunFlush.End(RunStatus.QUEUED, null, null, null, durationMs,
                     (delay.compareTo(maxSnooze) > 0 ? maxSnooze : delay).toMillis(), true);
+            case WAITING -> new RunFlush.End(RunStatus.QUEUED, null, null, null, durationMs, null, true);
             case FAILED -> retryable && attempt < maxAttempts
                     ? new RunFlush.End(RunStatus.QUEUED, null, error, errorCode, durationMs,
                             policy.delay(attempt, jitter).toMillis(), false)

@@ -99,7 +99,7 @@ public class BulkService {
         UUID recordedIn = target.workspaceId() == null ? RunService.SYSTEM_WORKSPACE : target.workspaceId();
         NewRun run = new NewRun(RunIds.next(), BulkRunsJob.NAME, recordedIn, true, false,
                 target.params(caller.name()), MAX_ATTEMPTS, caller.name(), null, null, null, PRIORITY, null, null,
-                Traceparent.ofRequest(null), null, null);
+                Traceparent.ofRequest(null), null, null, null);
         // of every workspace and of one, two bulk runs would act on the same runs: one at a time
         return matched.flatMap(count -> runs.triggerUnlessOverlapping(run, target.workspaceId() == null)
                 .map(outcome -> {

@@ -24,6 +24,7 @@ import dev.jobstream.pg.Channels;
 import dev.jobstream.pg.Notifications;
 import dev.jobstream.run.ClaimLimits;
 import dev.jobstream.run.Run;
+import dev.jobstream.run.service.FlowService;
 import dev.jobstream.run.service.JobRegistry;
 import dev.jobstream.run.service.RunWaiters;
 import dev.jobstream.run.store.RunStore;
@@ -68,6 +69,7 @@ public class Dispatcher {
     private final Vertx vertx;
     private final JobstreamConfig config;
     private final AttemptSpans spans;
+    private final FlowService flows;
 
     private final Coalescer claimer;
     private volatile boolean backlog = true;
@@ -82,7 +84,8 @@ public class Dispatcher {
 
     Dispatcher(RunStore store, EngineRegistry registry, JobRegistry jobs,
             RunWriter writer, RunWaiters waiters, Notifications notifications, LocalReplica replica, Vertx vertx,
-            JobstreamConfig config, AttemptSpans spans) {
+            JobstreamConfig config, AttemptSpans spans, FlowService flows) {
+        this.flows = flows;
         this.spans = spans;
         this.store = store;
         this.registry = registry;
@@ -252,7 +255,8 @@ public class Dispatcher {
      */
     private void start(Run run) {
         JobHandler handler = jobs.find(run.job()).orElseGet(() -> unknownJob(run.job()));
-        Engine engine = new Engine(run, handler, writer, timer, limits, spans.engine(run, replica.id()));
+        Engine engine = new Engine(run, handler, writer, timer, limits, spans.engine(run, replica.id()), flows,
+                replica.id());
         registry.add(engine);
         registry.unclaimed(run.id());
         AtomicBoolean slotHeld = new AtomicBoolean(true);

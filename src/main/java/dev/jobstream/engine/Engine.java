@@ -16,9 +16,12 @@ import dev.jobstream.run.Control;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.service.FlowService;
+import dev.jobstream.spi.Dependency;
 import dev.jobstream.spi.FencingToken;
 import dev.jobstream.spi.JobContext;
 import dev.jobstream.spi.JobHandler;
+import dev.jobstream.spi.Wait;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
@@ -130,7 +133,15 @@ public final class Engine implements JobContext {
     /** The end this engine stored, for its span; null until then, and for an interrupted or lost attempt. */
     private volatile RunFlush.End storedEnd;
 
-    Engine(Run run, JobHandler handler, RunWriter writer, Timer timer, Limits limits, AttemptSpan span) {
+    /** What the run does in a flow (children, waits); null where there is none (unit tests). */
+    private final FlowService flows;
+    /** This replica: the owner of the run while the engine holds it. */
+    private final String owner;
+
+    Engine(Run run, JobHandler handler, RunWriter writer, Timer timer, Limits limits, AttemptSpan span,
+            FlowService flows, String owner) {
+        this.flows = flows;
+        this.owner = owner;
         this.span = span;
         this.timer = timer;
         this.limits = limits;
@@ -366,6 +377,23 @@ public final class Engine implements JobContext {
     @Override
     public int attempt() {
         return run.attempt();
+    }
+
+    @Override
+    public Uni<UUID> trigger(String job, Map<String, Object> params, String childKey) {
+        return Uni.createFrom().deferred(() -> flows.triggerChild(run, owner, job, params, childKey))
+                .map(child -> child.orElseThrow(() -> new RunStopped(LOST)));
+    }
+
+    @Override
+    public <T> Uni<T> waitFor(java.util.List<UUID> runs) {
+        return Uni.createFrom().deferred(() -> flows.waitFor(run.id(), owner, run.attempt(), runs))
+                .flatMap(held -> Uni.createFrom().failure(held ? new Wait(runs) : new RunStopped(LOST)));
+    }
+
+    @Override
+    public Uni<java.util.List<Dependency>> dependencies() {
+        return run.hasDependencies() ? flows.dependencies(run.id()) : Uni.createFrom().item(java.util.List.of());
     }
 
     @Override

@@ -114,9 +114,13 @@ public class RunWriter {
     }
 
     private void stored(List<Engine> engines, List<RunFlush> batch, java.util.Set<java.util.UUID> written) {
+        List<java.util.UUID> waiting = new ArrayList<>();
         for (int i = 0; i < engines.size(); i++) {
             RunFlush pending = batch.get(i);
             boolean stored = written.contains(pending.runId());
+            if (stored && pending.end() != null && pending.end().waits()) {
+                waiting.add(pending.runId());
+            }
             events.increment(stored ? pending.events().size() : 0);
             if (stored && pending.end() != null && pending.end().status() == RunStatus.QUEUED
                     && !pending.end().snoozed()) {
@@ -127,6 +131,19 @@ public class RunWriter {
                         Duration.ofMillis(pending.end().durationMs()));
             }
             engines.get(i).flushed(pending, stored);
+        }
+        settle(waiting);
+    }
+
+    /**
+     * Settles the runs whose wait this flush stored: due at once if what they wait for ended before the wait was
+     * stored (an end after it settles them itself, in the database). If this fails, the sweep's safety net does it.
+     */
+    private void settle(List<java.util.UUID> waiting) {
+        if (!waiting.isEmpty()) {
+            store.settle(waiting).subscribe().with(settled -> {
+            }, failure -> LOG.warnf("Settling %d waiting runs failed (the sweep will): %s", waiting.size(),
+                    failure.getMessage()));
         }
     }
 

@@ -40,6 +40,14 @@ final class Endpoints {
             entry("POST /v1/workers/runs/{id}/snooze", "snoozeRun",
                     "Worker: end the attempt and bring the run back after delay_ms, with one attempt more",
                     List.of(200), List.of(400, 404, 409, 413), true),
+            entry("POST /v1/workers/runs/{id}/wait", "waitRun",
+                    "Worker: end the attempt as a wait for 'children' (runs of its workspace); the run is claimed "
+                            + "again, with one attempt more and their results as 'dependencies', once they all ended",
+                    List.of(200), List.of(400, 404, 409, 413), true),
+            entry("POST /v1/workers/runs/{id}/children", "triggerChildRun",
+                    "Worker: under the lease, trigger a child of the run (a job its token names), idempotent per "
+                            + "key; answers its run_id",
+                    List.of(200), List.of(400, 403, 404, 409, 413), false),
             entry("POST /v1/workers/runs/{id}/cancelled", "cancelledRun",
                     "Worker: end the run cancelled, as a cancel asked of it", List.of(200),
                     List.of(400, 404, 409, 413), true),

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  * {@code timeoutMs} null: no limit; {@code scheduleId}: the schedule whose tick it is, if any; {@code traceparent}:
  * the W3C trace context of its trigger, if any (well-formed: see {@code Traceparent}); {@code limitKey}: the key its
  * job's limits count it by (null: the job has none); {@code webhook}: the registered webhook it calls when it ends,
- * if any.
+ * if any; {@code dependsOn}: the runs it waits for (null: none, the run is due as asked).
  */
 public record NewRun(
         UUID id,
@@ -29,5 +29,14 @@ public record NewRun(
         UUID scheduleId,
         String traceparent,
         String limitKey,
-        String webhook) {
+        String webhook,
+        DependsOn dependsOn) {
+
+    /**
+     * The runs a new run waits for ({@code runs}, checked: 1 to 100, distinct), what it does when one of them fails
+     * or is cancelled ({@code onFailure}: {@code fail}, {@code cancel} or {@code run}), and the workspaces they may be
+     * in ({@code visible}: those of the trigger's caller; null: any).
+     */
+    public record DependsOn(java.util.List<UUID> runs, String onFailure, java.util.Set<UUID> visible) {
+    }
 }

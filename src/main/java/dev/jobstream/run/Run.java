@@ -47,6 +47,12 @@ public record Run(
         List<Map<String, Object>> attempts,
         String limitKey,
         Instant throttledUntil,
+        UUID parentId,
+        List<UUID> dependsOn,
+        String onDependencyFailure,
+        List<UUID> children,
+        @JsonIgnore boolean hasDependencies,
+        @JsonIgnore boolean hasChildren,
         @JsonIgnore boolean exclusive,
         @JsonIgnore int lastSeq,
         @JsonIgnore String idempotencyKey) {
@@ -59,12 +65,34 @@ public record Run(
         return new Run(id, job, workspaceId, status, "throttled", dryRun, params, metrics, error, errorCode, errorLog,
                 processed, total, attempt, maxAttempts, triggeredBy, correlationId, owner, createdAt, runAfter,
                 startedAt, finishedAt, updatedAt, heartbeatAt, durationMs, controlRequested, controlledBy, priority,
-                timeoutMs, scheduleId, traceparent, webhook, attempts, limitKey, until, exclusive, lastSeq,
+                timeoutMs, scheduleId, traceparent, webhook, attempts, limitKey, until, parentId, dependsOn,
+                onDependencyFailure, children, hasDependencies, hasChildren, exclusive, lastSeq, idempotencyKey);
+    }
+
+    /** This run with its flow read: the runs it waits or waited for, and its children (at most 100, oldest first). */
+    public Run withFlow(List<UUID> dependencies, List<UUID> childRuns) {
+        return new Run(id, job, workspaceId, status, displayStatus, dryRun, params, metrics, error, errorCode,
+                errorLog, processed, total, attempt, maxAttempts, triggeredBy, correlationId, owner, createdAt,
+                runAfter, startedAt, finishedAt, updatedAt, heartbeatAt, durationMs, controlRequested, controlledBy,
+                priority, timeoutMs, scheduleId, traceparent, webhook, attempts, limitKey, throttledUntil, parentId,
+                dependencies, onDependencyFailure, childRuns, hasDependencies, hasChildren, exclusive, lastSeq,
                 idempotencyKey);
     }
 
     /**
-     * The display status: {@code stale} for an executing run whose heartbeat is old, {@code retrying} for a queued run
+     * Past this instant a queued run is not due until something makes it due: it waits for other runs (stored as
+     * {@code run_after = 'infinity'}, read as a far instant).
+     */
+    private static final Instant WAITING = Instant.parse("9999-12-31T00:00:00Z");
+
+    /** True if a queued run's {@code runAfter} says it waits for other runs (its dependencies). */
+    public static boolean waits(Instant runAfter) {
+        return runAfter != null && runAfter.isAfter(WAITING);
+    }
+
+    /**
+     * The display status: {@code stale} for an executing run whose heartbeat is old, {@code waiting} for a queued run
+     * that waits for other runs to end, {@code retrying} for a queued run
      * not due yet after a failed (or stale) attempt ({@code lastOutcome}: the outcome of the attempt before),
      * {@code scheduled} for another queued run not due yet, the status otherwise.
      */
@@ -74,6 +102,9 @@ public record Run(
         }
         if (!scheduled(status, runAfter)) {
             return status.value();
+        }
+        if (waits(runAfter)) {
+            return "waiting";
         }
         return "failed".equals(lastOutcome) || "stale".equals(lastOutcome) ? "retrying" : "scheduled";
     }

@@ -33,13 +33,19 @@ public record RunFlush(UUID runId, int attempt, int lastSeq, Long processed, Lon
 
     /**
      * How the attempt ended: a terminal state, or {@code queued} — the run comes back as its next attempt in
-     * {@code retryInMs} (a failed attempt to be retried; or {@code snoozed}, which allows one attempt more).
+     * {@code retryInMs} (a failed attempt to be retried; or {@code snoozed}, which allows one attempt more), or, with
+     * {@code retryInMs} null, when the runs it waits for have ended (a wait: {@code snoozed} too).
      */
     public record End(RunStatus status, String metrics, String error, String errorCode, long durationMs,
             Long retryInMs, boolean snoozed) {
 
         public End(RunStatus status, String metrics, String error, String errorCode, long durationMs) {
             this(status, metrics, error, errorCode, durationMs, null, false);
+        }
+
+        /** True if the attempt ended as a wait for other runs. */
+        public boolean waits() {
+            return status == RunStatus.QUEUED && retryInMs == null;
         }
     }
 }

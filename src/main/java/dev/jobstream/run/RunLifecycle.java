@@ -71,11 +71,12 @@ public final class RunLifecycle {
         }
         String outcome = entry.getString("outcome");
         if (entry.containsKey("retry_in_ms")) {
-            boolean snoozed = "snoozed".equals(outcome);
+            boolean waits = "waiting".equals(outcome);
+            boolean snoozed = waits || "snoozed".equals(outcome);
             JsonObject data = new JsonObject()
                     .put("state", RunStatus.QUEUED.value())
                     .put("previous", entry.getString("previous"))
-                    .put("reason", snoozed ? "snooze" : "retry")
+                    .put("reason", waits ? "wait" : snoozed ? "snooze" : "retry")
                     .put("attempt", attempt + 1)
                     .put("ended_attempt", attempt)
                     .put("max_attempts", maxAttempts + (snoozed ? 1 : 0))

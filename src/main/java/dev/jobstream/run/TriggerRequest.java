@@ -1,5 +1,6 @@
 package dev.jobstream.run;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -12,7 +13,8 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
  * ISO-8601 instant) or {@code delay} (a duration: {@code 90s}, {@code 15m}, {@code PT1H}) asks for the run later;
  * {@code priority} (-100 to 100, higher first), {@code timeout} (a duration, at most the job's) and
  * {@code maxAttempts} (at most the job's) override the job's defaults; {@code webhook} names the registered webhook
- * the run calls when it ends, over the job's.
+ * the run calls when it ends, over the job's; {@code dependsOn} names the runs it waits for and
+ * {@code onDependencyFailure} what it does when one of them fails.
  */
 @Schema(additionalProperties = Schema.False.class, description = "Every field is optional; workspace_id and dry_run "
         + "may also be query parameters", properties = {
@@ -34,17 +36,27 @@ import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
                 @SchemaProperty(name = "max_attempts", minimum = "1", description = "at most the job's retry policy's "
                         + "attempts"),
                 @SchemaProperty(name = "webhook", description = "a registered webhook (GET /v1/webhooks) the run "
-                        + "calls when it ends; default: the job's, if any")})
+                        + "calls when it ends; default: the job's, if any"),
+                @SchemaProperty(name = "depends_on", description = "runs (ids) this run waits for: it is queued, "
+                        + "display_status waiting, until they have all ended (at most 100; not with run_at or "
+                        + "delay)", maxItems = TriggerRequest.MAX_DEPENDS_ON),
+                @SchemaProperty(name = "on_dependency_failure", description = "when a run of depends_on fails or "
+                        + "is cancelled: fail (default: this run ends failed, error_code dependency_failed), "
+                        + "cancel (it ends cancelled) or run (it runs all the same)", enumeration = {"fail",
+                                "cancel", "run"})})
 public record TriggerRequest(UUID workspaceId, Boolean dryRun,
         // an object of any fields, no map: a client generated from the document sends it only when it is set
         @Schema(type = SchemaType.OBJECT, implementation = Object.class) Map<String, Object> params,
         String idempotencyKey, String runAt, String delay, Integer priority, String timeout, Integer maxAttempts,
-        String webhook) {
+        String webhook, List<String> dependsOn, String onDependencyFailure) {
+
+    /** Most runs one run may wait for. */
+    public static final int MAX_DEPENDS_ON = 100;
 
     /** Lowest and highest priority; higher runs first among due runs. */
     public static final int MIN_PRIORITY = -100;
     public static final int MAX_PRIORITY = 100;
 
     public static final TriggerRequest EMPTY = new TriggerRequest(null, null, null, null, null, null, null, null, null,
-            null);
+            null, null, null);
 }

@@ -64,6 +64,37 @@ public interface JobContext {
         return Uni.createFrom().failure(new Snooze(duration));
     }
 
+    /**
+     * Triggers a child of this run: a run of {@code job} (one of this service's jobs, or a worker's) with
+     * {@code params}, in this run's workspace, whose {@code parent_id} is this run. {@code childKey} (1 to 150
+     * characters) makes it idempotent: this run asking again for the same key and job — an attempt run again after a
+     * crash — gets the child made before, never a second one. Cancelling this run cancels its active children. The
+     * Uni answers the child's id; it fails if this attempt no longer holds the run, or the job refuses the run
+     * (an exclusive job already active, a busy key).
+     */
+    default Uni<UUID> trigger(String job, java.util.Map<String, Object> params, String childKey) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("this context triggers no children"));
+    }
+
+    /**
+     * Ends this attempt as a wait for {@code runs} (1 to 100 runs of this workspace: children it triggered, or
+     * others): the run goes back to the queue, shown {@code waiting}, and runs again as its next attempt once they
+     * have all ended, whatever their outcome, with one attempt more allowed (a wait does not use up the retry
+     * policy). That attempt reads them in {@link #dependencies()}. Return it from {@link JobHandler#run}.
+     */
+    default <T> Uni<T> waitFor(java.util.List<UUID> runs) {
+        return Uni.createFrom().failure(new UnsupportedOperationException("this context waits for no runs"));
+    }
+
+    /**
+     * The runs this run waits or waited for — those its trigger named in {@code depends_on}, and those an earlier
+     * attempt waited for — as they are now, in the order they were made: each one's job, status, metrics and error.
+     * Empty for a run that waited for none.
+     */
+    default Uni<java.util.List<Dependency>> dependencies() {
+        return Uni.createFrom().item(java.util.List.of());
+    }
+
     /** The clock a job should read the time from (UTC; a test may set it). */
     default Clock clock() {
         return Clock.systemUTC();

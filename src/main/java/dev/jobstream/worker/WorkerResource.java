@@ -2,6 +2,7 @@ package dev.jobstream.worker;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -86,6 +87,28 @@ public class WorkerResource {
     @Path("runs/{id}/snooze")
     public Uni<Run> snooze(@PathParam("id") String id, @Context SecurityContext security, EndRequest request) {
         return end(id, security, request, WorkerService.Outcome.SNOOZE);
+    }
+
+    /**
+     * Ends the attempt as a wait for other runs ({@code children}): the run comes back, with one attempt more, once
+     * they have all ended, and its claim carries them as {@code dependencies}.
+     */
+    @POST
+    @Path("runs/{id}/wait")
+    public Uni<Run> waitFor(@PathParam("id") String id, @Context SecurityContext security, EndRequest request) {
+        return end(id, security, request, WorkerService.Outcome.WAIT);
+    }
+
+    /**
+     * Triggers a child of the run under its lease: a run of a job the token names, in the run's workspace, whose
+     * parent is the run; the same key again answers the same child.
+     */
+    @POST
+    @Path("runs/{id}/children")
+    public Uni<Map<String, UUID>> child(@PathParam("id") String id, @Context SecurityContext security,
+            ChildRequest request) {
+        return workers.child(Caller.of(security), Params.uuid("id", id), request)
+                .map(child -> Map.of("run_id", child));
     }
 
     /** Ends the run cancelled, as a cancel asked of it. */

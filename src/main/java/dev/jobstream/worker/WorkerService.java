@@ -46,8 +46,10 @@ import dev.jobstream.run.RemoteJob;
 import dev.jobstream.run.Run;
 import dev.jobstream.run.RunFlush;
 import dev.jobstream.run.RunStatus;
+import dev.jobstream.run.service.FlowService;
 import dev.jobstream.run.service.JobRegistry;
 import dev.jobstream.run.store.RunStore;
+import dev.jobstream.spi.Dependency;
 import dev.jobstream.spi.JobHandler;
 import dev.jobstream.spi.RetryPolicy;
 import io.micrometer.core.instrument.Counter;
@@ -82,7 +84,7 @@ public class WorkerService {
 
     /** How a worker ends its attempt. */
     public enum Outcome {
-        COMPLETE, FAIL, SNOOZE, CANCELLED
+        COMPLETE, FAIL, SNOOZE, WAIT, CANCELLED
     }
 
     private final RunStore runs;
@@ -107,8 +109,11 @@ public class WorkerService {
     private final Counter claims;
     private final AttemptSpans spans;
 
+    private final FlowService flows;
+
     WorkerService(RunStore runs, JobRegistry jobs, Notifications notifications, JobstreamConfig config, Vertx vertx,
-            ReplicaService replicas, MeterRegistry metrics, AttemptSpans spans) {
+            ReplicaService replicas, MeterRegistry metrics, AttemptSpans spans, FlowService flows) {
+        this.flows = flows;
         this.spans = spans;
         this.runs = runs;
         this.replicas = replicas;
@@ -269,15 +274,53 @@ public class WorkerService {
         }
         return claiming.run(() -> claimDue(poll)).flatMap(taken -> {
             Instant expires = Instant.now().plus(lease);
-            List<ClaimedRun> claimed = taken.stream()
-                    .map(run -> new ClaimedRun(run.id(), run.job(), run.workspaceId(), run.params(), run.dryRun(),
-                            run.attempt(), run.maxAttempts(), run.correlationId(), run.traceparent(),
-                            run.timeoutMs(),
-                            new ClaimedRun.LeaseView(new Lease(run.attempt(), poll.worker()).token(), expires)))
-                    .toList();
-            return !claimed.isEmpty() && poll.gone().isDone()
-                    ? unclaim(poll, claimed).map(n -> List.<ClaimedRun>of())
-                    : Uni.createFrom().item(claimed);
+            return dependencies(taken).flatMap(dependencies -> {
+                List<ClaimedRun> claimed = taken.stream()
+                        .map(run -> new ClaimedRun(run.id(), run.job(), run.workspaceId(), run.params(),
+                                run.dryRun(), run.attempt(), run.maxAttempts(), run.correlationId(),
+                                run.traceparent(), run.timeoutMs(),
+                                new ClaimedRun.LeaseView(new Lease(run.attempt(), poll.worker()).token(), expires),
+                                run.parentId(), dependencies.getOrDefault(run.id(), List.of())))
+                        .toList();
+                return !claimed.isEmpty() && poll.gone().isDone()
+                        ? unclaim(poll, claimed).map(n -> List.<ClaimedRun>of())
+                        : Uni.createFrom().item(claimed);
+            });
+        });
+    }
+
+    /** What the claimed runs that waited for others waited for (one read each; none for a run in no flow). */
+    private Uni<Map<UUID, List<Dependency>>> dependencies(List<Run> taken) {
+        Map<UUID, List<Dependency>> found = new java.util.concurrent.ConcurrentHashMap<>();
+        List<Uni<Void>> reads = taken.stream().filter(Run::hasDependencies)
+                .map(run -> flows.dependencies(run.id()).invoke(all -> found.put(run.id(), all)).replaceWithVoid())
+                .toList();
+        return reads.isEmpty() ? Uni.createFrom().item(found) : Uni.join().all(reads).andFailFast().replaceWith(found);
+    }
+
+    /**
+     * Triggers a child of the run the caller holds ({@code request}'s lease): a run of a job the caller's token
+     * names (forbidden otherwise), in the run's workspace, idempotent per (run, job, key). Answers the child's id; a
+     * conflict when the lease no longer holds the run.
+     */
+    public Uni<UUID> child(Caller caller, UUID runId, ChildRequest request) {
+        if (request == null) {
+            throw new Invalid("A body is required: {\"lease\", \"job\", \"params\", \"key\"}");
+        }
+        Lease held = Lease.parse(request.lease());
+        String owner = held.owner(caller.name());
+        if (request.job() != null && !caller.serves(request.job())) {
+            throw new Forbidden("Token '" + caller.name() + "' may not trigger runs of job '" + request.job()
+                    + "': a worker triggers children of the jobs its token names");
+        }
+        return contact(caller, held).flatMap(x -> visible(caller, runId)).flatMap(run -> {
+            if (!holds(run, owner, held.attempt())) {
+                return lost(caller, runId, held);
+            }
+            return flows.triggerChild(run, owner, request.job(), request.params(), request.key())
+                    .flatMap(child -> child.isPresent()
+                            ? Uni.createFrom().item(child.get())
+                            : lost(caller, runId, held));
         });
     }
 
@@ -466,6 +509,14 @@ public class WorkerService {
             if (outcome == Outcome.CANCELLED && !CANCEL.equals(run.controlRequested())) {
                 throw new Conflict("No cancel was asked of run " + runId + ": end it with complete or fail");
             }
+            if (outcome == Outcome.WAIT && cancelled(run, outcome) == outcome) {
+                // what the run waits for is recorded under the lease before its wait is stored, and settled after
+                List<UUID> waits = children(request);
+                return flows.waitFor(runId, owner, held.attempt(), waits).flatMap(recorded -> recorded
+                        ? store(caller, run, owner, held, end, outcome, true)
+                                .call(after -> flows.settle(List.of(runId)))
+                        : lost(caller, runId, held));
+            }
             return store(caller, run, owner, held, end, cancelled(run, outcome), true);
         });
     }
@@ -475,9 +526,10 @@ public class WorkerService {
      * cancel promised (it must not come back as another attempt).
      */
     private static Outcome cancelled(Run run, Outcome outcome) {
-        return (outcome == Outcome.FAIL || outcome == Outcome.SNOOZE) && CANCEL.equals(run.controlRequested())
-                ? Outcome.CANCELLED
-                : outcome;
+        return (outcome == Outcome.FAIL || outcome == Outcome.SNOOZE || outcome == Outcome.WAIT)
+                && CANCEL.equals(run.controlRequested())
+                        ? Outcome.CANCELLED
+                        : outcome;
     }
 
     /**
@@ -492,7 +544,7 @@ public class WorkerService {
                         "Too many ends wait to be stored; send it again in a second (it is stored once)",
                         Duration.ofSeconds(1)))
                 .flatMap(written -> {
-                    if (outcome != Outcome.SNOOZE) {
+                    if (outcome != Outcome.SNOOZE && outcome != Outcome.WAIT) {
                         freed(run.job());
                     }
                     if (written) {
@@ -555,7 +607,7 @@ public class WorkerService {
                 }
             }
         }
-        throw new Invalid("'outcome' must be complete, fail, snooze or cancelled; got " + outcome);
+        throw new Invalid("'outcome' must be complete, fail, snooze, wait or cancelled; got " + outcome);
     }
 
     /** An attempt's end, to be stored under its owner. */
@@ -617,8 +669,25 @@ public class WorkerService {
                 }
                 yield AttemptEnd.snoozed(Duration.ofMillis(request.delayMs()));
             }
+            case WAIT -> {
+                children(request);
+                yield AttemptEnd.waiting();
+            }
             case CANCELLED -> AttemptEnd.cancelled(null);
         };
+    }
+
+    /** The runs a {@code wait} names: 1 to 100 run ids. */
+    private static List<UUID> children(EndRequest request) {
+        if (request.children() == null || request.children().isEmpty()
+                || request.children().size() > FlowService.MAX_WAIT) {
+            throw new Invalid("'children' is required: the 1 to " + FlowService.MAX_WAIT + " runs to wait for");
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < request.children().size(); i++) {
+            ids.add(Fields.uuid("children[" + i + "]", request.children().get(i)));
+        }
+        return ids;
     }
 
     /**
@@ -651,16 +720,22 @@ public class WorkerService {
             case COMPLETE -> RunStatus.COMPLETED;
             case CANCELLED -> RunStatus.CANCELLED;
             case FAIL -> RunStatus.FAILED;
-            case SNOOZE -> null;
+            case SNOOZE, WAIT -> null;
         };
         if (terminal != null && run.status() == terminal && owner.equals(run.owner()) && run.attempt() == attempt) {
             return true;
         }
-        if ((outcome == Outcome.FAIL || outcome == Outcome.SNOOZE) && run.status() == RunStatus.CANCELLED
+        if ((outcome == Outcome.FAIL || outcome == Outcome.SNOOZE || outcome == Outcome.WAIT)
+                && run.status() == RunStatus.CANCELLED
                 && owner.equals(run.owner()) && run.attempt() == attempt) {
             return true; // stored as the cancelled end a cancel asked made of it
         }
-        String requeued = outcome == Outcome.SNOOZE ? "snoozed" : outcome == Outcome.FAIL ? "failed" : null;
+        String requeued = switch (outcome) {
+            case SNOOZE -> "snoozed";
+            case WAIT -> "waiting";
+            case FAIL -> "failed";
+            default -> null;
+        };
         return requeued != null && run.attempts() != null && run.attempts().stream().anyMatch(a -> owner.equals(
                 a.get("owner")) && a.get("attempt") instanceof Number n && n.intValue() == attempt
                 && requeued.equals(a.get("outcome")));

@@ -99,7 +99,8 @@ async function start() {
     onFilter: (filters) => place.write({ job: filters.job, workspace_id: filters.workspace_id, status: filters.status }),
   });
   details = createDetailsView({
-    can, runs, announce, onOpenSchedule: (id) => openSchedule(id), onClose: () => place.write({ run: '' }),
+    can, runs, announce, onOpenSchedule: (id) => openSchedule(id), onOpenRun: (id) => openRun(id),
+    onClose: () => place.write({ run: '' }),
   });
   const errors = createErrorsView({ can, onOpenRun: (id) => openRun(id), announce });
   const schedules = createSchedulesView({ can, onOpenRun: (id) => openRun(id), announce });

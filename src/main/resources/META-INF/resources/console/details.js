@@ -2,7 +2,7 @@
 // (resumed with Last-Event-ID after a drop, and after a retry of an ended run). The log follows new lines until the
 // user scrolls up.
 import { api, stream } from './api.js';
-import { attemptRows, deliveryRows, runFields, timeline, waiting } from './run-fields.js';
+import { attemptRows, deliveryRows, flowIds, runFields, timeline, waiting } from './run-fields.js';
 import { $, TERMINAL, badge, busy, confirmAction, el, fill, percent, shortId, showConnection, time } from './ui.js';
 
 const MAX_LOG_LINES = 5000;
@@ -45,7 +45,7 @@ function outcome(action, answer) {
   return answer.control_requested ? ` (${answer.control_requested} requested)` : '';
 }
 
-export function createDetailsView({ can, runs, announce, onOpenSchedule, onClose = () => {} }) {
+export function createDetailsView({ can, runs, announce, onOpenSchedule, onOpenRun = () => {}, onClose = () => {} }) {
   const panel = $('#details');
   const title = $('#details-title');
   const log = $('#log');
@@ -94,8 +94,11 @@ export function createDetailsView({ can, runs, announce, onOpenSchedule, onClose
     box.hidden = allowed.length === 0;
   }
 
+  /** The statuses of the runs of the open run's flow, once read: id → display status. */
+  let flowStatuses = new Map();
+
   function renderFields() {
-    fill($('#details-fields'), ...runFields(run, { onOpenSchedule }));
+    fill($('#details-fields'), ...runFields(run, { onOpenSchedule, onOpenRun, statuses: flowStatuses }));
     const attempts = run.attempts || [];
     $('#details-attempts').hidden = attempts.length === 0;
     fill($('#attempts tbody'), attemptRows(attempts));
@@ -129,6 +132,18 @@ export function createDetailsView({ can, runs, announce, onOpenSchedule, onClose
     renderStatus();
     renderFields();
     runs.upsert(run);
+    loadFlow();
+  }
+
+  /** Reads the status of each run of the open run's flow (the first 50), then shows them beside their links. */
+  async function loadFlow() {
+    const ticket = opened;
+    const ids = flowIds(run).slice(0, 50);
+    if (!ids.length) return;
+    const read = await Promise.all(ids.map((id) => api('GET', `/v1/runs/${id}`).catch(() => null)));
+    if (ticket !== opened) return;
+    flowStatuses = new Map(read.filter(Boolean).map((linked) => [linked.id, linked.display_status || linked.status]));
+    fill($('#details-fields'), ...runFields(run, { onOpenSchedule, onOpenRun, statuses: flowStatuses }));
   }
 
   async function reload() {

@@ -27,8 +27,44 @@ function schedule(run, onOpenSchedule) {
   }, shortId(run.schedule_id)));
 }
 
+/** The runs of a run's flow it links to: its parent, the runs it waits or waited for, its children. */
+export function flowIds(run) {
+  return [run.parent_id, ...(run.depends_on || []), ...(run.children || [])].filter(Boolean);
+}
+
+/** A link to another run of the flow, with its status when known. */
+function runLink(id, statuses, onOpenRun) {
+  const status = statuses.get(id);
+  return el('span', { className: 'flow-run' }, el('button', {
+    type: 'button', className: 'link', dataset: { run: id }, 'aria-label': `Open run ${id}`,
+    on: { click: () => onOpenRun(id) },
+  }, shortId(id)), status ? [' ', badge(status)] : null);
+}
+
+function runList(ids, statuses, onOpenRun, label) {
+  return el('ul', { className: 'flow-runs', 'aria-label': label },
+    ids.map((id) => el('li', {}, runLink(id, statuses, onOpenRun))));
+}
+
+/**
+ * The flow of a run, as an indented list: its parent, the runs it waits (or waited) for, and its children, each a
+ * link to that run with its status.
+ */
+function flow(run, statuses, onOpenRun) {
+  const pairs = [];
+  if (run.parent_id) pairs.push(field('Parent', runLink(run.parent_id, statuses, onOpenRun)));
+  if (run.depends_on && run.depends_on.length) {
+    pairs.push(field('Waits for', runList(run.depends_on, statuses, onOpenRun, 'Waits for'),
+      run.on_dependency_failure ? el('span', { className: 'tag' }, `on failure: ${run.on_dependency_failure}`) : null));
+  }
+  if (run.children && run.children.length) {
+    pairs.push(field('Children', runList(run.children, statuses, onOpenRun, 'Children')));
+  }
+  return pairs;
+}
+
 /** The <dt>/<dd> pairs of a run; its schedule (when a tick made it) links to the Schedules tab. */
-export function runFields(run, { onOpenSchedule }) {
+export function runFields(run, { onOpenSchedule, onOpenRun = () => {}, statuses = new Map() }) {
   const due = run.display_status === 'retrying' ? 'Next attempt' : 'Runs after';
   return [
     field('Run', el('code', {}, run.id)),
@@ -42,6 +78,7 @@ export function runFields(run, { onOpenSchedule }) {
     field('Priority', String(run.priority)),
     field('Timeout', run.timeout_ms === null || run.timeout_ms === undefined ? 'none' : duration(run.timeout_ms)),
     run.schedule_id ? schedule(run, onOpenSchedule) : [],
+    ...flow(run, statuses, onOpenRun),
     field('Triggered by', run.triggered_by || '—'),
     field('Controlled by', run.controlled_by || '—'),
     field('Correlation id', run.correlation_id ? el('code', {}, run.correlation_id) : '—'),

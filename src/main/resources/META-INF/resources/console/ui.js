@@ -32,7 +32,7 @@ export const $ = (selector, root = document) => root.querySelector(selector);
 
 const STATUSES = [
   'queued', 'scheduled', 'retrying', 'throttled', 'running', 'paused', 'completed', 'failed', 'cancelled', 'skipped', 'stale',
-  'snoozed', 'interrupted', 'up', 'lost', 'stopped', 'pending', 'delivered',
+  'snoozed', 'waiting', 'interrupted', 'up', 'lost', 'stopped', 'pending', 'delivered',
 ];
 export const TERMINAL = ['completed', 'failed', 'cancelled', 'skipped'];
 

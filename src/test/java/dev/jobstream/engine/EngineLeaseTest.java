@@ -92,7 +92,7 @@ class EngineLeaseTest {
         Run run = new Run(UUID.randomUUID(), "test.lease", UUID.randomUUID(), RunStatus.RUNNING, "running", false,
                 Map.of(), null, null, null, List.of(), 0, null, 3, 3, "test", null, "here", Instant.now(),
                 Instant.now(), Instant.now(), null, Instant.now(), Instant.now(), null, null, null, 0, null, null,
-                null, null, List.of(), null, null, false, 0, null);
+                null, null, List.of(), null, null, null, null, null, null, false, false, false, 0, null);
         JobHandler handler = new JobHandler() {
             @Override
             public String name() {
@@ -106,6 +106,6 @@ class EngineLeaseTest {
         };
         return new Engine(run, handler, null, clock,
                 new Engine.Limits(100, Duration.ofMinutes(10), LEASE, Duration.ofSeconds(30), Duration.ofDays(1)),
-                AttemptSpan.NONE);
+                AttemptSpan.NONE, null, "here");
     }
 }

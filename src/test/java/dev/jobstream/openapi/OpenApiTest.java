@@ -62,6 +62,8 @@ class OpenApiTest extends DatabaseTest {
             "POST /v1/workers/runs/{id}/complete",
             "POST /v1/workers/runs/{id}/fail",
             "POST /v1/workers/runs/{id}/snooze",
+            "POST /v1/workers/runs/{id}/wait",
+            "POST /v1/workers/runs/{id}/children",
             "POST /v1/workers/runs/{id}/cancelled",
             "POST /v1/workers/runs/ends",
             "PUT /v1/jobs/{job}",
@@ -103,10 +105,11 @@ class OpenApiTest extends DatabaseTest {
     void theJobModelsFieldsAreDocumented() {
         JsonPath doc = document();
         assertEquals(List.of("workspace_id", "dry_run", "params", "idempotency_key", "run_at", "delay", "priority",
-                "timeout", "max_attempts", "webhook"),
+                "timeout", "max_attempts", "webhook", "depends_on", "on_dependency_failure"),
                 List.copyOf(doc.getMap("components.schemas.TriggerRequest.properties").keySet()));
         Map<String, Object> run = doc.getMap("components.schemas.Run.properties");
-        for (String field : List.of("attempts", "priority", "timeout_ms", "schedule_id", "run_after")) {
+        for (String field : List.of("attempts", "priority", "timeout_ms", "schedule_id", "run_after", "parent_id",
+                "depends_on", "on_dependency_failure", "children")) {
             org.junit.jupiter.api.Assertions.assertTrue(run.containsKey(field), "Run." + field);
         }
         Map<String, Object> schedule = doc.getMap("components.schemas.Schedule.properties");

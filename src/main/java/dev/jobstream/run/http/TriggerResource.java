@@ -284,7 +284,8 @@ public class TriggerResource {
         }
         return new TriggerRequest(workspace != null ? workspace : body.workspaceId(),
                 dryRun != null ? dryRun : body.dryRun(), body.params(), body.idempotencyKey(), body.runAt(),
-                body.delay(), body.priority(), body.timeout(), body.maxAttempts(), body.webhook());
+                body.delay(), body.priority(), body.timeout(), body.maxAttempts(), body.webhook(), body.dependsOn(),
+                body.onDependencyFailure());
     }
 
     private static String correlationId(String header) {

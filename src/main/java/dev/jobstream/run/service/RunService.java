@@ -91,10 +91,44 @@ public class RunService {
         String webhook = request.webhook() != null
                 ? WebhookService.name("webhook", request.webhook())
                 : job.webhook().orElse(null);
+        NewRun.DependsOn dependsOn = dependsOn(request, caller);
+        Instant runAfter = runAfter(request, Instant.now());
+        if (dependsOn != null && (request.runAt() != null || request.delay() != null)) {
+            throw new Invalid("'depends_on' excludes 'run_at' and 'delay': the run is due when its dependencies end");
+        }
         return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(),
                 Boolean.TRUE.equals(request.dryRun()), params, maxAttempts(job, request.maxAttempts()), caller.name(),
-                correlationId, key, runAfter(request, Instant.now()), priority(job, request.priority()),
-                timeoutMillis(job, request.timeout()), null, traceparent, limitKey(job, workspace, params), webhook);
+                correlationId, key, runAfter, priority(job, request.priority()),
+                timeoutMillis(job, request.timeout()), null, traceparent, limitKey(job, workspace, params), webhook,
+                dependsOn);
+    }
+
+    /**
+     * The runs a trigger's {@code depends_on} names (distinct ids, at most {@link TriggerRequest#MAX_DEPENDS_ON}) and
+     * its policy; null when it names none. Whether they exist, and in a workspace the caller sees, is checked as the
+     * run is inserted.
+     */
+    static NewRun.DependsOn dependsOn(TriggerRequest request, Caller caller) {
+        String policy = request.onDependencyFailure();
+        if (policy != null && !List.of("fail", "cancel", "run").contains(policy)) {
+            throw new Invalid("'on_dependency_failure' must be fail, cancel or run; got " + policy);
+        }
+        if (request.dependsOn() == null || request.dependsOn().isEmpty()) {
+            if (policy != null) {
+                throw new Invalid("'on_dependency_failure' needs 'depends_on'");
+            }
+            return null;
+        }
+        if (request.dependsOn().size() > TriggerRequest.MAX_DEPENDS_ON) {
+            throw new Invalid("'depends_on' names at most " + TriggerRequest.MAX_DEPENDS_ON + " runs; got "
+                    + request.dependsOn().size());
+        }
+        java.util.LinkedHashSet<UUID> runs = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < request.dependsOn().size(); i++) {
+            runs.add(dev.jobstream.refusal.Fields.uuid("depends_on[" + i + "]", request.dependsOn().get(i)));
+        }
+        return new NewRun.DependsOn(List.copyOf(runs), policy == null ? "fail" : policy,
+                caller.scoped() ? caller.workspaces() : null);
     }
 
     /** The key the job's limits count a run by; invalid if the params' value is too long to be one. */
@@ -233,7 +267,7 @@ public class RunService {
         return new NewRun(RunIds.next(), job.name(), workspace, job.exclusive(), false, resolved,
                 job.retry().maxAttempts(), "schedule", null, "schedule:" + scheduleId + ":" + tick, null, priority,
                 timeoutMillis(job, null), scheduleId, null, limitKey(job, workspace, resolved),
-                webhook != null ? webhook : job.webhook().orElse(null));
+                webhook != null ? webhook : job.webhook().orElse(null), null);
     }
 
     /**
@@ -300,6 +334,9 @@ public class RunService {
      * before it could be named is tried once more.
      */
     public Uni<TriggerOutcome> trigger(NewRun run) {
+        if (run.dependsOn() != null) {
+            return checkWebhooks(List.of(run)).flatMap(v -> store.insertDependent(run)).invoke(this::count);
+        }
         OptionalInt most = keyPlaces(run);
         if (most.isPresent()) {
             return checkWebhooks(List.of(run)).flatMap(v -> store.insertWithinKeyLimit(run, most.getAsInt()))
@@ -338,6 +375,17 @@ public class RunService {
 
     /** Inserts the runs in one statement; outcomes in input order. */
     public Uni<List<TriggerOutcome>> triggerAll(List<NewRun> runs) {
+        if (runs.stream().anyMatch(run -> run.dependsOn() != null)) {
+            // runs that wait for others go one at a time, each in its own transaction, in order
+            Uni<List<TriggerOutcome>> all = Uni.createFrom().item(new java.util.ArrayList<>());
+            for (NewRun run : runs) {
+                all = all.flatMap(done -> trigger(run).map(outcome -> {
+                    done.add(outcome);
+                    return done;
+                }));
+            }
+            return all;
+        }
         if (runs.stream().noneMatch(run -> keyPlaces(run).isPresent())) {
             return checkWebhooks(runs).flatMap(v -> store.insertAll(runs))
                     .invoke(outcomes -> outcomes.forEach(this::count));
@@ -393,7 +441,7 @@ public class RunService {
      * {@code throttled}, with when it may start.
      */
     public Uni<Run> show(UUID id, Caller caller) {
-        return get(id, caller).flatMap(run -> {
+        return get(id, caller).flatMap(store::withFlow).flatMap(run -> {
             JobLimits limits = jobs.find(run.job()).map(JobHandler::limits).orElse(JobLimits.NONE);
             boolean rated = limits.rate() != null || limits.ratePerKey() != null && run.limitKey() != null;
             if (run.status() != RunStatus.QUEUED || !"queued".equals(run.displayStatus()) || !rated) {

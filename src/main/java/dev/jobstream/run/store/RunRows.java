@@ -30,7 +30,7 @@ final class RunRows {
             processed, total, attempt, max_attempts, triggered_by, correlation_id, idempotency_key, owner,
             control_requested, created_at, run_after, started_at, finished_at, updated_at, heartbeat_at, duration_ms,
             version, last_seq, controlled_by, priority, timeout_ms, attempts, schedule_id, traceparent, webhook,
-            limit_key""";
+            limit_key, parent_id, on_dependency_failure, has_dependencies, has_children""";
 
     /** {@link #COLUMNS} of the table named {@code alias} in a statement. */
     static String columns(String alias) {
@@ -122,7 +122,7 @@ final class RunRows {
                 row.getString(c.at("correlation_id")),
                 row.getString(c.at("owner")),
                 instant(row, c.at("created_at")),
-                instant(row, c.at("run_after")),
+                Run.waits(runAfter) ? null : runAfter,
                 instant(row, c.at("started_at")),
                 instant(row, c.at("finished_at")),
                 instant(row, c.at("updated_at")),
@@ -138,9 +138,20 @@ final class RunRows {
                 history ? attempts(row, c, status, previous) : List.of(),
                 c.at("limit_key") >= 0 ? row.getString(c.at("limit_key")) : null,
                 null,
+                c.at("parent_id") >= 0 ? row.getUUID(c.at("parent_id")) : null,
+                null,
+                c.at("on_dependency_failure") >= 0 ? row.getString(c.at("on_dependency_failure")) : null,
+                null,
+                flag(row, c.at("has_dependencies")),
+                flag(row, c.at("has_children")),
                 row.getBoolean(c.at("exclusive")),
                 row.getInteger(c.at("last_seq")),
                 row.getString(c.at("idempotency_key")));
+    }
+
+    /** A flag of flows: null (the run is in no flow) is false; -1, a result without the column, too. */
+    private static boolean flag(Row row, int column) {
+        return column >= 0 && Boolean.TRUE.equals(row.getBoolean(column));
     }
 
     /** The attempts that ended before the current one, then the current one if it started (or the run ended). */
@@ -178,7 +189,7 @@ final class RunRows {
                 status.value(), Run.display(status, runAfter, row.getString("last_outcome"), false),
                 row.getBoolean("dry_run"), row.getLong("processed"), row.getLong("total"), row.getString("error"),
                 instant(row, "created_at"), instant(row, "updated_at"), instant(row, "finished_at"),
-                runAfter, row.getInteger("attempt"), row.getLong("version"));
+                Run.waits(runAfter) ? null : runAfter, row.getInteger("attempt"), row.getLong("version"));
     }
 
     static Instant instant(Row row, String column) {

@@ -613,7 +613,8 @@ final class RunSql {
      * One flush: per run, its new last_seq, progress, error log, state (paused/running, clearing the control request
      * it carried out) and, when the attempt ended, its end ({@code ended}): a terminal state, or ({@code requeued})
      * {@code queued} again — a failed
-     * attempt to be retried, or a snooze — as the next attempt, due {@code retry_in} ms from now, with the attempt
+     * attempt to be retried, a snooze, or a wait for other runs ({@code retry_in} null: not due until they end, see
+     * {@link #SETTLE}) — as the next attempt, due {@code retry_in} ms from now, with the attempt
      * that ended appended to the run's history ({@code attempts}; a snooze allows one attempt more). The end takes
      * the flush's last sequence number and is read from the row, not stored: {@code end_seq} with the run's columns
      * for a terminal end, the history entry (with its {@code start_seq}, {@code end_seq} and what its
@@ -705,10 +706,12 @@ final class RunSql {
                        attempt = r.attempt + 1,
                        max_attempts = CASE WHEN c.snoozed THEN r.max_attempts + 1 ELSE r.max_attempts END,
                        started_at = NULL,
-                       run_after = now() + c.retry_in * interval '1 millisecond',
+                       run_after = CASE WHEN c.retry_in IS NULL THEN 'infinity'
+                                        ELSE now() + c.retry_in * interval '1 millisecond' END,
                        attempts = r.attempts || jsonb_build_object('attempt', r.attempt, 'owner', r.owner,
                                       'started_at', r.started_at, 'finished_at', now(),
-                                      'outcome', CASE WHEN c.snoozed THEN 'snoozed' ELSE 'failed' END,
+                                      'outcome', CASE WHEN c.retry_in IS NULL THEN 'waiting'
+                                                      WHEN c.snoozed THEN 'snoozed' ELSE 'failed' END,
                                       'error', c.error, 'error_code', c.error_code,
                                       'start_seq', r.start_seq, 'end_seq', c.last_seq, 'previous', r.status,
                                       'max_attempts', r.max_attempts, 'retry_in_ms', c.retry_in,
@@ -1032,5 +1035,133 @@ final class RunSql {
                 DELETE FROM job_run_events WHERE run_id = ANY (ARRAY(SELECT id FROM deleted))
             )
             SELECT count(*) FROM deleted
+            """;
+
+    // ---- flows: runs that wait for runs (job_run_dependencies), and children of a running job ----
+
+    /**
+     * Marks the runs {@code $1} as depended on ({@code has_dependents}), locking them until the transaction that
+     * inserts their dependent commits: an end that commits later sees the mark, and its trigger settles the dependent;
+     * one that committed before is read by {@link #SETTLE}. Answers each run found, with its workspace.
+     */
+    static final String LOCK_DEPENDENCIES = """
+            UPDATE job_runs SET has_dependents = true WHERE id = ANY($1::uuid[]) RETURNING id, workspace_id
+            """;
+
+    /**
+     * Inserts one run that waits for the runs {@code $17} (locked by {@link #LOCK_DEPENDENCIES} in the same
+     * transaction): queued and not due ({@code run_after = 'infinity'}) until {@link #SETTLE} or the end of its last
+     * dependency makes it due; {@code $16} is what it does when one fails. Its edges are inserted with it; a run that
+     * hits a unique index (exclusive slot, idempotency key) is skipped, with no edges.
+     */
+    static final String INSERT_DEPENDENT = """
+            WITH inserted AS (
+                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
+                                      triggered_by, correlation_id, idempotency_key, run_after, priority, timeout_ms,
+                                      limit_key, traceparent, webhook, on_dependency_failure, has_dependencies)
+                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::integer, $8, $9, $10, 'infinity', $11::integer,
+                        $12::bigint, $13, $14, $15, $16, true)
+                ON CONFLICT DO NOTHING
+                RETURNING %s
+            ), edges AS (
+                INSERT INTO job_run_dependencies (run_id, depends_on, on_failure)
+                SELECT i.id, d.id, $16 FROM inserted i CROSS JOIN unnest($17::uuid[]) AS d(id)
+            )
+            SELECT inserted.*, pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text)
+              FROM inserted
+            """.formatted(RunRows.COLUMNS);
+
+    /**
+     * Inserts a child of the run {@code $15}, held by {@code $16} as attempt {@code $17} (the lease), in its
+     * workspace, and marks the parent ({@code has_children}, its row locked): a cancel of the parent that commits
+     * later cancels the child too. The idempotency key {@code $9} names the parent and the child's key, so a parent's
+     * attempt run again makes no second child (the conflict: the existing child is read by
+     * {@link #FIND_CONFLICTING}). Answers one row: {@code held} (the lease held), and the child's columns if it was
+     * inserted; the notification on {@code jobstream_queued} carries its job {@code $18}.
+     */
+    static final String INSERT_CHILD = """
+            WITH parent AS (
+                UPDATE job_runs SET has_children = true
+                 WHERE id = $15 AND owner = $16 AND attempt = $17 AND coalesce(status, '') IN ('running', 'paused')
+                RETURNING id, workspace_id
+            ), inserted AS (
+                INSERT INTO job_runs (id, job_name, workspace_id, exclusive, dry_run, params, max_attempts,
+                                      triggered_by, correlation_id, idempotency_key, priority, timeout_ms, limit_key,
+                                      traceparent, webhook, parent_id)
+                SELECT $1, $2, p.workspace_id, $3, $4, $5::text::jsonb, $6::integer, $7, $8, $9, $10::integer,
+                       $11::bigint, $12, $13, $14, p.id
+                  FROM parent p
+                ON CONFLICT DO NOTHING
+                RETURNING %s
+            )
+            SELECT p.id IS NOT NULL AS held, p.workspace_id AS parent_workspace, i.*,
+                   CASE WHEN i.id IS NOT NULL THEN pg_notify('jobstream_queued', $18) END,
+                   CASE WHEN i.id IS NOT NULL
+                        THEN pg_notify('jobstream_runs', (extract(epoch FROM now()) * 1000000)::bigint::text) END
+              FROM (SELECT 1) one LEFT JOIN parent p ON true LEFT JOIN inserted i ON true
+            """.formatted(RunRows.COLUMNS);
+
+    /**
+     * Records that the run {@code $1}, held by {@code $2} as attempt {@code $3} (the lease), waits for the runs
+     * {@code $4} of its workspace (policy {@code run}: its job reads their results and decides), marking them
+     * depended on (locked). Run before the flush that writes its wait; {@link #SETTLE} after it. Answers whether the
+     * lease held and how many of the runs were found.
+     */
+    static final String ADD_WAITS = """
+            WITH parent AS (
+                UPDATE job_runs SET has_dependencies = true
+                 WHERE id = $1 AND owner = $2 AND attempt = $3 AND coalesce(status, '') IN ('running', 'paused')
+                RETURNING id, workspace_id
+            ), flagged AS (
+                UPDATE job_runs SET has_dependents = true
+                 WHERE id = ANY($4::uuid[]) AND id <> $1 AND workspace_id = (SELECT workspace_id FROM parent)
+                RETURNING id
+            ), edges AS (
+                INSERT INTO job_run_dependencies (run_id, depends_on, on_failure)
+                SELECT $1, id, 'run' FROM flagged
+                ON CONFLICT DO NOTHING
+            )
+            SELECT EXISTS (SELECT FROM parent) AS held, (SELECT count(*) FROM flagged) AS found
+            """;
+
+    /**
+     * Settles the waiting runs {@code $1} whose wait was just written: their dependencies are locked first (an end in
+     * flight commits before they are read), then each becomes due once they have all ended, or ends failed or
+     * cancelled as its policy says when one failed (the function {@code job_runs_settle} of V26, which the trigger
+     * {@code job_runs_flow_ended} also calls when a dependency ends). Answers how many runs it changed.
+     */
+    static final String SETTLE = "SELECT job_runs_settle($1::uuid[], true) AS settled";
+
+    /**
+     * The safety net of the sweep: settles up to {@code $1} waiting runs whose dependencies have all ended, or one of
+     * which failed under a policy that ends them, as {@link #SETTLE} does. Read through the index of waiting runs.
+     */
+    static final String SETTLE_STUCK = """
+            SELECT job_runs_settle(ARRAY(
+                SELECT r.id FROM job_runs r
+                 WHERE r.status = 'queued' AND r.run_after = 'infinity'
+                   AND (NOT EXISTS (SELECT FROM job_run_dependencies d JOIN job_runs x ON x.id = d.depends_on
+                                     WHERE d.run_id = r.id AND x.finished_at IS NULL)
+                        OR EXISTS (SELECT FROM job_run_dependencies d JOIN job_runs x ON x.id = d.depends_on
+                                    WHERE d.run_id = r.id AND d.on_failure <> 'run'
+                                      AND x.status IN ('failed', 'cancelled', 'skipped')))
+                 ORDER BY r.id
+                 LIMIT $1), true) AS settled
+            """;
+
+    /**
+     * What the run {@code $1} waits or waited for, in id order (the order they were made): each dependency's id, and
+     * its job, status, metrics and error (null when it was deleted).
+     */
+    static final String DEPENDENCIES_OF = """
+            SELECT d.depends_on AS run_id, x.job_name, x.status, x.metrics, x.error, x.error_code
+              FROM job_run_dependencies d LEFT JOIN job_runs x ON x.id = d.depends_on
+             WHERE d.run_id = $1
+             ORDER BY d.depends_on
+            """;
+
+    /** Up to {@code $2} children of the run {@code $1}, oldest first, with their status (the parent's index). */
+    static final String CHILDREN_OF = """
+            SELECT id, job_name, status FROM job_runs WHERE parent_id = $1 ORDER BY created_at, id LIMIT $2
             """;
 }

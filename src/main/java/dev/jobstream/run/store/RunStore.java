@@ -817,4 +817,137 @@ public class RunStore implements RunEventStore {
     public Uni<Long> countQueued(int limit) {
         return pool.preparedQuery(COUNT_QUEUED).execute(Tuple.of(limit)).map(rows -> rows.iterator().next().getLong(0));
     }
+
+    // ---- flows ----
+
+    /**
+     * Inserts a run that waits for the runs it depends on, in one transaction: they are marked depended on and locked
+     * ({@link RunSql#LOCK_DEPENDENCIES}; each must exist in a workspace the trigger's caller sees, else the trigger is
+     * invalid, the same for a run that is not there and one the caller may not see), the run is inserted waiting with
+     * its edges ({@link RunSql#INSERT_DEPENDENT}), then settled ({@link RunSql#SETTLE}: due at once if they have all
+     * ended). A deadlock with another transaction (rolled back whole) is tried again.
+     */
+    public Uni<TriggerOutcome> insertDependent(NewRun run) {
+        NewRun.DependsOn dependsOn = run.dependsOn();
+        UUID[] dependencies = dependsOn.runs().toArray(UUID[]::new);
+        Uni<Optional<Run>> inserted = pool.withTransaction(connection -> connection.preparedQuery(LOCK_DEPENDENCIES)
+                .execute(Tuple.of(dependencies))
+                .flatMap(found -> {
+                    Map<UUID, UUID> workspaces = new HashMap<>();
+                    found.forEach(row -> workspaces.put(row.getUUID("id"), row.getUUID("workspace_id")));
+                    for (int i = 0; i < dependencies.length; i++) {
+                        UUID workspace = workspaces.get(dependencies[i]);
+                        if (workspace == null
+                                || dependsOn.visible() != null && !dependsOn.visible().contains(workspace)) {
+                            throw new dev.jobstream.refusal.Invalid(
+                                    "'depends_on[" + i + "]': no run " + dependencies[i]);
+                        }
+                    }
+                    Tuple args = Tuple.tuple(Arrays.asList(run.id(), run.job(), run.workspaceId(), run.exclusive(),
+                            run.dryRun(), run.params().encode(), run.maxAttempts(), run.triggeredBy(),
+                            run.correlationId(), run.idempotencyKey(), run.priority(), run.timeoutMs(),
+                            run.limitKey(), run.traceparent(), run.webhook(), dependsOn.onFailure(), dependencies));
+                    return connection.preparedQuery(INSERT_DEPENDENT).execute(args);
+                })
+                .flatMap(rows -> rows.size() == 0
+                        ? Uni.createFrom().item(Optional.<Run>empty())
+                        : connection.preparedQuery(SETTLE).execute(Tuple.of((Object) new UUID[]{run.id()}))
+                                .flatMap(settled -> connection.preparedQuery(FIND_BY_ID).execute(Tuple.of(run.id())))
+                                .map(again -> Optional.of(RunRows.from(again.iterator().next(), staleBefore())))))
+                .onFailure(PgErrors::isTransient).retry().atMost(INSERT_RETRIES);
+        return inserted.flatMap(created -> created.isPresent()
+                ? Uni.createFrom().item(new TriggerOutcome.Created(created.get()))
+                : findConflicting(List.of(run)).map(conflicts -> outcomes(List.of(run), Map.of(), conflicts).get(0)));
+    }
+
+    /**
+     * Inserts {@code child} as a child of the run {@code parent}, held by {@code owner} as {@code attempt}, in its
+     * workspace ({@link RunSql#INSERT_CHILD}); its idempotency key names the parent, so the same key again answers the
+     * child made before. Empty when the lease no longer holds the parent.
+     */
+    public Uni<Optional<TriggerOutcome>> insertChild(UUID parent, String owner, int attempt, NewRun child) {
+        Tuple args = Tuple.tuple(Arrays.asList(child.id(), child.job(), child.exclusive(), child.dryRun(),
+                child.params().encode(), child.maxAttempts(), child.triggeredBy(), child.correlationId(),
+                child.idempotencyKey(), child.priority(), child.timeoutMs(), child.limitKey(), child.traceparent(),
+                child.webhook(), parent, owner, attempt, child.job()));
+        return pool.preparedQuery(INSERT_CHILD).execute(args).flatMap(rows -> {
+            Row row = rows.iterator().next();
+            if (!row.getBoolean("held")) {
+                return Uni.createFrom().item(Optional.<TriggerOutcome>empty());
+            }
+            if (row.getUUID("id") != null) {
+                return Uni.createFrom().item(Optional.<TriggerOutcome>of(
+                        new TriggerOutcome.Created(RunRows.from(row, staleBefore()))));
+            }
+            NewRun placed = new NewRun(child.id(), child.job(), row.getUUID("parent_workspace"), child.exclusive(),
+                    child.dryRun(), child.params(), child.maxAttempts(), child.triggeredBy(), child.correlationId(),
+                    child.idempotencyKey(), null, child.priority(), child.timeoutMs(), null, child.traceparent(),
+                    child.limitKey(), child.webhook(), null);
+            return findConflicting(List.of(placed))
+                    .map(conflicts -> Optional.of(outcomes(List.of(placed), Map.of(), conflicts).get(0)));
+        });
+    }
+
+    /** What {@link #addWaits} found: whether the lease held the run, and how many of the runs to wait for exist. */
+    public record Waits(boolean held, long found) {
+    }
+
+    /**
+     * Records that the run {@code id}, held by {@code owner} as {@code attempt}, waits for {@code runs} of its
+     * workspace ({@link RunSql#ADD_WAITS}); the flush that ends its attempt as a wait follows, then
+     * {@link #settle}.
+     */
+    public Uni<Waits> addWaits(UUID id, String owner, int attempt, List<UUID> runs) {
+        return pool.preparedQuery(ADD_WAITS).execute(Tuple.of(id, owner, attempt, runs.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Waits(row.getBoolean("held"), row.getLong("found"));
+                });
+    }
+
+    /** Settles the waiting runs {@code ids} ({@link RunSql#SETTLE}); answers how many it changed. */
+    public Uni<Integer> settle(Collection<UUID> ids) {
+        return pool.preparedQuery(SETTLE).execute(Tuple.of((Object) ids.toArray(UUID[]::new)))
+                .map(rows -> rows.iterator().next().getInteger("settled"));
+    }
+
+    /** Settles up to {@code limit} waiting runs whose wait is over ({@link RunSql#SETTLE_STUCK}). */
+    public Uni<Integer> settleStuck(int limit) {
+        return pool.preparedQuery(SETTLE_STUCK).execute(Tuple.of(limit))
+                .map(rows -> rows.iterator().next().getInteger("settled"));
+    }
+
+    /** The runs {@code id} waits or waited for, as they are now, in the order they were made. */
+    public Uni<List<dev.jobstream.spi.Dependency>> dependencies(UUID id) {
+        return pool.preparedQuery(DEPENDENCIES_OF).execute(Tuple.of(id)).map(rows -> {
+            List<dev.jobstream.spi.Dependency> dependencies = new ArrayList<>();
+            for (Row row : rows) {
+                JsonObject metrics = row.getJsonObject("metrics");
+                dependencies.add(new dev.jobstream.spi.Dependency(row.getUUID("run_id"), row.getString("job_name"),
+                        row.getString("status"), metrics == null ? null : metrics.getMap(), row.getString("error"),
+                        row.getString("error_code")));
+            }
+            return dependencies;
+        });
+    }
+
+    /** Most children {@code GET /v1/runs/{id}} names. */
+    public static final int MAX_CHILDREN_SHOWN = 100;
+
+    /**
+     * The run with its flow: the runs it waits or waited for, and its first {@value #MAX_CHILDREN_SHOWN} children —
+     * each read only when the run's flags say it has any.
+     */
+    public Uni<Run> withFlow(Run run) {
+        Uni<List<UUID>> dependencies = run.hasDependencies()
+                ? dependencies(run.id()).map(all -> all.stream().map(dev.jobstream.spi.Dependency::runId).toList())
+                : Uni.createFrom().item(List.of());
+        return dependencies.flatMap(waits -> (run.hasChildren()
+                ? pool.preparedQuery(CHILDREN_OF).execute(Tuple.of(run.id(), MAX_CHILDREN_SHOWN)).map(rows -> {
+                    List<UUID> children = new ArrayList<>();
+                    rows.forEach(row -> children.add(row.getUUID("id")));
+                    return children;
+                })
+                : Uni.createFrom().item(List.<UUID>of())).map(children -> run.withFlow(waits, children)));
+    }
 }
