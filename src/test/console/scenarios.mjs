@@ -243,6 +243,40 @@ export const scenarios = {
   },
 
   /**
+   * A flow: demo.fanout's parent lists its children, each a link with its status; a child names its parent, a link
+   * back; a run triggered with depends_on shows it waiting, then the run it waited for.
+   */
+  async flow({ browser, base, admin, shot }) {
+    const workspace = uuid();
+    const parent = await call(base, admin, 'POST', '/v1/jobs/demo.fanout/runs',
+      { workspace_id: workspace, params: { children: 2, items: 1, delay_ms: 10, hold_ms: 0 } });
+    const after = await call(base, admin, 'POST', '/v1/jobs/demo.sleep/runs',
+      { workspace_id: workspace, params: { items: 0 }, depends_on: [parent.id] });
+    const page = await newPage(browser, { width: 1400, height: 900 });
+    await signIn(page, base, admin);
+    await page.evaluate((id) => { location.hash = `run=${id}`; }, after.id);
+    await eventually('the dependent open', async () => (await details(page).getAttribute('data-run-id')) === after.id);
+    assert.match(await fieldsText(page), /Waits for/);
+    const waitsFor = page.locator('#details-fields ul[aria-label="Waits for"] button');
+    assert.equal(await waitsFor.getAttribute('data-run'), parent.id);
+
+    await eventually('the dependent completed', async () =>
+      (await call(base, admin, 'GET', `/v1/runs/${after.id}`)).status === 'completed', 30000);
+    await waitsFor.click();
+    await eventually('the parent open', async () => (await details(page).getAttribute('data-run-id')) === parent.id);
+    const children = page.locator('#details-fields ul[aria-label="Children"] li');
+    await eventually('two children with their status', async () => (await children.count()) === 2
+      && (await children.locator('.badge').allTextContents()).every((status) => status === 'completed'));
+    const child = await children.first().locator('button').getAttribute('data-run');
+    await shot(page, 'run-flow');
+    await children.first().locator('button').click();
+    await eventually('the child open', async () => (await details(page).getAttribute('data-run-id')) === child);
+    assert.match(await fieldsText(page), /Parent/);
+    assert.equal(await page.locator('#details-fields .flow-run button').first().getAttribute('data-run'), parent.id);
+    return { page, result: { parent: parent.id, child, dependent: after.id } };
+  },
+
+  /**
    * Runs made in the same instant are told apart (an id's last characters, the whole id a click away), and a fragment
    * changed in the open tab shows what it names without a reload.
    */

@@ -162,6 +162,17 @@ class ConsoleTest extends BrowserTest {
     }
 
     @Test
+    void aFlowsRunsLinkToEachOtherWithTheirStatus() throws Exception {
+        JsonPath result = Browser.scenario("flow", base, ADMIN);
+
+        Api.run(result.getString("child")).body("parent_id", equalTo(result.getString("parent")));
+        Api.run(result.getString("dependent")).body("depends_on", equalTo(List.of(result.getString("parent"))))
+                .body("status", equalTo("completed"));
+        Api.run(result.getString("parent")).body("status", equalTo("completed")).body("metrics.processed",
+                equalTo(2));
+    }
+
+    @Test
     void aRunAskedForLaterIsScheduledAndOneWaitingForItsNextAttemptIsRetrying() throws Exception {
         JsonPath result = Browser.scenario("waiting", base, ADMIN);
 
