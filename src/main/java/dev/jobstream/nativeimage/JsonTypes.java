@@ -17,8 +17,10 @@ import dev.jobstream.run.TriggerRequest;
 import dev.jobstream.run.http.BatchRequest;
 import dev.jobstream.run.http.RunResource;
 import dev.jobstream.run.service.RemoteJobRequest;
+import dev.jobstream.spi.Dependency;
 import dev.jobstream.spi.JobParam;
 import dev.jobstream.stream.RunEvent;
+import dev.jobstream.worker.ChildRequest;
 import dev.jobstream.worker.ClaimRequest;
 import dev.jobstream.worker.ClaimedRun;
 import dev.jobstream.worker.EndRequest;
@@ -52,7 +54,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         RunEvent.class, RunChange.class, RemoteJobRequest.class, RemoteJobRequest.Param.class,
         RemoteJobRequest.Retry.class, ClaimRequest.class, ClaimedRun.class, ClaimedRun.LeaseView.class,
         ReportRequest.class, ReportRequest.Event.class, ReportAnswer.class, EndRequest.class, EndsRequest.class,
-        EndsRequest.Item.class, EndResult.class})
+        EndsRequest.Item.class, EndResult.class,
+        // flows: what a claim carries of the runs it waited for, a worker's child
+        Dependency.class, ChildRequest.class})
 public final class JsonTypes {
 
     private JsonTypes() {
