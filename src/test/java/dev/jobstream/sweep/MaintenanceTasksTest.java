@@ -45,7 +45,8 @@ class MaintenanceTasksTest extends DatabaseTest {
         List<MaintenanceTask> all = StreamSupport.stream(tasks.spliterator(), false)
                 .sorted(Comparator.comparingInt(MaintenanceTask::order)).toList();
         assertEquals(List.of("stale runs", "stopped engines", "expired runs", "counted starts", "expired error events",
-                "the replicas' retention", "the outcome rollup", "the queue's sample", "workers' overdue attempts"),
+                "waits of flows", "the replicas' retention", "the outcome rollup", "the queue's sample",
+                "workers' overdue attempts"),
                 all.stream().map(MaintenanceTask::name).toList());
         assertEquals(List.of("stale runs", "stopped engines", "expired runs", "counted starts", "expired error events"),
                 all.stream().filter(MaintenanceTask::essential).map(MaintenanceTask::name).toList(),
