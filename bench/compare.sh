@@ -134,7 +134,6 @@ for round in $(seq 1 "$DRAIN_ROUNDS"); do
   done
 done
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 REPORT="$OUT/latest.md"
 cat >"$REPORT" <<MD
 <!-- bench:compare:begin -->
@@ -144,8 +143,8 @@ Command: \`bench/compare.sh $BASE\` (RUNS=$RUNS ENGINES=$ENGINES, rounds alterna
 
 | runs/s, median (rounds) | $(git rev-parse --short "$BASE") (base) | this build | this ÷ base |
 |---|---|---|---|
-| end to end | $(echo "${E2E[base]}" | median) (${E2E[base]# }) | $(echo "${E2E[this]}" | median) (${E2E[this]# }) | $(echo "scale=2; $(echo "${E2E[this]}" | median) / $(echo "${E2E[base]}" | median)" | bc) |
-| drain | $(echo "${DRAIN[base]}" | median) (${DRAIN[base]# }) | $(echo "${DRAIN[this]}" | median) (${DRAIN[this]# }) | $(echo "scale=2; $(echo "${DRAIN[this]}" | median) / $(echo "${DRAIN[base]}" | median)" | bc) |
+| end to end | $(echo "${E2E[base]}" | rounds_median) (${E2E[base]# }) | $(echo "${E2E[this]}" | rounds_median) (${E2E[this]# }) | $(echo "scale=2; $(echo "${E2E[this]}" | rounds_median) / $(echo "${E2E[base]}" | rounds_median)" | bc) |
+| drain | $(echo "${DRAIN[base]}" | rounds_median) (${DRAIN[base]# }) | $(echo "${DRAIN[this]}" | rounds_median) (${DRAIN[this]# }) | $(echo "scale=2; $(echo "${DRAIN[this]}" | rounds_median) / $(echo "${DRAIN[base]}" | rounds_median)" | bc) |
 <!-- bench:compare:end -->
 MD
 write_section compare "$REPORT"

@@ -129,3 +129,6 @@ post_batches() {
       --data-binary "@bench/out/$1-batch-$i.json" "http://127.0.0.1:$PORT/v1/jobs/${JOB:-demo.noop}/runs/batch"
   done
 }
+
+# rounds_median: the median of the space-separated figures on standard input (the mean of the middle two when even).
+rounds_median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

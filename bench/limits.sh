@@ -121,10 +121,9 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 row() { # build label
   local clear held
-  clear=$(echo "${CLEAR[$1]}" | median); held=$(echo "${HELD[$1]}" | median)
+  clear=$(echo "${CLEAR[$1]}" | rounds_median); held=$(echo "${HELD[$1]}" | rounds_median)
   echo "| $2 | $clear (${CLEAR[$1]# }) | $held (${HELD[$1]# }) | $(echo "scale=2; $held / $clear" | bc) |"
 }
 REPORT="$OUT/latest.md"
